@@ -1,0 +1,47 @@
+package specgen
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/callspec/callspec/compiler/lint"
+)
+
+// TestGeneratedSpecsLintClean keeps the benchmark honest: it measures
+// specs that pass the whole gate, not specs that stop at the first error.
+func TestGeneratedSpecsLintClean(t *testing.T) {
+	paths, err := WriteDir(t.TempDir(), 100, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := lint.RunFiles(paths, lint.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Units) != len(paths) {
+		t.Fatalf("%d of %d specs checked", len(res.Units), len(paths))
+	}
+	for i, f := range res.Findings {
+		if i == 20 {
+			t.Fatalf("… %d findings in all", len(res.Findings))
+		}
+		t.Errorf("%s:%d:%d: %s [%s]", f.Range.File, f.Range.Start.Line, f.Range.Start.Col, f.Message, f.Rule)
+	}
+}
+
+func TestDeterministicAndVaried(t *testing.T) {
+	if !bytes.Equal(Spec(7, 3), Spec(7, 3)) {
+		t.Error("same seed and index, different spec")
+	}
+	if bytes.Equal(Spec(7, 3), Spec(8, 3)) || bytes.Equal(Spec(7, 3), Spec(7, 4)) {
+		t.Error("different seed or index, same spec")
+	}
+	minF, maxF := MaxFields, 0
+	for i := range 300 {
+		n := bytes.Count(Spec(1, i), []byte("    description: The caller's"))
+		minF, maxF = min(minF, n), max(maxF, n)
+	}
+	if minF != MinFields || maxF != MaxFields {
+		t.Errorf("field counts range over [%d, %d], want [%d, %d]", minF, maxF, MinFields, MaxFields)
+	}
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/callspec/callspec/compiler/build"
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/compiler/report"
+)
+
+func init() {
+	register(&command{
+		name:    "build",
+		usage:   "[paths…] [--out generated] [--check]",
+		summary: "Lint, then generate schemas, platform configs, handlers and docs.",
+		run:     runBuild,
+	})
+}
+
+func runBuild(e *env, args []string) int {
+	fs := flags(e, "build")
+	out := fs.String("out", "generated", "output directory")
+	checkOnly := fs.Bool("check", false, "write nothing; list stale, missing and extra files and exit 1 when there are any")
+	var lf lintFlags
+	lf.add(fs)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	res, code, ok := lf.lint(e, paths(fs))
+	if !ok {
+		return code
+	}
+	if res.HasAtLeast(diag.Error) {
+		errs := []diag.Finding{}
+		for _, f := range res.Findings {
+			if f.Severity >= diag.Error {
+				errs = append(errs, f)
+			}
+		}
+		report.Text(e.stderr, report.Input{Findings: errs, Files: res.Files, Linted: keys(res.Files)})
+		fmt.Fprintf(e.stderr, "callspec: build refused: lint found %d errors; fix them and build again (nothing was written)\n", len(errs))
+		return exitFindings
+	}
+	ws := make([]*ir.Workflow, len(res.Units))
+	for i, u := range res.Units {
+		ws[i] = u.IR
+	}
+	files, err := build.Generate(ws)
+	if err != nil {
+		return fail(e, "generate: %v", err)
+	}
+	if *checkOnly {
+		d, err := build.Check(*out, files)
+		if err != nil {
+			return fail(e, "%v", err)
+		}
+		if d.Empty() {
+			fmt.Fprintf(e.stdout, "%s is up to date (%d files)\n", *out, len(files))
+			return exitOK
+		}
+		for _, p := range d.Stale {
+			fmt.Fprintf(e.stdout, "stale:   %s/%s\n", *out, p)
+		}
+		for _, p := range d.Missing {
+			fmt.Fprintf(e.stdout, "missing: %s/%s\n", *out, p)
+		}
+		for _, p := range d.Extra {
+			fmt.Fprintf(e.stdout, "extra:   %s/%s\n", *out, p)
+		}
+		fmt.Fprintf(e.stderr, "callspec: %s is out of date; run `callspec build` and commit the result\n", *out)
+		return exitFindings
+	}
+	d, err := build.Write(*out, files)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	fmt.Fprintf(e.stdout, "built %d workflows into %s: %d files (%d written, %d removed)\n",
+		len(ws), *out, len(files), len(d.Stale)+len(d.Missing), len(d.Extra))
+	return exitOK
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+const workflowsDir = "../../workflows"
+
+func TestDecodeSynthflowSeed(t *testing.T) {
+	out, stderr, code := runCLI(t, "decode", "--provider", "synthflow", "--workflows", workflowsDir, "--format", "json",
+		"../../providers/synthflow/testdata/seed_002.json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var ev struct {
+		Event      string `json:"event"`
+		WorkflowID string `json:"workflow_id"`
+		Handoff    struct {
+			Reason  string   `json:"handoff_reason"`
+			Missing []string `json:"missing_fields"`
+		} `json:"handoff"`
+		SignatureStatus string `json:"signature_status"`
+	}
+	if err := json.Unmarshal([]byte(out), &ev); err != nil {
+		t.Fatalf("--format json must print exactly the event: %v\n%s", err, out)
+	}
+	if ev.Event != "call_app.handoff" || ev.WorkflowID != "advising_appointment" || ev.Handoff.Reason != "incomplete_call" || ev.SignatureStatus != "unsigned" {
+		t.Errorf("event %+v", ev)
+	}
+	if !strings.Contains(stderr, "note: lead.phone_number is not an E.164 number") {
+		t.Errorf("notes go to stderr in json mode, got %q", stderr)
+	}
+}
+
+func TestDecodeTextAndStdin(t *testing.T) {
+	var out, errb strings.Builder
+	e := &env{stdin: strings.NewReader(`{"workflow_id":"human_handoff","call":{"id":"c1","status":"completed"},"fields":{"request_type":"emergency","summary":"Fire.","immediate_danger":true,"callback_phone":"+15550001111"}}`),
+		stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	code := run(e, []string{"decode", "--provider", "callurl", "--workflows", workflowsDir, "-"})
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"workflow:  human_handoff (named by the payload)", "event:     call_app.handoff → emergency_or_sensitive_request", `"idempotency_key": "callurl:c1"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	cases := []struct {
+		args []string
+		want int
+		msg  string
+	}{
+		{[]string{"decode", "--workflows", workflowsDir, "x.json"}, exitError, "Usage"},
+		{[]string{"decode", "--provider", "twilio", "--workflows", workflowsDir, "x.json"}, exitError, "unknown provider"},
+		{[]string{"decode", "--provider", "retell", "--workflows", workflowsDir, "missing.json"}, exitError, "read missing.json"},
+		{[]string{"decode", "--provider", "retell", "--workflows", workflowsDir, "--workflow", "nope", "../../providers/retell/testdata/call_analyzed.json"}, exitError, `no workflow "nope"`},
+		{[]string{"decode", "--provider", "vapi", "--workflows", workflowsDir, "--workflow", "human_handoff", "../../providers/retell/testdata/call_analyzed.json"}, exitFindings, "would answer 400"},
+		{[]string{"decode", "--provider", "callcow", "--workflows", workflowsDir, "../../providers/bland/testdata/call_voicemail.json"}, exitError, "pass --workflow"},
+	}
+	for _, c := range cases {
+		_, stderr, code := runCLI(t, c.args...)
+		if code != c.want || !strings.Contains(stderr, c.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr, c.want, c.msg)
+		}
+	}
+}

@@ -1,0 +1,119 @@
+// Command callspec lints YAML specs of AI phone workflows and compiles them
+// into JSON Schemas, platform configs, Go webhook handlers and docs pages.
+//
+// Exit codes: 0 clean, 1 findings at or above --fail-on (or stale output
+// under --check, or failing scenarios), 2 usage, I/O or internal error.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitError    = 2
+)
+
+// env is what a command may touch of the outside world, so tests can run
+// commands in-process.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	// isTTY reports whether stdout is a terminal (colour in text output).
+	isTTY bool
+	// getenv reads environment variables.
+	getenv func(string) string
+}
+
+type command struct {
+	name    string
+	usage   string // arguments, after the name
+	summary string
+	run     func(e *env, args []string) int
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+func main() {
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, isTTY: isTerminal(os.Stdout), getenv: os.Getenv}
+	os.Exit(run(e, os.Args[1:]))
+}
+
+func run(e *env, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stdout)
+		if len(args) == 0 {
+			return exitError
+		}
+		return exitOK
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "callspec: unknown command %q\n\n", args[0])
+		usage(e.stderr)
+		return exitError
+	}
+	return c.run(e, args[1:])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "callspec turns YAML specs of AI phone workflows into schemas, platform configs, webhook handlers and docs.")
+	fmt.Fprintln(w, "\nUsage:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c := commands[n]
+		fmt.Fprintf(w, "  callspec %-40s %s\n", strings.TrimSpace(c.name+" "+c.usage), c.summary)
+	}
+	fmt.Fprintln(w, "\nPaths default to workflows/. Run `callspec COMMAND --help` for a command's flags.")
+}
+
+// flags makes a command's flag set; parse errors print usage and exit 2.
+func flags(e *env, c string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(c, pflag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	cmd := commands[c]
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: callspec %s %s\n\n%s\n\nFlags:\n%s", c, cmd.usage, cmd.summary, fs.FlagUsages())
+	}
+	return fs
+}
+
+// parse parses args; ok is false when the command should exit with code.
+func parse(fs *pflag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitError, false
+	}
+	return 0, true
+}
+
+// paths returns the positional arguments, defaulting to workflows/.
+func paths(fs *pflag.FlagSet) []string {
+	if fs.NArg() == 0 {
+		return []string{"workflows"}
+	}
+	return fs.Args()
+}
+
+func fail(e *env, format string, args ...any) int {
+	fmt.Fprintf(e.stderr, "callspec: "+format+"\n", args...)
+	return exitError
+}

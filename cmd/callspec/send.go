@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/callspec/callspec/compiler/check"
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/providers"
+)
+
+func init() {
+	register(&command{
+		name:    "send",
+		usage:   "WORKFLOW SCENARIO --provider P --to URL [--secret-env NAME] [--spec paths…]",
+		summary: "Post a correctly signed sample delivery, in a platform's format, built from a spec scenario.",
+		run:     runSend,
+	})
+}
+
+func runSend(e *env, args []string) int {
+	fs := flags(e, "send")
+	providerName := fs.String("provider", "", "platform whose delivery format and signature to use (required)")
+	to := fs.String("to", "", "URL to post to, e.g. http://127.0.0.1:8080/hooks/<workflow>/<provider> (required)")
+	secretEnv := fs.String("secret-env", "", "environment variable holding the signing secret (default: the spec's webhook.secret)")
+	specPaths := fs.StringSlice("spec", []string{"workflows"}, "spec files or directories to find the workflow in")
+	timeout := fs.Duration("timeout", 30*time.Second, "request timeout")
+	var lf lintFlags
+	lf.add(fs)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 2 || *providerName == "" || *to == "" {
+		fs.Usage()
+		return exitError
+	}
+	p, err := providers.Lookup(*providerName)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	res, code, ok := lf.lint(e, *specPaths)
+	if !ok {
+		return code
+	}
+	u, err := findWorkflow(res.Units, fs.Arg(0))
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	if res.HasAtLeast(diag.Error) {
+		return fail(e, "the spec of %s has lint errors; run `callspec lint`", u.IR.ID)
+	}
+	sc, err := findScenario(u.IR, fs.Arg(1))
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	def := u.IR.Definition()
+	in := sc.Inbound()
+	if in.Call.ID == "" {
+		in.Call.ID = "send_" + u.IR.ID + "_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
+	in.Call.Provider = p.Name()
+	body, err := p.Encode(in, def)
+	if err != nil {
+		return fail(e, "encode the %s delivery: %v", p.Name(), err)
+	}
+	name := *secretEnv
+	if name == "" {
+		name = def.SecretEnv
+	}
+	secret := e.getenv(name)
+	if secret == "" {
+		return fail(e, "$%s is empty; export the webhook signing secret (the same value the handler uses)", name)
+	}
+	headers, err := p.Sign([]byte(secret), body, time.Now())
+	if err != nil {
+		return fail(e, "sign the delivery: %v", err)
+	}
+	req, err := http.NewRequest(http.MethodPost, *to, bytes.NewReader(body))
+	if err != nil {
+		return fail(e, "bad --to URL: %v", err)
+	}
+	for k, vs := range headers {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Timeout: *timeout}).Do(req)
+	if err != nil {
+		return fail(e, "post to %s: %v", *to, err)
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	fmt.Fprintf(e.stdout, "%s %s scenario %q → %s\n%s", p.Name(), u.IR.ID, sc.Name, resp.Status, answer)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+func findWorkflow(units []*check.Unit, id string) (*check.Unit, error) {
+	var ids []string
+	for _, u := range units {
+		if u.IR.ID == id {
+			return u, nil
+		}
+		ids = append(ids, u.IR.ID)
+	}
+	hint := ""
+	if best := diag.Nearest(id, ids); best != "" {
+		hint = fmt.Sprintf("; did you mean %q?", best)
+	}
+	return nil, fmt.Errorf("no workflow %q in the specs%s", id, hint)
+}
+
+// findScenario finds a scenario by name, or by its 1-based position.
+func findScenario(w *ir.Workflow, name string) (*ir.Scenario, error) {
+	var names []string
+	for i := range w.Tests {
+		if w.Tests[i].Name == name {
+			return &w.Tests[i], nil
+		}
+		names = append(names, w.Tests[i].Name)
+	}
+	if n, err := strconv.Atoi(name); err == nil && n >= 1 && n <= len(w.Tests) {
+		return &w.Tests[n-1], nil
+	}
+	hint := ""
+	if best := diag.Nearest(name, names); best != "" {
+		hint = fmt.Sprintf("; did you mean %q?", best)
+	}
+	return nil, fmt.Errorf("workflow %s has no scenario %q%s (its scenarios: %q, or their numbers 1–%d)", w.ID, name, hint, names, len(names))
+}

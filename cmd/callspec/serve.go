@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/providers"
+	_ "github.com/callspec/callspec/providers/all"
+	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/runtime/forward"
+	"github.com/callspec/callspec/runtime/handler"
+	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/workflow"
+)
+
+func init() {
+	register(&command{
+		name:    "serve",
+		usage:   "[paths…] [--addr 127.0.0.1:8080] [--store sqlite:callspec.db|postgres://…|redis://…|memory:]",
+		summary: "Run every workflow's webhook handler locally at /hooks/<workflow_id>/<provider>.",
+		run:     runServe,
+	})
+}
+
+// maxHeaderBytes bounds the request line and headers of a delivery (limit
+// max-header-size); the platforms send a few hundred bytes. A larger
+// request is answered 431 before any handler runs.
+const maxHeaderBytes = 64 << 10
+
+// route is one served handler.
+type route struct {
+	Workflow string `json:"workflow"`
+	Provider string `json:"provider"`
+	Path     string `json:"path"`
+}
+
+func runServe(e *env, args []string) int {
+	fs := flags(e, "serve")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	dsn := fs.String("store", store.DefaultDSN, "idempotency and outbox store: sqlite:FILE, postgres://…, redis://… or memory:")
+	eventsFile := fs.String("events", "", "append every event as one JSON line to this file (it holds personal data: for local testing only)")
+	var lf lintFlags
+	lf.add(fs)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	res, code, ok := lf.lint(e, paths(fs))
+	if !ok {
+		return code
+	}
+	if res.HasAtLeast(diag.Error) {
+		fmt.Fprintln(e.stderr, "callspec: serve refused: lint found errors; run `callspec lint`")
+		return exitFindings
+	}
+	st, err := store.Open(*dsn)
+	if err != nil {
+		return fail(e, "open the store: %v", err)
+	}
+	defer st.Close()
+	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	worker, err := forward.New(forward.Config{Store: st, Logger: logger})
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	var sink *eventSink
+	if *eventsFile != "" {
+		f, err := os.OpenFile(*eventsFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			return fail(e, "open --events file: %v", err)
+		}
+		defer f.Close()
+		sink = &eventSink{w: f}
+	}
+
+	mux := http.NewServeMux()
+	var routes []route
+	for _, u := range res.Units {
+		def := u.IR.Definition()
+		compiled, err := workflow.Compile(def)
+		if err != nil {
+			return fail(e, "workflow %s: %v", def.ID, err)
+		}
+		secret := e.getenv(def.SecretEnv)
+		if secret == "" {
+			fmt.Fprintf(e.stderr, "callspec: skipping workflow %s: set $%s to its webhook signing secret\n", def.ID, def.SecretEnv)
+			continue
+		}
+		for _, name := range providers.Names() {
+			p, _ := providers.Lookup(name)
+			h, err := handler.New(compiled, handler.Config{
+				Provider: p, Secret: []byte(secret), Store: st, Logger: logger, Enqueued: worker.Notify,
+			}, devService(e.stdout, sink))
+			if err != nil {
+				fmt.Fprintf(e.stderr, "callspec: skipping %s/%s: %v\n", def.ID, name, err)
+				continue
+			}
+			path := "/hooks/" + def.ID + "/" + name
+			mux.Handle("POST "+path, h)
+			routes = append(routes, route{Workflow: def.ID, Provider: name, Path: path})
+		}
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := st.Stats(r.Context()); err != nil {
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
+		status, err := serveStatus(r.Context(), st, routes)
+		if err != nil {
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(status)
+	})
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fail(e, "listen on %s: %v", *addr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: maxHeaderBytes}
+	fmt.Fprintf(e.stdout, "callspec serve: listening on http://%s with %d routes (store %s); GET /status, GET /healthz\n", ln.Addr(), len(routes), redactDSN(*dsn))
+	for _, r := range routes {
+		fmt.Fprintf(e.stdout, "  POST %s\n", r.Path)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { worker.Run(ctx) })
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		stop()
+		wg.Wait()
+		return fail(e, "serve: %v", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(e.stderr, "callspec: shutdown: %v\n", err)
+	}
+	wg.Wait()
+	fmt.Fprintln(e.stdout, "callspec serve: stopped")
+	return exitOK
+}
+
+// redactDSN hides a password in a store URL before it is printed.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// devService prints one line per event (no personal data) and, with
+// --events, appends the whole event.
+func devService(out io.Writer, sink *eventSink) handler.Dispatch {
+	var mu sync.Mutex
+	return func(ctx context.Context, ev *event.Event) error {
+		mu.Lock()
+		defer mu.Unlock()
+		line := fmt.Sprintf("%s %s call=%s", ev.Event, ev.WorkflowID, ev.Call.ID)
+		if ev.Handoff != nil {
+			line += fmt.Sprintf(" handoff=%s severity=%s owner=%s", ev.Handoff.Reason, ev.Handoff.Severity, ev.Handoff.Owner)
+		} else {
+			line += " next_action=" + ev.NextAction
+		}
+		fmt.Fprintln(out, line)
+		if sink != nil {
+			return sink.write(ev)
+		}
+		return nil
+	}
+}
+
+type eventSink struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *eventSink) write(ev *event.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	_, err = s.w.Write(append(b, '\n'))
+	return err
+}
+
+type deadLetter struct {
+	ID        string    `json:"id"`
+	Workflow  string    `json:"workflow"`
+	Attempts  int       `json:"attempts"`
+	LastError string    `json:"last_error"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+type status struct {
+	Routes      []route      `json:"routes"`
+	Outbox      store.Stats  `json:"outbox"`
+	DeadLetters []deadLetter `json:"dead_letters"`
+}
+
+func serveStatus(ctx context.Context, st store.Store, routes []route) (*status, error) {
+	stats, err := st.Stats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dead, err := st.DeadLetters(ctx, 100)
+	if err != nil {
+		return nil, err
+	}
+	out := &status{Routes: routes, Outbox: stats, DeadLetters: []deadLetter{}}
+	for _, m := range dead {
+		out.DeadLetters = append(out.DeadLetters, deadLetter{ID: m.ID, Workflow: m.WorkflowID, Attempts: m.Attempts, LastError: m.LastError, UpdatedAt: m.UpdatedAt})
+	}
+	return out, nil
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/lint"
+	"github.com/callspec/callspec/compiler/report"
+	"github.com/callspec/callspec/compiler/scenario"
+	"github.com/callspec/callspec/compiler/source"
+)
+
+func init() {
+	register(&command{
+		name:    "test",
+		usage:   "[paths…] [--format text|json]",
+		summary: "Run each spec's caller scenarios through the handler's decision code.",
+		run:     runTest,
+	})
+}
+
+func runTest(e *env, args []string) int {
+	fs := flags(e, "test")
+	format := fs.String("format", "text", "output format: text or json")
+	var lf lintFlags
+	lf.add(fs)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if *format != "text" && *format != "json" {
+		return fail(e, "unknown --format %q: use text or json", *format)
+	}
+	res, code, ok := lf.lint(e, paths(fs))
+	if !ok {
+		return code
+	}
+	if refuseOnLintErrors(e, res, "test") {
+		return exitFindings
+	}
+	var results []scenario.Result
+	for _, u := range res.Units {
+		rs, err := scenario.Run(u)
+		if err != nil {
+			return fail(e, "%v", err)
+		}
+		results = append(results, rs...)
+	}
+	var err error
+	if *format == "json" {
+		err = writeTestJSON(e.stdout, results)
+	} else {
+		err = writeTestText(e.stdout, results, res.Files, len(res.Units), e.isTTY && e.getenv("NO_COLOR") == "")
+	}
+	if err != nil {
+		return fail(e, "write results: %v", err)
+	}
+	if scenario.Summarize(results).Failed > 0 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// refuseOnLintErrors prints the lint errors of res to stderr and reports
+// whether there were any; commands that act on specs refuse broken ones.
+func refuseOnLintErrors(e *env, res *lint.Result, verb string) bool {
+	if !res.HasAtLeast(diag.Error) {
+		return false
+	}
+	var errs []diag.Finding
+	for _, f := range res.Findings {
+		if f.Severity >= diag.Error {
+			errs = append(errs, f)
+		}
+	}
+	linted := keys(res.Files)
+	slices.Sort(linted)
+	report.Text(e.stderr, report.Input{Findings: errs, Files: res.Files, Linted: linted})
+	fmt.Fprintf(e.stderr, "callspec: %s refused: lint found %d errors; fix them and run it again\n", verb, len(errs))
+	return true
+}
+
+// writeTestText prints one line per scenario, the source line under each
+// failure, and a summary:
+//
+//	PASS workflows/x.yaml:57 maintenance_report_intake/routine leak → completed create_work_order
+//	FAIL workflows/x.yaml:70:22 maintenance_report_intake/sparking outlet: expected …
+func writeTestText(w io.Writer, results []scenario.Result, files map[string]*source.File, workflows int, color bool) error {
+	paint := func(code, s string) string {
+		if !color {
+			return s
+		}
+		return code + s + "\x1b[0m"
+	}
+	var b strings.Builder
+	for _, r := range results {
+		if r.Passed {
+			fmt.Fprintf(&b, "%s %s:%d %s/%s → %s\n", paint("\x1b[32m", "PASS"), r.Range.File, r.Range.Start.Line, r.Workflow, r.Name, r.Got.Arrow())
+			continue
+		}
+		fmt.Fprintf(&b, "%s %s:%d:%d %s/%s: %s\n", paint("\x1b[31m", "FAIL"), r.Range.File, r.Range.Start.Line, r.Range.Start.Col, r.Workflow, r.Name, r.Message)
+		if f := files[r.Range.File]; f != nil && r.Range.Start.Line >= 1 && r.Range.Start.Line <= f.LineCount() {
+			line := f.LineText(r.Range.Start.Line)
+			fmt.Fprintf(&b, "  %s\n  %s\n", line, report.Caret(line, r.Range))
+		}
+	}
+	s := scenario.Summarize(results)
+	total := s.Passed + s.Failed
+	switch {
+	case total == 0:
+		fmt.Fprintf(&b, "no scenarios to run in %s; add routine, incomplete and sensitive scenarios under tests:\n", report.Plural(workflows, "workflow"))
+	case s.Failed == 0:
+		fmt.Fprintf(&b, "\nok: %s passed in %s\n", report.Plural(total, "scenario"), report.Plural(workflows, "workflow"))
+	default:
+		fmt.Fprintf(&b, "\nFAIL: %d of %s failed in %s\n", s.Failed, report.Plural(total, "scenario"), report.Plural(workflows, "workflow"))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type jsonScenario struct {
+	Workflow string           `json:"workflow"`
+	Name     string           `json:"name"`
+	Kind     string           `json:"kind"`
+	File     string           `json:"file"`
+	Line     int              `json:"line"`
+	Column   int              `json:"column"`
+	Passed   bool             `json:"passed"`
+	Got      scenario.Outcome `json:"got"`
+	Want     scenario.Outcome `json:"want"`
+	Message  string           `json:"message,omitempty"`
+}
+
+// writeTestJSON prints {"scenarios":[…],"summary":{"passed":n,"failed":n}}.
+func writeTestJSON(w io.Writer, results []scenario.Result) error {
+	out := struct {
+		Scenarios []jsonScenario   `json:"scenarios"`
+		Summary   scenario.Summary `json:"summary"`
+	}{Scenarios: []jsonScenario{}, Summary: scenario.Summarize(results)}
+	for _, r := range results {
+		out.Scenarios = append(out.Scenarios, jsonScenario{
+			Workflow: r.Workflow, Name: r.Name, Kind: r.Kind,
+			File: r.Range.File, Line: r.Range.Start.Line, Column: r.Range.Start.Col,
+			Passed: r.Passed, Got: r.Got, Want: r.Want, Message: r.Message,
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,320 @@
+// Package build turns checked workflows into the files under generated/:
+// it runs every emitter, adds manifest.json with each file's sha256, and
+// either writes the result atomically or, for --check, compares it with
+// what is on disk. Output is byte-for-byte deterministic: no timestamps,
+// versions or absolute paths, and every list in a stable order.
+package build
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/callspec/callspec/compiler/emit/docs"
+	"github.com/callspec/callspec/compiler/emit/handler"
+	"github.com/callspec/callspec/compiler/emit/schema"
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/providers"
+	_ "github.com/callspec/callspec/providers/all" // registers every platform
+)
+
+// File is one generated file; Path is relative to the output directory and
+// uses forward slashes.
+type File struct {
+	Path    string
+	Content []byte
+}
+
+// WorkflowEmitter produces files for one workflow, with paths relative to
+// the workflow's directory <id>/.
+type WorkflowEmitter struct {
+	Name string
+	Emit func(w *ir.Workflow) ([]File, error)
+}
+
+// SetEmitter produces files that cover every workflow (an index page),
+// with paths relative to the output directory.
+type SetEmitter struct {
+	Name string
+	Emit func(ws []*ir.Workflow) ([]File, error)
+}
+
+// WorkflowEmitters run for each workflow, in order. Adding an output is one
+// entry here.
+var WorkflowEmitters = []WorkflowEmitter{
+	{Name: "schema", Emit: emitSchemas},
+	{Name: "providers", Emit: emitProviderConfigs},
+	{Name: "handler", Emit: emitHandler},
+}
+
+// SetEmitters run once per build.
+var SetEmitters = []SetEmitter{
+	// One emitter writes every page, <id>/README.md and index.md, because
+	// a page links its related workflows by title.
+	{Name: "docs", Emit: emitDocs},
+}
+
+// ManifestName is the manifest's file name in the output directory.
+const ManifestName = "manifest.json"
+
+func emitHandler(w *ir.Workflow) ([]File, error) {
+	out, err := handler.Emit(w)
+	if err != nil {
+		return nil, err
+	}
+	files := make([]File, len(out))
+	for i, f := range out {
+		files[i] = File{Path: f.Path, Content: f.Content}
+	}
+	return files, nil
+}
+
+// emitProviderConfigs writes providers/<name>.json for each target that has
+// an API configuration.
+func emitProviderConfigs(w *ir.Workflow) ([]File, error) {
+	out, err := providers.Configs(w)
+	if err != nil {
+		return nil, err
+	}
+	files := make([]File, len(out))
+	for i, f := range out {
+		files[i] = File{Path: f.Path, Content: f.Content}
+	}
+	return files, nil
+}
+
+func emitSchemas(w *ir.Workflow) ([]File, error) {
+	outcome, err := schema.Outcome(w)
+	if err != nil {
+		return nil, err
+	}
+	handoff, err := schema.Handoff(w)
+	if err != nil {
+		return nil, err
+	}
+	return []File{{Path: "outcome.schema.json", Content: outcome}, {Path: "handoff.schema.json", Content: handoff}}, nil
+}
+
+func emitDocs(ws []*ir.Workflow) ([]File, error) {
+	pages, err := docs.Pages(ws)
+	if err != nil {
+		return nil, err
+	}
+	files := make([]File, len(pages))
+	for i, p := range pages {
+		files[i] = File{Path: p.Path, Content: p.Content}
+	}
+	return files, nil
+}
+
+// Generate runs every emitter over ws (which must have passed lint) and
+// returns the complete output, manifest included, sorted by path.
+func Generate(ws []*ir.Workflow) ([]File, error) {
+	ws = slices.Clone(ws)
+	slices.SortFunc(ws, func(a, b *ir.Workflow) int { return strings.Compare(a.ID, b.ID) })
+	var files []File
+	for _, w := range ws {
+		for _, e := range WorkflowEmitters {
+			out, err := e.Emit(w)
+			if err != nil {
+				return nil, fmt.Errorf("emit %s for workflow %s: %w", e.Name, w.ID, err)
+			}
+			for _, f := range out {
+				files = append(files, File{Path: path.Join(w.ID, f.Path), Content: f.Content})
+			}
+		}
+	}
+	for _, e := range SetEmitters {
+		out, err := e.Emit(ws)
+		if err != nil {
+			return nil, fmt.Errorf("emit %s: %w", e.Name, err)
+		}
+		files = append(files, out...)
+	}
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	for i := 1; i < len(files); i++ {
+		if files[i].Path == files[i-1].Path {
+			return nil, fmt.Errorf("two emitters write %s", files[i].Path)
+		}
+	}
+	manifest, err := Manifest(files)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, File{Path: ManifestName, Content: manifest})
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	return files, nil
+}
+
+type manifestEntry struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+// Manifest lists every file with its sha256.
+func Manifest(files []File) ([]byte, error) {
+	m := struct {
+		Generator string          `json:"generator"`
+		Files     []manifestEntry `json:"files"`
+	}{Generator: "callspec build", Files: []manifestEntry{}}
+	for _, f := range files {
+		sum := sha256.Sum256(f.Content)
+		m.Files = append(m.Files, manifestEntry{Path: f.Path, SHA256: hex.EncodeToString(sum[:])})
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Diff is the difference between generated output and a directory.
+type Diff struct {
+	Stale   []string // on disk with other content
+	Missing []string // generated but not on disk
+	Extra   []string // on disk but no longer generated
+}
+
+// Empty reports whether the directory matches.
+func (d Diff) Empty() bool { return len(d.Stale)+len(d.Missing)+len(d.Extra) == 0 }
+
+// Check compares files with the directory out without writing anything.
+func Check(out string, files []File) (Diff, error) {
+	var d Diff
+	existing, err := listFiles(out)
+	if err != nil {
+		return d, err
+	}
+	want := map[string]bool{}
+	for _, f := range files {
+		want[f.Path] = true
+		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(f.Path)))
+		switch {
+		case err != nil && os.IsNotExist(err):
+			d.Missing = append(d.Missing, f.Path)
+		case err != nil:
+			return d, fmt.Errorf("read %s: %w", f.Path, err)
+		case !bytes.Equal(b, f.Content):
+			d.Stale = append(d.Stale, f.Path)
+		}
+	}
+	for _, p := range existing {
+		if !want[p] {
+			d.Extra = append(d.Extra, p)
+		}
+	}
+	return d, nil
+}
+
+// listFiles returns the files under dir, relative and slash-separated; a
+// missing dir has none.
+func listFiles(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if os.IsNotExist(err) && p == dir {
+				return filepath.SkipAll
+			}
+			return err
+		}
+		if e.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		out = append(out, filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", dir, err)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// Write makes the directory out hold exactly files. Each file is written
+// to a temporary file and renamed into place, so a reader never sees half a
+// file; unchanged files are not touched; files that are no longer generated
+// are removed. A directory that holds files but no manifest.json was not
+// made by callspec build, and is refused.
+func Write(out string, files []File) (Diff, error) {
+	d, err := Check(out, files)
+	if err != nil {
+		return d, err
+	}
+	if len(d.Extra) > 0 {
+		if _, err := os.Stat(filepath.Join(out, ManifestName)); err != nil {
+			return d, fmt.Errorf("refusing to write into %s: it holds files (%s…) but no %s, so callspec build did not make it; choose another --out or empty it",
+				out, d.Extra[0], ManifestName)
+		}
+	}
+	changed := map[string]bool{}
+	for _, p := range append(slices.Clone(d.Stale), d.Missing...) {
+		changed[p] = true
+	}
+	for _, f := range files {
+		if !changed[f.Path] {
+			continue
+		}
+		if err := writeAtomic(filepath.Join(out, filepath.FromSlash(f.Path)), f.Content); err != nil {
+			return d, err
+		}
+	}
+	for _, p := range d.Extra {
+		full := filepath.Join(out, filepath.FromSlash(p))
+		if err := os.Remove(full); err != nil {
+			return d, fmt.Errorf("remove stale %s: %w", full, err)
+		}
+		removeEmptyParents(filepath.Dir(full), out)
+	}
+	return d, nil
+}
+
+func writeAtomic(name string, content []byte) error {
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".callspec-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(content); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+func removeEmptyParents(dir, stop string) {
+	stop = filepath.Clean(stop)
+	for dir != stop && strings.HasPrefix(dir, stop) {
+		if err := os.Remove(dir); err != nil {
+			return
+		}
+		dir = filepath.Dir(dir)
+	}
+}

@@ -1,0 +1,103 @@
+package build_test
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/callspec/callspec/compiler/build"
+)
+
+func files(contents map[string]string) []build.File {
+	var out []build.File
+	for p, c := range contents {
+		out = append(out, build.File{Path: p, Content: []byte(c)})
+	}
+	return out
+}
+
+func TestWriteThenCheck(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "generated")
+	v1 := files(map[string]string{"a/one.json": "1", "manifest.json": "m1", "b/two.md": "2"})
+
+	d, err := build.Check(out, v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"a/one.json", "manifest.json", "b/two.md"}; len(d.Missing) != 3 || d.Empty() {
+		t.Fatalf("fresh dir: %+v, want missing %v", d, want)
+	}
+	if _, err := build.Write(out, v1); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := build.Check(out, v1); !d.Empty() {
+		t.Fatalf("after write: %+v", d)
+	}
+
+	// Change one file, drop another, add one: stale, extra and missing.
+	v2 := files(map[string]string{"a/one.json": "1 changed", "manifest.json": "m1", "c/three.go": "3"})
+	d, err = build.Check(out, v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := build.Diff{Stale: []string{"a/one.json"}, Missing: []string{"c/three.go"}, Extra: []string{"b/two.md"}}
+	if !reflect.DeepEqual(d, want) {
+		t.Fatalf("diff = %+v, want %+v", d, want)
+	}
+	if _, err := build.Write(out, v2); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := build.Check(out, v2); !d.Empty() {
+		t.Fatalf("after second write: %+v", d)
+	}
+	if _, err := os.Stat(filepath.Join(out, "b")); !os.IsNotExist(err) {
+		t.Errorf("the emptied directory b/ was left behind: %v", err)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(out, "*", ".callspec-*"))
+	if len(leftovers) > 0 {
+		t.Errorf("temporary files left: %v", leftovers)
+	}
+}
+
+func TestWriteRefusesForeignDirectory(t *testing.T) {
+	out := t.TempDir()
+	if err := os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := build.Write(out, files(map[string]string{"manifest.json": "m"}))
+	if err == nil || !strings.Contains(err.Error(), "no manifest.json, so callspec build did not make it") {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "notes.txt")); string(b) != "mine" {
+		t.Error("a file callspec did not make was touched")
+	}
+}
+
+func TestGenerateIsDeterministicAndHasManifest(t *testing.T) {
+	gen, err := build.Generate(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gen) != 1 || gen[0].Path != "manifest.json" {
+		t.Fatalf("empty build = %v", gen)
+	}
+	m, err := build.Manifest(files(map[string]string{"x/a.json": "a"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+  "generator": "callspec build",
+  "files": [
+    {
+      "path": "x/a.json",
+      "sha256": "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
+    }
+  ]
+}
+`
+	if string(m) != want {
+		t.Errorf("manifest:\n%s\nwant:\n%s", m, want)
+	}
+}

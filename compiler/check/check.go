@@ -1,0 +1,510 @@
+// Package check turns a spec syntax tree into IR: it checks field types and
+// enum values, declares the typed CEL environment and type-checks every
+// expression against it. Its findings carry the structural rule IDs; the
+// quality-gate rules in rules/ run afterwards on the same tree and IR.
+package check
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/operators"
+	"cel.dev/cel-go/common/types"
+
+	"github.com/callspec/callspec/compiler/celpos"
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/runtime/workflow"
+)
+
+// Rule IDs of the findings this package produces.
+const (
+	RuleFieldType      = "field-type"
+	RuleEnumValues     = "enum-values"
+	RuleCELSyntax      = "cel-syntax"
+	RuleCELType        = "cel-type"
+	RuleCELNotBool     = "cel-not-bool"
+	RuleIdempotencyKey = "idempotency-key"
+)
+
+// Unit is one checked file: its syntax tree, IR and the compiled form of
+// its expressions, which rules inspect.
+type Unit struct {
+	Spec *spec.Spec
+	IR   *ir.Workflow
+	// Exprs maps each handoff rule's `when` (by index) to its position map.
+	When []*celpos.Expr
+	// Idempotency is the position map of webhook.idempotency_key, or nil.
+	Idempotency *celpos.Expr
+}
+
+// Limits on what one spec may declare. Every field is a CEL declaration, a
+// JSON Schema property and a Go struct field, and every handoff rule a CEL
+// program run on each call; a spec past these is hostile or wants splitting.
+const (
+	MaxFields       = 500
+	MaxHandoffRules = 100
+)
+
+// KnownTargets are the platforms a spec may name under targets; each has a
+// package under providers/ (a test keeps the two lists equal).
+var KnownTargets = []string{"bland", "callcow", "callurl", "phonely", "retell", "synthflow", "vapi"}
+
+var lowerSnake = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// IsLowerSnake reports whether s is a lower_snake identifier.
+func IsLowerSnake(s string) bool { return lowerSnake.MatchString(s) }
+
+type checker struct {
+	s    *spec.Spec
+	w    *ir.Workflow
+	u    *Unit
+	c    diag.Collector
+	file *source.File
+}
+
+// Check builds the IR of s. It always returns a Unit; IR parts that did not
+// check are left empty.
+func Check(s *spec.Spec) (*Unit, []diag.Finding) {
+	w := &ir.Workflow{
+		Path:       s.File.Path,
+		ID:         s.Workflow.ID.Value,
+		Title:      s.Workflow.Title.Value,
+		Goal:       s.Workflow.Goal.Value,
+		Owner:      s.Workflow.Owner.Value,
+		Disclosure: s.Disclosure.Value,
+		NextAction: s.NextAction.Value,
+	}
+	k := &checker{s: s, w: w, u: &Unit{Spec: s, IR: w}, file: s.File}
+	if s.Workflow.ID.Set && !IsLowerSnake(w.ID) {
+		k.c.Add(spec.RuleSchema, diag.Error, s.Workflow.ID.Range,
+			"workflow id %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it names generated files and a Go package", w.ID)
+	}
+	for _, q := range s.Questions.Items {
+		w.Questions = append(w.Questions, ir.Question{ID: q.ID.Value, Ask: q.Ask.Value, Collects: values(q.Collects)})
+	}
+	k.fields()
+	k.env()
+	k.handoff()
+	k.webhook()
+	w.Log = values(s.Log)
+	w.Targets = values(s.Targets)
+	k.targets()
+	w.Docs = ir.Docs{CTALabel: s.Docs.CTA.Label.Value, CTAURL: s.Docs.CTA.URL.Value, Related: values(s.Docs.Related)}
+	k.scenarios()
+	return k.u, k.c.Findings
+}
+
+func values(l spec.List[spec.String]) []string {
+	out := make([]string, 0, len(l.Items))
+	for _, s := range l.Items {
+		if s.Set {
+			out = append(out, s.Value)
+		}
+	}
+	return out
+}
+
+func kindNames(ks []celenv.Kind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
+
+func validKind(k string, among []celenv.Kind) bool {
+	for _, x := range among {
+		if string(x) == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (k *checker) fields() {
+	entries := k.s.Fields.Entries
+	if len(entries) > MaxFields {
+		k.c.Add(spec.RuleSchema, diag.Error, entries[MaxFields].Key.Range,
+			"the spec declares %d fields; a spec may declare at most %d (limit max-fields), so split the workflow; fields after the %dth are not checked",
+			len(entries), MaxFields, MaxFields)
+		entries = entries[:MaxFields]
+	}
+	for _, e := range entries {
+		name, f := e.Key, e.Value
+		if !IsLowerSnake(name.Value) {
+			k.c.Add(spec.RuleSchema, diag.Error, name.Range,
+				"field name %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it becomes a CEL field, a JSON key and a Go identifier", name.Value)
+		}
+		if !f.Type.Set {
+			continue // reported by schema
+		}
+		t := f.Type.Value
+		if !validKind(t, celenv.Kinds) {
+			k.c.Add(RuleFieldType, diag.Error, f.Type.Range, "field %q has unknown type %q%s",
+				name.Value, t, suggestion(t, kindNames(celenv.Kinds)))
+			continue
+		}
+		kind := celenv.Kind(t)
+		elem := kind
+		if kind == celenv.ListKind {
+			switch {
+			case !f.Items.Set:
+				k.c.Add(RuleFieldType, diag.Error, f.Type.Range,
+					"list field %q needs `items: <type>` naming the type of its elements (one of %s)", name.Value, strings.Join(kindNames(celenv.ItemKinds), ", "))
+				continue
+			case !validKind(f.Items.Value, celenv.ItemKinds):
+				k.c.Add(RuleFieldType, diag.Error, f.Items.Range, "list field %q has unknown item type %q%s",
+					name.Value, f.Items.Value, suggestion(f.Items.Value, kindNames(celenv.ItemKinds)))
+				continue
+			}
+			elem = celenv.Kind(f.Items.Value)
+		} else if f.Items.Set {
+			k.c.Add(RuleFieldType, diag.Error, f.Items.KeyOrValue(),
+				"`items` only applies to list fields, and %q is a %s field; remove it", name.Value, t)
+		}
+		k.options(name.Value, &f, kind, elem)
+		wf := workflow.Field{
+			Name:     name.Value,
+			Type:     kind,
+			Required: f.Required.Value,
+			Values:   values(f.Values),
+			Pattern:  f.Pattern.Value,
+		}
+		if kind == celenv.ListKind {
+			wf.Items = elem
+		}
+		wf.PII = f.PII.Value || (!f.PII.Set && (elem == celenv.Phone || elem == celenv.Email))
+		if f.Min.Set {
+			v := f.Min.Value
+			wf.Min = &v
+		}
+		if f.Max.Set {
+			v := f.Max.Value
+			wf.Max = &v
+		}
+		if f.MaxLength.Set {
+			wf.MaxLength = f.MaxLength.Value
+		}
+		field := ir.Field{Field: wf, Description: f.Description.Value}
+		for _, ex := range f.Examples.Items {
+			field.Examples = append(field.Examples, ex.Interface())
+		}
+		k.w.Fields = append(k.w.Fields, field)
+	}
+}
+
+// options checks that each option fits the field's type.
+func (k *checker) options(name string, f *spec.Field, kind, elem celenv.Kind) {
+	numeric := elem == celenv.Number || elem == celenv.Integer
+	if (f.Min.Set || f.Max.Set) && !numeric {
+		m := f.Min.Meta
+		if !f.Min.Set {
+			m = f.Max.Meta
+		}
+		k.c.Add(RuleFieldType, diag.Error, m.KeyOrValue(), "min and max only apply to number and integer fields, and %q is a %s field", name, kind)
+	}
+	if f.Min.Set && f.Max.Set && f.Min.Value > f.Max.Value {
+		k.c.Add(RuleFieldType, diag.Error, f.Min.Range, "field %q has min %v greater than max %v, so no value fits", name, f.Min.Value, f.Max.Value)
+	}
+	if f.MaxLength.Set {
+		switch {
+		case kind != celenv.Text && kind != celenv.ListKind:
+			k.c.Add(RuleFieldType, diag.Error, f.MaxLength.KeyOrValue(), "max_length only applies to text and list fields, and %q is a %s field", name, kind)
+		case f.MaxLength.Value < 1:
+			k.c.Add(RuleFieldType, diag.Error, f.MaxLength.Range, "max_length of %q must be at least 1", name)
+		}
+	}
+	if f.Pattern.Set {
+		if elem != celenv.Text {
+			k.c.Add(RuleFieldType, diag.Error, f.Pattern.KeyOrValue(), "pattern only applies to text fields, and %q is a %s field", name, kind)
+		} else if _, err := regexp.Compile(f.Pattern.Value); err != nil {
+			k.c.Add(RuleFieldType, diag.Error, f.Pattern.Range, "pattern of %q is not a valid RE2 regular expression: %v", name, unwrapRegexpErr(err))
+		}
+	}
+	if elem == celenv.Enum {
+		if !f.Values.Set || len(f.Values.Items) == 0 {
+			k.c.Add(RuleEnumValues, diag.Error, f.Type.Range, "enum field %q needs `values:` listing the allowed values", name)
+			return
+		}
+		seen := map[string]source.Range{}
+		for _, v := range f.Values.Items {
+			if !v.Set || strings.TrimSpace(v.Value) == "" {
+				k.c.Add(RuleEnumValues, diag.Error, v.Where(), "enum field %q has an empty value; every value must be a word the platform can return", name)
+				continue
+			}
+			if first, dup := seen[v.Value]; dup {
+				k.c.Add(RuleEnumValues, diag.Error, v.Range, "enum field %q lists %q twice (first at line %d, column %d)", name, v.Value, first.Start.Line, first.Start.Col)
+				continue
+			}
+			seen[v.Value] = v.Range
+		}
+	} else if f.Values.Set {
+		k.c.Add(RuleEnumValues, diag.Error, f.Values.KeyOrValue(), "`values` only applies to enum fields, and %q is a %s field; use type: enum or remove values", name, kind)
+	}
+}
+
+func unwrapRegexpErr(err error) string {
+	msg := err.Error()
+	return strings.TrimPrefix(msg, "error parsing regexp: ")
+}
+
+func suggestion(got string, known []string) string {
+	if best := diag.Nearest(got, known); best != "" {
+		return fmt.Sprintf("; did you mean %q?", best)
+	}
+	return fmt.Sprintf(" (use one of %s)", strings.Join(known, ", "))
+}
+
+func (k *checker) env() {
+	decls := make([]celenv.Field, 0, len(k.w.Fields))
+	for _, f := range k.w.Fields {
+		decls = append(decls, celenv.Field{Name: f.Name, Type: f.Type, Items: f.Items, MaxLength: f.MaxLength})
+	}
+	env, err := celenv.New(decls)
+	if err != nil {
+		// Only an internal error can get here; report it where it hurts.
+		k.c.Add(RuleCELType, diag.Error, k.s.Fields.KeyOrValue(), "the fields could not be declared for CEL: %v", err)
+		return
+	}
+	k.w.Env = env
+}
+
+func (k *checker) handoff() {
+	items := k.s.Handoff.Items
+	if len(items) > MaxHandoffRules {
+		k.c.Add(spec.RuleSchema, diag.Error, items[MaxHandoffRules].Where(),
+			"the spec has %d handoff rules; a spec may have at most %d (limit max-handoff-rules), so merge rules or split the workflow; rules after the %dth are not checked",
+			len(items), MaxHandoffRules, MaxHandoffRules)
+		items = items[:MaxHandoffRules]
+	}
+	for _, r := range items {
+		rule := ir.HandoffRule{HandoffRule: workflow.HandoffRule{
+			Reason:        r.Reason.Value,
+			When:          r.When.Value,
+			Severity:      r.Severity.Value,
+			Owner:         r.Owner.Value,
+			Notify:        values(r.Notify),
+			CallerMessage: r.CallerMessage.Value,
+		}}
+		if rule.Severity == "" {
+			rule.Severity = workflow.DefaultSeverity
+		}
+		var pos *celpos.Expr
+		if r.When.Set {
+			pos = celpos.New(k.file, r.When)
+			rule.Checked = k.compile(pos, "when", cel.BoolType)
+		}
+		k.u.When = append(k.u.When, pos)
+		k.w.Handoff = append(k.w.Handoff, rule)
+	}
+}
+
+func (k *checker) webhook() {
+	wh := k.s.Webhook
+	k.w.Webhook = ir.Webhook{URL: wh.URL.Value, IdempotencyKey: wh.IdempotencyKey.Value}
+	if name, ok := strings.CutPrefix(wh.Secret.Value, "env:"); ok {
+		k.w.Webhook.SecretEnv = name
+	}
+	if wh.IdempotencyKey.Set {
+		k.u.Idempotency = celpos.New(k.file, wh.IdempotencyKey)
+		k.w.Webhook.IdempotencyChecked = k.compile(k.u.Idempotency, "idempotency_key", cel.StringType)
+	} else {
+		k.w.Webhook.IdempotencyKey = workflow.DefaultIdempotencyKey
+	}
+	if wh.Forward.Set {
+		fw := &workflow.Forward{URL: wh.Forward.URL.Value, MaxAttempts: int(wh.Forward.MaxAttempts.Value)}
+		if name, ok := strings.CutPrefix(wh.Forward.Secret.Value, "env:"); ok {
+			fw.SecretEnv = name
+		}
+		if !wh.Forward.MaxAttempts.Set {
+			fw.MaxAttempts = workflow.DefaultMaxAttempts
+		} else if fw.MaxAttempts < 1 || fw.MaxAttempts > 100 {
+			k.c.Add(spec.RuleSchema, diag.Error, wh.Forward.MaxAttempts.Range, "max_attempts must be between 1 and 100")
+		}
+		k.w.Webhook.Forward = fw
+	}
+}
+
+// compile parses and type-checks one expression, reporting every issue at
+// its place in the file, and checks its result type.
+func (k *checker) compile(pos *celpos.Expr, what string, want *cel.Type) *cel.Ast {
+	if k.w.Env == nil {
+		return nil
+	}
+	env := k.w.Env.CEL
+	parsed, iss := env.Parse(pos.Text)
+	if iss.Err() != nil {
+		for _, e := range iss.Errors() {
+			k.c.Add(RuleCELSyntax, diag.Error, pos.ErrorRange(e, nil), "`%s` is not valid CEL: %s", what, explainSyntaxError(e.Message))
+		}
+		return nil
+	}
+	checked, iss := env.Check(parsed)
+	if iss.Err() != nil {
+		for _, e := range iss.Errors() {
+			k.c.Add(RuleCELType, diag.Error, pos.ErrorRange(e, parsed), "`%s` does not type-check: %s", what, explainTypeError(e.Message))
+		}
+		return nil
+	}
+	k.enumLiterals(pos, checked)
+	out := checked.OutputType()
+	if !out.IsExactType(want) && !out.IsExactType(cel.DynType) {
+		rule := RuleCELNotBool
+		if want != cel.BoolType {
+			rule = RuleIdempotencyKey
+		}
+		k.c.Add(rule, diag.Error, pos.Whole(), "`%s` must evaluate to %s, but this expression is %s", what, typeWord(want), typeWord(out))
+		return nil
+	}
+	return checked
+}
+
+func typeWord(t *types.Type) string {
+	switch {
+	case t.IsExactType(cel.BoolType):
+		return "a bool"
+	case t.IsExactType(cel.StringType):
+		return "a string"
+	}
+	return "of type " + t.String()
+}
+
+// explainSyntaxError shortens the parser's token lists, which name grammar
+// symbols rather than what the author should write.
+func explainSyntaxError(msg string) string {
+	msg = strings.TrimPrefix(msg, "Syntax error: ")
+	if strings.HasPrefix(msg, "mismatched input '<EOF>'") {
+		return "the expression ends too early; an operand or a closing bracket is missing"
+	}
+	if i := strings.Index(msg, " expecting {"); i >= 0 {
+		return msg[:i]
+	}
+	return msg
+}
+
+func explainTypeError(msg string) string {
+	if strings.HasPrefix(msg, "found no matching overload for") {
+		return msg + " (the two sides have different types; compare a field with a value of its declared type)"
+	}
+	if strings.HasPrefix(msg, "undefined field") {
+		return msg + " (only declared fields exist; check the name under fields:)"
+	}
+	return msg
+}
+
+// enumLiterals reports comparisons of an enum field with a literal that is
+// not among its values: fields.urgency == "emergancy".
+func (k *checker) enumLiterals(pos *celpos.Expr, checked *cel.Ast) {
+	a := checked.NativeRep()
+	ast.PreOrderVisit(a.Expr(), ast.NewExprVisitor(func(e ast.Expr) {
+		if e.Kind() != ast.CallKind {
+			return
+		}
+		call := e.AsCall()
+		args := call.Args()
+		switch call.FunctionName() {
+		case operators.Equals, operators.NotEquals:
+			if len(args) == 2 {
+				k.enumLiteral(pos, a, args[0], args[1])
+				k.enumLiteral(pos, a, args[1], args[0])
+			}
+		case operators.In:
+			if len(args) == 2 && args[1].Kind() == ast.ListKind {
+				for _, el := range args[1].AsList().Elements() {
+					k.enumLiteral(pos, a, args[0], el)
+				}
+			}
+			if len(args) == 2 {
+				k.enumLiteral(pos, a, args[1], args[0]) // "x" in fields.tags
+			}
+		}
+	}))
+}
+
+func (k *checker) enumLiteral(pos *celpos.Expr, a *ast.AST, field, lit ast.Expr) {
+	if field.Kind() != ast.SelectKind || lit.Kind() != ast.LiteralKind {
+		return
+	}
+	sel := field.AsSelect()
+	if sel.Operand().Kind() != ast.IdentKind || sel.Operand().AsIdent() != "fields" {
+		return
+	}
+	f, ok := k.w.Field(sel.FieldName())
+	if !ok {
+		return
+	}
+	elem := f.Type
+	if elem == celenv.ListKind {
+		elem = f.Items
+	}
+	if elem != celenv.Enum {
+		return
+	}
+	s, ok := lit.AsLiteral().(types.String)
+	if !ok {
+		return
+	}
+	for _, v := range f.Values {
+		if v == string(s) {
+			return
+		}
+	}
+	k.c.Add(RuleCELType, diag.Error, pos.NodeRange(a, lit.ID()),
+		"%q is not a value of enum field %q, so this comparison can never match%s",
+		string(s), f.Name, suggestion(string(s), f.Values))
+}
+
+func (k *checker) targets() {
+	seen := map[string]bool{}
+	for _, t := range k.s.Targets.Items {
+		if !t.Set {
+			continue
+		}
+		known := false
+		for _, name := range KnownTargets {
+			known = known || name == t.Value
+		}
+		switch {
+		case !known:
+			k.c.Add(spec.RuleSchema, diag.Error, t.Range, "unknown target %q%s", t.Value, suggestion(t.Value, KnownTargets))
+		case seen[t.Value]:
+			k.c.Add(spec.RuleSchema, diag.Error, t.Range, "target %q is listed twice", t.Value)
+		}
+		seen[t.Value] = true
+	}
+}
+
+func (k *checker) scenarios() {
+	for _, t := range k.s.Tests.Items {
+		sc := ir.Scenario{
+			Name: t.Name.Value,
+			Kind: t.Kind.Value,
+			Call: event.Call{
+				ID:        t.Call.ID.Value,
+				Provider:  t.Call.Provider.Value,
+				Status:    t.Call.Status.Value,
+				EndReason: t.Call.EndReason.Value,
+				Direction: t.Call.Direction.Value,
+				StartedAt: t.Call.StartedAt.Value,
+				DurationS: t.Call.DurationS.Value,
+			},
+			From:   t.Call.From.Value,
+			To:     t.Call.To.Value,
+			Fields: map[string]any{},
+			Expect: ir.Expect{NextAction: t.Expect.NextAction.Value, Handoff: t.Expect.Handoff.Value, Severity: t.Expect.Severity.Value},
+		}
+		for _, e := range t.Fields.Entries {
+			sc.Fields[e.Key.Value] = e.Value.Interface()
+			sc.FieldOrder = append(sc.FieldOrder, e.Key.Value)
+		}
+		k.w.Tests = append(k.w.Tests, sc)
+	}
+}

@@ -1,0 +1,347 @@
+package docs_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	sjs "github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/callspec/callspec/compiler/build"
+	"github.com/callspec/callspec/compiler/check"
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/emit/docs"
+	"github.com/callspec/callspec/compiler/emit/schema"
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/compiler/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// generated is the committed output of callspec build over workflows/.
+const generated = "../../../generated"
+
+func load(t *testing.T, path string) *ir.Workflow {
+	t.Helper()
+	content, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loadBytes(t, path, content)
+}
+
+func loadBytes(t *testing.T, path string, content []byte) *ir.Workflow {
+	t.Helper()
+	s, findings := spec.Load(path, content)
+	if s == nil {
+		t.Fatalf("%s does not parse: %v", path, findings)
+	}
+	u, more := check.Check(s)
+	for _, f := range append(findings, more...) {
+		if f.Severity >= diag.Error {
+			t.Fatalf("%s:%d:%d: %s [%s]", f.Range.File, f.Range.Start.Line, f.Range.Start.Col, f.Message, f.Rule)
+		}
+	}
+	return u.IR
+}
+
+func seedWorkflows(t *testing.T) []*ir.Workflow {
+	t.Helper()
+	paths, err := filepath.Glob("../../../workflows/*.yaml")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no workflows found: %v", err)
+	}
+	var ws []*ir.Workflow
+	for _, p := range paths {
+		ws = append(ws, load(t, p))
+	}
+	slices.SortFunc(ws, func(a, b *ir.Workflow) int { return strings.Compare(a.ID, b.ID) })
+	return ws
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	file := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run go test ./compiler/emit/docs -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the rendered page; review the change and run go test ./compiler/emit/docs -update\n--- got ---\n%s", file, got)
+	}
+}
+
+func TestShapesGolden(t *testing.T) {
+	w := load(t, "testdata/shapes.yaml")
+	files, err := docs.Pages([]*ir.Workflow{w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || files[0].Path != "shapes/README.md" || files[1].Path != "index.md" {
+		t.Fatalf("pages: %v", paths(files))
+	}
+	golden(t, "shapes.README.md", files[0].Content)
+	golden(t, "shapes.index.md", files[1].Content)
+}
+
+// TestSeedPagesMatchGenerated is the golden test of the five seed pages:
+// the committed generated/ is their golden copy, refreshed by callspec
+// build.
+func TestSeedPagesMatchGenerated(t *testing.T) {
+	files, err := docs.Pages(seedWorkflows(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		want, err := os.ReadFile(filepath.Join(generated, filepath.FromSlash(f.Path)))
+		if err != nil {
+			t.Errorf("%v (run go run ./cmd/callspec build)", err)
+			continue
+		}
+		if !bytes.Equal(f.Content, want) {
+			t.Errorf("generated/%s is stale; run go run ./cmd/callspec build and review the diff", f.Path)
+		}
+	}
+}
+
+func paths(files []docs.File) []string {
+	var out []string
+	for _, f := range files {
+		out = append(out, f.Path)
+	}
+	return out
+}
+
+var mdLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+
+// relativeLinks returns the link targets of a Markdown page that point
+// into the output directory (no scheme, no pure fragment).
+func relativeLinks(page []byte) []string {
+	var out []string
+	for _, m := range mdLink.FindAllSubmatch(page, -1) {
+		target := string(m[1])
+		if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") || strings.HasPrefix(target, "#") {
+			continue
+		}
+		target, _, _ = strings.Cut(target, "#")
+		out = append(out, target)
+	}
+	return out
+}
+
+// TestGeneratedLinksResolve walks every page under generated/ on disk and
+// checks that every relative link names a file that exists.
+func TestGeneratedLinksResolve(t *testing.T) {
+	n := 0
+	err := filepath.WalkDir(generated, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".md" {
+			return err
+		}
+		page, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, target := range relativeLinks(page) {
+			n++
+			if filepath.IsAbs(target) {
+				t.Errorf("%s links to the absolute path %s", p, target)
+				continue
+			}
+			dest := filepath.Join(filepath.Dir(p), filepath.FromSlash(target))
+			rel, err := filepath.Rel(generated, dest)
+			if err != nil || strings.HasPrefix(rel, "..") {
+				t.Errorf("%s links outside generated/: %s", p, target)
+				continue
+			}
+			if _, err := os.Stat(dest); err != nil {
+				t.Errorf("%s links to %s, which does not exist", p, target)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("found no relative links under generated/; is it built?")
+	}
+}
+
+// TestBuildOutputLinksResolve checks the links of a fresh build in memory,
+// so a broken link fails even before generated/ is rebuilt.
+func TestBuildOutputLinksResolve(t *testing.T) {
+	for name, ws := range map[string][]*ir.Workflow{
+		"seeds":  seedWorkflows(t),
+		"shapes": {load(t, "testdata/shapes.yaml")},
+	} {
+		files, err := build.Generate(ws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		have := map[string]bool{}
+		for _, f := range files {
+			have[f.Path] = true
+		}
+		for _, f := range files {
+			if path.Ext(f.Path) != ".md" {
+				continue
+			}
+			for _, target := range relativeLinks(f.Content) {
+				dest := path.Join(path.Dir(f.Path), target)
+				if !have[dest] {
+					t.Errorf("%s: %s links to %s (%s), which the build does not write", name, f.Path, target, dest)
+				}
+			}
+		}
+	}
+}
+
+// TestNoInternalsLeak keeps the public page apart from the production
+// handler: no endpoints, secrets or environment variable names.
+func TestNoInternalsLeak(t *testing.T) {
+	ws := append(seedWorkflows(t), load(t, "testdata/shapes.yaml"))
+	for _, w := range ws {
+		page, err := docs.Page(w, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets := []string{w.Webhook.URL, w.Webhook.SecretEnv, "env:", "/hooks/", "handler"}
+		if fw := w.Webhook.Forward; fw != nil {
+			secrets = append(secrets, fw.URL, fw.SecretEnv)
+		}
+		if w.Webhook.IdempotencyKey != "call.id" {
+			secrets = append(secrets, w.Webhook.IdempotencyKey)
+		}
+		for _, s := range secrets {
+			if s != "" && bytes.Contains(page, []byte(s)) {
+				t.Errorf("the page of %s contains %q", w.ID, s)
+			}
+		}
+	}
+}
+
+var examplePayload = regexp.MustCompile("(?s)### Example payload\n.*?```json\n(.*?)```")
+
+// TestExamplePayloadValidates checks the example payload of every seed
+// page against the workflow's own outcome schema.
+func TestExamplePayloadValidates(t *testing.T) {
+	for _, w := range append(seedWorkflows(t), load(t, "testdata/shapes.yaml")) {
+		page, err := docs.Page(w, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := examplePayload.FindSubmatch(page)
+		if m == nil {
+			t.Errorf("the page of %s has no example payload", w.ID)
+			continue
+		}
+		sch, err := schema.Outcome(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := sjs.UnmarshalJSON(bytes.NewReader(sch))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := sjs.NewCompiler()
+		if err := c.AddResource("urn:test:outcome", doc); err != nil {
+			t.Fatal(err)
+		}
+		s, err := c.Compile("urn:test:outcome")
+		if err != nil {
+			t.Fatal(err)
+		}
+		inst, err := sjs.UnmarshalJSON(bytes.NewReader(m[1]))
+		if err != nil {
+			t.Fatalf("%s: the example payload is not JSON: %v", w.ID, err)
+		}
+		if err := s.Validate(inst); err != nil {
+			t.Errorf("%s: the example payload does not fit outcome.schema.json: %v", w.ID, err)
+		}
+	}
+}
+
+// TestSeedPageSections checks that each seed page carries what the seeds'
+// quality gate asks for.
+func TestSeedPageSections(t *testing.T) {
+	ws := seedWorkflows(t)
+	files, err := docs.Pages(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range ws {
+		page := string(files[i].Content)
+		for _, want := range []string{
+			"# " + w.Title,
+			"## Opening disclosure",
+			"## Question set",
+			"1. " + w.Questions[0].Ask,
+			"| Field | Type | Required | Personal data | Description |",
+			"## Handoff rules",
+			"## Next action",
+			"### Example payload",
+			"## Tested scenarios",
+			"](" + w.Docs.CTAURL + ")",
+			"## Related",
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the page of %s lacks %q", w.ID, want)
+			}
+		}
+		for _, r := range w.Handoff {
+			if strings.Contains(page, r.When) {
+				t.Errorf("the page of %s shows the raw condition %q instead of words", w.ID, r.When)
+			}
+		}
+	}
+}
+
+// TestTablesAreWellFormed checks that every table row has as many cells as
+// its header, so spec text with a | cannot break a table.
+func TestTablesAreWellFormed(t *testing.T) {
+	ws := append(seedWorkflows(t), load(t, "testdata/shapes.yaml"))
+	files, err := docs.Pages(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := func(line string) int {
+		n := 0
+		for i := 0; i < len(line); i++ {
+			if line[i] == '\\' {
+				i++
+				continue
+			}
+			if line[i] == '|' {
+				n++
+			}
+		}
+		return n
+	}
+	for _, f := range files {
+		header := 0
+		for i, line := range strings.Split(string(f.Content), "\n") {
+			if !strings.HasPrefix(line, "|") {
+				header = 0
+				continue
+			}
+			if header == 0 {
+				header = cells(line)
+				continue
+			}
+			if got := cells(line); got != header {
+				t.Errorf("%s:%d: row has %d separators, header %d: %s", f.Path, i+1, got, header, line)
+			}
+		}
+	}
+}

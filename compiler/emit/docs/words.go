@@ -1,0 +1,466 @@
+package docs
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/operators"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/parser"
+
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/runtime/celenv"
+)
+
+// Condition renders a handoff rule's `when` in plain words, walking the
+// checked expression: `fields.urgency == "emergency" || fields.issue_type
+// == "electrical"` becomes "urgency is emergency or issue type is
+// electrical". Shapes it does not know are shown as code, part by part, so
+// a page never claims something the expression does not say.
+func Condition(w *ir.Workflow, r *ir.HandoffRule) string {
+	if r.Checked == nil {
+		return code(r.When)
+	}
+	a := r.Checked.NativeRep()
+	x := &words{w: w, a: a}
+	s, _ := x.cond(a.Expr())
+	if x.unprintable {
+		// A part could be neither said nor printed on its own (macros such
+		// as exists() are not kept for printing); show the whole rule.
+		return code(r.When)
+	}
+	return s
+}
+
+type words struct {
+	w *ir.Workflow
+	a *ast.AST
+	// unprintable is set when a part could not be printed as code.
+	unprintable bool
+}
+
+// Precedence of a rendered condition, so that "and" inside "or" (and the
+// other way round) gets parentheses.
+const (
+	atom = iota
+	andChain
+	orChain
+)
+
+func code(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if strings.Contains(s, "`") {
+		return "``" + s + "``"
+	}
+	return "`" + s + "`"
+}
+
+// asCode shows e as CEL source.
+func (x *words) asCode(e ast.Expr) string {
+	s, err := parser.Unparse(e, x.a.SourceInfo())
+	if err != nil {
+		x.unprintable = true
+		return ""
+	}
+	return code(s)
+}
+
+func (x *words) cond(e ast.Expr) (string, int) {
+	switch e.Kind() {
+	case ast.LiteralKind:
+		switch e.AsLiteral() {
+		case types.True:
+			return "every call", atom
+		case types.False:
+			return "never", atom
+		}
+	case ast.SelectKind:
+		if s, ok := x.presence(e, false); ok {
+			return s, atom
+		}
+		if s, ok := x.boolSubject(e, true); ok {
+			return s, atom
+		}
+	case ast.CallKind:
+		if s, prec, ok := x.call(e); ok {
+			return s, prec
+		}
+	}
+	return x.asCode(e), atom
+}
+
+func (x *words) call(e ast.Expr) (string, int, bool) {
+	c := e.AsCall()
+	args := c.Args()
+	switch c.FunctionName() {
+	case operators.LogicalAnd:
+		s, prec := x.chain(e, operators.LogicalAnd, " and ", andChain)
+		return s, prec, true
+	case operators.LogicalOr:
+		s, prec := x.chain(e, operators.LogicalOr, " or ", orChain)
+		return s, prec, true
+	case operators.LogicalNot:
+		if len(args) == 1 {
+			if s, ok := x.negated(args[0]); ok {
+				return s, atom, true
+			}
+			inner, _ := x.cond(args[0])
+			return "not (" + inner + ")", atom, true
+		}
+	case operators.Equals, operators.NotEquals, operators.Less, operators.LessEquals, operators.Greater, operators.GreaterEquals:
+		if s, ok := x.compare(c.FunctionName(), args); ok {
+			return s, atom, true
+		}
+	case operators.In:
+		if s, ok := x.in(args, false); ok {
+			return s, atom, true
+		}
+	case "contains", "startsWith", "endsWith", "matches":
+		if s, ok := x.stringTest(c, false); ok {
+			return s, atom, true
+		}
+	}
+	return "", atom, false
+}
+
+// chain renders a run of the same logical operator. In an "and", a
+// has(fields.x) guard next to a test that reads fields.x says nothing a
+// reader needs ("income was given and income is below 30,000"), so it is
+// left out. A chain that comes down to one operand takes that operand's
+// precedence.
+func (x *words) chain(e ast.Expr, op, sep string, prec int) (string, int) {
+	var operands []ast.Expr
+	var flatten func(ast.Expr)
+	flatten = func(e ast.Expr) {
+		if e.Kind() == ast.CallKind && e.AsCall().FunctionName() == op {
+			for _, a := range e.AsCall().Args() {
+				flatten(a)
+			}
+			return
+		}
+		operands = append(operands, e)
+	}
+	flatten(e)
+	if op == operators.LogicalAnd {
+		read := map[string]bool{}
+		for _, o := range operands {
+			if _, guard := presenceField(o); !guard {
+				for name := range fieldsRead(o) {
+					read[name] = true
+				}
+			}
+		}
+		kept := operands[:0:0]
+		for _, o := range operands {
+			if name, guard := presenceField(o); guard && read[name] {
+				continue
+			}
+			kept = append(kept, o)
+		}
+		operands = kept
+	}
+	if len(operands) == 1 {
+		return x.cond(operands[0])
+	}
+	parts := make([]string, len(operands))
+	for i, o := range operands {
+		s, p := x.cond(o)
+		if p != atom && p != prec {
+			s = "(" + s + ")"
+		}
+		parts[i] = s
+	}
+	return strings.Join(parts, sep), prec
+}
+
+// presenceField returns x for has(fields.x).
+func presenceField(e ast.Expr) (string, bool) {
+	if e.Kind() != ast.SelectKind || !e.AsSelect().IsTestOnly() {
+		return "", false
+	}
+	op := e.AsSelect().Operand()
+	if op.Kind() != ast.IdentKind || op.AsIdent() != "fields" {
+		return "", false
+	}
+	return e.AsSelect().FieldName(), true
+}
+
+// fieldsRead names the fields an expression reads (not just tests).
+func fieldsRead(e ast.Expr) map[string]bool {
+	out := map[string]bool{}
+	ast.PreOrderVisit(e, ast.NewExprVisitor(func(e ast.Expr) {
+		if e.Kind() != ast.SelectKind || e.AsSelect().IsTestOnly() {
+			return
+		}
+		op := e.AsSelect().Operand()
+		if op.Kind() == ast.IdentKind && op.AsIdent() == "fields" {
+			out[e.AsSelect().FieldName()] = true
+		}
+	}))
+	return out
+}
+
+// negated renders !e for the shapes that have a natural negative.
+func (x *words) negated(e ast.Expr) (string, bool) {
+	switch e.Kind() {
+	case ast.SelectKind:
+		if s, ok := x.presence(e, true); ok {
+			return s, true
+		}
+		return x.boolSubject(e, false)
+	case ast.CallKind:
+		c := e.AsCall()
+		switch c.FunctionName() {
+		case operators.Equals:
+			return x.compare(operators.NotEquals, c.Args())
+		case operators.NotEquals:
+			return x.compare(operators.Equals, c.Args())
+		case operators.In:
+			return x.in(c.Args(), true)
+		case "contains", "startsWith", "endsWith", "matches":
+			return x.stringTest(c, true)
+		}
+	}
+	return "", false
+}
+
+func (x *words) presence(e ast.Expr, negate bool) (string, bool) {
+	name, ok := presenceField(e)
+	if !ok {
+		return "", false
+	}
+	if negate {
+		return humanize(name) + " was not given", true
+	}
+	return humanize(name) + " was given", true
+}
+
+// boolSubject renders a boolean field read on its own: "immediate danger
+// is true".
+func (x *words) boolSubject(e ast.Expr, want bool) (string, bool) {
+	subj, _, ok := x.subject(e)
+	if !ok || !x.a.GetType(e.ID()).IsExactType(types.BoolType) {
+		return "", false
+	}
+	return subj + " is " + strconv.FormatBool(want), true
+}
+
+// callWords name the call object's fields for a reader.
+var callWords = map[string]string{
+	"id":         "call id",
+	"provider":   "platform",
+	"status":     "call status",
+	"end_reason": "end reason",
+	"direction":  "call direction",
+	"from":       "caller number",
+	"to":         "called number",
+	"started_at": "call start time",
+	"duration_s": "call length in seconds",
+}
+
+// subject names what an expression reads: a field, a call attribute or
+// the workflow id. The field is returned so literals compared with an
+// enum field can be written as words.
+func (x *words) subject(e ast.Expr) (string, *ir.Field, bool) {
+	if e.Kind() != ast.SelectKind || e.AsSelect().IsTestOnly() {
+		return "", nil, false
+	}
+	sel := e.AsSelect()
+	if sel.Operand().Kind() != ast.IdentKind {
+		return "", nil, false
+	}
+	name := sel.FieldName()
+	switch sel.Operand().AsIdent() {
+	case "fields":
+		f, ok := x.w.Field(name)
+		if !ok {
+			return "", nil, false
+		}
+		return humanize(name), f, true
+	case "call":
+		if s, ok := callWords[name]; ok {
+			return s, nil, true
+		}
+	case "workflow":
+		if name == "id" {
+			return "workflow id", nil, true
+		}
+	}
+	return "", nil, false
+}
+
+// literal renders a constant; values of an enum field read as words.
+func literal(e ast.Expr, f *ir.Field) (string, bool) {
+	if e.Kind() != ast.LiteralKind {
+		return "", false
+	}
+	switch v := e.AsLiteral().(type) {
+	case types.String:
+		if f != nil && (f.Type == celenv.Enum || f.Items == celenv.Enum) {
+			return humanize(string(v)), true
+		}
+		return strconv.Quote(string(v)), true
+	case types.Bool:
+		return strconv.FormatBool(bool(v)), true
+	case types.Int:
+		return groupDigits(strconv.FormatInt(int64(v), 10)), true
+	case types.Uint:
+		return groupDigits(strconv.FormatUint(uint64(v), 10)), true
+	case types.Double:
+		f := float64(v)
+		if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+			return groupDigits(strconv.FormatFloat(f, 'f', 0, 64)), true
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), true
+	}
+	return "", false
+}
+
+// groupDigits writes 30000 as 30,000 and 250000.5 as 250,000.5;
+// four-digit numbers (years, codes) stay as they are.
+func groupDigits(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	s, frac, hasFrac := strings.Cut(s, ".")
+	if hasFrac {
+		frac = "." + frac
+	}
+	if len(s) <= 4 {
+		return sign + s + frac
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return sign + b.String() + frac
+}
+
+var comparisonWords = map[string]string{
+	operators.Equals:        "is",
+	operators.NotEquals:     "is not",
+	operators.Less:          "is below",
+	operators.LessEquals:    "is at most",
+	operators.Greater:       "is above",
+	operators.GreaterEquals: "is at least",
+}
+
+// flipped is the operator with its operands swapped: 5 < x is x > 5.
+var flipped = map[string]string{
+	operators.Equals:        operators.Equals,
+	operators.NotEquals:     operators.NotEquals,
+	operators.Less:          operators.Greater,
+	operators.LessEquals:    operators.GreaterEquals,
+	operators.Greater:       operators.Less,
+	operators.GreaterEquals: operators.LessEquals,
+}
+
+func (x *words) compare(op string, args []ast.Expr) (string, bool) {
+	if len(args) != 2 {
+		return "", false
+	}
+	lhs, rhs := args[0], args[1]
+	if lhs.Kind() == ast.LiteralKind {
+		lhs, rhs, op = rhs, lhs, flipped[op]
+	}
+	subj, f, ok := x.subject(lhs)
+	if !ok {
+		return "", false
+	}
+	val, ok := literal(rhs, f)
+	if !ok {
+		return "", false
+	}
+	return subj + " " + comparisonWords[op] + " " + val, true
+}
+
+// in renders `fields.x in ["a", "b"]` ("x is a or b") and `"a" in
+// fields.tags` ("tags includes a").
+func (x *words) in(args []ast.Expr, negate bool) (string, bool) {
+	if len(args) != 2 {
+		return "", false
+	}
+	if subj, f, ok := x.subject(args[0]); ok && args[1].Kind() == ast.ListKind {
+		elems := args[1].AsList().Elements()
+		if len(elems) == 0 || len(args[1].AsList().OptionalIndices()) > 0 {
+			return "", false
+		}
+		vals := make([]string, len(elems))
+		for i, el := range elems {
+			v, ok := literal(el, f)
+			if !ok {
+				return "", false
+			}
+			vals[i] = v
+		}
+		if negate {
+			if len(vals) == 1 {
+				return subj + " is not " + vals[0], true
+			}
+			if len(vals) == 2 {
+				return subj + " is neither " + vals[0] + " nor " + vals[1], true
+			}
+			return subj + " is none of " + orList(vals), true
+		}
+		return subj + " is " + orList(vals), true
+	}
+	if subj, f, ok := x.subject(args[1]); ok && f != nil && f.Type == celenv.ListKind {
+		v, ok := literal(args[0], f)
+		if !ok {
+			return "", false
+		}
+		if negate {
+			return subj + " does not include " + v, true
+		}
+		return subj + " includes " + v, true
+	}
+	return "", false
+}
+
+func orList(vals []string) string {
+	if len(vals) == 1 {
+		return vals[0]
+	}
+	return strings.Join(vals[:len(vals)-1], ", ") + " or " + vals[len(vals)-1]
+}
+
+var stringTestWords = map[string][2]string{
+	"contains":   {"contains", "does not contain"},
+	"startsWith": {"starts with", "does not start with"},
+	"endsWith":   {"ends with", "does not end with"},
+	"matches":    {"matches the pattern", "does not match the pattern"},
+}
+
+func (x *words) stringTest(c ast.CallExpr, negate bool) (string, bool) {
+	if !c.IsMemberFunction() || len(c.Args()) != 1 {
+		return "", false
+	}
+	subj, _, ok := x.subject(c.Target())
+	if !ok || c.Args()[0].Kind() != ast.LiteralKind {
+		return "", false
+	}
+	s, ok := c.Args()[0].AsLiteral().(types.String)
+	if !ok {
+		return "", false
+	}
+	verb := stringTestWords[c.FunctionName()][0]
+	if negate {
+		verb = stringTestWords[c.FunctionName()][1]
+	}
+	val := strconv.Quote(string(s))
+	if c.FunctionName() == "matches" {
+		val = code(string(s))
+	}
+	return subj + " " + verb + " " + val, true
+}
+
+// humanize writes an identifier as words: issue_type → issue type.
+func humanize(id string) string {
+	return strings.ReplaceAll(id, "_", " ")
+}

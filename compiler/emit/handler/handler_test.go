@@ -1,0 +1,100 @@
+package handler_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/callspec/callspec/compiler/check"
+	"github.com/callspec/callspec/compiler/emit/handler"
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/compiler/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func load(t *testing.T, path string) *ir.Workflow {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, fs := spec.Load(path, b)
+	if len(fs) > 0 {
+		t.Fatalf("load: %v", fs)
+	}
+	u, fs := check.Check(s)
+	if len(fs) > 0 {
+		t.Fatalf("check: %v", fs)
+	}
+	return u.IR
+}
+
+// TestGolden pins the generated package and stub for a spec that uses
+// every field type, and checks that two runs give the same bytes.
+func TestGolden(t *testing.T) {
+	w := load(t, "testdata/all_types.yaml")
+	files, err := handler.Emit(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := handler.Emit(w)
+	for i, f := range files {
+		if !bytes.Equal(f.Content, again[i].Content) {
+			t.Errorf("%s: two runs differ", f.Path)
+		}
+		golden := filepath.Join("testdata", "all_types."+strings.ReplaceAll(f.Path, "/", "_")+".golden")
+		if *update {
+			if err := os.WriteFile(golden, f.Content, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test -update)", err)
+		}
+		if !bytes.Equal(f.Content, want) {
+			t.Errorf("%s differs from %s; run `go test ./compiler/emit/handler -update` and review the diff", f.Path, golden)
+		}
+		if !strings.Contains(string(f.Content), "all_types.yaml") || strings.Contains(string(f.Content), "testdata/") {
+			t.Errorf("%s: the header must name the spec file without its directory", f.Path)
+		}
+	}
+}
+
+// TestGeneratedPackageCompiles builds the generated handler package with
+// the go command, through an overlay that places it inside this module, so
+// it is compiled against the real runtime packages.
+func TestGeneratedPackageCompiles(t *testing.T) {
+	w := load(t, "testdata/all_types.yaml")
+	files, err := handler.Emit(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "handler.go")
+	if err := os.WriteFile(src, files[0].Content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	overlay, _ := json.Marshal(map[string]any{"Replace": map[string]string{
+		filepath.Join(wd, "internal", "gencheck", "handler.go"): src,
+	}})
+	overlayFile := filepath.Join(dir, "overlay.json")
+	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "build", "-overlay", overlayFile, "-o", os.DevNull, "./internal/gencheck")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the generated package does not compile: %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,249 @@
+package handler
+
+import (
+	"text/template"
+
+	"github.com/callspec/callspec/runtime/celenv"
+)
+
+var kindConst = map[celenv.Kind]string{
+	celenv.Text: "celenv.Text", celenv.Number: "celenv.Number", celenv.Integer: "celenv.Integer",
+	celenv.Boolean: "celenv.Boolean", celenv.Enum: "celenv.Enum", celenv.Phone: "celenv.Phone",
+	celenv.Email: "celenv.Email", celenv.Date: "celenv.Date", celenv.DateTime: "celenv.DateTime",
+	celenv.ListKind: "celenv.ListKind",
+}
+
+func init() {
+	funcs["kind"] = func(k celenv.Kind) string { return kindConst[k] }
+	handlerTemplate = template.Must(template.New("handler").Funcs(funcs).Parse(handlerSource))
+	stubTemplate = template.Must(template.New("stub").Funcs(funcs).Parse(stubSource))
+}
+
+var handlerTemplate, stubTemplate *template.Template
+
+const handlerSource = `{{header .Source}}
+// Package {{.Package}} is the webhook handler of the workflow {{.ID}}
+// ({{.Title}}): {{comment .Goal}}.
+//
+// Implement Service in your own package and serve NewHandler(svc,
+// "<provider>", cfg) at the URL the platform posts to. The handler verifies
+// the platform's signature, drops duplicate deliveries, validates the
+// fields, routes the call to a person when a handoff rule matches or the
+// call is incomplete, and logs only: {{quoteList .Log}}.
+package {{.Package}}
+
+import (
+	"context"
+{{- if .ImportTime}}
+	"time"
+{{- end}}
+
+	"{{module}}/runtime/celenv"
+	"{{module}}/runtime/event"
+	"{{module}}/runtime/handler"
+	"{{module}}/runtime/workflow"
+)
+
+// Definition is the workflow as checked by callspec lint.
+var Definition = &workflow.Definition{
+	ID: {{quote .ID}},
+	Owner: {{quote .Owner}},
+	Fields: []workflow.Field{
+{{- range .Fields}}
+		{Name: {{quote .Name}}, Type: {{kind .Kind}}{{if .Items}}, Items: {{kind .Items}}{{end}}{{if .Values}}, Values: []string{ {{- quoteList .Values -}} }{{end}}{{if .Required}}, Required: true{{end}}{{if .PII}}, PII: true{{end}}{{if .Min}}, Min: workflow.Float({{.Min}}){{end}}{{if .Max}}, Max: workflow.Float({{.Max}}){{end}}{{if .MaxLen}}, MaxLength: {{.MaxLen}}{{end}}{{if .Pattern}}, Pattern: {{quote .Pattern}}{{end}}},
+{{- end}}
+	},
+	NextAction: {{quote .NextAction}},
+	Handoff: []workflow.HandoffRule{
+{{- range .Handoff}}
+		{
+			Reason: {{quote .Reason}},
+			When: {{quote .When}},
+			Severity: {{quote .Severity}},
+			Owner: {{quote .Owner}},
+			Notify: []string{ {{- quoteList .Notify -}} },
+			CallerMessage: {{quote .CallerMessage}},
+		},
+{{- end}}
+	},
+	SecretEnv: {{quote .SecretEnv}},
+	IdempotencyKey: {{quote .IdempotencyKey}},
+	Log: []string{ {{- quoteList .Log -}} },
+{{- if .Forward}}
+	Forward: &workflow.Forward{URL: {{quote .ForwardURL}}, SecretEnv: {{quote .ForwardSecret}}, MaxAttempts: {{.ForwardMax}}},
+{{- end}}
+}
+
+// compiled holds the handoff rules and the idempotency key, compiled once
+// when the program starts.
+var compiled = workflow.MustCompile(Definition)
+{{range .Fields}}{{if .Enum}}
+// {{.EnumType}} is a value of the field {{.Name}}.
+type {{.EnumType}} string
+
+// Values of {{.EnumType}}.
+const (
+{{- $t := .EnumType}}
+{{- range .Enum}}
+	{{.Const}} {{$t}} = {{quote .Value}}
+{{- end}}
+)
+{{end}}{{end}}
+// Fields are the values the call produced, typed. Optional fields are
+// pointers (nil when the call did not produce them); in a handoff event a
+// required field may be the zero value when the call missed it.
+type Fields struct {
+{{- range .Fields}}
+{{- if .Doc}}
+	// {{.GoName}}: {{comment .Doc}}{{if .PII}} Personal data: never log it.{{end}}
+{{- else if .PII}}
+	// {{.GoName}} is personal data: never log it.
+{{- end}}
+	{{.GoName}} {{.GoType}} ` + "`json:\"{{.Name}}{{if not .Required}},omitempty{{end}}\"`" + `
+{{- end}}
+}
+
+// Outcome is a completed call: every required field is present and no
+// handoff rule matched.
+type Outcome struct {
+	Event  *event.Event
+	Fields Fields
+}
+
+// Handoff is a call a person must take over.
+type Handoff struct {
+	Event  *event.Event
+	Fields Fields
+	// Info says why, how urgently, who owns it, whom to notify and what
+	// the caller was told.
+	Info event.HandoffInfo
+}
+
+// Service is what you implement: one method for the next action, and
+// Handoff. An error makes the handler answer 500 so the platform retries;
+// use Event.IdempotencyKey to drop a repeat.
+type Service interface {
+	// {{.NextMethod}} performs the next action {{quote .NextAction}}.
+	{{.NextMethod}}(ctx context.Context, o *Outcome) error
+	// Handoff routes the call to a person.
+	Handoff(ctx context.Context, h *Handoff) error
+}
+
+// Validate checks raw field values (as decoded from JSON) against the
+// workflow's fields.
+func Validate(raw map[string]any) *workflow.Validated { return compiled.Validate(raw) }
+
+// Decide turns a decoded delivery into exactly one event.
+func Decide(in *event.Inbound, idempotencyKey string) *workflow.Decision {
+	return compiled.Decide(in, idempotencyKey, event.SignatureVerified)
+}
+
+// NewHandler returns the webhook handler for deliveries from provider
+// (one of {{quoteList .Targets}} or any other platform callspec knows). The
+// signing secret is read from ${{.SecretEnv}} unless cfg.Secret is set.
+func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Handler, error) {
+	return handler.NewFor(compiled, provider, cfg, func(ctx context.Context, ev *event.Event) error {
+		f := fieldsFrom(ev.Fields)
+		if ev.Handoff != nil {
+			return svc.Handoff(ctx, &Handoff{Event: ev, Fields: f, Info: *ev.Handoff})
+		}
+		return svc.{{.NextMethod}}(ctx, &Outcome{Event: ev, Fields: f})
+	})
+}
+
+// fieldsFrom types the validated values of an event.
+func fieldsFrom(m map[string]any) Fields {
+	var f Fields
+{{- range .Fields}}
+{{- if isList .Kind}}
+	if items, ok := m[{{quote .Name}}].([]any); ok {
+		for _, item := range items {
+{{- if isTime .Items}}
+			if s, ok := item.(string); ok {
+				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+					f.{{.GoName}} = append(f.{{.GoName}}, t)
+				}
+			}
+{{- else}}
+			if v, ok := item.({{jsonType .Items}}); ok {
+				f.{{.GoName}} = append(f.{{.GoName}}, {{if isEnum .Items}}{{.EnumType}}(v){{else}}v{{end}})
+			}
+{{- end}}
+		}
+	}
+{{- else if isTime .Kind}}
+	if s, ok := m[{{quote .Name}}].(string); ok {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			f.{{.GoName}} = {{if not .Required}}&{{end}}t
+		}
+	}
+{{- else if isEnum .Kind}}
+	if v, ok := m[{{quote .Name}}].(string); ok {
+		{{- if .Required}}
+		f.{{.GoName}} = {{.EnumType}}(v)
+		{{- else}}
+		e := {{.EnumType}}(v)
+		f.{{.GoName}} = &e
+		{{- end}}
+	}
+{{- else}}
+	if v, ok := m[{{quote .Name}}].({{jsonType .Kind}}); ok {
+		f.{{.GoName}} = {{if not .Required}}&{{end}}v
+	}
+{{- end}}
+{{- end}}
+	return f
+}
+`
+
+const stubSource = `// Copy this file into your own package and fill in the two methods.
+// callspec build regenerates it from {{.Source}}; your copy is yours.
+
+package main
+
+import (
+	"context"
+	"log"
+	"log/slog"
+	"net/http"
+	"os"
+
+	{{.Package}} "{{module}}/generated/{{.ID}}/handler"
+	rt "{{module}}/runtime/handler"
+	"{{module}}/runtime/store"
+)
+
+// service implements {{.Package}}.Service.
+type service struct{}
+
+// {{.NextMethod}} performs the next action {{quote .NextAction}} for a
+// completed call.
+func (service) {{.NextMethod}}(ctx context.Context, o *{{.Package}}.Outcome) error {
+	// o.Fields holds the typed values; o.Event is the canonical
+	// call_app.completed event. Use o.Event.IdempotencyKey to drop repeats.
+	return nil
+}
+
+// Handoff routes a call to a person: o.Info.Owner, o.Info.Severity and
+// o.Info.Notify say who, how fast and how.
+func (service) Handoff(ctx context.Context, h *{{.Package}}.Handoff) error {
+	return nil
+}
+
+func main() {
+	st, err := store.Open(os.Getenv("CALLSPEC_STORE")) // default: sqlite:callspec.db
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+	h, err := {{.Package}}.NewHandler(service{}, "{{if .Targets}}{{index .Targets 0}}{{else}}callurl{{end}}", rt.Config{
+		Store:  st,
+		Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil)),
+	})
+	if err != nil {
+		log.Fatal(err) // for example: ${{.SecretEnv}} is not set
+	}
+	http.Handle("/hooks/{{.ID}}", h)
+	log.Fatal(http.ListenAndServe(":8080", nil))
+}
+`

@@ -1,0 +1,215 @@
+// Package schema emits the JSON Schemas (draft 2020-12) of a workflow's
+// canonical events: outcome.schema.json for call_app.completed and
+// handoff.schema.json for call_app.handoff. Schemas are built with
+// github.com/invopop/jsonschema's model, by hand, because their shape comes
+// from the spec rather than from Go types.
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+
+	"github.com/invopop/jsonschema"
+	orderedmap "github.com/pb33f/ordered-map/v2"
+
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/runtime/workflow"
+)
+
+// Draft is the JSON Schema dialect of every emitted schema.
+const Draft = "https://json-schema.org/draft/2020-12/schema"
+
+// E164Pattern is the pattern of a phone value.
+const E164Pattern = `^\+[1-9][0-9]{1,14}$`
+
+// Outcome returns the schema of the completed event of w.
+func Outcome(w *ir.Workflow) ([]byte, error) {
+	s := envelope(w, event.Completed, "outcome")
+	s.Title = w.Title + ": completed call"
+	s.Description = "The call_app.completed event of workflow " + w.ID + ": every required field was collected and no handoff rule matched."
+	s.Properties.Set("fields", fieldsSchema(w, true))
+	s.Properties.Set("next_action", &jsonschema.Schema{Const: w.NextAction, Description: "The one action to take after this call."})
+	s.Required = append(s.Required, "next_action")
+	return marshal(s)
+}
+
+// Handoff returns the schema of the handoff event of w.
+func Handoff(w *ir.Workflow) ([]byte, error) {
+	s := envelope(w, event.Handoff, "handoff")
+	s.Title = w.Title + ": handoff to a person"
+	s.Description = "The call_app.handoff event of workflow " + w.ID + ": a handoff rule matched, or the call missed required fields (incomplete_call)."
+	s.Properties.Set("fields", fieldsSchema(w, false))
+	s.Properties.Set("handoff", handoffSchema(w))
+	s.Required = append(s.Required, "handoff")
+	return marshal(s)
+}
+
+func envelope(w *ir.Workflow, eventType, kind string) *jsonschema.Schema {
+	props := jsonschema.NewProperties()
+	props.Set("event", &jsonschema.Schema{Const: eventType})
+	props.Set("workflow_id", &jsonschema.Schema{Const: w.ID})
+	props.Set("call", callSchema())
+	props.Set("caller", object(props1("phone_e164", &jsonschema.Schema{
+		Type: "string", Pattern: E164Pattern,
+		Description: "The caller's number in E.164; absent when the platform gave none or a number that is not E.164.",
+	}), nil))
+	props.Set("idempotency_key", &jsonschema.Schema{Type: "string", MinLength: uint64p(1), Description: "Stable across the platform's retries of one delivery."})
+	props.Set("signature_status", &jsonschema.Schema{Type: "string", Enum: []any{event.SignatureVerified, event.SignatureSharedHash, event.SignatureUnsigned}})
+	return &jsonschema.Schema{
+		Version:              Draft,
+		ID:                   jsonschema.ID("urn:callspec:" + w.ID + ":" + kind),
+		Type:                 "object",
+		Properties:           props,
+		Required:             []string{"event", "workflow_id", "call", "caller", "fields", "idempotency_key", "signature_status"},
+		AdditionalProperties: jsonschema.FalseSchema,
+	}
+}
+
+func callSchema() *jsonschema.Schema {
+	str := func(desc string) *jsonschema.Schema { return &jsonschema.Schema{Type: "string", Description: desc} }
+	props := jsonschema.NewProperties()
+	props.Set("id", &jsonschema.Schema{Type: "string", MinLength: uint64p(1), Description: "The platform's call id."})
+	props.Set("provider", str("The platform that took the call."))
+	props.Set("status", str("Canonical call status (completed, no_answer, busy, failed, …); unknown platform values pass through."))
+	props.Set("end_reason", str("Why the call ended, as mapped from the platform."))
+	props.Set("direction", &jsonschema.Schema{Type: "string", Enum: []any{"inbound", "outbound"}})
+	props.Set("started_at", &jsonschema.Schema{Type: "string", Format: "date-time"})
+	props.Set("duration_s", &jsonschema.Schema{Type: "integer", Minimum: "0"})
+	return object(props, []string{"id", "provider", "status", "duration_s"})
+}
+
+func props1(name string, s *jsonschema.Schema) *orderedmap.OrderedMap[string, *jsonschema.Schema] {
+	p := jsonschema.NewProperties()
+	p.Set(name, s)
+	return p
+}
+
+func object(props *orderedmap.OrderedMap[string, *jsonschema.Schema], required []string) *jsonschema.Schema {
+	return &jsonschema.Schema{Type: "object", Properties: props, Required: required, AdditionalProperties: jsonschema.FalseSchema}
+}
+
+// fieldsSchema lists every declared field; only a completed call is known
+// to hold every required one.
+func fieldsSchema(w *ir.Workflow, requireAll bool) *jsonschema.Schema {
+	props := jsonschema.NewProperties()
+	var required []string
+	for _, f := range w.Fields {
+		props.Set(f.Name, FieldSchema(&f))
+		if requireAll && f.Required {
+			required = append(required, f.Name)
+		}
+	}
+	s := object(props, required)
+	s.Description = "The values collected on the call, validated against the workflow's fields."
+	return s
+}
+
+// FieldSchema is the JSON Schema of one field's value.
+func FieldSchema(f *ir.Field) *jsonschema.Schema {
+	var s *jsonschema.Schema
+	if f.Type == celenv.ListKind {
+		s = &jsonschema.Schema{Type: "array", Items: valueSchema(&f.Field, f.Items)}
+		if f.MaxLength > 0 {
+			s.MaxItems = uint64p(uint64(f.MaxLength))
+		}
+	} else {
+		s = valueSchema(&f.Field, f.Type)
+	}
+	s.Description = f.Description
+	if len(f.Examples) > 0 {
+		s.Examples = f.Examples
+	}
+	if f.PII {
+		s.Extras = map[string]any{"x-pii": true}
+	}
+	return s
+}
+
+func valueSchema(f *workflow.Field, kind celenv.Kind) *jsonschema.Schema {
+	switch kind {
+	case celenv.Number, celenv.Integer:
+		s := &jsonschema.Schema{Type: string(kind)}
+		if f.Min != nil {
+			s.Minimum = number(*f.Min)
+		}
+		if f.Max != nil {
+			s.Maximum = number(*f.Max)
+		}
+		return s
+	case celenv.Boolean:
+		return &jsonschema.Schema{Type: "boolean"}
+	case celenv.Enum:
+		enum := make([]any, len(f.Values))
+		for i, v := range f.Values {
+			enum[i] = v
+		}
+		return &jsonschema.Schema{Type: "string", Enum: enum}
+	case celenv.Phone:
+		return &jsonschema.Schema{Type: "string", Pattern: E164Pattern}
+	case celenv.Email:
+		return &jsonschema.Schema{Type: "string", Format: "email"}
+	case celenv.Date:
+		return &jsonschema.Schema{Type: "string", Format: "date"}
+	case celenv.DateTime:
+		return &jsonschema.Schema{Type: "string", Format: "date-time"}
+	}
+	s := &jsonschema.Schema{Type: "string"}
+	if f.MaxLength > 0 && f.Type == celenv.Text {
+		s.MaxLength = uint64p(uint64(f.MaxLength))
+	}
+	s.Pattern = f.Pattern
+	return s
+}
+
+func handoffSchema(w *ir.Workflow) *jsonschema.Schema {
+	reasons := []any{}
+	seen := map[string]bool{}
+	for _, r := range w.Handoff {
+		if !seen[r.Reason] {
+			seen[r.Reason] = true
+			reasons = append(reasons, r.Reason)
+		}
+	}
+	if !seen[event.IncompleteCall] {
+		reasons = append(reasons, event.IncompleteCall)
+	}
+	names := []any{}
+	for _, f := range w.Fields {
+		names = append(names, f.Name)
+	}
+	props := jsonschema.NewProperties()
+	props.Set("handoff_reason", &jsonschema.Schema{Type: "string", Enum: reasons})
+	props.Set("severity", &jsonschema.Schema{Type: "string", Enum: []any{"info", "normal", "urgent"}})
+	props.Set("owner", &jsonschema.Schema{Type: "string"})
+	props.Set("notify", &jsonschema.Schema{Type: "array", Items: &jsonschema.Schema{Type: "string"}})
+	props.Set("caller_message", &jsonschema.Schema{Type: "string", MinLength: uint64p(1)})
+	fieldName := &jsonschema.Schema{Type: "string", Enum: names}
+	props.Set("missing_fields", &jsonschema.Schema{Type: "array", Items: fieldName})
+	problem := jsonschema.NewProperties()
+	problem.Set("field", fieldName)
+	problem.Set("reason", &jsonschema.Schema{Type: "string"})
+	props.Set("invalid_fields", &jsonschema.Schema{Type: "array", Items: object(problem, []string{"field", "reason"})})
+	s := object(props, []string{"handoff_reason", "severity", "notify", "caller_message"})
+	s.Description = "Who takes over, how urgently, and what the caller was told."
+	return s
+}
+
+func number(v float64) json.Number {
+	return json.Number(strconv.FormatFloat(v, 'f', -1, 64))
+}
+
+func uint64p(v uint64) *uint64 { return &v }
+
+func marshal(s *jsonschema.Schema) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(s); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

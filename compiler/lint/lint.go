@@ -1,0 +1,280 @@
+// Package lint runs the whole front end over a set of spec files: read,
+// load, check and the quality-gate rules, in parallel over files, then the
+// rules that need every file, suppressions and configured severities. The
+// result is identical to a serial run.
+package lint
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/callspec/callspec/compiler/check"
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/rules"
+)
+
+// Options configure a lint run.
+type Options struct {
+	// Config sets per-rule severities; nil uses the defaults.
+	Config *Config
+	// Parallelism is the number of files checked at once; 0 means
+	// GOMAXPROCS.
+	Parallelism int
+}
+
+// Result is the outcome of a lint run.
+type Result struct {
+	// Units holds the checked files in path order; a file that did not
+	// parse has no unit.
+	Units []*check.Unit
+	// Files holds every file read, by path, for printing source lines.
+	Files map[string]*source.File
+	// Findings are sorted by file, line, column and rule.
+	Findings []diag.Finding
+}
+
+// Summary counts the findings per severity.
+func (r *Result) Summary() diag.Summary { return diag.Summarize(r.Findings) }
+
+// HasAtLeast reports whether any finding is at or above sev.
+func (r *Result) HasAtLeast(sev diag.Severity) bool {
+	for _, f := range r.Findings {
+		if f.Severity >= sev {
+			return true
+		}
+	}
+	return false
+}
+
+// SpecExtensions are the file name endings read as specs.
+var SpecExtensions = []string{".yaml", ".yml"}
+
+// ConfigFileName is the name of the repository configuration file, which is
+// skipped when directories are expanded.
+const ConfigFileName = "callspec.yaml"
+
+// ExpandPaths turns files and directories into the sorted list of spec
+// files. Directories are searched recursively for .yaml and .yml files,
+// skipping hidden directories and callspec.yaml. A named file is always
+// taken. A path that does not exist is an error.
+func ExpandPaths(paths []string) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, unwrapPathErr(err))
+		}
+		if !info.IsDir() {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if path != p && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Name() == ConfigFileName || d.Name() == "callspec.yml" {
+				return nil
+			}
+			if slices.Contains(SpecExtensions, filepath.Ext(path)) && !seen[path] {
+				seen[path] = true
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("walk %s: %w", p, err)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+type fileResult struct {
+	file     *source.File
+	unit     *check.Unit
+	findings []diag.Finding
+	err      error
+}
+
+// Run lints the spec files found under paths.
+func Run(paths []string, opts Options) (*Result, error) {
+	files, err := ExpandPaths(paths)
+	if err != nil {
+		return nil, err
+	}
+	return RunFiles(files, opts)
+}
+
+// RunFiles lints exactly the given files. Files are read, loaded and
+// checked in parallel; once every workflow id is known, the per-file rules
+// run in parallel too. Each file's findings land in its own slot and the
+// whole list is sorted at the end, so the result does not depend on the
+// number of workers or the order in which they finish.
+func RunFiles(files []string, opts Options) (*Result, error) {
+	workers := opts.Parallelism
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	results := make([]fileResult, len(files))
+	forEach(len(files), workers, func(i int) { results[i] = lintFile(files[i]) })
+
+	res := &Result{Files: map[string]*source.File{}}
+	var findings []diag.Finding
+	for _, r := range results {
+		if r.err != nil {
+			return nil, r.err
+		}
+		res.Files[r.file.Path] = r.file
+		if r.unit != nil {
+			res.Units = append(res.Units, r.unit)
+		}
+		findings = append(findings, r.findings...)
+	}
+	// Rules over the whole set, then rules that ask about other workflows.
+	findings = append(findings, rules.RunSet(res.Units)...)
+	ids := make([]string, 0, len(res.Units))
+	for _, u := range res.Units {
+		if u.IR.ID != "" {
+			ids = append(ids, u.IR.ID)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	perUnit := make([][]diag.Finding, len(res.Units))
+	forEach(len(res.Units), workers, func(i int) { perUnit[i] = rules.RunInSet(res.Units[i], ids) })
+	for _, fs := range perUnit {
+		findings = append(findings, fs...)
+	}
+	res.Findings = finish(findings, res.Files, res.Units, opts.Config)
+	return res, nil
+}
+
+// forEach calls fn(0) … fn(n-1) on up to workers goroutines and returns
+// when all calls have returned.
+func forEach(n, workers int, fn func(i int)) {
+	workers = min(workers, n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// lintFile reads, loads and checks one file. Per-file rules run later,
+// once every workflow id is known; they are cheap next to loading.
+func lintFile(path string) fileResult {
+	content, size, err := readSpec(path)
+	if err != nil {
+		return fileResult{err: err}
+	}
+	if size > spec.MaxFileSize {
+		return fileResult{file: source.NewFile(path, nil), findings: []diag.Finding{spec.TooLarge(path, size)}}
+	}
+	s, findings := spec.Load(path, content)
+	f := source.NewFile(path, content)
+	if s == nil {
+		return fileResult{file: f, findings: findings}
+	}
+	f = s.File
+	u, more := check.Check(s)
+	return fileResult{file: f, unit: u, findings: append(findings, more...)}
+}
+
+// readSpec reads at most MaxFileSize+1 bytes, so a huge file costs no
+// more memory than the limit.
+func readSpec(path string) ([]byte, int64, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read %s: %w", path, unwrapPathErr(err))
+	}
+	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		return nil, 0, fmt.Errorf("read %s: %w", path, err)
+	}
+	if info.Size() > spec.MaxFileSize {
+		return nil, info.Size(), nil
+	}
+	content, err := io.ReadAll(io.LimitReader(fh, spec.MaxFileSize+1))
+	if err != nil {
+		return nil, 0, fmt.Errorf("read %s: %w", path, err)
+	}
+	return content, int64(len(content)), nil
+}
+
+// finish applies suppressions and configured severities, then sorts.
+func finish(findings []diag.Finding, files map[string]*source.File, units []*check.Unit, cfg *Config) []diag.Finding {
+	sups := map[string]*suppressions{}
+	var extra []diag.Finding
+	blocks := map[string][]lineSpan{}
+	for _, u := range units {
+		if bytes.Contains(u.Spec.File.Content, []byte(SuppressionMarker)) {
+			blocks[u.Spec.File.Path] = multiLineScalars(u.Spec)
+		}
+	}
+	for path, f := range files {
+		s := parseSuppressions(f, blocks[path])
+		sups[path] = s
+		extra = append(extra, s.unknown...)
+	}
+	findings = append(findings, extra...)
+	out := findings[:0]
+	for _, f := range findings {
+		if s := sups[f.Range.File]; s != nil && f.Rule != RuleUnknownSuppression && s.suppresses(f) {
+			continue
+		}
+		if sev, ok := cfg.severity(f.Rule); ok {
+			if sev == diag.Off {
+				continue
+			}
+			f.Severity = sev
+		}
+		out = append(out, f)
+	}
+	diag.Sort(out)
+	return slices.Compact(out)
+}

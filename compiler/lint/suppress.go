@@ -1,0 +1,171 @@
+package lint
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/rules"
+)
+
+// RuleUnknownSuppression is reported for a suppression naming no rule.
+const RuleUnknownSuppression = "unknown-suppression"
+
+// SuppressionMarker starts a suppression comment:
+//
+//	# callspec:ignore RULE[,RULE…] reason
+//
+// It silences the named rules on its own line and, when the comment stands
+// alone on its line, on the next line.
+const SuppressionMarker = "callspec:ignore"
+
+type suppressions struct {
+	// byLine maps a line to the rules silenced on it.
+	byLine  map[int][]string
+	unknown []diag.Finding
+}
+
+func (s *suppressions) suppresses(f diag.Finding) bool {
+	for _, id := range s.byLine[f.Range.Start.Line] {
+		if id == f.Rule {
+			return true
+		}
+	}
+	return false
+}
+
+// lineSpan is a range of lines, inclusive.
+type lineSpan struct{ first, last int }
+
+// multiLineScalars returns the lines that continue a block or quoted scalar
+// over several lines: there a # is text, not a comment.
+func multiLineScalars(s *spec.Spec) []lineSpan {
+	var out []lineSpan
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil {
+			return
+		}
+		if n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle|yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			r := s.File.NodeRange(n)
+			if r.End.Line > n.Line {
+				out = append(out, lineSpan{n.Line + 1, r.End.Line})
+			}
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(s.Node)
+	return out
+}
+
+func inSpans(spans []lineSpan, line int) bool {
+	for _, sp := range spans {
+		if line >= sp.first && line <= sp.last {
+			return true
+		}
+	}
+	return false
+}
+
+// parseSuppressions reads the suppression comments of f; lines in text
+// spans the comments cannot stand in.
+func parseSuppressions(f *source.File, text []lineSpan) *suppressions {
+	s := &suppressions{byLine: map[int][]string{}}
+	if !strings.Contains(string(f.Content), SuppressionMarker) {
+		return s
+	}
+	for n := 1; n <= f.LineCount(); n++ {
+		if inSpans(text, n) {
+			continue
+		}
+		line := f.LineText(n)
+		hash := commentStart(line)
+		if hash < 0 {
+			continue
+		}
+		comment := strings.TrimSpace(line[hash+1:])
+		rest, ok := strings.CutPrefix(comment, SuppressionMarker)
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(rest)
+		if len(fields) == 0 {
+			col := utf8.RuneCountInString(line[:hash]) + 1
+			s.unknown = append(s.unknown, diag.Finding{
+				Rule: RuleUnknownSuppression, Severity: diag.Error,
+				Range:   source.Range{File: f.Path, Start: source.Pos{Line: n, Col: col}, End: source.Pos{Line: n, Col: utf8.RuneCountInString(line) + 1}},
+				Message: "callspec:ignore needs a rule ID and a reason, e.g. `# callspec:ignore missing-cta internal workflow`",
+			})
+			continue
+		}
+		ruleStart := strings.Index(line[hash:], fields[0]) + hash
+		standalone := strings.TrimSpace(line[:hash]) == ""
+		if len(fields) < 2 {
+			col := utf8.RuneCountInString(line[:hash]) + 1
+			s.unknown = append(s.unknown, diag.Finding{
+				Rule: RuleUnknownSuppression, Severity: diag.Error,
+				Range:   source.Range{File: f.Path, Start: source.Pos{Line: n, Col: col}, End: source.Pos{Line: n, Col: utf8.RuneCountInString(line) + 1}},
+				Message: "callspec:ignore " + fields[0] + " gives no reason; say why the finding does not apply, e.g. `# callspec:ignore " + fields[0] + " internal workflow with no public page`",
+			})
+		}
+		for _, id := range strings.Split(fields[0], ",") {
+			if id == "" {
+				continue
+			}
+			if _, known := rules.Lookup(id); !known {
+				col := utf8.RuneCountInString(line[:ruleStart]) + 1
+				msg := "callspec:ignore names unknown rule " + quote(id)
+				if best := diag.Nearest(id, rules.IDs()); best != "" {
+					msg += "; did you mean " + quote(best) + "?"
+				} else {
+					msg += "; `callspec rules` lists the rule IDs"
+				}
+				s.unknown = append(s.unknown, diag.Finding{
+					Rule: RuleUnknownSuppression, Severity: diag.Error,
+					Range:   source.Range{File: f.Path, Start: source.Pos{Line: n, Col: col}, End: source.Pos{Line: n, Col: col + utf8.RuneCountInString(fields[0])}},
+					Message: msg,
+				})
+				continue
+			}
+			s.byLine[n] = append(s.byLine[n], id)
+			if standalone {
+				s.byLine[n+1] = append(s.byLine[n+1], id)
+			}
+		}
+	}
+	return s
+}
+
+func quote(s string) string { return "\"" + s + "\"" }
+
+// commentStart returns the byte index of the # that starts a YAML comment
+// on line, or -1. A # starts a comment at the line start or after white
+// space, outside quotes.
+func commentStart(line string) int {
+	var quote byte
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			if i == 0 || line[i-1] == ' ' || line[i-1] == ':' || line[i-1] == '[' || line[i-1] == '{' || line[i-1] == ',' {
+				quote = c
+			}
+		case c == '#':
+			if i == 0 || line[i-1] == ' ' || line[i-1] == '\t' {
+				return i
+			}
+		}
+	}
+	return -1
+}

@@ -1,0 +1,222 @@
+// Package scenario runs the caller scenarios under a spec's `tests:`
+// through the run-time decision code the generated handler uses
+// (runtime/workflow: Compile, Validate, Decide), so a scenario that passes
+// here is a call the deployed handler decides the same way. There is no
+// second implementation of the decision to drift from the first.
+package scenario
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/callspec/callspec/compiler/check"
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/runtime/workflow"
+)
+
+// Outcome is the part of an event a scenario's expectation is about.
+type Outcome struct {
+	Event         string `json:"event,omitempty"`
+	NextAction    string `json:"next_action,omitempty"`
+	HandoffReason string `json:"handoff_reason,omitempty"`
+	Severity      string `json:"severity,omitempty"`
+	// MissingFields and InvalidFields explain an incomplete_call handoff.
+	MissingFields []string `json:"missing_fields,omitempty"`
+	InvalidFields []string `json:"invalid_fields,omitempty"`
+}
+
+// Result is the outcome of one scenario.
+type Result struct {
+	Workflow string
+	Name     string
+	Kind     string
+	// Range is where to look: the scenario itself when it passed, the
+	// expectation that did not hold when it failed.
+	Range  source.Range
+	Passed bool
+	Got    Outcome
+	Want   Outcome
+	// Message says what went wrong, in a sentence; empty when passed.
+	Message string
+	// Decision is the full decision, for callers that show the event.
+	Decision *workflow.Decision
+}
+
+// Run runs every scenario of u in file order. u must have passed lint;
+// an error means its definition does not compile at run time, which lint
+// should have refused.
+func Run(u *check.Unit) ([]Result, error) {
+	c, err := workflow.Compile(u.IR.Definition())
+	if err != nil {
+		return nil, fmt.Errorf("workflow %s in %s does not compile for the run time: %w", u.IR.ID, u.IR.Path, err)
+	}
+	results := make([]Result, 0, len(u.IR.Tests))
+	for i := range u.IR.Tests {
+		var node *spec.Scenario
+		if i < len(u.Spec.Tests.Items) {
+			node = &u.Spec.Tests.Items[i]
+		}
+		results = append(results, runOne(c, u.IR, &u.IR.Tests[i], node))
+	}
+	return results, nil
+}
+
+// Decide runs one scenario through the decision code and returns the
+// decision, with signatureStatus recorded on the event.
+func Decide(c *workflow.Compiled, w *ir.Workflow, sc *ir.Scenario, signatureStatus string) *workflow.Decision {
+	in := sc.Inbound()
+	key, err := c.IdempotencyKey(in)
+	if err != nil {
+		// A scenario need not name a call id; the key only has to be
+		// stable, so derive it from the scenario.
+		key = "test:" + w.ID + "/" + sc.Name
+	}
+	return c.Decide(in, key, signatureStatus)
+}
+
+func runOne(c *workflow.Compiled, w *ir.Workflow, sc *ir.Scenario, node *spec.Scenario) Result {
+	d := Decide(c, w, sc, event.SignatureUnsigned)
+	r := Result{
+		Workflow: w.ID,
+		Name:     sc.Name,
+		Kind:     sc.Kind,
+		Got:      outcomeOf(d.Event),
+		Want:     Outcome{NextAction: sc.Expect.NextAction, HandoffReason: sc.Expect.Handoff, Severity: sc.Expect.Severity},
+		Decision: d,
+	}
+	switch {
+	case sc.Expect.NextAction != "":
+		r.Want.Event = event.Completed
+	case sc.Expect.Handoff != "":
+		r.Want.Event = event.Handoff
+	}
+	var expect *spec.Expect
+	if node != nil {
+		expect = &node.Expect
+		r.Range = node.Range
+	}
+	at := func(m func(*spec.Expect) spec.Meta) {
+		if expect == nil {
+			return
+		}
+		if where := m(expect).Where(); where.IsValid() {
+			r.Range = where
+			return
+		}
+		if where := expect.KeyOrValue(); where.IsValid() {
+			r.Range = where
+		}
+	}
+	got := r.Got
+	switch {
+	case sc.Expect.NextAction != "" && sc.Expect.Handoff != "":
+		at(func(e *spec.Expect) spec.Meta { return e.Handoff.Meta })
+		r.Message = "the expectation names both next_action and handoff, but a call ends in exactly one of them; keep the one this scenario should produce"
+	case sc.Expect.NextAction == "" && sc.Expect.Handoff == "":
+		at(func(e *spec.Expect) spec.Meta { return e.Meta })
+		r.Message = "the expectation names neither next_action nor handoff; say which outcome this scenario should produce"
+	case sc.Expect.NextAction != "":
+		if got.Event != event.Completed || got.NextAction != sc.Expect.NextAction {
+			at(func(e *spec.Expect) spec.Meta { return e.NextAction.Meta })
+			r.Message = fmt.Sprintf("expected the call to complete with next action %s, but it %s", sc.Expect.NextAction, describe(d, w))
+		} else if sc.Expect.Severity != "" {
+			at(func(e *spec.Expect) spec.Meta { return e.Severity.Meta })
+			r.Message = fmt.Sprintf("the expectation sets severity %s, but a completed call has no severity; remove it or expect a handoff", sc.Expect.Severity)
+		}
+	default:
+		switch {
+		case got.Event != event.Handoff || got.HandoffReason != sc.Expect.Handoff:
+			at(func(e *spec.Expect) spec.Meta { return e.Handoff.Meta })
+			r.Message = fmt.Sprintf("expected a handoff with reason %s, but the call %s", sc.Expect.Handoff, describe(d, w))
+		case sc.Expect.Severity != "" && got.Severity != sc.Expect.Severity:
+			at(func(e *spec.Expect) spec.Meta { return e.Severity.Meta })
+			r.Message = fmt.Sprintf("expected severity %s, but handoff %s has severity %s", sc.Expect.Severity, got.HandoffReason, got.Severity)
+		}
+	}
+	r.Passed = r.Message == ""
+	return r
+}
+
+func outcomeOf(ev *event.Event) Outcome {
+	o := Outcome{Event: ev.Event, NextAction: ev.NextAction}
+	if h := ev.Handoff; h != nil {
+		o.HandoffReason = h.Reason
+		o.Severity = h.Severity
+		o.MissingFields = h.MissingFields
+		for _, p := range h.InvalidFields {
+			o.InvalidFields = append(o.InvalidFields, p.Field+" ("+p.Reason+")")
+		}
+	}
+	return o
+}
+
+// describe says what the call did, for a failure message: the outcome and,
+// for a handoff, why.
+func describe(d *workflow.Decision, w *ir.Workflow) string {
+	ev := d.Event
+	if ev.Event == event.Completed {
+		return "completed with next action " + ev.NextAction
+	}
+	h := ev.Handoff
+	var why string
+	switch {
+	case h.Reason == event.IncompleteCall && (len(h.MissingFields) > 0 || len(h.InvalidFields) > 0):
+		var parts []string
+		if len(h.MissingFields) > 0 {
+			parts = append(parts, "missing "+strings.Join(h.MissingFields, ", "))
+		}
+		for _, p := range h.InvalidFields {
+			parts = append(parts, p.Field+" "+p.Reason)
+		}
+		why = ", because the call is incomplete: " + strings.Join(parts, "; ")
+	case d.FailedClosed && d.Rule >= 0:
+		why = fmt.Sprintf(", because handoff rule %d could not be evaluated (it read an optional field the call did not produce, so it failed closed)", d.Rule+1)
+	case d.Rule >= 0 && d.Rule < len(w.Handoff):
+		why = fmt.Sprintf(", because handoff rule %d (`%s`) matched", d.Rule+1, w.Handoff[d.Rule].When)
+	}
+	return fmt.Sprintf("was handed off with reason %s, severity %s%s", h.Reason, h.Severity, why)
+}
+
+// Summary counts passed and failed scenarios.
+type Summary struct {
+	Passed int `json:"passed"`
+	Failed int `json:"failed"`
+}
+
+// Summarize counts rs.
+func Summarize(rs []Result) Summary {
+	var s Summary
+	for _, r := range rs {
+		if r.Passed {
+			s.Passed++
+		} else {
+			s.Failed++
+		}
+	}
+	return s
+}
+
+// Arrow renders an outcome the way test output shows it:
+// "completed create_work_order" or "handoff incomplete_call (normal)".
+func (o Outcome) Arrow() string {
+	switch o.Event {
+	case event.Completed:
+		return "completed " + o.NextAction
+	case event.Handoff:
+		s := "handoff " + o.HandoffReason
+		if o.Severity != "" {
+			s += " (" + o.Severity + ")"
+		}
+		if len(o.MissingFields) > 0 {
+			s += ", missing " + strings.Join(o.MissingFields, ", ")
+		}
+		if len(o.InvalidFields) > 0 {
+			s += ", invalid " + strings.Join(o.InvalidFields, ", ")
+		}
+		return s
+	}
+	return "no outcome"
+}

@@ -1,0 +1,337 @@
+// Package bland is the Bland AI platform.
+//
+// # Config
+//
+// generated/<id>/providers/bland.json is the part of the send-call request
+// (POST /v1/calls) callspec owns: analysis_schema maps each field name to
+// a short description of the value wanted (Bland's documented form is a
+// key → type hint object, e.g. "email", "boolean", "YYYY-MM-DD"),
+// summary_prompt asks for a summary without phone numbers, webhook is the
+// spec's webhook URL and metadata.callspec_workflow names the workflow, so
+// a delivery says which workflow it belongs to. Bland's exact request
+// shapes for these keys were not retrievable (see shared/vendors.md); the
+// type hints follow its published examples.
+//
+// Type mapping (spec → analysis_schema hint):
+//
+//	text      "string"
+//	number    "number"
+//	integer   "integer"
+//	boolean   "boolean"
+//	enum      "one of: a, b, c"
+//	phone     "phone number in E.164, e.g. +14155550123"
+//	email     "email"
+//	date      "YYYY-MM-DD"
+//	datetime  "YYYY-MM-DDTHH:MM:SSZ (RFC 3339)"
+//	list      "array of <item hint>"
+//
+// Each hint is followed by the field's description. Hints are free text to
+// Bland's model, so nothing is enforced by the platform and nothing is
+// lost that the handler does not check anyway.
+//
+// # Inbound
+//
+// The webhook body is the call record (as GET /v1/calls/{id} returns it):
+// call_id (or c_id), to, from, inbound, completed, status, queue_status,
+// answered_by, call_ended_by, call_length in minutes, started_at /
+// created_at, and analysis, the object keyed by analysis_schema's keys =
+// field names.
+//
+// Status mapping: status (when present) completed, complete → completed;
+// failed, error → failed; busy → busy; no-answer, no_answer → no_answer;
+// queued → queued; started, in-progress, in_progress, allocated →
+// in_progress; canceled, cancelled → canceled. Without status, completed
+// true → completed, false → failed, else queue_status the same way.
+// answered_by voicemail → voicemail and no-answer → no_answer override a
+// completed status.
+//
+// End reasons (call_ended_by): ASSISTANT → agent_hangup, USER →
+// caller_hangup; others pass through.
+//
+// # Signature
+//
+// X-Webhook-Signature is the hex HMAC-SHA256 of the raw body keyed with
+// the account's webhook signing secret. The scheme has no timestamp and no
+// message id, so it cannot stop a captured delivery from being replayed;
+// the handler's idempotency on call.id is what makes a replay harmless.
+// (Bland's own sample re-serialises the JSON and compares with ===; we
+// use the raw body and a constant-time comparison.)
+package bland
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/providers"
+	"github.com/callspec/callspec/providers/internal/emit"
+	"github.com/callspec/callspec/providers/internal/payload"
+	"github.com/callspec/callspec/providers/internal/signature"
+	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/runtime/workflow"
+)
+
+// Name is the provider's name.
+const Name = "bland"
+
+// SignatureHeader carries Bland's signature.
+const SignatureHeader = "X-Webhook-Signature"
+
+// MetadataWorkflowKey names the workflow in the call's metadata.
+const MetadataWorkflowKey = "callspec_workflow"
+
+func init() { providers.Register(Provider{}) }
+
+// Provider is Bland AI.
+type Provider struct{}
+
+// Name implements providers.Provider.
+func (Provider) Name() string { return Name }
+
+// CallRequest is the part of the send-call body callspec owns.
+type CallRequest struct {
+	AnalysisSchema *emit.Ordered     `json:"analysis_schema"`
+	SummaryPrompt  string            `json:"summary_prompt"`
+	Webhook        string            `json:"webhook"`
+	Metadata       map[string]string `json:"metadata"`
+}
+
+// Hint is the analysis_schema hint of a type.
+func Hint(k, items celenv.Kind, values []string) string {
+	switch k {
+	case celenv.Number:
+		return "number"
+	case celenv.Integer:
+		return "integer"
+	case celenv.Boolean:
+		return "boolean"
+	case celenv.Enum:
+		return "one of: " + strings.Join(values, ", ")
+	case celenv.Phone:
+		return "phone number in E.164, e.g. +14155550123"
+	case celenv.Email:
+		return "email"
+	case celenv.Date:
+		return "YYYY-MM-DD"
+	case celenv.DateTime:
+		return "YYYY-MM-DDTHH:MM:SSZ (RFC 3339)"
+	case celenv.ListKind:
+		return "array of " + Hint(items, "", values)
+	}
+	return "string"
+}
+
+// Config implements providers.Provider.
+func (Provider) Config(w *ir.Workflow) ([]byte, error) {
+	schema := &emit.Ordered{}
+	for i := range w.Fields {
+		f := &w.Fields[i]
+		hint := Hint(f.Type, f.Items, f.Values)
+		desc := f.Description
+		if desc == "" {
+			desc = emit.Question(w, f.Name)
+		}
+		words := emit.Constraints(f)
+		if desc != "" {
+			words = append([]string{emit.Sentence(desc)}, words...)
+		}
+		if len(words) > 0 {
+			hint += " — " + strings.Join(words, " ")
+		}
+		schema.Set(f.Name, hint)
+	}
+	owner := w.Owner
+	if owner == "" {
+		owner = "the team"
+	} else {
+		owner = "the " + emit.Human(owner) + " team"
+	}
+	return emit.JSON(CallRequest{
+		AnalysisSchema: schema,
+		SummaryPrompt: fmt.Sprintf("Summarize the call in two or three sentences for %s. The caller's goal: %s. Say what the caller asked for and what was agreed. Do not include phone numbers, email addresses or payment details.",
+			owner, strings.TrimSuffix(w.Goal, ".")),
+		Webhook:  w.Webhook.URL,
+		Metadata: map[string]string{MetadataWorkflowKey: w.ID},
+	})
+}
+
+// Losses implements providers.Provider: analysis_schema hints are free
+// text, so every type can be asked for; the handler checks the answer.
+func (Provider) Losses(*ir.Workflow) []providers.Loss { return nil }
+
+var (
+	statusTable = payload.Table{
+		"completed":   payload.StatusCompleted,
+		"complete":    payload.StatusCompleted,
+		"failed":      payload.StatusFailed,
+		"error":       payload.StatusFailed,
+		"busy":        payload.StatusBusy,
+		"no-answer":   payload.StatusNoAnswer,
+		"no_answer":   payload.StatusNoAnswer,
+		"queued":      payload.StatusQueued,
+		"started":     payload.StatusInProgress,
+		"in-progress": payload.StatusInProgress,
+		"in_progress": payload.StatusInProgress,
+		"allocated":   payload.StatusInProgress,
+		"canceled":    payload.StatusCanceled,
+		"cancelled":   payload.StatusCanceled,
+	}
+	answeredBy = map[string]string{
+		"voicemail": payload.StatusVoicemail,
+		"no-answer": payload.StatusNoAnswer,
+	}
+	endTable = payload.Table{
+		"ASSISTANT": payload.EndAgentHangup,
+		"USER":      payload.EndCallerHangup,
+	}
+	endOut = payload.Reverse(endTable)
+)
+
+// Decode implements providers.Provider.
+func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, error) {
+	r := payload.NewReader(Name)
+	root := r.Parse(body)
+	if r.Failed() {
+		return nil, r.Err()
+	}
+	in := &event.Inbound{Fields: map[string]any{}}
+	in.Call.Provider = Name
+	if _, ok := payload.Get(root, "call_id"); ok {
+		in.Call.ID = r.ID(root, "call_id")
+	} else {
+		in.Call.ID = r.ID(root, "c_id")
+	}
+	if r.Failed() {
+		return nil, r.Err()
+	}
+	if inbound, ok := r.Bool(root, "inbound"); ok {
+		in.Call.Direction = map[bool]string{true: "inbound", false: "outbound"}[inbound]
+	}
+	in.CallerFrom = strings.TrimSpace(r.String(root, "from"))
+	in.CalledTo = strings.TrimSpace(r.String(root, "to"))
+	in.CallerPhone = r.Caller(in.CallerFrom, "from")
+
+	status := ""
+	if s := r.String(root, "status"); s != "" {
+		status = r.Map(statusTable, s, "status")
+	} else if done, ok := r.Bool(root, "completed"); ok {
+		status = map[bool]string{true: payload.StatusCompleted, false: payload.StatusFailed}[done]
+	} else if s := r.String(root, "queue_status"); s != "" {
+		status = r.Map(statusTable, s, "queue_status")
+	}
+	if status == "" {
+		status = payload.StatusCompleted // the webhook is sent when the call ends
+	}
+	if s, ok := answeredBy[strings.ToLower(r.String(root, "answered_by"))]; ok && status == payload.StatusCompleted {
+		status = s
+	}
+	in.Call.Status = status
+	if by := r.String(root, "call_ended_by"); by != "" {
+		if v, ok := endTable[strings.ToUpper(by)]; ok {
+			in.Call.EndReason = v
+		} else {
+			in.Call.EndReason = r.Map(nil, by, "call_ended_by")
+		}
+	}
+	start, _ := payload.Get(root, "started_at")
+	if start == nil {
+		start, _ = payload.Get(root, "created_at")
+	}
+	in.Call.StartedAt = r.Time(start, "started_at")
+	if m, ok := r.Number(root, "call_length"); ok {
+		in.Call.DurationS = r.Seconds(m, time.Minute, "call_length")
+	}
+	if a := r.Object(root, "analysis"); a != nil {
+		r.TakeFields(in.Fields, a, def, "analysis")
+	}
+	if r.Failed() {
+		return nil, r.Err()
+	}
+	in.Notes = r.Notes
+	return in, nil
+}
+
+// WorkflowHint implements providers.WorkflowHinter: the workflow the
+// delivery names in metadata.callspec_workflow, or "".
+func (Provider) WorkflowHint(body []byte) string { return WorkflowID(body) }
+
+// WorkflowID returns the workflow a delivery names in its metadata, or "".
+func WorkflowID(body []byte) string {
+	var b struct {
+		Metadata map[string]any `json:"metadata"`
+	}
+	if json.Unmarshal(body, &b) != nil {
+		return ""
+	}
+	id, _ := b.Metadata[MetadataWorkflowKey].(string)
+	return id
+}
+
+// Encode implements providers.Provider: a call record.
+func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, error) {
+	fields := in.Fields
+	if fields == nil {
+		fields = map[string]any{}
+	}
+	body := map[string]any{
+		"call_id":     in.Call.ID,
+		"to":          in.CalledTo,
+		"from":        in.CallerFrom,
+		"status":      in.Call.Status,
+		"completed":   in.Call.Status == payload.StatusCompleted,
+		"call_length": float64(in.Call.DurationS) / 60,
+		"analysis":    fields,
+		"metadata":    map[string]any{MetadataWorkflowKey: def.ID},
+	}
+	switch in.Call.Direction {
+	case "inbound":
+		body["inbound"] = true
+	case "outbound":
+		body["inbound"] = false
+	}
+	if in.Call.EndReason != "" {
+		body["call_ended_by"] = endOut.Lookup(in.Call.EndReason)
+	}
+	if in.Call.StartedAt != "" {
+		t, err := time.Parse(time.RFC3339Nano, in.Call.StartedAt)
+		if err != nil {
+			return nil, fmt.Errorf("encode bland: started_at is not RFC 3339: %w", err)
+		}
+		body["started_at"] = t.UTC().Format("2006-01-02T15:04:05.000+00:00")
+	}
+	return json.Marshal(body)
+}
+
+// Verify implements providers.Provider.
+func (Provider) Verify(secret []byte, h http.Header, body []byte, _ time.Time) error {
+	if err := signature.RequireSecret(secret); err != nil {
+		return err
+	}
+	sig := strings.TrimSpace(h.Get(SignatureHeader))
+	if sig == "" {
+		return signature.Errorf("the %s header is missing", SignatureHeader)
+	}
+	if !signature.EqualHex(sig, signature.HMACSHA256(secret, body)) {
+		return signature.Errorf("the %s digest does not match the body (wrong signing secret, or the body changed)", SignatureHeader)
+	}
+	return nil
+}
+
+// Sign implements providers.Provider.
+func (Provider) Sign(secret []byte, body []byte, _ time.Time) (http.Header, error) {
+	if len(secret) == 0 {
+		return nil, fmt.Errorf("sign bland: the webhook signing secret is empty")
+	}
+	h := http.Header{}
+	h.Set(SignatureHeader, fmt.Sprintf("%x", signature.HMACSHA256(secret, body)))
+	return h, nil
+}
+
+// SignatureScheme implements providers.Provider.
+func (Provider) SignatureScheme() string {
+	return "Bland signs each delivery in X-Webhook-Signature: the hex HMAC-SHA256 of the raw body keyed with the account's webhook signing secret. It has no timestamp or message id, so replays are not detected by the signature; idempotency on the call id makes them harmless."
+}

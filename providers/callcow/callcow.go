@@ -1,0 +1,188 @@
+// Package callcow is the CallCow platform.
+//
+// # Config
+//
+// CallCow has no extraction API: its webhook is created in the dashboard's
+// Integration tab and referenced from the workflow's metadata, so Config
+// returns nil and no providers/callcow.json is written. CallCow is
+// transcript-only: the post-call body has a summary and the messages but
+// no typed values. The one structured part is context, the JSON the
+// workflow was started with; callspec takes a field from it when a context
+// key equals the field's name. Every field of a workflow that targets
+// callcow is therefore reported by target-unsupported, since it arrives
+// only when the caller of the CallCow workflow puts it into context.
+//
+// # Inbound
+//
+// The body is the flat object of seed 003: call_id, workflow_id (CallCow's
+// own id, not the callspec workflow), workflow_name, phone_number_from,
+// phone_number_to ("browser" for web calls), call_status, call_summary,
+// messages, context (a JSON-encoded string; an object is accepted too)
+// and created_at (ISO 8601 without a time zone, read as UTC).
+//
+// Status mapping (call_status): success → completed, not_picked_up →
+// no_answer; canonical values pass as they are and anything else passes
+// through unchanged. CallCow sends no end reason, duration or direction.
+//
+// # Signature
+//
+// CallCow documents no webhook signing; callspec uses a shared secret in
+// the X-Callspec-Secret header, compared in constant time. If the webhook
+// cannot carry a custom header, put the receiver behind a proxy that adds
+// it.
+package callcow
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/providers"
+	"github.com/callspec/callspec/providers/internal/payload"
+	"github.com/callspec/callspec/providers/internal/signature"
+	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/runtime/workflow"
+)
+
+// Name is the provider's name.
+const Name = "callcow"
+
+func init() { providers.Register(Provider{}) }
+
+// Provider is CallCow.
+type Provider struct{}
+
+// Name implements providers.Provider.
+func (Provider) Name() string { return Name }
+
+// Config implements providers.Provider: CallCow has nothing to configure
+// through an API.
+func (Provider) Config(*ir.Workflow) ([]byte, error) { return nil, nil }
+
+// Losses implements providers.Provider: every field, since CallCow
+// extracts nothing.
+func (Provider) Losses(w *ir.Workflow) []providers.Loss {
+	var out []providers.Loss
+	for _, f := range w.Fields {
+		out = append(out, providers.Loss{Field: f.Name,
+			What: "CallCow has no typed extraction (it is transcript-only), so the value arrives only when the CallCow workflow's context holds the key " + f.Name})
+	}
+	return out
+}
+
+var (
+	statusTable = payload.Table{
+		"success":       payload.StatusCompleted,
+		"not_picked_up": payload.StatusNoAnswer,
+	}
+	statusOut = payload.Reverse(statusTable)
+)
+
+// Decode implements providers.Provider.
+func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, error) {
+	r := payload.NewReader(Name)
+	root := r.Parse(body)
+	if r.Failed() {
+		return nil, r.Err()
+	}
+	in := &event.Inbound{Fields: map[string]any{}}
+	in.Call.Provider = Name
+	in.Call.ID = r.ID(root, "call_id")
+	in.Call.Status = r.Map(statusTable, r.String(root, "call_status"), "call_status")
+	if in.Call.Status == "" {
+		in.Call.Status = payload.StatusCompleted
+	}
+	in.CallerFrom = strings.TrimSpace(r.String(root, "phone_number_from"))
+	in.CalledTo = strings.TrimSpace(r.String(root, "phone_number_to"))
+	in.CallerPhone = r.Caller(in.CallerFrom, "phone_number_from")
+	if strings.EqualFold(in.CallerFrom, "browser") {
+		in.CallerFrom = ""
+	}
+	if strings.EqualFold(in.CalledTo, "browser") {
+		in.CalledTo = ""
+	}
+	created, _ := payload.Get(root, "created_at")
+	in.Call.StartedAt = r.Time(created, "created_at")
+
+	switch ctx := root["context"].(type) {
+	case nil:
+	case string:
+		if strings.TrimSpace(ctx) == "" {
+			break
+		}
+		if payload.TooDeep([]byte(ctx)) {
+			r.Note("context nests JSON more than %d levels deep (limit max-json-depth), so no field was taken from it", payload.MaxDepth)
+			break
+		}
+		var obj map[string]any
+		dec := json.NewDecoder(strings.NewReader(ctx))
+		dec.UseNumber()
+		if err := dec.Decode(&obj); err != nil || obj == nil {
+			r.Note("context is not a JSON object encoded as a string, so no field was taken from it")
+			break
+		}
+		r.TakeFields(in.Fields, obj, def, "context")
+	case map[string]any:
+		r.TakeFields(in.Fields, ctx, def, "context")
+	default:
+		r.Note("context is neither a JSON string nor an object, so no field was taken from it")
+	}
+	if r.Failed() {
+		return nil, r.Err()
+	}
+	in.Notes = r.Notes
+	return in, nil
+}
+
+// Encode implements providers.Provider: a body in the shape of seed 003,
+// with the fields in context.
+func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, error) {
+	fields := in.Fields
+	if fields == nil {
+		fields = map[string]any{}
+	}
+	ctx, err := json.Marshal(fields)
+	if err != nil {
+		return nil, err
+	}
+	created := ""
+	if in.Call.StartedAt != "" {
+		if t, err := time.Parse(time.RFC3339Nano, in.Call.StartedAt); err == nil {
+			created = t.UTC().Format("2006-01-02T15:04:05.000000")
+		}
+	}
+	from, to := in.CallerFrom, in.CalledTo
+	if from == "" {
+		from = "browser"
+	}
+	if to == "" {
+		to = "browser"
+	}
+	return json.Marshal(map[string]any{
+		"call_id":           in.Call.ID,
+		"workflow_id":       def.ID,
+		"workflow_name":     def.ID,
+		"phone_number_from": from,
+		"phone_number_to":   to,
+		"call_status":       statusOut.Lookup(in.Call.Status),
+		"call_summary":      "",
+		"messages":          []any{},
+		"context":           string(ctx),
+		"created_at":        created,
+	})
+}
+
+// Verify implements providers.Provider.
+func (Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
+	return signature.SharedSecret{}.Verify(secret, h, body, now)
+}
+
+// Sign implements providers.Provider.
+func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, error) {
+	return signature.SharedSecret{}.Sign(secret, body, now)
+}
+
+// SignatureScheme implements providers.Provider.
+func (Provider) SignatureScheme() string { return signature.SharedSecret{}.Scheme("CallCow") }

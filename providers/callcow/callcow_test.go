@@ -1,0 +1,78 @@
+package callcow_test
+
+import (
+	"testing"
+
+	"github.com/callspec/callspec/providers/callcow"
+	"github.com/callspec/callspec/providers/internal/providertest"
+	"github.com/callspec/callspec/runtime/event"
+)
+
+var p = callcow.Provider{}
+
+func TestConfigIsNil(t *testing.T) { providertest.ConfigGolden(t, p) }
+
+func TestDecodePayloads(t *testing.T) { providertest.DecodeAll(t, p) }
+
+func TestEncodeRoundTrip(t *testing.T) { providertest.EncodeRoundTrip(t, p) }
+
+// TestDecodeSeed decodes seed 003 as published: a browser call, context as
+// a JSON string whose keys are not fields of the workflow, status
+// not_picked_up and a timestamp without a zone.
+func TestDecodeSeed(t *testing.T) {
+	w := providertest.Get(t, "outbound_lead_follow_up")
+	body := providertest.ReadTestdata(t, "seed_003.json")
+	in, err := p.Decode(body, w.Def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := in.Call
+	if c.ID != "e0f4c895-e3ea-416a-a98a-578e82868473" || c.Status != "no_answer" || c.StartedAt != "2026-01-30T14:48:36Z" || c.Direction != "" {
+		t.Errorf("call %+v", c)
+	}
+	if in.CallerPhone != "" || in.CallerFrom != "" || in.CalledTo != "" {
+		t.Errorf("a browser call has no numbers: %q %q %q", in.CallerPhone, in.CallerFrom, in.CalledTo)
+	}
+	if len(in.Fields) != 0 {
+		t.Errorf("fields %v, want none: context holds name/email/number only", in.Fields)
+	}
+	providertest.NoLeak(t, body, in.Notes...)
+	ev := w.Decide(t, in)
+	if ev.Event != event.Handoff || ev.Handoff.Reason != event.IncompleteCall {
+		t.Fatalf("got %s %+v, want incomplete_call", ev.Event, ev.Handoff)
+	}
+}
+
+func TestDecodeContextFields(t *testing.T) {
+	w := providertest.Get(t, "outbound_lead_follow_up")
+	body := `{"call_id":"c1","phone_number_from":"+15557654321","phone_number_to":"+14165551234","call_status":"success",
+		"context":"{\"interested\": \"yes\", \"do_not_call\": false, \"email\": \"lead@example.com\"}","created_at":"2026-01-30T14:48:36.371886"}`
+	in, err := p.Decode([]byte(body), w.Def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := w.Decide(t, in)
+	if ev.Event != event.Completed || ev.Fields["interested"] != true || ev.Fields["do_not_call"] != false {
+		t.Fatalf("got %s %v %+v", ev.Event, ev.Fields, ev.Handoff)
+	}
+	if ev.Caller.PhoneE164 != "+15557654321" || ev.Call.Status != "completed" {
+		t.Errorf("caller %q status %q", ev.Caller.PhoneE164, ev.Call.Status)
+	}
+	providertest.NoLeak(t, []byte(body), in.Notes...)
+}
+
+func TestLosses(t *testing.T) {
+	w := providertest.Get(t, "outbound_lead_follow_up")
+	if got := len(p.Losses(w.IR)); got != len(w.IR.Fields) {
+		t.Errorf("%d losses, want one per field (%d)", got, len(w.IR.Fields))
+	}
+}
+
+func TestSignVerifyRoundTrip(t *testing.T) {
+	providertest.RoundTrip(t, p, []byte("shared-secret-value"), false, false)
+}
+
+func FuzzDecode(f *testing.F) {
+	providertest.FuzzSeeds(f, p)
+	f.Fuzz(func(t *testing.T, body []byte) { providertest.CheckDecode(t, p, body) })
+}

@@ -1,0 +1,240 @@
+// Package emit holds what the providers' config emitters share: stable
+// JSON output, an ordered JSON object, and the text that tells a
+// platform's extractor what a field means (description, format and
+// constraints), so every platform is told the same thing in its own shape.
+package emit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/runtime/celenv"
+)
+
+// JSON encodes v indented by two spaces, without HTML escaping, with a
+// final newline. Struct fields keep their order and maps are sorted, so
+// the output is deterministic.
+func JSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Ordered is a JSON object that keeps insertion order, for objects keyed
+// by field name where the spec's order is the natural one.
+type Ordered struct {
+	keys   []string
+	values map[string]any
+}
+
+// Set adds or replaces a key.
+func (o *Ordered) Set(k string, v any) {
+	if o.values == nil {
+		o.values = map[string]any{}
+	}
+	if _, ok := o.values[k]; !ok {
+		o.keys = append(o.keys, k)
+	}
+	o.values[k] = v
+}
+
+// MarshalJSON writes the keys in insertion order.
+func (o *Ordered) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range o.keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, err := marshalNoEscape(k)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(kb)
+		b.WriteByte(':')
+		vb, err := marshalNoEscape(o.values[k])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(vb)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+func marshalNoEscape(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// Question returns the ask of the first question that collects field, or
+// "".
+func Question(w *ir.Workflow, field string) string {
+	for _, q := range w.Questions {
+		for _, c := range q.Collects {
+			if c == field {
+				return q.Ask
+			}
+		}
+	}
+	return ""
+}
+
+// Human turns a lower_snake name into words: "zip_code" → "zip code".
+func Human(name string) string { return strings.ReplaceAll(name, "_", " ") }
+
+// Description is what a platform's extractor is told about f: the spec's
+// description (or the question that collects it, or its name), then the
+// expected format and constraints in words. The handler enforces all of
+// them; saying them helps the model get them right.
+func Description(w *ir.Workflow, f *ir.Field) string {
+	var parts []string
+	switch {
+	case f.Description != "":
+		parts = append(parts, Sentence(f.Description))
+	case Question(w, f.Name) != "":
+		parts = append(parts, Sentence("The answer to: "+Question(w, f.Name)))
+	default:
+		parts = append(parts, Sentence("The caller's "+Human(f.Name)))
+	}
+	if h := FormatHint(f); h != "" {
+		parts = append(parts, h)
+	}
+	parts = append(parts, Constraints(f)...)
+	return strings.Join(parts, " ")
+}
+
+// Sentence ends s with a full stop unless it ends with punctuation.
+func Sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	switch s[len(s)-1] {
+	case '.', '?', '!':
+		return s
+	}
+	return s + "."
+}
+
+// FormatHint states the value format of f's type in words, or "".
+func FormatHint(f *ir.Field) string {
+	if f.Type == celenv.ListKind {
+		item := kindHint(f.Items, f.Values)
+		if item == "" {
+			return "A list of values."
+		}
+		return "A list; each item: " + strings.TrimSuffix(item, ".") + "."
+	}
+	return kindHint(f.Type, f.Values)
+}
+
+func kindHint(k celenv.Kind, values []string) string {
+	switch k {
+	case celenv.Integer:
+		return "A whole number."
+	case celenv.Number:
+		return "A number, digits only (no words or currency signs)."
+	case celenv.Boolean:
+		return "Answer true or false."
+	case celenv.Enum:
+		return "One of: " + strings.Join(values, ", ") + "."
+	case celenv.Phone:
+		return "A phone number in E.164 format, e.g. +14155550123."
+	case celenv.Email:
+		return "An email address, e.g. name@example.com."
+	case celenv.Date:
+		return "A date as YYYY-MM-DD, e.g. 2026-11-23."
+	case celenv.DateTime:
+		return "A date and time in RFC 3339 with a time zone, e.g. 2026-11-23T15:04:05Z."
+	}
+	return ""
+}
+
+// Constraints states min, max, max_length and pattern in words.
+func Constraints(f *ir.Field) []string {
+	var out []string
+	switch {
+	case f.Min != nil && f.Max != nil:
+		out = append(out, fmt.Sprintf("Between %s and %s.", num(*f.Min), num(*f.Max)))
+	case f.Min != nil:
+		out = append(out, fmt.Sprintf("At least %s.", num(*f.Min)))
+	case f.Max != nil:
+		out = append(out, fmt.Sprintf("At most %s.", num(*f.Max)))
+	}
+	if f.MaxLength > 0 {
+		if f.Type == celenv.ListKind {
+			out = append(out, fmt.Sprintf("At most %d items.", f.MaxLength))
+		} else {
+			out = append(out, fmt.Sprintf("At most %d characters.", f.MaxLength))
+		}
+	}
+	if f.Pattern != "" {
+		out = append(out, "Must match the regular expression "+f.Pattern+".")
+	}
+	return out
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// Examples returns f's examples as text, or a format example for types
+// whose format matters (phone, email, date, datetime) when the spec gives
+// none.
+func Examples(f *ir.Field) []string {
+	out := []string{}
+	for _, e := range f.Examples {
+		switch x := e.(type) {
+		case string:
+			out = append(out, x)
+		case float64:
+			out = append(out, num(x))
+		case int64:
+			out = append(out, strconv.FormatInt(x, 10))
+		case int:
+			out = append(out, strconv.Itoa(x))
+		case bool:
+			out = append(out, strconv.FormatBool(x))
+		case nil:
+		default:
+			if b, err := json.Marshal(x); err == nil {
+				out = append(out, string(b))
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if ex := DefaultExample(f.Type); ex != "" {
+		return []string{ex}
+	}
+	return out
+}
+
+// DefaultExample is a format example for types whose format matters.
+func DefaultExample(k celenv.Kind) string {
+	switch k {
+	case celenv.Phone:
+		return "+14155550123"
+	case celenv.Email:
+		return "name@example.com"
+	case celenv.Date:
+		return "2026-11-23"
+	case celenv.DateTime:
+		return "2026-11-23T15:04:05Z"
+	}
+	return ""
+}

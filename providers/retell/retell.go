@@ -1,0 +1,436 @@
+// Package retell is the Retell AI platform.
+//
+// # Config
+//
+// generated/<id>/providers/retell.json is the body of an agent update
+// (PATCH /update-agent/{agent_id}): post_call_analysis_data holds one item
+// per field, named after the field, webhook_url is the spec's webhook URL,
+// and webhook_events is ["call_analyzed"], because call_analyzed is the one
+// event that carries the extracted data (call_ended comes first without
+// it, and deciding on it would record an incomplete call).
+//
+// Type mapping (spec → post_call_analysis_data item):
+//
+//	text      string  (description, examples)
+//	number    number
+//	integer   number  (LOSS: Retell has no integer; "A whole number." is said, the handler refuses fractions)
+//	boolean   boolean
+//	enum      enum    (choices = values)
+//	phone     string  (E.164 format stated in description, example +14155550123)
+//	email     string  (format in description and examples)
+//	date      string  (YYYY-MM-DD in description and examples)
+//	datetime  string  (RFC 3339 in description and examples)
+//	list      string  (LOSS: comma-separated text; the adapter splits it on commas)
+//
+// Only string items take examples. required is set for required fields, so
+// Retell marks a call that missed one as unsuccessful.
+//
+// # Inbound
+//
+// The webhook body is {"event": "call_analyzed", "call": {...}} (the
+// deprecated "data" key is read when "call" is absent). Fields come from
+// call.call_analysis.custom_analysis_data, keyed by item name = field name.
+// Other events are refused with a reason that says to configure
+// webhook_events. Timestamps are epoch milliseconds; duration_ms becomes
+// whole seconds.
+//
+// Status mapping: call_status registered → queued, ongoing → in_progress,
+// ended → completed, not_connected and error → failed; then, for a call
+// that is no longer running, disconnection_reason refines it:
+// dial_no_answer, user_declined → no_answer; dial_busy → busy;
+// voicemail_reached → voicemail; dial_failed, invalid_destination,
+// telephony_provider_*, sip_routing_error, marked_as_spam,
+// registered_call_timeout and every error_* → failed; manual_stopped →
+// canceled.
+//
+// End reasons (disconnection_reason → call.end_reason): user_hangup →
+// caller_hangup, agent_hangup → agent_hangup, call_transfer,
+// transfer_bridged, call_take_over → transferred, voicemail_reached →
+// voicemail, ivr_reached → ivr, inactivity → inactivity,
+// max_duration_reached → max_duration, dial_no_answer → no_answer,
+// dial_busy → busy, dial_failed, invalid_destination,
+// telephony_provider_permission_denied, telephony_provider_unavailable,
+// sip_routing_error, marked_as_spam → dial_failed, user_declined →
+// declined, manual_stopped → canceled, concurrency_limit_reached,
+// no_concurrency_fallback, no_valid_payment, scam_detected,
+// registered_call_timeout and error_* → error. Anything else passes
+// through unchanged.
+//
+// # Signature
+//
+// x-retell-signature: v=<unix ms>,d=<hex HMAC-SHA256(key, body + ms)>,
+// where key is the Retell API key with the webhook badge; the timestamp
+// must be within ±5 minutes.
+package retell
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/providers"
+	"github.com/callspec/callspec/providers/internal/emit"
+	"github.com/callspec/callspec/providers/internal/payload"
+	"github.com/callspec/callspec/providers/internal/signature"
+	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/runtime/workflow"
+)
+
+// Name is the provider's name.
+const Name = "retell"
+
+// SignatureHeader carries Retell's signature.
+const SignatureHeader = "X-Retell-Signature"
+
+// WebhookEvent is the one event callspec decides on.
+const WebhookEvent = "call_analyzed"
+
+func init() { providers.Register(Provider{}) }
+
+// Provider is Retell AI.
+type Provider struct{}
+
+// Name implements providers.Provider.
+func (Provider) Name() string { return Name }
+
+// AnalysisItem is one post_call_analysis_data item.
+type AnalysisItem struct {
+	Type        string   `json:"type"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Choices     []string `json:"choices,omitempty"`
+	Examples    []string `json:"examples,omitempty"`
+	Required    bool     `json:"required,omitempty"`
+}
+
+// AgentUpdate is the part of the agent update body callspec owns.
+type AgentUpdate struct {
+	PostCallAnalysisData []AnalysisItem `json:"post_call_analysis_data"`
+	WebhookURL           string         `json:"webhook_url"`
+	WebhookEvents        []string       `json:"webhook_events"`
+}
+
+// itemType is the Retell item type of a spec type.
+func itemType(k celenv.Kind) string {
+	switch k {
+	case celenv.Number, celenv.Integer:
+		return "number"
+	case celenv.Boolean:
+		return "boolean"
+	case celenv.Enum:
+		return "enum"
+	}
+	return "string"
+}
+
+// Config implements providers.Provider.
+func (Provider) Config(w *ir.Workflow) ([]byte, error) {
+	u := AgentUpdate{PostCallAnalysisData: []AnalysisItem{}, WebhookURL: w.Webhook.URL, WebhookEvents: []string{WebhookEvent}}
+	for i := range w.Fields {
+		f := &w.Fields[i]
+		it := AnalysisItem{Type: itemType(f.Type), Name: f.Name, Description: emit.Description(w, f), Required: f.Required}
+		switch it.Type {
+		case "enum":
+			it.Choices = append([]string{}, f.Values...)
+		case "string":
+			it.Examples = emit.Examples(f)
+			if f.Type == celenv.ListKind {
+				it.Description += " Write the items separated by commas."
+				it.Examples = nil
+			}
+		}
+		u.PostCallAnalysisData = append(u.PostCallAnalysisData, it)
+	}
+	return emit.JSON(u)
+}
+
+// Losses implements providers.Provider.
+func (Provider) Losses(w *ir.Workflow) []providers.Loss {
+	var out []providers.Loss
+	for _, f := range w.Fields {
+		switch f.Type {
+		case celenv.Integer:
+			out = append(out, providers.Loss{Field: f.Name, What: "integer is sent as a Retell number item, so the platform may return a fraction, which the handler refuses"})
+		case celenv.ListKind:
+			out = append(out, providers.Loss{Field: f.Name, What: "a list is sent as a Retell string item and split on commas, so items that contain commas are split apart"})
+		}
+	}
+	return out
+}
+
+// Status and end reason tables (see the package documentation).
+var (
+	statusTable = payload.Table{
+		"registered":    payload.StatusQueued,
+		"ongoing":       payload.StatusInProgress,
+		"ended":         payload.StatusCompleted,
+		"not_connected": payload.StatusFailed,
+		"error":         payload.StatusFailed,
+	}
+	// reasonStatus refines the status of a call that is no longer running.
+	reasonStatus = payload.Table{
+		"dial_no_answer":                       payload.StatusNoAnswer,
+		"user_declined":                        payload.StatusNoAnswer,
+		"dial_busy":                            payload.StatusBusy,
+		"voicemail_reached":                    payload.StatusVoicemail,
+		"dial_failed":                          payload.StatusFailed,
+		"invalid_destination":                  payload.StatusFailed,
+		"telephony_provider_permission_denied": payload.StatusFailed,
+		"telephony_provider_unavailable":       payload.StatusFailed,
+		"sip_routing_error":                    payload.StatusFailed,
+		"marked_as_spam":                       payload.StatusFailed,
+		"registered_call_timeout":              payload.StatusFailed,
+		"manual_stopped":                       payload.StatusCanceled,
+	}
+	endTable = payload.Table{
+		"user_hangup":                          payload.EndCallerHangup,
+		"agent_hangup":                         payload.EndAgentHangup,
+		"call_transfer":                        payload.EndTransferred,
+		"transfer_bridged":                     payload.EndTransferred,
+		"call_take_over":                       payload.EndTransferred,
+		"voicemail_reached":                    payload.EndVoicemail,
+		"ivr_reached":                          payload.EndIVR,
+		"inactivity":                           payload.EndInactivity,
+		"max_duration_reached":                 payload.EndMaxDuration,
+		"dial_no_answer":                       payload.EndNoAnswer,
+		"dial_busy":                            payload.EndBusy,
+		"dial_failed":                          payload.EndDialFailed,
+		"invalid_destination":                  payload.EndDialFailed,
+		"telephony_provider_permission_denied": payload.EndDialFailed,
+		"telephony_provider_unavailable":       payload.EndDialFailed,
+		"sip_routing_error":                    payload.EndDialFailed,
+		"marked_as_spam":                       payload.EndDialFailed,
+		"user_declined":                        payload.EndDeclined,
+		"manual_stopped":                       payload.EndCanceled,
+		"concurrency_limit_reached":            payload.EndError,
+		"no_concurrency_fallback":              payload.EndError,
+		"no_valid_payment":                     payload.EndError,
+		"scam_detected":                        payload.EndError,
+		"registered_call_timeout":              payload.EndError,
+	}
+	// Reverse tables for Encode.
+	statusOut = payload.Table{
+		payload.StatusQueued:     "registered",
+		payload.StatusInProgress: "ongoing",
+		payload.StatusCompleted:  "ended",
+		payload.StatusFailed:     "error",
+		payload.StatusNoAnswer:   "not_connected",
+		payload.StatusBusy:       "not_connected",
+		payload.StatusVoicemail:  "ended",
+		payload.StatusCanceled:   "ended",
+	}
+	statusReasonOut = payload.Table{
+		payload.StatusNoAnswer:  "dial_no_answer",
+		payload.StatusBusy:      "dial_busy",
+		payload.StatusVoicemail: "voicemail_reached",
+		payload.StatusCanceled:  "manual_stopped",
+	}
+	endOut = payload.Reverse(endTable)
+)
+
+// Decode implements providers.Provider.
+func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, error) {
+	r := payload.NewReader(Name)
+	root := r.Parse(body)
+	if r.Failed() {
+		return nil, r.Err()
+	}
+	ev := r.String(root, "event")
+	if ev == "" {
+		ev = r.String(root, "event_type")
+	}
+	if ev != "" && ev != WebhookEvent {
+		r.Fail("event is not %s; set the agent's webhook_events to [%q], because only that event carries the extracted data", WebhookEvent, WebhookEvent)
+	}
+	call := r.Object(root, "call")
+	if call == nil {
+		call = r.Object(root, "data")
+	}
+	if call == nil && !r.Failed() {
+		r.Fail("the body has no call object")
+	}
+	if r.Failed() {
+		return nil, r.Err()
+	}
+	in := &event.Inbound{Fields: map[string]any{}}
+	in.Call.Provider = Name
+	in.Call.ID = r.ID(call, "call_id")
+	if r.String(call, "call_type") != "web_call" {
+		in.Call.Direction = r.Direction(r.String(call, "direction"), "call.direction")
+	}
+	in.CallerFrom = strings.TrimSpace(r.String(call, "from_number"))
+	in.CalledTo = strings.TrimSpace(r.String(call, "to_number"))
+	in.CallerPhone = r.Caller(in.CallerFrom, "call.from_number")
+
+	reason := r.String(call, "disconnection_reason")
+	status := r.Map(statusTable, r.String(call, "call_status"), "call.call_status")
+	if status == "" {
+		status = payload.StatusCompleted // call_analyzed is sent after the call ended
+	}
+	if status == payload.StatusCompleted || status == payload.StatusFailed {
+		if s, ok := reasonStatus[reason]; ok {
+			status = s
+		} else if strings.HasPrefix(reason, "error_") {
+			status = payload.StatusFailed
+		}
+	}
+	in.Call.Status = status
+	if strings.HasPrefix(reason, "error_") {
+		in.Call.EndReason = payload.EndError
+	} else {
+		in.Call.EndReason = r.Map(endTable, reason, "call.disconnection_reason")
+	}
+
+	if v, ok := payload.Get(call, "start_timestamp"); ok {
+		in.Call.StartedAt = r.Time(v, "call.start_timestamp")
+	}
+	if ms, ok := r.Number(call, "duration_ms"); ok {
+		in.Call.DurationS = r.Seconds(ms, time.Millisecond, "call.duration_ms")
+	} else {
+		start, ok1 := r.Number(call, "start_timestamp")
+		end, ok2 := r.Number(call, "end_timestamp")
+		if ok1 && ok2 {
+			in.Call.DurationS = r.Seconds(end-start, time.Millisecond, "call.end_timestamp")
+		}
+	}
+
+	if data := r.Object(call, "call_analysis", "custom_analysis_data"); data != nil {
+		r.TakeFields(in.Fields, data, def, "call.call_analysis.custom_analysis_data")
+	}
+	splitLists(in.Fields, def)
+	if r.Failed() {
+		return nil, r.Err()
+	}
+	in.Notes = r.Notes
+	return in, nil
+}
+
+// splitLists turns the comma-separated text a Retell string item returns
+// for a list field into the list the spec declares.
+func splitLists(fields map[string]any, def *workflow.Definition) {
+	for _, f := range def.Fields {
+		if f.Type != celenv.ListKind {
+			continue
+		}
+		s, ok := fields[f.Name].(string)
+		if !ok {
+			continue
+		}
+		items := []any{}
+		for _, part := range strings.Split(s, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				items = append(items, part)
+			}
+		}
+		fields[f.Name] = items
+	}
+}
+
+// Encode implements providers.Provider: a call_analyzed body.
+func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, error) {
+	call := map[string]any{
+		"call_id":     in.Call.ID,
+		"call_type":   "phone_call",
+		"agent_id":    "agent_callspec",
+		"call_status": statusOut.Lookup(in.Call.Status),
+		"from_number": in.CallerFrom,
+		"to_number":   in.CalledTo,
+		"duration_ms": in.Call.DurationS * 1000,
+		"call_analysis": map[string]any{
+			"custom_analysis_data": encodeFields(in.Fields, def),
+		},
+	}
+	if in.Call.Direction != "" {
+		call["direction"] = in.Call.Direction
+	}
+	reason := endOut.Lookup(in.Call.EndReason)
+	if r, ok := statusReasonOut[in.Call.Status]; ok && in.Call.EndReason == "" {
+		reason = r
+	}
+	if reason != "" {
+		call["disconnection_reason"] = reason
+	}
+	if in.Call.StartedAt != "" {
+		t, err := time.Parse(time.RFC3339Nano, in.Call.StartedAt)
+		if err != nil {
+			return nil, fmt.Errorf("encode retell: started_at is not RFC 3339: %w", err)
+		}
+		call["start_timestamp"] = t.UnixMilli()
+		call["end_timestamp"] = t.UnixMilli() + in.Call.DurationS*1000
+	}
+	return json.Marshal(map[string]any{"event": WebhookEvent, "call": call})
+}
+
+// encodeFields writes list fields as the comma-separated text Retell
+// returns for them.
+func encodeFields(fields map[string]any, def *workflow.Definition) map[string]any {
+	out := map[string]any{}
+	for k, v := range fields {
+		if f, ok := def.Field(k); ok && f.Type == celenv.ListKind {
+			if items, ok := v.([]any); ok {
+				parts := make([]string, 0, len(items))
+				for _, it := range items {
+					parts = append(parts, fmt.Sprint(it))
+				}
+				v = strings.Join(parts, ", ")
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+var headerPattern = regexp.MustCompile(`^v=(\d+),d=([0-9a-fA-F]{64})$`)
+
+// Verify implements providers.Provider.
+func (Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
+	if err := signature.RequireSecret(secret); err != nil {
+		return err
+	}
+	raw := strings.TrimSpace(h.Get(SignatureHeader))
+	if raw == "" {
+		return signature.Errorf("the %s header is missing", SignatureHeader)
+	}
+	m := headerPattern.FindStringSubmatch(raw)
+	if m == nil {
+		return signature.Errorf("the %s header is not of the form v=<unix ms>,d=<64 hex digits>", SignatureHeader)
+	}
+	ms, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil {
+		return signature.Errorf("the %s timestamp is not a number", SignatureHeader)
+	}
+	if err := signature.CheckTime(time.UnixMilli(ms), now); err != nil {
+		return err
+	}
+	if !signature.EqualHex(m[2], signature.HMACSHA256(secret, body, []byte(m[1]))) {
+		return signature.Errorf("the %s digest does not match the body (wrong API key, or the body changed)", SignatureHeader)
+	}
+	return nil
+}
+
+// Sign implements providers.Provider.
+func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, error) {
+	if len(secret) == 0 {
+		return nil, fmt.Errorf("sign retell: the API key is empty")
+	}
+	h := http.Header{}
+	h.Set(SignatureHeader, Signature(secret, body, now.UnixMilli()))
+	return h, nil
+}
+
+// Signature returns the x-retell-signature value for body at ms.
+func Signature(key, body []byte, ms int64) string {
+	ts := strconv.FormatInt(ms, 10)
+	return fmt.Sprintf("v=%s,d=%x", ts, signature.HMACSHA256(key, body, []byte(ts)))
+}
+
+// SignatureScheme implements providers.Provider.
+func (Provider) SignatureScheme() string {
+	return "Retell signs each delivery in x-retell-signature: v=<unix ms>,d=<hex HMAC-SHA256 of the raw body followed by the timestamp>, keyed with the Retell API key that has the webhook badge; callspec accepts timestamps within ±5 minutes."
+}

@@ -1,0 +1,241 @@
+package rules
+
+import (
+	"math"
+	"slices"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/cost"
+
+	"github.com/callspec/callspec/compiler/celpos"
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/runtime/celenv"
+)
+
+// MaxCELCost is the largest worst-case cost, in cel-go cost units (about
+// one unit per primitive operation, one per ten characters scanned), that
+// a handoff rule or idempotency key may have. Every delivery evaluates
+// every rule, so a rule must stay far below a millisecond: 100,000 units
+// admit contains() or matches() on texts of many thousand characters and
+// a comprehension over a few hundred bounded items, but nothing unbounded.
+const MaxCELCost = 100_000
+
+// Sizes the cost estimator assumes for values whose length a field type
+// bounds, in code points.
+const (
+	phoneMaxLength = 16  // + and 15 digits (E.164)
+	emailMaxLength = 254 // RFC 5321
+	dateMaxLength  = 10  // YYYY-MM-DD
+)
+
+func init() {
+	register(&Rule{
+		ID:       "cel-cost",
+		Severity: diag.Error,
+		Summary:  "a CEL expression has an unbounded or too large worst-case cost",
+		Doc: `
+Every delivery evaluates every handoff rule, so the work a rule may do must
+be bounded before it is deployed. cel-go's cost estimator computes the
+worst case from the sizes of the values an expression reads. Sizes come
+from the spec: a text field's max_length bounds its length, a list field's
+max_length bounds its number of items, enum values, phone numbers (16),
+email addresses (254) and dates (10) are bounded by their type, and call
+metadata strings by 256 characters (platform adapters truncate them). A
+text field without max_length, a list without max_length, or text items of
+a list (which have no length limit) make string functions (contains,
+matches, startsWith, …) and comprehensions (exists, all, map, filter)
+unbounded. The limit is 100,000 cost units per expression (MaxCELCost).
+Comparisons with == are cheap whatever the length and need no bound.
+
+Bad:
+
+    fields:
+      notes: {type: text}
+    handoff:
+      - reason: mentions_lawyer
+        when: has(fields.notes) && fields.notes.contains("lawyer")
+
+Good:
+
+    fields:
+      notes: {type: text, max_length: 2000}
+`,
+		Check: func(p *Pass) {
+			if p.IR == nil || p.IR.Env == nil {
+				return
+			}
+			for _, w := range p.checkedRules() {
+				checkCost(p, "`when` of handoff rule "+quoteName(w.Rule.Reason), w.Rule.Checked, w.Pos)
+			}
+			if p.Idempotency != nil && p.IR.Webhook.IdempotencyChecked != nil {
+				checkCost(p, "idempotency_key", p.IR.Webhook.IdempotencyChecked, p.Idempotency)
+			}
+		},
+	})
+}
+
+func quoteName(s string) string { return "\"" + s + "\"" }
+
+// sizeEstimator gives cel-go the sizes the spec bounds.
+type sizeEstimator struct {
+	w *ir.Workflow
+	// assumed are fields without a bound that are treated as size 1, to
+	// find out which unbounded field makes a cost unbounded.
+	assumed map[string]bool
+	// itemsAssumed treats text items of lists as size 1.
+	itemsAssumed bool
+}
+
+func (s *sizeEstimator) EstimateCallCost(function, overloadID string, target *cost.AstNode, args []cost.AstNode) *cost.CallEstimate {
+	return nil
+}
+
+func (s *sizeEstimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
+	path := n.Path()
+	switch {
+	case len(path) == 2 && (path[0] == "call" || path[0] == "workflow"):
+		return upTo(celenv.CallStringMaxLength)
+	case len(path) < 2 || path[0] != "fields":
+		return nil
+	}
+	f, ok := s.w.Field(path[1])
+	if !ok {
+		return nil
+	}
+	switch {
+	case len(path) == 2:
+		if f.Type == celenv.Text || f.Type == celenv.ListKind {
+			if f.MaxLength > 0 {
+				return upTo(f.MaxLength)
+			}
+			if s.assumed[f.Name] {
+				return upTo(1)
+			}
+			return nil
+		}
+		return typeBound(f.Type, f.Values)
+	case len(path) == 3 && path[2] == "@items":
+		if f.Items == celenv.Text {
+			if s.itemsAssumed {
+				return upTo(1)
+			}
+			return nil
+		}
+		return typeBound(f.Items, f.Values)
+	}
+	return nil
+}
+
+// typeBound is the size that a field type bounds by itself.
+func typeBound(k celenv.Kind, values []string) *cost.SizeEstimate {
+	switch k {
+	case celenv.Enum:
+		longest := 0
+		for _, v := range values {
+			longest = max(longest, len([]rune(v)))
+		}
+		return upTo(int64(longest))
+	case celenv.Phone:
+		return upTo(phoneMaxLength)
+	case celenv.Email:
+		return upTo(emailMaxLength)
+	case celenv.Date:
+		return upTo(dateMaxLength)
+	}
+	return nil
+}
+
+func upTo(n int64) *cost.SizeEstimate {
+	e := cost.RangedSizeEstimate(0, uint64(max(n, 0)))
+	return &e
+}
+
+func estimate(env *cel.Env, checked *cel.Ast, est *sizeEstimator) uint64 {
+	c, err := env.EstimateCost(checked, est)
+	if err != nil {
+		return math.MaxUint64
+	}
+	return c.Max
+}
+
+// checkCost reports an expression whose worst case exceeds MaxCELCost,
+// naming the unbounded fields that cause it where there are any.
+func checkCost(p *Pass, what string, checked *cel.Ast, pos *celpos.Expr) {
+	env := p.IR.Env.CEL
+	worst := estimate(env, checked, &sizeEstimator{w: p.IR})
+	if worst <= MaxCELCost {
+		return
+	}
+	a := checked.NativeRep()
+	// The fields without a bound that the expression reads, each with its
+	// first read.
+	var unbounded []string
+	first := map[string]fieldRead{}
+	for _, r := range fieldReads(a) {
+		f, ok := p.IR.Field(r.Name)
+		if !ok || f.MaxLength > 0 || (f.Type != celenv.Text && f.Type != celenv.ListKind) {
+			continue
+		}
+		if _, dup := first[r.Name]; !dup && !r.TestOnly {
+			first[r.Name] = r
+			unbounded = append(unbounded, r.Name)
+		}
+	}
+	// A field is a cause when the cost stays too large with every other
+	// unbounded value assumed tiny.
+	reported := false
+	for _, name := range unbounded {
+		others := map[string]bool{}
+		for _, o := range unbounded {
+			others[o] = o != name
+		}
+		if estimate(env, checked, &sizeEstimator{w: p.IR, assumed: others, itemsAssumed: true}) <= MaxCELCost {
+			continue
+		}
+		f, _ := p.IR.Field(name)
+		unit := "its length"
+		if f.Type == celenv.ListKind {
+			unit = "its number of items"
+		}
+		r := first[name]
+		where := pos.SelectFieldRange(a, r.ID, name)
+		if r.Optional {
+			where = pos.NodeRange(a, r.ID)
+		}
+		p.Report(where, "%s has no bounded cost because field %q has no max_length; add max_length to %q to bound %s", what, name, name, unit)
+		reported = true
+	}
+	if reported {
+		return
+	}
+	all := map[string]bool{}
+	for _, o := range unbounded {
+		all[o] = true
+	}
+	if estimate(env, checked, &sizeEstimator{w: p.IR, assumed: all, itemsAssumed: true}) <= MaxCELCost {
+		if name, id, ok := textItemsRead(a, p.IR); ok {
+			p.Report(pos.SelectFieldRange(a, id, name), "%s has no bounded cost because the items of list field %q are text of any length; compare items with == instead of string functions, or make the items an enum", what, name)
+			return
+		}
+	}
+	if worst == math.MaxUint64 {
+		p.Report(pos.Whole(), "%s has no bounded cost; give every text and list field it reads a max_length, and avoid nested comprehensions", what)
+		return
+	}
+	p.Report(pos.Whole(), "%s may cost up to %d units, more than the limit of %d; lower the max_length of the fields it reads or simplify it", what, worst, MaxCELCost)
+}
+
+// textItemsRead returns the first list-of-text field the expression reads.
+func textItemsRead(a *ast.AST, w *ir.Workflow) (string, int64, bool) {
+	reads := fieldReads(a)
+	i := slices.IndexFunc(reads, func(r fieldRead) bool {
+		f, ok := w.Field(r.Name)
+		return ok && !r.TestOnly && f.Type == celenv.ListKind && f.Items == celenv.Text
+	})
+	if i < 0 {
+		return "", 0, false
+	}
+	return reads[i].Name, reads[i].ID, true
+}

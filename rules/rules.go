@@ -1,0 +1,173 @@
+// Package rules is the quality gate: one file per rule, each with its ID,
+// default severity, documentation (why it matters, a bad and a good
+// example) and, for rules that are not produced while reading and checking
+// a spec, the check itself. A registry lists them for `callspec rules` and
+// `callspec explain`.
+//
+// A rule sees one checked file through a Pass: the syntax tree (for
+// positions) and the IR (for meaning). Rules that need every file at once
+// (duplicate-workflow-id) implement CheckSet instead.
+//
+// Every rule has specs under testdata/<rule-id>/ whose expected findings
+// are written inline as `# want rule-id` comments; package ruletest lints
+// each directory through compiler/lint and fails on a missing finding, an
+// unexpected one, or one on another line.
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/callspec/callspec/compiler/check"
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/source"
+)
+
+// Rule is one check of the quality gate.
+type Rule struct {
+	ID       string
+	Severity diag.Severity
+	// Summary is one line for `callspec rules`.
+	Summary string
+	// Doc explains why the rule matters and how to fix a finding, with a
+	// bad and a good example; `callspec explain` prints it.
+	Doc string
+	// Check runs on one file; nil for rules reported while loading and
+	// checking, whose findings come from compiler/spec and compiler/check.
+	Check func(p *Pass)
+	// CheckSet runs once over all files of a lint run.
+	CheckSet func(s *SetPass)
+}
+
+// Pass is what a rule sees of one file.
+type Pass struct {
+	*check.Unit
+	rule *Rule
+	// KnownWorkflow reports whether id names a workflow in the linted set.
+	KnownWorkflow func(id string) bool
+	// WorkflowIDs lists the workflow ids of the linted set, sorted, for
+	// did-you-mean hints; nil when the caller did not provide them.
+	WorkflowIDs []string
+	findings    *[]diag.Finding
+}
+
+// Report records a finding of the running rule at r.
+func (p *Pass) Report(r source.Range, format string, args ...any) {
+	*p.findings = append(*p.findings, diag.Finding{
+		Rule: p.rule.ID, Severity: p.rule.Severity, Range: r, Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// WholeSpec is where a finding about something the spec lacks points: the
+// `workflow:` key, which names the spec, or line 1 when there is none.
+func (p *Pass) WholeSpec() source.Range {
+	if r := p.Spec.Workflow.KeyOrValue(); r.IsValid() {
+		return r
+	}
+	return source.PointRange(p.Spec.File.Path, source.Pos{Line: 1, Col: 1})
+}
+
+// SetPass is what a rule sees of a whole lint run.
+type SetPass struct {
+	Units    []*check.Unit
+	rule     *Rule
+	findings *[]diag.Finding
+}
+
+// Report records a finding of the running rule at r.
+func (p *SetPass) Report(r source.Range, format string, args ...any) {
+	*p.findings = append(*p.findings, diag.Finding{
+		Rule: p.rule.ID, Severity: p.rule.Severity, Range: r, Message: fmt.Sprintf(format, args...),
+	})
+}
+
+var (
+	mu       sync.Mutex
+	registry = map[string]*Rule{}
+)
+
+// register adds a rule; each rule file calls it from init.
+func register(r *Rule) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := registry[r.ID]; dup {
+		panic("rules: duplicate rule ID " + r.ID)
+	}
+	r.Doc = strings.TrimSpace(r.Doc)
+	registry[r.ID] = r
+}
+
+// All returns every rule, sorted by ID.
+func All() []*Rule {
+	mu.Lock()
+	defer mu.Unlock()
+	out := make([]*Rule, 0, len(registry))
+	for _, r := range registry {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b *Rule) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Lookup returns the rule with the given ID.
+func Lookup(id string) (*Rule, bool) {
+	mu.Lock()
+	defer mu.Unlock()
+	r, ok := registry[id]
+	return r, ok
+}
+
+// IDs returns every rule ID, sorted.
+func IDs() []string {
+	all := All()
+	ids := make([]string, len(all))
+	for i, r := range all {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// Run runs every per-file rule on u and returns their findings.
+func Run(u *check.Unit, knownWorkflow func(string) bool) []diag.Finding {
+	var out []diag.Finding
+	for _, r := range All() {
+		if r.Check == nil {
+			continue
+		}
+		r.Check(&Pass{Unit: u, rule: r, KnownWorkflow: knownWorkflow, findings: &out})
+	}
+	return out
+}
+
+// RunInSet runs every per-file rule on u, which belongs to a lint run over
+// the workflows named workflowIDs.
+func RunInSet(u *check.Unit, workflowIDs []string) []diag.Finding {
+	ids := slices.Clone(workflowIDs)
+	slices.Sort(ids)
+	known := func(id string) bool {
+		_, ok := slices.BinarySearch(ids, id)
+		return ok
+	}
+	var out []diag.Finding
+	for _, r := range All() {
+		if r.Check == nil {
+			continue
+		}
+		r.Check(&Pass{Unit: u, rule: r, KnownWorkflow: known, WorkflowIDs: ids, findings: &out})
+	}
+	return out
+}
+
+// RunSet runs every rule that looks at all files at once.
+func RunSet(units []*check.Unit) []diag.Finding {
+	var out []diag.Finding
+	for _, r := range All() {
+		if r.CheckSet == nil {
+			continue
+		}
+		r.CheckSet(&SetPass{Units: units, rule: r, findings: &out})
+	}
+	return out
+}

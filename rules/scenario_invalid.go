@@ -1,0 +1,201 @@
+package rules
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/runtime/workflow"
+)
+
+// incompleteCall is the handoff reason of calls that miss required fields.
+const incompleteCall = "incomplete_call"
+
+func init() {
+	register(&Rule{
+		ID:       "scenario-invalid",
+		Severity: diag.Error,
+		Summary:  "a test scenario sets values its fields do not accept, omits required fields, or expects an outcome that cannot happen",
+		Doc: `
+A scenario is a call as the platform would deliver it. Its field values are
+checked with the same validator the generated handler runs, so a scenario
+that passes lint is a delivery the handler accepts: an enum value must be
+one of the declared values, a phone number E.164, a date YYYY-MM-DD, text
+within max_length and pattern, and so on. Only a scenario of kind
+incomplete may leave required fields out; every other kind must give
+them, or it tests the incomplete_call path by accident. Unknown field
+names are reported too: the handler drops them.
+
+The expectation names exactly one outcome: next_action (which must be the
+spec's next_action) or handoff (a declared handoff reason, or
+incomplete_call); severity only goes with handoff. call.started_at, when
+given, is an RFC 3339 time.
+
+Bad:
+
+    tests:
+      - name: routine leak
+        kind: routine
+        fields: {issue_type: leek, urgency: routine}        # no such value; location missing
+        expect: {next_action: create_ticket}                # not the spec's next_action
+
+Good:
+
+    tests:
+      - name: routine leak
+        kind: routine
+        fields: {issue_type: leak, location: kitchen sink, urgency: routine}
+        expect: {next_action: create_work_order}
+`,
+		Check: func(p *Pass) {
+			if p.IR == nil || !p.Spec.Tests.Set {
+				return
+			}
+			validator := scenarioValidator(p)
+			for i := range p.Spec.Tests.Items {
+				t := &p.Spec.Tests.Items[i]
+				if validator != nil {
+					checkScenarioFields(p, validator, t)
+				}
+				if sa := t.Call.StartedAt; sa.Set {
+					if _, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(sa.Value)); err != nil {
+						p.Report(sa.Range, "scenario %q: call.started_at is not an RFC 3339 time; write it like 2025-10-27T09:59:46Z", t.Name.Value)
+					}
+				}
+				checkExpectation(p, t)
+			}
+		},
+	})
+}
+
+// scenarioValidator compiles the run-time validator of the spec's fields.
+// Only the fields matter here, so the handoff rules are left out: their
+// errors are reported by the CEL rules and must not hide scenario
+// findings. It returns nil when a field did not check, since every
+// scenario would then look wrong.
+func scenarioValidator(p *Pass) *workflow.Compiled {
+	if len(p.IR.Fields) != len(p.Spec.Fields.Entries) {
+		return nil
+	}
+	def := p.IR.Definition()
+	def.Handoff = nil
+	def.IdempotencyKey = ""
+	c, err := workflow.Compile(def)
+	if err != nil {
+		return nil
+	}
+	return c
+}
+
+func checkScenarioFields(p *Pass, c *workflow.Compiled, t *spec.Scenario) {
+	name := t.Name.Value
+	raw := make(map[string]any, len(t.Fields.Entries))
+	byName := map[string]*spec.Entry[spec.Value]{}
+	for i := range t.Fields.Entries {
+		e := &t.Fields.Entries[i]
+		raw[e.Key.Value] = e.Value.Interface()
+		byName[e.Key.Value] = e
+	}
+	v := c.Validate(raw)
+	for _, u := range v.Unknown {
+		e := byName[u]
+		p.Report(e.Key.Range, "scenario %q sets %q, which is not a declared field, and the handler would drop it%s", name, u, didYouMean(u, p.fieldNames(), "; remove it or declare the field"))
+	}
+	for _, inv := range v.Invalid {
+		e := byName[inv.Field]
+		where, reason := e.Value.Where(), inv.Reason
+		// "item 2: …" points at the item of a list.
+		if n, rest, ok := listItemReason(inv.Reason); ok && e.Value.Node != nil && e.Value.Node.Kind == yaml.SequenceNode && n <= len(e.Value.Node.Content) {
+			where = p.Spec.File.NodeRange(e.Value.Node.Content[n-1])
+			reason = fmt.Sprintf("item %d is %s", n, rest)
+		}
+		p.Report(where, "scenario %q gives field %q a value the handler refuses (%s)%s", name, inv.Field, reason, valueHint(p, inv.Field))
+	}
+	if t.Kind.Value != ir.KindIncomplete && len(v.Missing) > 0 {
+		where := t.Fields.KeyOrValue()
+		if !t.Fields.Set {
+			where = t.Name.KeyOrValue()
+		}
+		if !where.IsValid() {
+			where = t.Range
+		}
+		noun := "field"
+		if len(v.Missing) > 1 {
+			noun = "fields"
+		}
+		p.Report(where, "scenario %q of kind %s lacks required %s %s; only an incomplete scenario may leave required fields out", name, t.Kind.Value, noun, quoteList(v.Missing))
+	}
+}
+
+// listItemReason splits the validator's "item N: why" reasons.
+func listItemReason(reason string) (int, string, bool) {
+	rest, ok := strings.CutPrefix(reason, "item ")
+	if !ok {
+		return 0, "", false
+	}
+	num, why, ok := strings.Cut(rest, ": ")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || n < 1 {
+		return 0, "", false
+	}
+	return n, why, true
+}
+
+// valueHint says which values a field accepts, for enum fields.
+func valueHint(p *Pass, field string) string {
+	f, ok := p.IR.Field(field)
+	if !ok || len(f.Values) == 0 {
+		return "; use a value the field accepts"
+	}
+	return "; use one of " + strings.Join(f.Values, ", ")
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
+}
+
+func checkExpectation(p *Pass, t *spec.Scenario) {
+	ex := t.Expect
+	if !ex.Set {
+		return // a missing expect is a schema finding
+	}
+	name := t.Name.Value
+	na, ho := ex.NextAction, ex.Handoff
+	switch {
+	case na.Set && ho.Set:
+		p.Report(ho.Range, "scenario %q expects both next_action and handoff, but a call ends in exactly one of them; keep the one this scenario should produce", name)
+		return
+	case !na.Set && !ho.Set:
+		p.Report(ex.KeyOrValue(), "scenario %q expects neither next_action nor handoff; say which outcome it should produce", name)
+		return
+	}
+	if na.Set {
+		if want := p.Spec.NextAction; want.Set && na.Value != want.Value {
+			p.Report(na.Range, "scenario %q expects next_action %q, but the spec's next_action is %q; a completed call always ends in it", name, na.Value, want.Value)
+		}
+		if ex.Severity.Set {
+			p.Report(ex.Severity.KeyOrValue(), "scenario %q gives a severity, but severity only applies to a handoff; remove it or expect a handoff", name)
+		}
+		return
+	}
+	reasons := []string{incompleteCall}
+	for _, r := range p.Spec.Handoff.Items {
+		if r.Reason.Set {
+			reasons = append(reasons, r.Reason.Value)
+		}
+	}
+	if !contains(reasons, ho.Value) {
+		p.Report(ho.Range, "scenario %q expects handoff %q, which is neither a declared handoff reason nor %s%s", name, ho.Value, incompleteCall,
+			didYouMean(ho.Value, reasons, "; use "+quoteList(reasons)))
+	}
+}

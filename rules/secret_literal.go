@@ -1,0 +1,194 @@
+package rules
+
+import (
+	"maps"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/spec"
+)
+
+// envName is the name part of env:NAME.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// shellVar is $NAME or ${NAME}, which authors write meaning env:NAME.
+var shellVar = regexp.MustCompile(`^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$`)
+
+// keyShapes recognise credentials by the prefixes and shapes their issuers
+// give them. Each names the kind of key for the message, never the value.
+var keyShapes = []struct {
+	kind string
+	re   *regexp.Regexp
+}{
+	{"a Standard Webhooks signing secret", regexp.MustCompile(`^whsec_[A-Za-z0-9+/=_-]{8,}$`)},
+	{"a Stripe secret key", regexp.MustCompile(`^(sk|rk)_(live|test)_[A-Za-z0-9]{8,}$`)},
+	{"an OpenAI-style API key", regexp.MustCompile(`^sk-[A-Za-z0-9_-]{20,}$`)},
+	{"a GitHub token", regexp.MustCompile(`^(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})$`)},
+	{"a GitLab token", regexp.MustCompile(`^glpat-[A-Za-z0-9_-]{20,}$`)},
+	{"a Slack token", regexp.MustCompile(`^xox[abposr]-[A-Za-z0-9-]{10,}$`)},
+	{"an AWS access key", regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{16}$`)},
+	{"a Google API key", regexp.MustCompile(`^AIza[A-Za-z0-9_-]{35}$`)},
+	{"a JSON Web Token", regexp.MustCompile(`^eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}$`)},
+}
+
+// minKeyLength is the length of the shortest credential keyShapes and
+// secretInQuery recognise; shorter words are skipped without matching.
+const minKeyLength = 14
+
+// secretQueryParams are URL query parameters that carry credentials.
+var secretQueryParams = []string{
+	"token", "access_token", "auth", "auth_token", "key", "api_key", "apikey", "secret",
+	"client_secret", "password", "pass", "pwd", "signature", "sig",
+}
+
+func init() {
+	register(&Rule{
+		ID:       "secret-literal",
+		Severity: diag.Error,
+		Summary:  "a secret is written into the spec instead of read from the environment (env:NAME)",
+		Doc: `
+Specs are committed, reviewed, copied into docs pages and generated code.
+A secret written into one is leaked to everyone who can read the
+repository, and rotating it means a commit. Secrets come from the
+environment of the handler: webhook.secret and webhook.forward.secret are
+always env:NAME, and the handler reads NAME at start-up.
+
+The rule also reports anything else in the spec that looks like a
+credential: Standard Webhooks secrets (whsec_…), Stripe, OpenAI, GitHub,
+GitLab, Slack, AWS and Google keys, JSON Web Tokens, a private key block,
+and URL query parameters such as ?token=… or ?api_key=…. Messages never
+repeat the value. If a value was committed, rotate it: removing it from
+the file does not remove it from history.
+
+Bad:
+
+    webhook:
+      url: https://ops.example.com/hooks/intake
+      secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+
+Good:
+
+    webhook:
+      url: https://ops.example.com/hooks/intake
+      secret: env:INTAKE_WEBHOOK_SECRET
+`,
+		Check: func(p *Pass) {
+			seen := map[*yaml.Node]bool{}
+			checkSecretRef(p, "webhook.secret", p.Spec.Webhook.Secret, seen)
+			if p.Spec.Webhook.Forward.Set {
+				checkSecretRef(p, "webhook.forward.secret", p.Spec.Webhook.Forward.Secret, seen)
+			}
+			if p.Spec.Node != nil {
+				scanForKeys(p, p.Spec.Node, seen)
+			}
+		},
+	})
+}
+
+func checkSecretRef(p *Pass, what string, s spec.String, seen map[*yaml.Node]bool) {
+	if !s.Set {
+		return // a missing secret is a schema finding
+	}
+	seen[s.Node] = true
+	v := strings.TrimSpace(s.Value)
+	name, isEnv := strings.CutPrefix(v, "env:")
+	switch {
+	case isEnv && envName.MatchString(name):
+		if kind, _, _ := keyLike(name); kind != "" {
+			p.Report(s.Range, "%s names an environment variable that looks like %s itself; write env:NAME with the variable's name, and rotate the credential", what, kind)
+		}
+		return
+	case isEnv:
+		p.Report(s.Range, "%s must name an environment variable as env:NAME, with NAME made of letters, digits and _ (not starting with a digit)", what)
+	case shellVar.MatchString(v):
+		p.Report(s.Range, "%s is written as a shell variable; write it as env:%s", what, shellVar.FindStringSubmatch(v)[1])
+	default:
+		p.Report(s.Range, "%s holds a literal value; secrets must come from the environment, so write `env:NAME` and set NAME where the handler runs (if this value was ever committed, rotate it)", what)
+	}
+}
+
+// scanForKeys reports scalar values of the document that look like
+// credentials. Mapping keys are names, not values, and are skipped.
+func scanForKeys(p *Pass, n *yaml.Node, seen map[*yaml.Node]bool) {
+	switch n.Kind {
+	case yaml.DocumentNode, yaml.SequenceNode:
+		for _, c := range n.Content {
+			scanForKeys(p, c, seen)
+		}
+	case yaml.MappingNode:
+		for i := 1; i < len(n.Content); i += 2 {
+			scanForKeys(p, n.Content[i], seen)
+		}
+	case yaml.ScalarNode:
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		if kind, from, to := keyLike(n.Value); kind != "" {
+			p.Report(p.Spec.File.MapScalar(n).Range(from, to), "this value looks like %s; never write credentials into a spec: read them from the environment (env:NAME) and rotate this one", kind)
+		}
+	}
+	// Aliases point at nodes reported where they are defined.
+}
+
+// keyLike returns the kind of credential found in text and its code point
+// range, or "".
+func keyLike(text string) (kind string, from, to int) {
+	if len(text) < minKeyLength {
+		return "", 0, 0
+	}
+	if i := strings.Index(text, "-----BEGIN"); i >= 0 && strings.Contains(text, "PRIVATE KEY-----") {
+		from = utf8.RuneCountInString(text[:i])
+		return "a private key", from, from + len("-----BEGIN")
+	}
+	pos := 0
+	for _, tok := range strings.FieldsFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || r == ',' || r == '"' || r == '\'' || r == '(' || r == ')' || r == '<' || r == '>'
+	}) {
+		i := strings.Index(text[pos:], tok) + pos
+		pos = i + len(tok)
+		if len(tok) < minKeyLength {
+			continue
+		}
+		tokFrom := utf8.RuneCountInString(text[:i])
+		tokTo := tokFrom + utf8.RuneCountInString(tok)
+		for _, ks := range keyShapes {
+			if ks.re.MatchString(strings.TrimRight(tok, ".;:")) {
+				return ks.kind, tokFrom, tokTo
+			}
+		}
+		if param := secretInQuery(tok); param != "" {
+			return "a credential in the URL query (" + param + "=…)", tokFrom, tokTo
+		}
+	}
+	return "", 0, 0
+}
+
+// secretInQuery returns the name of a query parameter of the URL tok that
+// carries a credential, or "".
+func secretInQuery(tok string) string {
+	if !strings.Contains(tok, "://") || !strings.Contains(tok, "?") {
+		return ""
+	}
+	u, err := url.Parse(tok)
+	if err != nil {
+		return ""
+	}
+	q := u.Query()
+	keys := slices.Sorted(maps.Keys(q))
+	for _, name := range secretQueryParams {
+		for _, k := range keys {
+			if vs := q[k]; strings.EqualFold(k, name) && len(vs) > 0 && vs[0] != "" {
+				return k
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,33 @@
+package rules
+
+import "github.com/callspec/callspec/compiler/diag"
+
+func init() {
+	register(&Rule{
+		ID:       "unknown-suppression",
+		Severity: diag.Error,
+		Summary:  "a # callspec:ignore comment names no rule, an unknown rule, or gives no reason",
+		Doc: `
+A suppression silences one rule on its own line and, when the comment
+stands alone on its line, on the line below:
+
+    # callspec:ignore RULE[,RULE…] reason
+
+A misspelt rule ID silences nothing, so the finding it was meant for stays
+and the comment misleads the next reader; a suppression without a reason
+hides a decision nobody can review. Both are reported. ` + "`callspec rules`" + `
+lists the rule IDs. (Findings of this rule cannot be suppressed.)
+
+Bad:
+
+    # callspec:ignore target-unsuported
+    targets: [synthflow]
+
+Good:
+
+    # callspec:ignore target-unsupported the handler parses digits; other answers go to a person
+    targets: [synthflow]
+`,
+		// compiler/lint reports it while reading suppression comments.
+	})
+}

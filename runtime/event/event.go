@@ -1,0 +1,92 @@
+// Package event defines the canonical events a handler produces, after the
+// seed payloads: call_app.completed for a routine outcome and
+// call_app.handoff when a person must take over. Every verified delivery
+// becomes exactly one of them.
+package event
+
+// Event types.
+const (
+	Completed = "call_app.completed"
+	Handoff   = "call_app.handoff"
+)
+
+// IncompleteCall is the handoff reason of a call that missed required
+// fields or produced values that do not fit the workflow's schema.
+const IncompleteCall = "incomplete_call"
+
+// Signature statuses.
+const (
+	SignatureVerified   = "verified"
+	SignatureUnsigned   = "unsigned" // callspec decode, callspec test
+	SignatureSharedHash = "shared_secret"
+)
+
+// Event is the canonical outcome of one call.
+type Event struct {
+	Event           string         `json:"event"`
+	WorkflowID      string         `json:"workflow_id"`
+	Call            Call           `json:"call"`
+	Caller          Caller         `json:"caller"`
+	Fields          map[string]any `json:"fields"`
+	NextAction      string         `json:"next_action,omitempty"`
+	Handoff         *HandoffInfo   `json:"handoff,omitempty"`
+	IdempotencyKey  string         `json:"idempotency_key"`
+	SignatureStatus string         `json:"signature_status"`
+}
+
+// Call is the call metadata, mapped onto canonical statuses by the adapter.
+type Call struct {
+	ID        string `json:"id"`
+	Provider  string `json:"provider"`
+	Status    string `json:"status"`
+	EndReason string `json:"end_reason,omitempty"`
+	Direction string `json:"direction,omitempty"`
+	// StartedAt is RFC 3339 in UTC, or empty when the platform gave none.
+	StartedAt string `json:"started_at,omitempty"`
+	// DurationS is the call length in whole seconds.
+	DurationS int64 `json:"duration_s"`
+}
+
+// Caller identifies who called. PhoneE164 is set only when the platform
+// gave a valid E.164 number; anything else is left out, never guessed.
+type Caller struct {
+	PhoneE164 string `json:"phone_e164,omitempty"`
+}
+
+// HandoffInfo is the handoff block, after seed 001.
+type HandoffInfo struct {
+	Reason        string   `json:"handoff_reason"`
+	Severity      string   `json:"severity"`
+	Owner         string   `json:"owner,omitempty"`
+	Notify        []string `json:"notify"`
+	CallerMessage string   `json:"caller_message"`
+	// MissingFields names required fields the call did not produce.
+	MissingFields []string `json:"missing_fields,omitempty"`
+	// InvalidFields names fields whose values did not fit the schema; the
+	// values themselves are left out of the event.
+	InvalidFields []FieldProblem `json:"invalid_fields,omitempty"`
+}
+
+// FieldProblem says why a field's value was refused, without the value.
+type FieldProblem struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+// Inbound is what a provider adapter extracts from one platform delivery,
+// before validation and decision.
+type Inbound struct {
+	Call Call
+	// CallerPhone is the caller's number in E.164, or "".
+	CallerPhone string
+	// CallerFrom and CalledTo are the raw numbers for the CEL call object
+	// (call.from, call.to); they are never logged.
+	CallerFrom string
+	CalledTo   string
+	// Fields holds the extracted values keyed by spec field name, as the
+	// platform sent them (strings, numbers, booleans, lists, null).
+	Fields map[string]any
+	// Notes explain lossy decoding (a caller number that is not E.164, an
+	// unknown status passed through); they never contain personal data.
+	Notes []string
+}

@@ -1,0 +1,304 @@
+package handler_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	"github.com/callspec/callspec/providers"
+	_ "github.com/callspec/callspec/providers/all"
+	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/runtime/handler"
+	"github.com/callspec/callspec/runtime/store"
+)
+
+// secret is a Standard Webhooks secret, which every scheme accepts.
+const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+// callerNumber and callbackNumber must never reach a log line.
+const (
+	callerNumber   = "+15551234567"
+	callbackNumber = "+15557654321"
+)
+
+// service records what the generated handler hands it.
+type service struct {
+	mu       sync.Mutex
+	outcomes []*intake.Outcome
+	handoffs []*intake.Handoff
+	failures int // fail this many calls first
+}
+
+func (s *service) CreateWorkOrder(ctx context.Context, o *intake.Outcome) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failures > 0 {
+		s.failures--
+		return errors.New("crm is down")
+	}
+	s.outcomes = append(s.outcomes, o)
+	return nil
+}
+
+func (s *service) Handoff(ctx context.Context, h *intake.Handoff) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.handoffs = append(s.handoffs, h)
+	return nil
+}
+
+func (s *service) counts() (int, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.outcomes), len(s.handoffs)
+}
+
+type fixture struct {
+	t     *testing.T
+	p     providers.Provider
+	svc   *service
+	st    store.Store
+	srv   *httptest.Server
+	logs  *syncBuffer
+	calls int
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+func newFixture(t *testing.T, provider string) *fixture {
+	t.Helper()
+	p, err := providers.Lookup(provider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open("memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	f := &fixture{t: t, p: p, svc: &service{}, st: st, logs: &syncBuffer{}}
+	logger := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h, err := intake.NewHandler(f.svc, provider, handler.Config{Store: st, Secret: []byte(secret), Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv = httptest.NewServer(h)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// delivery encodes a call with fields in the platform's format.
+func (f *fixture) delivery(callID string, fields map[string]any) []byte {
+	f.t.Helper()
+	in := &event.Inbound{
+		Call:       event.Call{ID: callID, Provider: f.p.Name(), Status: "completed", Direction: "inbound", DurationS: 95},
+		CallerFrom: callerNumber, CallerPhone: callerNumber, CalledTo: "+15550000000",
+		Fields: fields,
+	}
+	body, err := f.p.Encode(in, intake.Definition)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return body
+}
+
+func (f *fixture) post(body []byte, signedAt time.Time, key string) (int, string) {
+	f.t.Helper()
+	h, err := f.p.Sign([]byte(key), body, signedAt)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL, bytes.NewReader(body))
+	for k, vs := range h {
+		req.Header[k] = vs
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := f.srv.Client().Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// stored reports whether the store holds anything for a call id.
+func (f *fixture) stored(callID string) bool {
+	c, err := f.st.Claim(context.Background(), store.Key(intake.Definition.ID, callID), time.Minute)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if c.Outcome == store.Acquired {
+		_ = f.st.Release(context.Background(), c)
+		return false
+	}
+	return true
+}
+
+func routine() map[string]any {
+	return map[string]any{"issue_type": "leak", "location": "kitchen sink", "urgency": "routine", "permission_to_enter": true}
+}
+
+func TestEndToEndPerProvider(t *testing.T) {
+	for _, name := range providers.Names() {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, name)
+			now := time.Now()
+
+			// A valid delivery: one typed outcome.
+			body := f.delivery("call-1", routine())
+			status, first := f.post(body, now, secret)
+			if status != http.StatusOK {
+				t.Fatalf("valid delivery: %d %s", status, first)
+			}
+			outcomes, _ := f.svc.counts()
+			if outcomes != 1 {
+				t.Fatalf("service saw %d outcomes", outcomes)
+			}
+			o := f.svc.outcomes[0]
+			if o.Fields.IssueType != intake.IssueTypeLeak || o.Fields.Location != "kitchen sink" || o.Fields.Urgency != intake.UrgencyRoutine ||
+				o.Fields.PermissionToEnter == nil || !*o.Fields.PermissionToEnter || o.Event.Event != event.Completed {
+				t.Errorf("typed outcome: %+v %+v", o.Fields, o.Event)
+			}
+
+			// The same delivery again: the first answer, no second call.
+			status, again := f.post(body, time.Now(), secret)
+			if status != http.StatusOK || again != first {
+				t.Errorf("duplicate: %d %q, want the first answer %q", status, again, first)
+			}
+
+			// 100 concurrent copies of a new delivery: one call, one answer.
+			body2 := f.delivery("call-2", routine())
+			var wg sync.WaitGroup
+			answers := make([]string, 100)
+			codes := make([]int, 100)
+			for i := range answers {
+				wg.Go(func() { codes[i], answers[i] = f.post(body2, time.Now(), secret) })
+			}
+			wg.Wait()
+			for i := range answers {
+				if codes[i] != http.StatusOK || answers[i] != answers[0] {
+					t.Fatalf("concurrent copy %d: %d %q vs %q", i, codes[i], answers[i], answers[0])
+				}
+			}
+			if outcomes, _ := f.svc.counts(); outcomes != 2 {
+				t.Errorf("after 100 concurrent copies the service saw %d outcomes, want 2", outcomes)
+			}
+
+			// Forged and stale deliveries: 401 and nothing stored.
+			forged := f.delivery("call-forged", routine())
+			if status, _ := f.post(forged, now, "whsec_"+strings.Repeat("A", 32)); status != http.StatusUnauthorized {
+				t.Errorf("wrong secret: %d", status)
+			}
+			tampered := bytes.Replace(f.delivery("call-tampered", routine()), []byte("kitchen sink"), []byte("kitchen sank"), 1)
+			h, _ := f.p.Sign([]byte(secret), f.delivery("call-tampered", routine()), now)
+			// Platforms that sign nothing get a shared-secret header (a bearer
+			// token over TLS), which does not bind the body.
+			bodyBound := map[string]bool{"retell": true, "vapi": true, "bland": true, "callurl": true}
+			if err := f.p.Verify([]byte(secret), h, tampered, now); err == nil && bodyBound[name] {
+				t.Error("a changed body verified")
+			}
+			stale := f.delivery("call-stale", routine())
+			old := now.Add(-10 * time.Minute)
+			oldHeaders, _ := f.p.Sign([]byte(secret), stale, old)
+			if f.p.Verify([]byte(secret), oldHeaders, stale, now) == nil {
+				t.Logf("%s signatures carry no timestamp: a replay is caught by idempotency, not by age", name)
+			} else if status, _ := f.post(stale, old, secret); status != http.StatusUnauthorized {
+				t.Errorf("stale timestamp: %d", status)
+			}
+			for _, id := range []string{"call-forged", "call-stale"} {
+				if f.stored(id) {
+					t.Errorf("%s: something was stored for a delivery that failed verification", id)
+				}
+			}
+
+			// Oversized and malformed bodies.
+			huge := append(f.delivery("call-huge", routine()), bytes.Repeat([]byte(" "), 2<<20)...)
+			if status, _ := f.post(huge, now, secret); status != http.StatusRequestEntityTooLarge {
+				t.Errorf("2 MiB body: %d", status)
+			}
+			if status, answer := f.post([]byte(`{"call": {`), now, secret); status != http.StatusBadRequest || !strings.Contains(answer, "error") {
+				t.Errorf("malformed JSON: %d %s", status, answer)
+			}
+
+			// A call that misses a required field hands off as incomplete.
+			if status, answer := f.post(f.delivery("call-3", map[string]any{"issue_type": "leak"}), now, secret); status != http.StatusOK || !strings.Contains(answer, event.IncompleteCall) {
+				t.Errorf("incomplete call: %d %s", status, answer)
+			}
+			// A sensitive call hands off after seed 001's shape.
+			sensitive := map[string]any{"issue_type": "electrical", "location": "bedroom", "urgency": "urgent", "callback_phone": callbackNumber}
+			if status, answer := f.post(f.delivery("call-4", sensitive), now, secret); status != http.StatusOK {
+				t.Errorf("sensitive call: %d %s", status, answer)
+			}
+			_, handoffs := f.svc.counts()
+			if handoffs != 2 {
+				t.Fatalf("service saw %d handoffs, want 2", handoffs)
+			}
+			inc, sens := f.svc.handoffs[0], f.svc.handoffs[1]
+			if inc.Info.Reason != event.IncompleteCall || len(inc.Info.MissingFields) != 2 {
+				t.Errorf("incomplete handoff: %+v", inc.Info)
+			}
+			want := event.HandoffInfo{Reason: "emergency_or_sensitive_request", Severity: "urgent", Owner: "on_call_maintenance",
+				Notify: []string{"sms", "slack"}, CallerMessage: "I am marking this for a person now. Someone from the on-call team will call you back shortly."}
+			if fmt.Sprint(sens.Info) != fmt.Sprint(want) || sens.Event.Event != event.Handoff {
+				t.Errorf("sensitive handoff:\n got  %+v\n want %+v", sens.Info, want)
+			}
+			if sens.Fields.CallbackPhone == nil || *sens.Fields.CallbackPhone != callbackNumber {
+				t.Errorf("typed callback phone: %v", sens.Fields.CallbackPhone)
+			}
+
+			// The service fails once: 5xx, then the platform's retry succeeds once.
+			f.svc.failures = 1
+			body5 := f.delivery("call-5", routine())
+			if status, _ := f.post(body5, now, secret); status < 500 {
+				t.Errorf("failing service: %d, want 5xx", status)
+			}
+			before, _ := f.svc.counts()
+			if status, _ := f.post(body5, time.Now(), secret); status != http.StatusOK {
+				t.Errorf("retry after failure: %d", status)
+			}
+			if status, _ := f.post(body5, time.Now(), secret); status != http.StatusOK {
+				t.Errorf("second retry: %d", status)
+			}
+			if after, _ := f.svc.counts(); after != before+1 {
+				t.Errorf("the retry reached the service %d times, want once", after-before)
+			}
+
+			// Nothing personal in the logs.
+			logs := f.logs.String()
+			for _, leaked := range []string{callerNumber, callbackNumber, "5551234567", "7654321", "kitchen sink", "bedroom"} {
+				if strings.Contains(logs, leaked) {
+					t.Errorf("a log line contains %q", leaked)
+				}
+			}
+			if !strings.Contains(logs, `"call.id":"call-1"`) || !strings.Contains(logs, `"fields.issue_type":"leak"`) {
+				t.Errorf("the allowed attributes are missing from the logs:\n%s", logs)
+			}
+		})
+	}
+}

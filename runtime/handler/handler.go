@@ -1,0 +1,396 @@
+// Package handler is the HTTP side of a generated webhook handler. Per
+// delivery it:
+//
+//  1. limits the body (default 1 MiB) → 413;
+//  2. verifies the platform's signature, in constant time with timestamp
+//     tolerance → 401, and nothing is stored;
+//  3. decodes the platform payload into the canonical inbound call → 400
+//     with a reason that never quotes the payload;
+//  4. claims the idempotency key with a lease: a duplicate of a finished
+//     delivery gets the first answer byte for byte; a duplicate of one in
+//     flight waits for it (then 409 with Retry-After); a claim whose
+//     process died is taken over after its lease;
+//  5. validates the fields and evaluates the handoff rules: exactly one
+//     completed or handoff event;
+//  6. calls the user's service (an error → Release and 500, so the
+//     platform's retry runs it again), then stores the answer and, when the
+//     spec forwards, the event in the durable outbox, in one atomic step
+//     before answering 200 (a store failure → 503: nothing is acknowledged
+//     that was not stored; every store step is bounded by StoreTimeout);
+//  7. logs only the attributes the spec's log: list allows.
+package handler
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/callspec/callspec/providers"
+	_ "github.com/callspec/callspec/providers/all" // NewFor looks platforms up by name
+	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/runtime/logging"
+	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/workflow"
+)
+
+// Dispatch hands a decided event to the user's service. The event's
+// idempotency_key lets the service drop the rare repeat that happens when
+// the store fails after the service succeeded.
+type Dispatch func(ctx context.Context, ev *event.Event) error
+
+// Config configures a handler.
+type Config struct {
+	// Provider is the platform whose deliveries this handler takes.
+	Provider providers.Provider
+	// Secret verifies signatures. It must not be empty.
+	Secret []byte
+	// Store keeps idempotency claims and the outbox.
+	Store store.Store
+	// Logger receives one record per delivery; it is wrapped in the
+	// spec's allow-list. Nil logs nothing.
+	Logger *slog.Logger
+	// MaxBodyBytes bounds a delivery (default 1 MiB).
+	MaxBodyBytes int64
+	// Lease is how long a claim is held before another process may take
+	// the delivery over (default 60 s).
+	Lease time.Duration
+	// DuplicateWait is how long a duplicate of a delivery in flight waits
+	// for its answer (default 10 s).
+	DuplicateWait time.Duration
+	// ServiceTimeout bounds the user's service call (default 30 s).
+	ServiceTimeout time.Duration
+	// StoreTimeout bounds each step that talks to the store (claiming,
+	// completing with its retries, releasing; default 5 s), so that an
+	// unreachable database makes the handler answer 503 rather than hold
+	// the platform's request open.
+	StoreTimeout time.Duration
+	// Now reads the clock (tests); default time.Now.
+	Now func() time.Time
+	// Enqueued is called after a delivery's forward was stored in the
+	// outbox, to wake the forwarding worker; optional.
+	Enqueued func()
+}
+
+// Defaults.
+const (
+	DefaultMaxBodyBytes   = 1 << 20
+	DefaultLease          = 60 * time.Second
+	DefaultDuplicateWait  = 10 * time.Second
+	DefaultServiceTimeout = 30 * time.Second
+	DefaultStoreTimeout   = 5 * time.Second
+)
+
+// completeAttempts bounds how often the handler tries to store a result
+// whose first attempt failed (see complete).
+const completeAttempts = 3
+
+// Handler serves one workflow's deliveries from one platform.
+type Handler struct {
+	wf       *workflow.Compiled
+	cfg      Config
+	dispatch Dispatch
+	log      *slog.Logger
+}
+
+// NewFor returns the handler of a workflow for deliveries from the named
+// provider, reading the signing secret from the environment variable the
+// spec names unless cfg.Secret is set. Generated NewHandler functions call
+// it.
+func NewFor(wf *workflow.Compiled, provider string, cfg Config, dispatch Dispatch) (*Handler, error) {
+	p, err := providers.Lookup(provider)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Provider = p
+	if len(cfg.Secret) == 0 {
+		cfg.Secret = []byte(os.Getenv(wf.Definition().SecretEnv))
+	}
+	return New(wf, cfg, dispatch)
+}
+
+// New checks cfg and returns the handler.
+func New(wf *workflow.Compiled, cfg Config, dispatch Dispatch) (*Handler, error) {
+	def := wf.Definition()
+	switch {
+	case cfg.Provider == nil:
+		return nil, fmt.Errorf("workflow %s: no provider configured", def.ID)
+	case len(cfg.Secret) == 0:
+		return nil, fmt.Errorf("workflow %s: the signing secret is empty; set the environment variable %s", def.ID, def.SecretEnv)
+	case cfg.Store == nil:
+		return nil, fmt.Errorf("workflow %s: no idempotency store configured", def.ID)
+	case dispatch == nil:
+		return nil, fmt.Errorf("workflow %s: no service configured", def.ID)
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = DefaultLease
+	}
+	if cfg.DuplicateWait <= 0 {
+		cfg.DuplicateWait = DefaultDuplicateWait
+	}
+	if cfg.ServiceTimeout <= 0 {
+		cfg.ServiceTimeout = DefaultServiceTimeout
+	}
+	if cfg.StoreTimeout <= 0 {
+		cfg.StoreTimeout = DefaultStoreTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	log := slog.New(discard{})
+	if cfg.Logger != nil {
+		log = slog.New(logging.AllowList(cfg.Logger.Handler(), def.Log))
+	}
+	return &Handler{wf: wf, cfg: cfg, dispatch: dispatch, log: log}, nil
+}
+
+type discard struct{}
+
+func (discard) Enabled(context.Context, slog.Level) bool  { return false }
+func (discard) Handle(context.Context, slog.Record) error { return nil }
+func (d discard) WithAttrs([]slog.Attr) slog.Handler      { return d }
+func (d discard) WithGroup(string) slog.Handler           { return d }
+
+// answer is the JSON body of every response.
+type answer struct {
+	Status         string `json:"status"`
+	Event          string `json:"event,omitempty"`
+	HandoffReason  string `json:"handoff_reason,omitempty"`
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	Error          string `json:"error,omitempty"`
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := h.cfg.Now()
+	status, body, attrs := h.serve(w, r)
+	attrs = append(attrs,
+		slog.String("workflow_id", h.wf.Definition().ID),
+		slog.String("provider", h.cfg.Provider.Name()),
+		slog.Int("http.status", status),
+		slog.Int64("duration_ms", h.cfg.Now().Sub(start).Milliseconds()))
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	} else if status >= 400 {
+		level = slog.LevelWarn
+	}
+	h.log.LogAttrs(r.Context(), level, "delivery", attrs...)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func encode(a answer) []byte {
+	b, _ := json.Marshal(a)
+	return append(b, '\n')
+}
+
+func refuse(status int, outcome, reason string) (int, []byte, []slog.Attr) {
+	return status, encode(answer{Status: "rejected", Error: reason}), []slog.Attr{slog.String("outcome", outcome), slog.String("reason", reason)}
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []slog.Attr) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return refuse(http.StatusMethodNotAllowed, "method_not_allowed", "deliveries are POST requests")
+	}
+	// 1. Body limit.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return refuse(http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the body is larger than %d bytes (limit max-body-size)", h.cfg.MaxBodyBytes))
+		}
+		return refuse(http.StatusBadRequest, "unreadable", "the body could not be read")
+	}
+	// 2. Signature: nothing is stored for a delivery that fails it.
+	if err := h.cfg.Provider.Verify(h.cfg.Secret, r.Header, body, h.cfg.Now()); err != nil {
+		return refuse(http.StatusUnauthorized, "bad_signature", "signature verification failed")
+	}
+	// 3. Decode.
+	def := h.wf.Definition()
+	in, err := h.cfg.Provider.Decode(body, def)
+	if err != nil {
+		reason := "the payload is not a post-call delivery of " + h.cfg.Provider.Name()
+		var de *providers.DecodeError
+		if errors.As(err, &de) {
+			reason = de.Reason
+		}
+		return refuse(http.StatusBadRequest, "malformed", reason)
+	}
+	key, err := h.wf.IdempotencyKey(in)
+	if err != nil {
+		return refuse(http.StatusBadRequest, "no_idempotency_key", err.Error())
+	}
+	attrs := callAttrs(in)
+	// 4. Idempotency.
+	claim, status, answerBody, err := h.claim(r.Context(), store.Key(def.ID, key))
+	if err != nil {
+		w.Header().Set("Retry-After", "5")
+		s, b, a := refuse(http.StatusServiceUnavailable, "store_unavailable", "the idempotency store is unavailable; retry later")
+		return s, b, append(a, attrs...)
+	}
+	if claim.Outcome != store.Acquired {
+		if claim.Outcome == store.Busy {
+			w.Header().Set("Retry-After", strconv.Itoa(int(claim.RetryAfter(h.cfg.Now())/time.Second)))
+		}
+		return status, answerBody, append(attrs, slog.String("outcome", "duplicate_"+claim.Outcome.String()))
+	}
+	// 5. Validate and decide.
+	d := h.wf.Decide(in, key, event.SignatureVerified)
+	ev := d.Event
+	attrs = append(attrs, eventAttrs(ev, def.Log)...)
+	// 6. Service, then the answer and the outbox together.
+	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.ServiceTimeout)
+	err = h.dispatch(ctx, ev)
+	cancel()
+	if err != nil {
+		h.release(r.Context(), claim)
+		return http.StatusInternalServerError, encode(answer{Status: "error", Error: "the service failed to process the event; retry later"}),
+			append(attrs, slog.String("outcome", "service_error"), slog.String("error_kind", fmt.Sprintf("%T", err)))
+	}
+	ok := answer{Status: "accepted", Event: ev.Event, IdempotencyKey: key}
+	if ev.Handoff != nil {
+		ok.HandoffReason = ev.Handoff.Reason
+	}
+	result := store.Result{Status: http.StatusOK, Body: encode(ok)}
+	var msg *store.Message
+	if def.Forward != nil {
+		eventJSON, err := json.Marshal(ev)
+		if err != nil {
+			return refuse(http.StatusInternalServerError, "internal", "the event could not be encoded")
+		}
+		msg = &store.Message{
+			ID: store.MessageID(def.ID, key), WorkflowID: def.ID, URL: def.Forward.URL,
+			SecretEnv: def.Forward.SecretEnv, Body: eventJSON, MaxAttempts: def.Forward.MaxAttempts,
+		}
+	}
+	if err := h.complete(r.Context(), claim, result, msg); err != nil {
+		if errors.Is(err, store.ErrLeaseLost) {
+			// Another process took the delivery over after our lease ran
+			// out; it will store the answer.
+			w.Header().Set("Retry-After", "1")
+			return http.StatusConflict, encode(answer{Status: "retry", Error: "the delivery is being processed by another worker; retry"}),
+				append(attrs, slog.String("outcome", "lease_lost"))
+		}
+		w.Header().Set("Retry-After", "5")
+		return http.StatusServiceUnavailable, encode(answer{Status: "error", Error: "the result could not be stored; retry later"}),
+			append(attrs, slog.String("outcome", "store_unavailable"))
+	}
+	if msg != nil && h.cfg.Enqueued != nil {
+		h.cfg.Enqueued()
+	}
+	return result.Status, result.Body, append(attrs, slog.String("outcome", "processed"))
+}
+
+// complete stores the result and the outbox message. The request may have
+// been cancelled (the platform hung up), but the work is done and must be
+// recorded, so only StoreTimeout bounds it. A failed attempt is retried: a
+// connection that a restarting database reset fails one statement, and the
+// next, on a fresh connection, succeeds; answering 503 at once would make
+// the platform's retry wait out the lease and run the service again.
+func (h *Handler) complete(ctx context.Context, c store.Claim, result store.Result, msg *store.Message) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.StoreTimeout)
+	defer cancel()
+	wait := 25 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := h.cfg.Store.Complete(ctx, c, result, msg)
+		if err == nil || errors.Is(err, store.ErrLeaseLost) || attempt == completeAttempts {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+}
+
+// release gives a claim up after the service failed, so the platform's
+// retry runs at once; when it fails, the retry waits out the lease.
+func (h *Handler) release(ctx context.Context, c store.Claim) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.StoreTimeout)
+	defer cancel()
+	_ = h.cfg.Store.Release(ctx, c)
+}
+
+// claim takes the key; a duplicate of a delivery in flight polls until the
+// first one finishes, so concurrent duplicates get the same answer.
+func (h *Handler) claim(ctx context.Context, key string) (store.Claim, int, []byte, error) {
+	deadline := h.cfg.Now().Add(h.cfg.DuplicateWait)
+	wait := 5 * time.Millisecond
+	for {
+		cctx, cancel := context.WithTimeout(ctx, h.cfg.StoreTimeout)
+		c, err := h.cfg.Store.Claim(cctx, key, h.cfg.Lease)
+		cancel()
+		if err != nil {
+			return c, 0, nil, err
+		}
+		switch c.Outcome {
+		case store.Acquired:
+			return c, 0, nil, nil
+		case store.Done:
+			return c, c.Result.Status, c.Result.Body, nil
+		}
+		if !h.cfg.Now().Before(deadline) {
+			return c, http.StatusConflict, encode(answer{Status: "retry", Error: "the same delivery is being processed; retry"}), nil
+		}
+		select {
+		case <-ctx.Done():
+			return c, 0, nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 200*time.Millisecond)
+	}
+}
+
+func callAttrs(in *event.Inbound) []slog.Attr {
+	return []slog.Attr{
+		slog.String("call.id", in.Call.ID),
+		slog.String("call.provider", in.Call.Provider),
+		slog.String("call.status", in.Call.Status),
+		slog.String("call.end_reason", in.Call.EndReason),
+		slog.String("call.direction", in.Call.Direction),
+		slog.Int64("call.duration_s", in.Call.DurationS),
+	}
+}
+
+// eventAttrs logs the decision and the fields the log: list names; the
+// allow-list handler drops whatever the list does not name.
+func eventAttrs(ev *event.Event, allowed []string) []slog.Attr {
+	attrs := []slog.Attr{slog.String("event", ev.Event)}
+	if ev.NextAction != "" {
+		attrs = append(attrs, slog.String("next_action", ev.NextAction))
+	}
+	if ev.Handoff != nil {
+		attrs = append(attrs, slog.String("handoff.reason", ev.Handoff.Reason), slog.String("handoff.severity", ev.Handoff.Severity))
+	}
+	for _, k := range allowed {
+		name, ok := strings.CutPrefix(k, "fields.")
+		if !ok {
+			continue
+		}
+		switch v := ev.Fields[name].(type) {
+		case string:
+			attrs = append(attrs, slog.String(k, v))
+		case bool:
+			attrs = append(attrs, slog.Bool(k, v))
+		case int64:
+			attrs = append(attrs, slog.Int64(k, v))
+		case float64:
+			attrs = append(attrs, slog.Float64(k, v))
+		}
+	}
+	return attrs
+}

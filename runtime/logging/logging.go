@@ -1,0 +1,142 @@
+// Package logging keeps personal data out of handler logs. A handler logs
+// through AllowList, which passes only the attributes a spec's `log:` list
+// names (plus a few operational ones that never hold caller data) and
+// drops everything else, whatever the level. Values that look like phone
+// numbers are masked even in allowed attributes, as a second line of
+// defence.
+package logging
+
+import (
+	"context"
+	"log/slog"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Operational attributes every handler may log: they describe the
+// delivery, never the caller.
+var Operational = []string{
+	"workflow_id", "provider", "event", "http.status", "duration_ms", "outcome",
+	"attempt", "reason", "error_kind", "next_action", "handoff.reason", "handoff.severity",
+}
+
+// phoneLike matches runs that look like phone numbers: digits with the
+// usual separators, not glued to letters (so ids such as UUIDs survive).
+var phoneLike = regexp.MustCompile(`(?:^|[^0-9A-Za-z_])(\+?[0-9][0-9 ().-]{5,}[0-9])`)
+
+// MaskPhones replaces what looks like a phone number in s: an international
+// number (+ and at least 7 digits) or a run of at least 9 digits.
+func MaskPhones(s string) string {
+	if !strings.ContainsAny(s, "0123456789") {
+		return s
+	}
+	idx := phoneLike.FindAllStringSubmatchIndex(s, -1)
+	if idx == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range idx {
+		start, end := m[2], m[3]
+		if end < len(s) && isWordByte(s[end]) {
+			continue // glued to a letter: an id, not a number
+		}
+		digits := 0
+		for i := start; i < end; i++ {
+			if s[i] >= '0' && s[i] <= '9' {
+				digits++
+			}
+		}
+		if (s[start] == '+' && digits >= 7) || digits >= 9 {
+			b.WriteString(s[last:start])
+			b.WriteString("[phone]")
+			last = end
+		}
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}
+
+// AllowList wraps next so that only attributes named in allowed (and the
+// Operational ones) are emitted; group names join keys with dots, so
+// "call.id" allows slog.Group("call", slog.String("id", …)).
+func AllowList(next slog.Handler, allowed []string) slog.Handler {
+	set := map[string]bool{}
+	for _, k := range allowed {
+		set[k] = true
+	}
+	for _, k := range Operational {
+		set[k] = true
+	}
+	return &allowList{next: next, allowed: set}
+}
+
+type allowList struct {
+	next    slog.Handler
+	allowed map[string]bool
+	groups  []string
+	attrs   []slog.Attr
+}
+
+func (h *allowList) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
+
+func (h *allowList) Handle(ctx context.Context, r slog.Record) error {
+	out := slog.NewRecord(r.Time, r.Level, MaskPhones(r.Message), r.PC)
+	var attrs []slog.Attr
+	attrs = append(attrs, h.attrs...)
+	r.Attrs(func(a slog.Attr) bool {
+		attrs = append(attrs, h.filter(h.groups, a)...)
+		return true
+	})
+	out.AddAttrs(attrs...)
+	return h.next.Handle(ctx, out)
+}
+
+// filter flattens a into dotted keys and keeps the allowed ones.
+func (h *allowList) filter(prefix []string, a slog.Attr) []slog.Attr {
+	a.Value = a.Value.Resolve()
+	key := strings.Join(append(slices.Clone(prefix), a.Key), ".")
+	if a.Value.Kind() == slog.KindGroup {
+		var out []slog.Attr
+		sub := append(slices.Clone(prefix), a.Key)
+		if a.Key == "" {
+			sub = prefix
+		}
+		for _, g := range a.Value.Group() {
+			out = append(out, h.filter(sub, g)...)
+		}
+		return out
+	}
+	if !h.allowed[key] {
+		return nil
+	}
+	v := a.Value
+	if v.Kind() == slog.KindString {
+		v = slog.StringValue(MaskPhones(v.String()))
+	} else if v.Kind() == slog.KindAny {
+		// Only plain values are allowed through: an arbitrary object could
+		// carry anything.
+		return nil
+	}
+	return []slog.Attr{{Key: key, Value: v}}
+}
+
+func (h *allowList) WithAttrs(attrs []slog.Attr) slog.Handler {
+	c := *h
+	c.attrs = slices.Clone(h.attrs)
+	for _, a := range attrs {
+		c.attrs = append(c.attrs, h.filter(h.groups, a)...)
+	}
+	return &c
+}
+
+func (h *allowList) WithGroup(name string) slog.Handler {
+	c := *h
+	c.groups = append(slices.Clone(h.groups), name)
+	return &c
+}

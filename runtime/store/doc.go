@@ -1,0 +1,62 @@
+// Package store keeps what a generated webhook handler must not lose: the
+// idempotency claim of every delivery, the result it answered, and the
+// outbox of events to forward downstream. One interface, Store, has four
+// implementations chosen by Open's DSN: memory (tests), a SQLite file (the
+// embedded default, pure Go), PostgreSQL (many handler replicas) and Redis.
+// The package storetest holds the conformance suite all four pass.
+//
+// # Claims and leases
+//
+// A voice platform may deliver the same call twice (it retries on a timeout
+// or a 5xx), possibly to two replicas at once. The handler claims the
+// delivery's idempotency key (see Key) before doing any work:
+//
+//	c, err := st.Claim(ctx, store.Key(workflowID, key), 30*time.Second)
+//	switch c.Outcome {
+//	case store.Done:     // a duplicate: answer c.Result, byte for byte
+//	case store.Busy:     // another replica is on it: 409 or 503, Retry-After: c.RetryAfter(now)
+//	case store.Acquired: // do the work, then Complete (or Release on failure)
+//	}
+//
+// An Acquired claim holds the key for a lease. If the process dies before
+// it completes, the lease runs out and the next delivery of the same call
+// (the platform retries) acquires the key again, with Claim.Attempt
+// counting the takeover. The earlier holder's token no longer holds the
+// key, so if it wakes up its Complete fails with ErrLeaseLost and stores
+// nothing: exactly one result is ever stored per key. Release hands the key
+// back at once after a failure the handler reports with a 5xx.
+//
+// # The outbox
+//
+// Complete stores the result and, for a workflow with webhook.forward, the
+// event to forward, in one atomic step: a delivery is acknowledged only
+// after both are stored, so an acknowledged event is never lost. The
+// runtime/forward worker then leases due messages (LeaseDue), delivers them
+// and records the outcome (MarkDelivered, MarkRetry, MarkDead). A leased
+// message is invisible to other workers until its lease runs out, so two
+// workers or replicas never attempt it at the same time; a worker that dies
+// mid-attempt leaves a lease that runs out, and the message is attempted
+// again (or dead-lettered, if that was its final attempt).
+//
+// # What "exactly once" means here
+//
+// Processing is exactly once per idempotency key: one stored result, one
+// event, one outbox message, however many times and to however many
+// replicas the platform delivers. Forwarding downstream is at least once: a
+// worker can die after the receiver accepted a message and before the store
+// recorded it, and the message is then sent again. Every attempt carries
+// the same webhook-id (MessageID), so a receiver that keeps the ids it has
+// seen, as Standard Webhooks asks, processes each event once.
+//
+// # Time
+//
+// Leases are compared with the clock of the calling process (WithClock
+// replaces it in tests), stored as Unix milliseconds. Replicas sharing a
+// database need clocks synchronised far better than the lease length.
+//
+// # Retention
+//
+// SQLite and PostgreSQL keep completed claims, delivered and dead messages
+// until they are deleted by hand; Redis expires completed claims and
+// delivered messages after RedisTTL and keeps dead letters.
+package store

@@ -1,0 +1,420 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// sqlStore is the store over SQLite and PostgreSQL. Both engines run the
+// same statements ($N placeholders, INSERT … ON CONFLICT … DO UPDATE …
+// WHERE, UPDATE … RETURNING, MATERIALIZED common table expressions); the
+// dialect only supplies column types, the row-locking clause and how
+// concurrent migrations are serialised.
+//
+// Times are stored as Unix milliseconds (BIGINT), read from the store's
+// clock, so that every engine compares leases the same way.
+type sqlStore struct {
+	db      *sql.DB
+	dialect dialect
+	now     func() time.Time
+	// closeDriver releases what db is built on (the pgx pool), if anything.
+	closeDriver func()
+}
+
+type dialect struct {
+	name string
+	// blob is the column type of byte strings.
+	blob string
+	// lockRows is appended to the SELECT that picks due outbox rows so that
+	// concurrent transactions skip each other's rows instead of waiting for
+	// them. SQLite needs none: a write transaction (BEGIN IMMEDIATE) holds
+	// the whole database.
+	lockRows string
+	// migrationLock, run first in the migration transaction, keeps replicas
+	// that start together from racing on CREATE TABLE.
+	migrationLock string
+}
+
+// schemaVersion is the version of the tables below. A later version adds
+// its ALTER statements to migrate, guarded by the stored version.
+const schemaVersion = 1
+
+func (d dialect) schema() []string {
+	return []string{
+		`CREATE TABLE IF NOT EXISTS callspec_schema_version (version INTEGER NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS callspec_claims (
+			idempotency_key TEXT PRIMARY KEY,
+			state TEXT NOT NULL,
+			token TEXT NOT NULL,
+			lease_until BIGINT NOT NULL,
+			attempts INTEGER NOT NULL,
+			status INTEGER NOT NULL DEFAULT 0,
+			body ` + d.blob + `,
+			created_at BIGINT NOT NULL,
+			updated_at BIGINT NOT NULL
+		)`,
+		`CREATE TABLE IF NOT EXISTS callspec_outbox (
+			id TEXT PRIMARY KEY,
+			workflow_id TEXT NOT NULL,
+			url TEXT NOT NULL,
+			secret_env TEXT NOT NULL,
+			body ` + d.blob + ` NOT NULL,
+			state TEXT NOT NULL,
+			attempts INTEGER NOT NULL,
+			max_attempts INTEGER NOT NULL,
+			next_attempt_at BIGINT NOT NULL,
+			last_error TEXT NOT NULL,
+			lease_token TEXT NOT NULL,
+			created_at BIGINT NOT NULL,
+			updated_at BIGINT NOT NULL
+		)`,
+		`CREATE INDEX IF NOT EXISTS callspec_outbox_due ON callspec_outbox (state, next_attempt_at)`,
+	}
+}
+
+// migrate creates the tables when they are missing and refuses a schema
+// newer than this code. It is idempotent and safe to run from several
+// processes at once.
+func (s *sqlStore) migrate(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin the schema migration: %w", err)
+	}
+	defer tx.Rollback()
+	if s.dialect.migrationLock != "" {
+		if _, err := tx.ExecContext(ctx, s.dialect.migrationLock); err != nil {
+			return fmt.Errorf("lock the schema migration: %w", err)
+		}
+	}
+	for _, stmt := range s.dialect.schema() {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("create the store's tables: %w", err)
+		}
+	}
+	var version int
+	err = tx.QueryRowContext(ctx, `SELECT version FROM callspec_schema_version`).Scan(&version)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if _, err := tx.ExecContext(ctx, `INSERT INTO callspec_schema_version (version) VALUES ($1)`, schemaVersion); err != nil {
+			return fmt.Errorf("record the schema version: %w", err)
+		}
+	case err != nil:
+		return fmt.Errorf("read the schema version: %w", err)
+	case version > schemaVersion:
+		return fmt.Errorf("the store's schema is version %d, newer than this callspec understands (%d); upgrade callspec", version, schemaVersion)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit the schema migration: %w", err)
+	}
+	return nil
+}
+
+// claimTries bounds Claim's loop: the key's row was free (absent, or its
+// lease had run out), but another caller took it first, and then that
+// caller's lease ran out or was released before we read it again.
+const claimTries = 3
+
+func (s *sqlStore) Claim(ctx context.Context, key string, lease time.Duration) (Claim, error) {
+	if err := checkClaimArgs(key, lease); err != nil {
+		return Claim{}, err
+	}
+	for range claimTries {
+		// Read first: duplicates and retries of a busy key, which platforms
+		// send in bursts, then cost one read and never lock the row.
+		c, settled, err := s.readClaim(ctx, key)
+		if err != nil || settled {
+			return c, err
+		}
+		now := s.now()
+		token := newToken()
+		until := toMS(now.Add(lease))
+		// The key is new or its lease ran out. One statement takes it; the
+		// conflict WHERE makes a takeover conditional, and concurrent
+		// upserts of one key serialise on its row, so exactly one wins.
+		var attempts int
+		err = s.db.QueryRowContext(ctx, `
+			INSERT INTO callspec_claims (idempotency_key, state, token, lease_until, attempts, status, body, created_at, updated_at)
+			VALUES ($1, 'claimed', $2, $3, 1, 0, NULL, $4, $4)
+			ON CONFLICT (idempotency_key) DO UPDATE SET
+				token = excluded.token,
+				lease_until = excluded.lease_until,
+				attempts = callspec_claims.attempts + 1,
+				updated_at = excluded.updated_at
+			WHERE callspec_claims.state = 'claimed' AND callspec_claims.lease_until <= $4
+			RETURNING attempts`,
+			key, token, until, toMS(now)).Scan(&attempts)
+		if err == nil {
+			return Claim{Key: key, Outcome: Acquired, Token: token, Attempt: attempts, LeaseUntil: fromMS(until)}, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return Claim{}, fmt.Errorf("claim %q: %w", key, err)
+		}
+	}
+	// The key changed hands on every try; whoever holds it now is live.
+	return Claim{Key: key, Outcome: Busy, LeaseUntil: s.now().Add(time.Second)}, nil
+}
+
+// readClaim reads key's row. settled is true when the row decides the
+// claim (Done, or Busy with a live lease); otherwise the key is new or its
+// lease ran out, and the caller must still win the upsert.
+func (s *sqlStore) readClaim(ctx context.Context, key string) (c Claim, settled bool, err error) {
+	var (
+		state      string
+		leaseUntil int64
+		status     int
+		body       []byte
+	)
+	err = s.db.QueryRowContext(ctx, `SELECT state, lease_until, status, body FROM callspec_claims WHERE idempotency_key = $1`, key).
+		Scan(&state, &leaseUntil, &status, &body)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return Claim{}, false, nil
+	case err != nil:
+		return Claim{}, false, fmt.Errorf("read the claim of %q: %w", key, err)
+	case state == "done":
+		return Claim{Key: key, Outcome: Done, Result: Result{Status: status, Body: body}}, true, nil
+	case leaseUntil > toMS(s.now()):
+		return Claim{Key: key, Outcome: Busy, LeaseUntil: fromMS(leaseUntil)}, true, nil
+	}
+	return Claim{}, false, nil
+}
+
+func (s *sqlStore) Complete(ctx context.Context, held Claim, result Result, msg *Message) error {
+	if err := checkHeld(held); err != nil {
+		return err
+	}
+	if err := checkResult(result); err != nil {
+		return err
+	}
+	now := s.now()
+	var m Message
+	if msg != nil {
+		var err error
+		if m, err = prepareMessage(msg, now); err != nil {
+			return err
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("complete %q: %w", held.Key, err)
+	}
+	defer tx.Rollback()
+	body := result.Body
+	if body == nil {
+		body = []byte{}
+	}
+	res, err := tx.ExecContext(ctx, `
+		UPDATE callspec_claims SET state = 'done', token = '', status = $1, body = $2, updated_at = $3
+		WHERE idempotency_key = $4 AND token = $5 AND state = 'claimed'`,
+		result.Status, body, toMS(now), held.Key, held.Token)
+	if err := oneRow(res, err); err != nil {
+		return fmt.Errorf("complete %q: %w", held.Key, err)
+	}
+	if msg != nil {
+		// A message id already present was enqueued by an earlier completion
+		// of the same delivery; it is not sent twice.
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO callspec_outbox (id, workflow_id, url, secret_env, body, state, attempts, max_attempts,
+				next_attempt_at, last_error, lease_token, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $7, '', '', $8, $8)
+			ON CONFLICT (id) DO NOTHING`,
+			m.ID, m.WorkflowID, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, toMS(m.NextAttemptAt), toMS(m.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("enqueue the forward of %q: %w", held.Key, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("complete %q: %w", held.Key, err)
+	}
+	return nil
+}
+
+func (s *sqlStore) Release(ctx context.Context, held Claim) error {
+	if err := checkHeld(held); err != nil {
+		return err
+	}
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE callspec_claims SET token = '', lease_until = 0, updated_at = $1
+		WHERE idempotency_key = $2 AND token = $3 AND state = 'claimed'`,
+		toMS(s.now()), held.Key, held.Token)
+	if err := oneRow(res, err); err != nil {
+		return fmt.Errorf("release %q: %w", held.Key, err)
+	}
+	return nil
+}
+
+const outboxColumns = `id, workflow_id, url, secret_env, body, state, attempts, max_attempts, next_attempt_at, last_error, lease_token, created_at, updated_at`
+
+func (s *sqlStore) LeaseDue(ctx context.Context, n int, lease time.Duration) ([]Message, error) {
+	if err := checkLeaseDueArgs(n, lease); err != nil {
+		return nil, err
+	}
+	now := toMS(s.now())
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("lease due messages: %w", err)
+	}
+	defer tx.Rollback()
+	// A due message that has used up its attempts had its final attempt
+	// leased and never recorded; attempting it again would exceed the limit.
+	_, err = tx.ExecContext(ctx, `
+		WITH exhausted AS MATERIALIZED (
+			SELECT id FROM callspec_outbox
+			WHERE state = 'pending' AND next_attempt_at <= $1 AND attempts >= max_attempts`+s.dialect.lockRows+`
+		)
+		UPDATE callspec_outbox SET state = 'dead', lease_token = '', last_error = $2, updated_at = $1
+		WHERE id IN (SELECT id FROM exhausted)`,
+		now, abandonedFinalAttempt)
+	if err != nil {
+		return nil, fmt.Errorf("dead-letter abandoned final attempts: %w", err)
+	}
+	// The lease is the message's next_attempt_at: when it runs out the
+	// message is due again without anyone having to release it.
+	rows, err := tx.QueryContext(ctx, `
+		WITH due AS MATERIALIZED (
+			SELECT id FROM callspec_outbox
+			WHERE state = 'pending' AND next_attempt_at <= $1 AND attempts < max_attempts
+			ORDER BY next_attempt_at, id
+			LIMIT $2`+s.dialect.lockRows+`
+		)
+		UPDATE callspec_outbox SET attempts = attempts + 1, lease_token = $3, next_attempt_at = $4, updated_at = $1
+		WHERE id IN (SELECT id FROM due)
+		RETURNING `+outboxColumns,
+		now, n, newToken(), now+lease.Milliseconds())
+	if err != nil {
+		return nil, fmt.Errorf("lease due messages: %w", err)
+	}
+	out, err := scanMessages(rows)
+	if err != nil {
+		return nil, fmt.Errorf("lease due messages: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("lease due messages: %w", err)
+	}
+	slices.SortFunc(out, func(a, b Message) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}
+
+func (s *sqlStore) MarkDelivered(ctx context.Context, m Message) error {
+	return s.mark(ctx, m, "mark delivered", `state = 'delivered'`)
+}
+
+func (s *sqlStore) MarkRetry(ctx context.Context, m Message, next time.Time, lastError string) error {
+	return s.mark(ctx, m, "schedule a retry of", `next_attempt_at = $4, last_error = $5`, toMS(next), lastError)
+}
+
+func (s *sqlStore) MarkDead(ctx context.Context, m Message, lastError string) error {
+	return s.mark(ctx, m, "dead-letter", `state = 'dead', last_error = $4`, lastError)
+}
+
+// mark updates the leased message m with set (whose placeholders start at
+// $4), if m's lease token still holds it.
+func (s *sqlStore) mark(ctx context.Context, m Message, what, set string, args ...any) error {
+	if err := checkLeased(m); err != nil {
+		return err
+	}
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE callspec_outbox SET `+set+`, lease_token = '', updated_at = $1
+		WHERE id = $2 AND lease_token = $3 AND state = 'pending'`,
+		append([]any{toMS(s.now()), m.ID, m.LeaseToken}, args...)...)
+	if err := oneRow(res, err); err != nil {
+		return fmt.Errorf("%s message %s: %w", what, m.ID, err)
+	}
+	return nil
+}
+
+func (s *sqlStore) DeadLetters(ctx context.Context, limit int) ([]Message, error) {
+	cols := strings.Replace(outboxColumns, "body", "NULL", 1)
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT `+cols+` FROM callspec_outbox WHERE state = 'dead'
+		ORDER BY updated_at DESC, id LIMIT $1`, normLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("list dead letters: %w", err)
+	}
+	out, err := scanMessages(rows)
+	if err != nil {
+		return nil, fmt.Errorf("list dead letters: %w", err)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) Stats(ctx context.Context) (Stats, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM callspec_outbox GROUP BY state`)
+	if err != nil {
+		return Stats{}, fmt.Errorf("count outbox messages: %w", err)
+	}
+	defer rows.Close()
+	var st Stats
+	for rows.Next() {
+		var (
+			state string
+			n     int64
+		)
+		if err := rows.Scan(&state, &n); err != nil {
+			return Stats{}, fmt.Errorf("count outbox messages: %w", err)
+		}
+		switch State(state) {
+		case Pending:
+			st.Pending = n
+		case Delivered:
+			st.Delivered = n
+		case Dead:
+			st.Dead = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return Stats{}, fmt.Errorf("count outbox messages: %w", err)
+	}
+	return st, nil
+}
+
+func (s *sqlStore) Close() error {
+	err := s.db.Close()
+	if s.closeDriver != nil {
+		s.closeDriver()
+	}
+	return err
+}
+
+func scanMessages(rows *sql.Rows) ([]Message, error) {
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var (
+			m                      Message
+			state                  string
+			next, created, updated int64
+		)
+		if err := rows.Scan(&m.ID, &m.WorkflowID, &m.URL, &m.SecretEnv, &m.Body, &state, &m.Attempts, &m.MaxAttempts,
+			&next, &m.LastError, &m.LeaseToken, &created, &updated); err != nil {
+			return nil, err
+		}
+		m.State = State(state)
+		m.NextAttemptAt, m.CreatedAt, m.UpdatedAt = fromMS(next), fromMS(created), fromMS(updated)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// oneRow turns an UPDATE that matched no row into ErrLeaseLost.
+func oneRow(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrLeaseLost
+	}
+	return nil
+}

@@ -1,0 +1,408 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Store keeps idempotency claims and the forwarding outbox. Both live in one
+// store because completing a delivery and enqueueing its forward must be one
+// atomic step: the handler acknowledges nothing it has not stored.
+//
+// Every implementation is safe for concurrent use by many goroutines, and
+// the durable ones (SQLite, PostgreSQL, Redis) by many processes sharing the
+// same database.
+type Store interface {
+	// Claim takes key for processing with a lease. Outcomes:
+	//   - Acquired: a new claim, or a takeover of a claim whose lease ran out
+	//     or that was released; the caller must Complete or Release it.
+	//   - Done: a result was stored earlier; Claim.Result is that result,
+	//     byte for byte, to answer the duplicate with.
+	//   - Busy: another live claim holds the key; the handler answers 409 or
+	//     503 with Retry-After (Claim.RetryAfter) so the platform retries.
+	Claim(ctx context.Context, key string, lease time.Duration) (Claim, error)
+
+	// Complete stores the result of an Acquired claim and, when msg is not
+	// nil, appends msg to the outbox, in one atomic step. It fails with
+	// ErrLeaseLost when another claim has taken the key over (or c was
+	// completed or released already), and then stores nothing. It succeeds
+	// after the lease ran out as long as nobody took the key over: the work
+	// is done and nobody repeated it.
+	Complete(ctx context.Context, c Claim, result Result, msg *Message) error
+
+	// Release gives an Acquired claim up after a failure so that a retry of
+	// the delivery may claim the key at once instead of waiting for the
+	// lease. It fails with ErrLeaseLost when c no longer holds the key.
+	Release(ctx context.Context, c Claim) error
+
+	// LeaseDue takes up to n messages that are due for a delivery attempt,
+	// exclusively for lease: no other caller, in this process or another,
+	// gets them until the lease runs out or the holder records a result.
+	// Each leased message has Attempts incremented (it counts the attempt
+	// about to be made) and a fresh LeaseToken. A message whose final
+	// attempt was leased but never recorded (the worker died) is moved to
+	// the dead letters instead of being attempted again.
+	LeaseDue(ctx context.Context, n int, lease time.Duration) ([]Message, error)
+
+	// MarkDelivered records that the leased message m was accepted
+	// downstream.
+	MarkDelivered(ctx context.Context, m Message) error
+
+	// MarkRetry records a failed attempt of the leased message m and makes
+	// it due again at next. lastError says why, in a sentence without the
+	// message body.
+	MarkRetry(ctx context.Context, m Message, next time.Time, lastError string) error
+
+	// MarkDead moves the leased message m to the dead letters: it will not
+	// be attempted again.
+	MarkDead(ctx context.Context, m Message, lastError string) error
+
+	// DeadLetters lists up to limit dead messages, the most recent first,
+	// for `callspec serve`'s status page. Body is left empty: a status page
+	// must not show the personal data an event may carry.
+	DeadLetters(ctx context.Context, limit int) ([]Message, error)
+
+	// Stats counts outbox messages by state.
+	Stats(ctx context.Context) (Stats, error)
+
+	// Close releases the store's connections. Claims and messages of the
+	// durable stores survive it.
+	Close() error
+}
+
+// Outcome says what Claim found.
+type Outcome int
+
+// Claim outcomes.
+const (
+	Acquired Outcome = iota + 1
+	Done
+	Busy
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Acquired:
+		return "acquired"
+	case Done:
+		return "done"
+	case Busy:
+		return "busy"
+	}
+	return fmt.Sprintf("Outcome(%d)", int(o))
+}
+
+// Claim is the answer of Store.Claim.
+type Claim struct {
+	Key     string
+	Outcome Outcome
+	// Token identifies this holder of the key (Acquired only); Complete and
+	// Release check it, so a holder whose lease was taken over cannot store
+	// a second result.
+	Token string
+	// Attempt counts the claims of Key that were Acquired, this one
+	// included: 1 for the first delivery, more when a claim was taken over
+	// after its lease ran out or after Release (Acquired only).
+	Attempt int
+	// LeaseUntil is when this claim's lease ends (Acquired), or when the
+	// live claim that holds the key ends at the latest (Busy).
+	LeaseUntil time.Time
+	// Result is the stored result (Done only).
+	Result Result
+}
+
+// RetryAfter is how long a Busy caller should tell the platform to wait:
+// until the holder's lease ends, rounded up to whole seconds, at least one
+// second.
+func (c Claim) RetryAfter(now time.Time) time.Duration {
+	d := c.LeaseUntil.Sub(now)
+	if d <= time.Second {
+		return time.Second
+	}
+	return (d + time.Second - 1).Truncate(time.Second)
+}
+
+// Result is what the handler answered for a key, replayed to duplicates.
+type Result struct {
+	// Status is the HTTP status code.
+	Status int
+	// Body is the response body (the handler's JSON answer).
+	Body []byte
+}
+
+// State is where an outbox message is in its life.
+type State string
+
+// Message states.
+const (
+	Pending   State = "pending"   // waiting for an attempt, or being attempted now
+	Delivered State = "delivered" // a 2xx answer was received
+	Dead      State = "dead"      // given up: attempts exhausted, 410 Gone, or a final attempt abandoned
+)
+
+// Message is one event to forward downstream.
+type Message struct {
+	// ID is the Standard Webhooks webhook-id, stable across retries so the
+	// receiver can drop duplicates; see MessageID. Letters, digits, '_' and
+	// '-' only: it is signed as "id.timestamp.body" and must not contain '.'.
+	ID         string
+	WorkflowID string
+	// URL receives the POST.
+	URL string
+	// SecretEnv names the environment variable holding the whsec_ signing
+	// secret; the secret itself is never stored.
+	SecretEnv string
+	// Body is the canonical event JSON, sent and signed byte for byte.
+	Body  []byte
+	State State
+	// Attempts counts the delivery attempts started, including the one a
+	// lease was taken for.
+	Attempts int
+	// MaxAttempts bounds Attempts; 0 in a message given to Complete means
+	// DefaultMaxAttempts.
+	MaxAttempts int
+	// NextAttemptAt is when the message is due. While a message is leased
+	// it is the end of the lease: a lease that runs out makes the message
+	// due again by itself.
+	NextAttemptAt time.Time
+	// LastError says why the latest attempt failed; never the body.
+	LastError string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// LeaseToken identifies the holder of a lease (set by LeaseDue); the
+	// Mark methods check it.
+	LeaseToken string
+}
+
+// Stats counts outbox messages by state; `callspec serve` shows it as JSON.
+type Stats struct {
+	Pending   int64 `json:"pending"`
+	Delivered int64 `json:"delivered"`
+	Dead      int64 `json:"dead"`
+}
+
+// DefaultMaxAttempts is the attempt limit of a message that sets none; it
+// matches workflow.DefaultMaxAttempts.
+const DefaultMaxAttempts = 8
+
+// ErrLeaseLost means a claim or an outbox lease is no longer held by the
+// caller: its lease ran out and another holder took it over, or it was
+// completed, released or recorded already.
+var ErrLeaseLost = errors.New("the claim or lease is no longer held: it was taken over after its lease ran out, or it was completed, released or recorded already")
+
+// ErrClosed is returned by a closed memory store.
+var ErrClosed = errors.New("the store is closed")
+
+// Key is the idempotency key of a delivery in a store shared by several
+// workflows: the workflow id (lower_snake, so it contains no '/') and the
+// key the workflow's idempotency_key expression produced.
+func Key(workflowID, idempotencyKey string) string {
+	return workflowID + "/" + idempotencyKey
+}
+
+// MessageID is the stable webhook-id of the forward of one delivery:
+// "msg_" and 32 hex digits of SHA-256 over the workflow id and the
+// idempotency key. Every retry, by any replica, sends the same id.
+func MessageID(workflowID, idempotencyKey string) string {
+	sum := sha256.Sum256([]byte(workflowID + "\x00" + idempotencyKey))
+	return "msg_" + hex.EncodeToString(sum[:16])
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	now func() time.Time
+}
+
+// WithClock makes the store read the time from now instead of time.Now:
+// tests move time forward to expire leases without sleeping. Stores keep
+// times in milliseconds.
+//
+// The durable stores compare leases with the clock of the process that
+// calls them, not the database's, so replicas sharing a database need
+// synchronised clocks (NTP); leases of seconds to minutes dwarf ordinary
+// skew.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.now = now }
+}
+
+func buildOptions(opts []Option) options {
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	return o
+}
+
+// DefaultDSN is the embedded default store: a SQLite file in the working
+// directory.
+const DefaultDSN = "sqlite:callspec.db"
+
+// Open opens the store dsn names, creating its schema when needed (opening
+// is idempotent and safe for several processes at once):
+//
+//	memory:                      in this process only (tests, benchmarks, callspec test)
+//	sqlite:path/to/file.db       a SQLite file (the default, DefaultDSN)
+//	postgres://user@host/db?…    PostgreSQL, safe across many handler replicas
+//	redis://host:6379/0?…        Redis; key_prefix=… changes the "callspec:" key prefix
+//
+// An empty dsn means DefaultDSN.
+func Open(dsn string, opts ...Option) (Store, error) {
+	o := buildOptions(opts)
+	switch {
+	case dsn == "":
+		return openSQLite(strings.TrimPrefix(DefaultDSN, "sqlite:"), o)
+	case dsn == "memory:":
+		return newMemory(o), nil
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return openSQLite(strings.TrimPrefix(dsn, "sqlite:"), o)
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return openPostgres(dsn, o)
+	case strings.HasPrefix(dsn, "redis://"), strings.HasPrefix(dsn, "rediss://"):
+		return openRedis(dsn, o)
+	}
+	return nil, fmt.Errorf("the store %q is not one callspec knows: use memory:, sqlite:FILE, postgres://… or redis://…", redactDSN(dsn))
+}
+
+// redactDSN makes a DSN fit to quote in an error: a password in the user
+// information or in a password= parameter is masked, and a DSN that is not
+// a URL is not shown at all when it might hold one.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" || u.Opaque != "" {
+		if strings.ContainsAny(dsn, "@=") {
+			return "(an address not shown, as it may hold a password)"
+		}
+		return dsn
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+// newToken returns a random lease token.
+func newToken() string { return rand.Text() }
+
+func toMS(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+func checkClaimArgs(key string, lease time.Duration) error {
+	if key == "" {
+		return errors.New("the idempotency key is empty; the handler must compute one before claiming")
+	}
+	if lease < time.Millisecond {
+		return fmt.Errorf("the lease %v is too short: it must be at least a millisecond", lease)
+	}
+	return nil
+}
+
+func checkHeld(c Claim) error {
+	if c.Outcome != Acquired || c.Token == "" {
+		return fmt.Errorf("the claim of %q was %s, not acquired: only an acquired claim can be completed or released", c.Key, c.Outcome)
+	}
+	return nil
+}
+
+func checkResult(r Result) error {
+	if r.Status < 100 || r.Status > 599 {
+		return fmt.Errorf("the result status %d is not an HTTP status code", r.Status)
+	}
+	return nil
+}
+
+func checkLeased(m Message) error {
+	if m.ID == "" || m.LeaseToken == "" {
+		return fmt.Errorf("the message %q carries no lease token: only a message returned by LeaseDue can be marked", m.ID)
+	}
+	return nil
+}
+
+func checkLeaseDueArgs(n int, lease time.Duration) error {
+	if n < 1 {
+		return fmt.Errorf("LeaseDue was asked for %d messages; ask for at least one", n)
+	}
+	if lease < time.Millisecond {
+		return fmt.Errorf("the lease %v is too short: it must be at least a millisecond", lease)
+	}
+	return nil
+}
+
+// maxIDLength bounds message ids; MessageID makes 36 characters.
+const maxIDLength = 128
+
+// prepareMessage checks a message given to Complete and returns the copy the
+// store keeps: pending, no attempts yet, due at once unless scheduled later.
+func prepareMessage(m *Message, now time.Time) (Message, error) {
+	if m.ID == "" || len(m.ID) > maxIDLength {
+		return Message{}, fmt.Errorf("the outbox message id %q must have 1 to %d characters", m.ID, maxIDLength)
+	}
+	for _, r := range m.ID {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return Message{}, fmt.Errorf("the outbox message id %q may contain only letters, digits, '_' and '-' (it is signed as id.timestamp.body and sent as a header)", m.ID)
+		}
+	}
+	u, err := url.Parse(m.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return Message{}, fmt.Errorf("the outbox message %s has no http(s) URL to deliver to", m.ID)
+	}
+	if m.SecretEnv == "" {
+		return Message{}, fmt.Errorf("the outbox message %s names no secret environment variable: forwarded events are always signed", m.ID)
+	}
+	if len(m.Body) == 0 {
+		return Message{}, fmt.Errorf("the outbox message %s has an empty body", m.ID)
+	}
+	if m.MaxAttempts < 0 {
+		return Message{}, fmt.Errorf("the outbox message %s has max attempts %d; it must be positive, or 0 for the default of %d", m.ID, m.MaxAttempts, DefaultMaxAttempts)
+	}
+	now = fromMS(toMS(now))
+	out := Message{
+		ID:            m.ID,
+		WorkflowID:    m.WorkflowID,
+		URL:           m.URL,
+		SecretEnv:     m.SecretEnv,
+		Body:          append([]byte(nil), m.Body...),
+		State:         Pending,
+		MaxAttempts:   m.MaxAttempts,
+		NextAttemptAt: now,
+		CreatedAt:     now,
+		UpdatedAt:     now,
+	}
+	if out.MaxAttempts == 0 {
+		out.MaxAttempts = DefaultMaxAttempts
+	}
+	if m.NextAttemptAt.After(now) {
+		out.NextAttemptAt = fromMS(toMS(m.NextAttemptAt))
+	}
+	return out, nil
+}
+
+// abandonedFinalAttempt is the last error of a message whose final attempt
+// was leased but never recorded.
+const abandonedFinalAttempt = "the final attempt was never recorded: the delivery worker stopped while it held the lease, and the lease ran out"
+
+// deadLetterLimit bounds DeadLetters when the caller gives no limit.
+const deadLetterLimit = 100
+
+func normLimit(limit int) int {
+	switch {
+	case limit <= 0:
+		return deadLetterLimit
+	case limit > 10000:
+		return 10000
+	}
+	return limit
+}

@@ -1,0 +1,81 @@
+package storetest
+
+import (
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/callspec/callspec/runtime/store"
+)
+
+// Bench measures the handler's store path on b: claim a new key and
+// complete it (with and without a forward), answer a duplicate, and claim
+// and complete from many goroutines at once.
+func Bench(b *testing.B, backend Backend) {
+	if backend.Unavailable != nil {
+		if why := backend.Unavailable(); why != "" {
+			b.Skip(why)
+		}
+	}
+	result := store.Result{Status: 200, Body: []byte(`{"status":"accepted","event":"call_app.completed"}`)}
+	body := []byte(`{"event":"call_app.completed","workflow_id":"maintenance_report_intake","call":{"id":"call-1","provider":"retell","status":"completed","duration_s":94},"fields":{"issue_type":"leak","location":"kitchen sink","urgency":"routine"},"next_action":"create_work_order"}`)
+	var run atomic.Int64 // keys stay distinct across b.N rounds on one location
+	claimComplete := func(b *testing.B, s store.Store, forward bool) {
+		prefix := fmt.Sprintf("bench-%d-", run.Add(1))
+		ctx := b.Context()
+		var i atomic.Int64
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				key := prefix + fmt.Sprint(i.Add(1))
+				c, err := s.Claim(ctx, key, 30*time.Second)
+				if err != nil || c.Outcome != store.Acquired {
+					b.Errorf("Claim(%q) = %v, %v", key, c.Outcome, err)
+					return
+				}
+				var m *store.Message
+				if forward {
+					m = &store.Message{ID: store.MessageID("bench", key), WorkflowID: "bench", URL: "https://crm.example.com/hook", SecretEnv: "CRM_WEBHOOK_SECRET", Body: body}
+				}
+				if err := s.Complete(ctx, c, result, m); err != nil {
+					b.Errorf("Complete(%q): %v", key, err)
+					return
+				}
+			}
+		})
+	}
+	b.Run("ClaimComplete", func(b *testing.B) {
+		s := MustOpen(b, backend.Fresh(b))
+		b.SetParallelism(1)
+		b.ReportAllocs()
+		claimComplete(b, s, false)
+	})
+	b.Run("ClaimCompleteForward", func(b *testing.B) {
+		s := MustOpen(b, backend.Fresh(b))
+		b.SetParallelism(1)
+		b.ReportAllocs()
+		claimComplete(b, s, true)
+	})
+	b.Run("ClaimCompleteParallel", func(b *testing.B) {
+		s := MustOpen(b, backend.Fresh(b))
+		b.SetParallelism(8)
+		b.ReportAllocs()
+		claimComplete(b, s, false)
+	})
+	b.Run("DuplicateClaim", func(b *testing.B) {
+		s := MustOpen(b, backend.Fresh(b))
+		c, err := s.Claim(b.Context(), "dup", 30*time.Second)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Complete(b.Context(), c, result, nil); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if c, err := s.Claim(b.Context(), "dup", 30*time.Second); err != nil || c.Outcome != store.Done {
+				b.Fatalf("Claim = %v, %v", c.Outcome, err)
+			}
+		}
+	})
+}

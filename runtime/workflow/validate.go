@@ -1,0 +1,312 @@
+package workflow
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/runtime/event"
+)
+
+// Validated is the result of checking extracted values against a definition.
+type Validated struct {
+	// JSON holds the accepted values in their canonical JSON form, for the
+	// event's fields object.
+	JSON map[string]any
+	// CEL holds the same values typed for the CEL fields object.
+	CEL celenv.Values
+	// Missing names required fields without a value, in declaration order.
+	Missing []string
+	// Invalid lists values that were refused, in declaration order.
+	Invalid []event.FieldProblem
+	// Unknown names keys the platform sent that the spec does not declare;
+	// they are dropped.
+	Unknown []string
+}
+
+// OK reports whether every required field is present and every value fits.
+func (v *Validated) OK() bool { return len(v.Missing) == 0 && len(v.Invalid) == 0 }
+
+// e164 is the ITU-T E.164 shape: a plus sign and up to 15 digits.
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+
+// IsE164 reports whether s is an E.164 phone number.
+func IsE164(s string) bool { return e164.MatchString(s) }
+
+// Validate checks raw extracted values (as decoded from JSON) against the
+// fields of d. Coercions are deliberately narrow, because platforms send
+// what a language model wrote:
+//
+//   - null, "" and whitespace-only text count as absent;
+//   - text accepts strings (and numbers or booleans, written as text),
+//     then checks max_length (code points) and pattern;
+//   - number and integer accept JSON numbers and numeric strings
+//     ("60000", "60,000"), never "60k"; integer must be whole; min/max apply;
+//   - boolean accepts true/false and the strings true, false, yes, no;
+//   - enum matches a declared value exactly or ignoring case, and is
+//     normalised to the declared spelling;
+//   - phone must be E.164 ("+15551234567"; spaces, dashes, dots and
+//     parentheses after the plus are removed), never guessed from a local
+//     number;
+//   - email is a bare address; date is YYYY-MM-DD; datetime is RFC 3339;
+//   - list takes a JSON array whose items follow the item type; max_length
+//     bounds the number of items.
+func (c *Compiled) Validate(raw map[string]any) *Validated {
+	v := &Validated{JSON: map[string]any{}, CEL: celenv.Values{}}
+	for i := range c.def.Fields {
+		f := &c.def.Fields[i]
+		val, present := raw[f.Name]
+		if !present || isEmpty(val) {
+			if f.Required {
+				v.Missing = append(v.Missing, f.Name)
+			}
+			continue
+		}
+		jsonVal, celVal, reason := c.coerce(f, f.Type, val)
+		if reason != "" {
+			v.Invalid = append(v.Invalid, event.FieldProblem{Field: f.Name, Reason: reason})
+			continue
+		}
+		v.JSON[f.Name] = jsonVal
+		v.CEL[f.Name] = celVal
+	}
+	for k := range raw {
+		if _, ok := c.def.Field(k); !ok {
+			v.Unknown = append(v.Unknown, k)
+		}
+	}
+	slices.Sort(v.Unknown)
+	return v
+}
+
+func isEmpty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(x) == ""
+	}
+	return false
+}
+
+func (c *Compiled) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal any, reason string) {
+	switch kind {
+	case celenv.Text:
+		s, ok := asText(val)
+		if !ok {
+			return nil, nil, "expected text"
+		}
+		if f.MaxLength > 0 && kind == f.Type && int64(utf8.RuneCountInString(s)) > f.MaxLength {
+			return nil, nil, fmt.Sprintf("longer than max_length %d", f.MaxLength)
+		}
+		if re := c.patterns[f.Name]; re != nil && !re.MatchString(s) {
+			return nil, nil, "does not match pattern"
+		}
+		return s, s, ""
+	case celenv.Number, celenv.Integer:
+		n, ok := asNumber(val)
+		if !ok {
+			return nil, nil, "expected a number"
+		}
+		if f.Min != nil && n < *f.Min {
+			return nil, nil, fmt.Sprintf("below min %v", *f.Min)
+		}
+		if f.Max != nil && n > *f.Max {
+			return nil, nil, fmt.Sprintf("above max %v", *f.Max)
+		}
+		if kind == celenv.Integer {
+			if n != math.Trunc(n) || math.Abs(n) > 1<<53 {
+				return nil, nil, "expected a whole number"
+			}
+			return int64(n), int64(n), ""
+		}
+		return n, n, ""
+	case celenv.Boolean:
+		switch x := val.(type) {
+		case bool:
+			return x, x, ""
+		case string:
+			switch strings.ToLower(strings.TrimSpace(x)) {
+			case "true", "yes":
+				return true, true, ""
+			case "false", "no":
+				return false, false, ""
+			}
+		}
+		return nil, nil, "expected true or false"
+	case celenv.Enum:
+		s, ok := val.(string)
+		if !ok {
+			return nil, nil, "expected one of the declared values"
+		}
+		s = strings.TrimSpace(s)
+		for _, allowed := range f.Values {
+			if s == allowed || strings.EqualFold(s, allowed) {
+				return allowed, allowed, ""
+			}
+		}
+		return nil, nil, "not one of the declared values"
+	case celenv.Phone:
+		s, ok := val.(string)
+		if !ok {
+			return nil, nil, "expected an E.164 phone number"
+		}
+		p := NormalizePhone(s)
+		if !IsE164(p) {
+			return nil, nil, "not an E.164 phone number"
+		}
+		return p, p, ""
+	case celenv.Email:
+		s, ok := val.(string)
+		if !ok || !isEmail(strings.TrimSpace(s)) {
+			return nil, nil, "not an email address"
+		}
+		s = strings.TrimSpace(s)
+		return s, s, ""
+	case celenv.Date:
+		s, ok := val.(string)
+		if !ok {
+			return nil, nil, "expected a date (YYYY-MM-DD)"
+		}
+		s = strings.TrimSpace(s)
+		if _, err := time.Parse(time.DateOnly, s); err != nil {
+			return nil, nil, "expected a date (YYYY-MM-DD)"
+		}
+		return s, s, ""
+	case celenv.DateTime:
+		s, ok := val.(string)
+		if !ok {
+			return nil, nil, "expected an RFC 3339 date-time"
+		}
+		t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
+		if err != nil {
+			return nil, nil, "expected an RFC 3339 date-time"
+		}
+		t = t.UTC()
+		return t.Format(time.RFC3339Nano), t, ""
+	case celenv.ListKind:
+		items, ok := val.([]any)
+		if !ok {
+			return nil, nil, "expected a list"
+		}
+		if f.MaxLength > 0 && int64(len(items)) > f.MaxLength {
+			return nil, nil, fmt.Sprintf("more than max_length %d items", f.MaxLength)
+		}
+		jsonItems := make([]any, 0, len(items))
+		celItems := make([]any, 0, len(items))
+		for i, item := range items {
+			if isEmpty(item) {
+				continue
+			}
+			j, cv, why := c.coerce(f, f.Items, item)
+			if why != "" {
+				return nil, nil, fmt.Sprintf("item %d: %s", i+1, why)
+			}
+			jsonItems = append(jsonItems, j)
+			celItems = append(celItems, cv)
+		}
+		return jsonItems, celItems, ""
+	}
+	return nil, nil, fmt.Sprintf("unknown field type %q", kind)
+}
+
+// NormalizePhone removes the formatting characters people and models put
+// into a number that already starts with a plus sign. It never adds a
+// country code.
+func NormalizePhone(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "+") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '.', '(', ')':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// isEmail accepts a bare ASCII address (RFC 5321): a dot-atom local part
+// of at most 64 characters and a host name with at least two labels. It is
+// as strict as the JSON Schema "email" format, so the handler never
+// accepts a value the published schema rejects.
+func isEmail(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || at > 64 || len(s) > 254 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		c := local[i]
+		if !isAlnum(c) && !strings.ContainsRune("!#$%&'*+/=?^_`{|}~-.", rune(c)) {
+			return false
+		}
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 || len(domain) > 253 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			if !isAlnum(l[i]) && l[i] != '-' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+}
+
+func asText(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return strings.TrimSpace(x), true
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), true
+	case json.Number:
+		return x.String(), true
+	case int64:
+		return strconv.FormatInt(x, 10), true
+	case int:
+		return strconv.Itoa(x), true
+	case bool:
+		return strconv.FormatBool(x), true
+	}
+	return "", false
+}
+
+func asNumber(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, !math.IsNaN(x) && !math.IsInf(x, 0)
+	case int64:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	case string:
+		s := strings.ReplaceAll(strings.TrimSpace(x), ",", "")
+		f, err := strconv.ParseFloat(s, 64)
+		return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
+	}
+	return 0, false
+}
