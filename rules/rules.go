@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/diag"
@@ -83,38 +82,31 @@ func (p *SetPass) Report(r source.Range, format string, args ...any) {
 	})
 }
 
+// registry holds every rule by ID and sorted holds them sorted by ID.
+// Both are written only by register, from the rule files' init functions,
+// which run one after another before any reader, so no lock is needed.
 var (
-	mu       sync.Mutex
 	registry = map[string]*Rule{}
+	sorted   []*Rule
 )
 
 // register adds a rule; each rule file calls it from init.
 func register(r *Rule) {
-	mu.Lock()
-	defer mu.Unlock()
 	if _, dup := registry[r.ID]; dup {
 		panic("rules: duplicate rule ID " + r.ID)
 	}
 	r.Doc = strings.TrimSpace(r.Doc)
 	registry[r.ID] = r
+	i, _ := slices.BinarySearchFunc(sorted, r.ID, func(a *Rule, id string) int { return strings.Compare(a.ID, id) })
+	sorted = slices.Insert(sorted, i, r)
 }
 
-// All returns every rule, sorted by ID.
-func All() []*Rule {
-	mu.Lock()
-	defer mu.Unlock()
-	out := make([]*Rule, 0, len(registry))
-	for _, r := range registry {
-		out = append(out, r)
-	}
-	slices.SortFunc(out, func(a, b *Rule) int { return strings.Compare(a.ID, b.ID) })
-	return out
-}
+// All returns every rule, sorted by ID. The slice is shared: do not
+// modify it. (Lint calls this once per file.)
+func All() []*Rule { return sorted }
 
 // Lookup returns the rule with the given ID.
 func Lookup(id string) (*Rule, bool) {
-	mu.Lock()
-	defer mu.Unlock()
 	r, ok := registry[id]
 	return r, ok
 }
@@ -142,12 +134,12 @@ func Run(u *check.Unit, knownWorkflow func(string) bool) []diag.Finding {
 }
 
 // RunInSet runs every per-file rule on u, which belongs to a lint run over
-// the workflows named workflowIDs.
+// the workflows named workflowIDs. workflowIDs must be sorted and is shared,
+// not copied: a run over N files calls this N times with the same slice,
+// and copying it each time made linting quadratic in N.
 func RunInSet(u *check.Unit, workflowIDs []string) []diag.Finding {
-	ids := slices.Clone(workflowIDs)
-	slices.Sort(ids)
 	known := func(id string) bool {
-		_, ok := slices.BinarySearch(ids, id)
+		_, ok := slices.BinarySearch(workflowIDs, id)
 		return ok
 	}
 	var out []diag.Finding
@@ -155,7 +147,7 @@ func RunInSet(u *check.Unit, workflowIDs []string) []diag.Finding {
 		if r.Check == nil {
 			continue
 		}
-		r.Check(&Pass{Unit: u, rule: r, KnownWorkflow: known, WorkflowIDs: ids, findings: &out})
+		r.Check(&Pass{Unit: u, rule: r, KnownWorkflow: known, WorkflowIDs: workflowIDs, findings: &out})
 	}
 	return out
 }

@@ -50,7 +50,10 @@ type File struct {
 func NewFile(path string, content []byte) *File {
 	starts := make([]int, 1, 64)
 	for i, b := range content {
-		if b == '\n' {
+		// YAML ends a line at \n, \r\n and a lone \r, so positions from
+		// the parser count lines the same way (a lone \r was found by
+		// FuzzLoadAndLint).
+		if b == '\n' || b == '\r' && (i+1 == len(content) || content[i+1] != '\n') {
 			starts = append(starts, i+1)
 		}
 	}
@@ -90,7 +93,7 @@ func (f *File) Offset(p Pos) int {
 		return len(f.Content)
 	}
 	off := f.lineStarts[p.Line-1]
-	for col := 1; col < p.Col && off < len(f.Content) && f.Content[off] != '\n'; col++ {
+	for col := 1; col < p.Col && off < len(f.Content) && f.Content[off] != '\n' && f.Content[off] != '\r'; col++ {
 		_, size := utf8.DecodeRune(f.Content[off:])
 		off += size
 	}

@@ -90,3 +90,19 @@ func TestPositions(t *testing.T) {
 		}
 	}
 }
+
+// TestLoneCarriageReturnEndsALine follows YAML, which ends a line at \n,
+// \r\n and a lone \r; the parser's line numbers are only right if ours
+// count the same (found by FuzzLoadAndLint with the input "\r0").
+func TestLoneCarriageReturnEndsALine(t *testing.T) {
+	f := source.NewFile("f", []byte("a\rb\r\nc\r"))
+	if f.LineCount() != 4 || f.LineText(1) != "a" || f.LineText(2) != "b" || f.LineText(3) != "c" || f.LineText(4) != "" {
+		t.Fatalf("lines: %d %q %q %q", f.LineCount(), f.LineText(1), f.LineText(2), f.LineText(3))
+	}
+	if got := f.PosAt(f.Offset(source.Pos{Line: 1, Col: 5})); got != (source.Pos{Line: 1, Col: 2}) {
+		t.Errorf("a column past the end of line 1 clamps to %v, want 1:2", got)
+	}
+	if got := f.PosAt(2); got != (source.Pos{Line: 2, Col: 1}) {
+		t.Errorf("offset 2 is %v, want 2:1", got)
+	}
+}

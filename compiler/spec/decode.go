@@ -443,6 +443,9 @@ func (m *Map[T]) decodeNode(d *decoder, n *yaml.Node, path string) {
 		return
 	}
 	seen := make(map[string]*yaml.Node, len(n.Content)/2)
+	// Entries are large (a Meta per attribute): allocate them once and
+	// decode in place rather than growing and copying the slice.
+	m.Entries = make([]Entry[T], 0, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := resolveAlias(n.Content[i])
 		if k == nil || k.Kind != yaml.ScalarNode {
@@ -455,9 +458,9 @@ func (m *Map[T]) decodeNode(d *decoder, n *yaml.Node, path string) {
 			continue
 		}
 		seen[k.Value] = k
-		e := Entry[T]{Key: String{Meta: Meta{Range: d.rng(k), Set: true, Node: k}, Value: k.Value}}
+		m.Entries = append(m.Entries, Entry[T]{Key: String{Meta: Meta{Range: d.rng(k), Set: true, Node: k}, Value: k.Value}})
+		e := &m.Entries[len(m.Entries)-1]
 		d.decode(n.Content[i+1], k, reflect.ValueOf(&e.Value).Elem(), joinPath(path, k.Value))
-		m.Entries = append(m.Entries, e)
 	}
 }
 

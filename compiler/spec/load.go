@@ -141,9 +141,8 @@ func inFile(f *source.File, p source.Pos) source.Pos {
 	if p.Line > f.LineCount() {
 		p = f.PosAt(len(f.Content))
 	}
-	// A lone carriage return ends a line for the parser but is not part of
-	// the line's text, so the end of the file can sit past it (input "\"\r",
-	// found by FuzzLoadAndLint).
+	// Past the end of a line: the parser's column counting and ours must
+	// not disagree by more than the line's break.
 	if width := utf8.RuneCountInString(f.LineText(p.Line)); p.Col > width+1 {
 		p.Col = width + 1
 	}

@@ -121,9 +121,10 @@ func TestBadInputCorpus(t *testing.T) {
 		"wrong-version.yaml":   "1:11 schema: format version 2 is not supported",
 		// Found by FuzzLoadAndLint: the parser reported line 2 of a
 		// one-line file.
-		// Found by FuzzLoadAndLint: the end of the file sat past a lone
-		// carriage return, one column beyond the line's text.
-		"unclosed-quote-lone-cr.yaml": "1:2 syntax: invalid YAML: while scanning a quoted scalar found unexpected end of stream",
+		// Found by FuzzLoadAndLint: YAML ends a line at a lone carriage
+		// return, and positions were off by a line until source.File did too.
+		"unclosed-quote-lone-cr.yaml": "2:1 syntax: invalid YAML: while scanning a quoted scalar found unexpected end of stream",
+		"lone-carriage-return.yaml":   "2:1 schema: a spec must be a mapping that starts with `callspec: 1`, but this file holds the number 0",
 		"unclosed-flow-at-eof.yaml":   "1:2 syntax: invalid YAML: while parsing a flow node did not find expected node content (started at line 1, column 2)",
 	}
 	dir := filepath.Join("..", "..", "testdata", "bad-input")

@@ -226,12 +226,39 @@ func Activation(fields, call Values, workflowID string) map[string]any {
 	}
 }
 
-// CallValues builds the call object; every call field is always present.
-func CallValues(id, provider, status, endReason, direction, from, to string, startedAt time.Time, durationS int64) Values {
-	return Values{
-		"id": id, "provider": provider, "status": status, "end_reason": endReason,
-		"direction": direction, "from": from, "to": to, "started_at": startedAt, "duration_s": durationS,
+// Call is the call object of an evaluation. It is a struct, not Values,
+// so that translated expressions (runtime/celgo) read a member directly;
+// Values builds the map cel-go's interpreter reads.
+type Call struct {
+	ID, Provider, Status, EndReason, Direction, From, To string
+	StartedAt                                            time.Time
+	DurationS                                            int64
+}
+
+// callGetters reads each member of CallFields.
+var callGetters = map[string]func(*Call) any{
+	"id":         func(c *Call) any { return c.ID },
+	"provider":   func(c *Call) any { return c.Provider },
+	"status":     func(c *Call) any { return c.Status },
+	"end_reason": func(c *Call) any { return c.EndReason },
+	"direction":  func(c *Call) any { return c.Direction },
+	"from":       func(c *Call) any { return c.From },
+	"to":         func(c *Call) any { return c.To },
+	"started_at": func(c *Call) any { return c.StartedAt },
+	"duration_s": func(c *Call) any { return c.DurationS },
+}
+
+// CallGetter returns the function that reads member name of the call
+// object, or nil when CallFields has no such member.
+func CallGetter(name string) func(*Call) any { return callGetters[name] }
+
+// Values builds the call object for cel-go; every member is present.
+func (c *Call) Values() Values {
+	v := make(Values, len(callGetters))
+	for name, get := range callGetters {
+		v[name] = get(c)
 	}
+	return v
 }
 
 // object is one declared object type.

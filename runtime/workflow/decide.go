@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"cel.dev/cel-go/cel"
-	"cel.dev/cel-go/common/types"
 
 	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/runtime/celgo"
 	"github.com/callspec/callspec/runtime/event"
 )
 
@@ -17,19 +17,52 @@ import (
 type Compiled struct {
 	def         *Definition
 	env         *celenv.Env
-	rules       []cel.Program
-	idempotency cel.Program
+	rules       []expression
+	idempotency expression
 	patterns    map[string]*regexp.Regexp
+	// interpretOnly keeps every expression on cel-go's interpreter.
+	interpretOnly bool
+	// allTranslated is set when no expression needs cel-go's activation.
+	allTranslated bool
+}
+
+// expression is one compiled expression: translated to Go closures when
+// runtime/celgo covers it (every rule of the seed workflows), otherwise a
+// cel-go program. Both give the same results; the translation is about
+// twenty times faster.
+type expression struct {
+	fast    celgo.Func
+	program cel.Program
+}
+
+// eval evaluates the expression for one call; mapAct builds the cel-go
+// activation, only when an expression needs it.
+func (x *expression) eval(act *celgo.Activation, mapAct func() map[string]any) (any, error) {
+	if x.fast != nil {
+		return x.fast(act)
+	}
+	out, _, err := x.program.Eval(mapAct())
+	if err != nil {
+		return nil, err
+	}
+	return out.Value(), nil
 }
 
 // Compile type-checks and plans every expression of d. It fails only on a
 // definition that lint would have refused.
-func Compile(d *Definition) (*Compiled, error) {
+func Compile(d *Definition) (*Compiled, error) { return compile(d, false) }
+
+// CompileInterpreted is Compile with every expression left to cel-go's
+// interpreter, the reference the translated expressions are tested
+// against.
+func CompileInterpreted(d *Definition) (*Compiled, error) { return compile(d, true) }
+
+func compile(d *Definition, interpretOnly bool) (*Compiled, error) {
 	env, err := celenv.New(d.CELFields())
 	if err != nil {
 		return nil, err
 	}
-	c := &Compiled{def: d, env: env, patterns: map[string]*regexp.Regexp{}}
+	c := &Compiled{def: d, env: env, patterns: map[string]*regexp.Regexp{}, interpretOnly: interpretOnly}
 	for _, r := range d.Handoff {
 		prg, err := c.program(r.When, cel.BoolType)
 		if err != nil {
@@ -43,6 +76,10 @@ func Compile(d *Definition) (*Compiled, error) {
 	}
 	if c.idempotency, err = c.program(key, cel.StringType); err != nil {
 		return nil, fmt.Errorf("idempotency_key: %w", err)
+	}
+	c.allTranslated = c.idempotency.fast != nil
+	for _, r := range c.rules {
+		c.allTranslated = c.allTranslated && r.fast != nil
 	}
 	for _, f := range d.Fields {
 		if f.Pattern == "" {
@@ -66,15 +103,21 @@ func MustCompile(d *Definition) *Compiled {
 	return c
 }
 
-func (c *Compiled) program(expr string, want *cel.Type) (cel.Program, error) {
+func (c *Compiled) program(expr string, want *cel.Type) (expression, error) {
 	ast, iss := c.env.CEL.Compile(expr)
 	if iss.Err() != nil {
-		return nil, iss.Err()
+		return expression{}, iss.Err()
 	}
 	if !ast.OutputType().IsExactType(want) && !ast.OutputType().IsExactType(cel.DynType) {
-		return nil, fmt.Errorf("%q has type %s, want %s", expr, ast.OutputType(), want)
+		return expression{}, fmt.Errorf("%q has type %s, want %s", expr, ast.OutputType(), want)
 	}
-	return c.env.CEL.Program(ast, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(MaxEvalCost))
+	// A translated expression has no comprehensions, so its cost is
+	// bounded by its size and MaxEvalCost cannot be reached.
+	if fast, ok := celgo.Compile(ast); ok && !c.interpretOnly {
+		return expression{fast: fast}, nil
+	}
+	prg, err := c.env.CEL.Program(ast, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(MaxEvalCost))
+	return expression{program: prg}, err
 }
 
 // MaxEvalCost bounds the work one evaluation of a handoff rule or of the
@@ -96,25 +139,39 @@ func (c *Compiled) IdempotencyKey(in *event.Inbound) (string, error) {
 		// unrelated calls.
 		return "", fmt.Errorf("the delivery has no call id, so it has no idempotency key")
 	}
-	out, _, err := c.idempotency.Eval(c.activation(celenv.Values{}, in))
+	act, mapAct := c.activation(celenv.Values{}, in)
+	out, err := c.idempotency.eval(act, mapAct)
 	if err != nil {
 		return "", fmt.Errorf("evaluate idempotency_key: %w", err)
 	}
-	s, ok := out.(types.String)
+	s, ok := out.(string)
 	if !ok || s == "" {
 		return "", fmt.Errorf("idempotency_key evaluated to an empty or non-text value")
 	}
 	return string(s), nil
 }
 
-func (c *Compiled) activation(fields celenv.Values, in *event.Inbound) map[string]any {
-	var started time.Time
-	if in.Call.StartedAt != "" {
-		started, _ = time.Parse(time.RFC3339Nano, in.Call.StartedAt)
+// activation returns the variables of one evaluation, and a function that
+// builds them as cel-go's map activation (once, on first use).
+func (c *Compiled) activation(fields celenv.Values, in *event.Inbound) (*celgo.Activation, func() map[string]any) {
+	call := &celenv.Call{
+		ID: in.Call.ID, Provider: in.Call.Provider, Status: in.Call.Status, EndReason: in.Call.EndReason,
+		Direction: in.Call.Direction, From: in.CallerFrom, To: in.CalledTo, DurationS: in.Call.DurationS,
 	}
-	call := celenv.CallValues(in.Call.ID, in.Call.Provider, in.Call.Status, in.Call.EndReason,
-		in.Call.Direction, in.CallerFrom, in.CalledTo, started, in.Call.DurationS)
-	return celenv.Activation(fields, call, c.def.ID)
+	if in.Call.StartedAt != "" {
+		call.StartedAt, _ = time.Parse(time.RFC3339Nano, in.Call.StartedAt)
+	}
+	act := &celgo.Activation{Fields: fields, Call: call, WorkflowID: c.def.ID}
+	if c.allTranslated {
+		return act, nil
+	}
+	var m map[string]any
+	return act, func() map[string]any {
+		if m == nil {
+			m = celenv.Activation(fields, call.Values(), c.def.ID)
+		}
+		return m
+	}
 }
 
 // Decision explains which way a call went, for callspec test and logs.
@@ -149,10 +206,10 @@ func (c *Compiled) Decide(in *event.Inbound, idempotencyKey, signatureStatus str
 		ev.Handoff = c.incomplete(v)
 		return d
 	}
-	act := c.activation(v.CEL, in)
-	for i, prg := range c.rules {
-		out, _, err := prg.Eval(act)
-		matched := err == nil && out == types.True
+	act, mapAct := c.activation(v.CEL, in)
+	for i := range c.rules {
+		out, err := c.rules[i].eval(act, mapAct)
+		matched := err == nil && out == true
 		if err != nil {
 			d.FailedClosed = true
 		}

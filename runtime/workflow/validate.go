@@ -59,7 +59,8 @@ func IsE164(s string) bool { return e164.MatchString(s) }
 //   - list takes a JSON array whose items follow the item type; max_length
 //     bounds the number of items.
 func (c *Compiled) Validate(raw map[string]any) *Validated {
-	v := &Validated{JSON: map[string]any{}, CEL: celenv.Values{}}
+	n := len(c.def.Fields)
+	v := &Validated{JSON: make(map[string]any, n), CEL: make(celenv.Values, n)}
 	for i := range c.def.Fields {
 		f := &c.def.Fields[i]
 		val, present := raw[f.Name]
