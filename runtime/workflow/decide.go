@@ -129,6 +129,22 @@ func (c *Compiled) program(expr string, want *cel.Type) (expression, error) {
 // closed: the call goes to a person.
 const MaxEvalCost = 1_000_000
 
+// Interpreted lists the expressions (a handoff rule's reason, or
+// "idempotency_key") that run on cel-go's interpreter because runtime/celgo
+// does not translate them; they are correct, only slower.
+func (c *Compiled) Interpreted() []string {
+	var out []string
+	for i, r := range c.rules {
+		if r.fast == nil {
+			out = append(out, c.def.Handoff[i].Reason)
+		}
+	}
+	if c.idempotency.fast == nil {
+		out = append(out, "idempotency_key")
+	}
+	return out
+}
+
 // Definition returns the definition c was compiled from.
 func (c *Compiled) Definition() *Definition { return c.def }
 
