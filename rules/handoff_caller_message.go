@@ -9,7 +9,7 @@ import (
 // commitmentPhrases promise an outcome that only a person may promise. A
 // phrase matches whole words, case-insensitively; a trailing * matches any
 // word starting with it.
-var commitmentPhrases = []string{
+var commitmentPhrases = newPhraseSet([]string{
 	"we will fix", "we'll fix", "will be fixed", "will be repaired", "will be replaced",
 	"approved", "is accepted", "has been accepted",
 	"guarantee*", "refund*", "reimburs*", "compensat*", "waive*",
@@ -20,15 +20,15 @@ var commitmentPhrases = []string{
 	"is resolved", "has been resolved", "will be resolved", "we will resolve", "we'll resolve",
 	"is confirmed", "has been confirmed", "is booked", "has been booked",
 	"promise*",
-}
+})
 
 // nextStepPhrases say what happens after the handoff: who acts, or that
 // the caller is being passed on.
-var nextStepPhrases = []string{
+var nextStepPhrases = newPhraseSet([]string{
 	"will", "'ll", "going to", "shall", "you back", "get back to you", "follow up", "follow-up",
 	"contact you", "reach out", "transfer*", "connect*", "put you through", "passing", "passed",
 	"forward*", "stay on the line", "hold", "next",
-}
+})
 
 func init() {
 	register(&Rule{

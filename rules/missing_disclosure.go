@@ -7,23 +7,23 @@ import (
 )
 
 // automationPhrases tell the caller that no person is speaking.
-var automationPhrases = []string{
+var automationPhrases = newPhraseSet([]string{
 	"automated", "automatic", "ai", "artificial intelligence", "bot", "chatbot", "robot",
 	"virtual assistant", "virtual receptionist", "virtual agent", "digital assistant",
 	"voice assistant", "not a person", "not a human",
-}
+})
 
 // recordingPhrases tell the caller that the call may be recorded.
-var recordingPhrases = []string{
+var recordingPhrases = newPhraseSet([]string{
 	"recorded", "recording", "record this call", "record the call", "record calls", "record your call",
-}
+})
 
 // noRecordingPhrases deny recording; a disclosure saying so is wrong for
 // the platforms callspec targets, which record calls.
-var noRecordingPhrases = []string{
+var noRecordingPhrases = newPhraseSet([]string{
 	"not recorded", "not be recorded", "not being recorded", "never recorded", "isn't recorded",
 	"won't be recorded", "is not recorded", "no recording", "not record",
-}
+})
 
 func init() {
 	register(&Rule{

@@ -97,14 +97,28 @@ func example(field string, list bool, value string) string {
 // sensitiveTopic returns the sensitive word in an enum value, or "".
 func sensitiveTopic(value string) string {
 	for _, w := range strings.FieldsFunc(strings.ToLower(value), func(r rune) bool { return r == '_' || r == '-' || r == ' ' }) {
-		for _, t := range sensitiveTopics {
-			if w == t || w == t+"s" || w == t+"es" || (strings.HasSuffix(t, "y") && w == strings.TrimSuffix(t, "y")+"ies") {
-				return t
-			}
+		if t, ok := sensitiveWordForms[w]; ok {
+			return t
 		}
 	}
 	return ""
 }
+
+// sensitiveWordForms maps each sensitive topic and its plurals (topic+s,
+// topic+es, and y → ies) to the topic.
+var sensitiveWordForms = func() map[string]string {
+	forms := map[string]string{}
+	// Backwards, so that the first topic of the list wins a clash, as it
+	// did when the list was searched in order.
+	for i := len(sensitiveTopics) - 1; i >= 0; i-- {
+		t := sensitiveTopics[i]
+		forms[t], forms[t+"s"], forms[t+"es"] = t, t, t
+		if stem, ok := strings.CutSuffix(t, "y"); ok {
+			forms[stem+"ies"] = t
+		}
+	}
+	return forms
+}()
 
 // fireCheck decides whether handoff rules can fire, by partial evaluation:
 // a rule is evaluated with only some fields known and everything else

@@ -9,6 +9,27 @@ import (
 	"github.com/callspec/callspec/compiler/spec"
 )
 
+// phraseSet is a list of phrases prepared for findPhrase. A phrase ending
+// in * matches any word that starts with it.
+type phraseSet []phrase
+
+type phrase struct {
+	text   string // without the *
+	runes  []rune // lower case
+	prefix bool
+}
+
+// newPhraseSet prepares a documented phrase list once, at start-up:
+// matching runs on every caller message and disclosure of every spec.
+func newPhraseSet(list []string) phraseSet {
+	set := make(phraseSet, len(list))
+	for i, p := range list {
+		text := strings.TrimSuffix(p, "*")
+		set[i] = phrase{text: text, runes: []rune(strings.ToLower(text)), prefix: len(text) < len(p)}
+	}
+	return set
+}
+
 // phraseMatch is where a phrase was found in a text, in code points.
 type phraseMatch struct {
 	From, To int
@@ -58,12 +79,11 @@ func letterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(
 // ignoring case and white-space differences. A phrase matches whole words;
 // a phrase ending in * matches any word that starts with it ("refund*"
 // matches "refunds" and "refunded").
-func findPhrase(text string, phrases []string) (phraseMatch, bool) {
+func findPhrase(text string, phrases phraseSet) (phraseMatch, bool) {
 	n := normalize(text)
 	best := phraseMatch{From: -1}
 	for _, ph := range phrases {
-		prefix := strings.HasSuffix(ph, "*")
-		want := []rune(strings.ToLower(strings.TrimSuffix(ph, "*")))
+		prefix, want := ph.prefix, ph.runes
 		for i := 0; i+len(want) <= len(n.runes); i++ {
 			if best.From >= 0 && n.orig[i] >= best.From {
 				break
@@ -81,7 +101,7 @@ func findPhrase(text string, phrases []string) (phraseMatch, bool) {
 			for prefix && end < len(n.runes) && isWordRune(n.runes[end]) {
 				end++
 			}
-			best = phraseMatch{From: n.orig[i], To: n.orig[end-1] + 1, Phrase: strings.TrimSuffix(ph, "*")}
+			best = phraseMatch{From: n.orig[i], To: n.orig[end-1] + 1, Phrase: ph.text}
 			break
 		}
 	}

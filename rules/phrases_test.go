@@ -21,7 +21,7 @@ func TestFindPhrase(t *testing.T) {
 		{"unapproved", "approved", 0, 0, false},
 	}
 	for _, c := range cases {
-		m, ok := findPhrase(c.text, []string{c.phrase})
+		m, ok := findPhrase(c.text, newPhraseSet([]string{c.phrase}))
 		if ok != c.ok || (ok && (m.From != c.from || m.To != c.to)) {
 			t.Errorf("findPhrase(%q, %q) = %+v, %v; want [%d,%d) %v", c.text, c.phrase, m, ok, c.from, c.to, c.ok)
 		}

@@ -74,26 +74,22 @@ Good:
 	})
 }
 
-// scenarioValidator compiles the run-time validator of the spec's fields.
-// Only the fields matter here, so the handoff rules are left out: their
-// errors are reported by the CEL rules and must not hide scenario
-// findings. It returns nil when a field did not check, since every
+// scenarioValidator is the run-time validator of the spec's fields (the
+// handoff rules do not matter here, and their errors are reported by the
+// CEL rules). It returns nil when a field did not check, since every
 // scenario would then look wrong.
-func scenarioValidator(p *Pass) *workflow.Compiled {
+func scenarioValidator(p *Pass) *workflow.Validator {
 	if len(p.IR.Fields) != len(p.Spec.Fields.Entries) {
 		return nil
 	}
-	def := p.IR.Definition()
-	def.Handoff = nil
-	def.IdempotencyKey = ""
-	c, err := workflow.Compile(def)
+	v, err := workflow.NewValidator(p.IR.Definition())
 	if err != nil {
 		return nil
 	}
-	return c
+	return v
 }
 
-func checkScenarioFields(p *Pass, c *workflow.Compiled, t *spec.Scenario) {
+func checkScenarioFields(p *Pass, c *workflow.Validator, t *spec.Scenario) {
 	name := t.Name.Value
 	raw := make(map[string]any, len(t.Fields.Entries))
 	byName := map[string]*spec.Entry[spec.Value]{}

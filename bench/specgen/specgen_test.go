@@ -2,8 +2,12 @@ package specgen
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/lint"
 )
 
@@ -43,5 +47,48 @@ func TestDeterministicAndVaried(t *testing.T) {
 	}
 	if minF != MinFields || maxF != MaxFields {
 		t.Errorf("field counts range over [%d, %d], want [%d, %d]", minF, maxF, MinFields, MaxFields)
+	}
+}
+
+// TestEachDefectIsReported checks that every defective spec gives exactly
+// the finding its defect names, so that a benchmark over a set with
+// defects measures real findings.
+func TestEachDefectIsReported(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for k, defect := range Defects {
+		p := filepath.Join(dir, defect+".yaml")
+		if err := os.WriteFile(p, Defective(1, k, defect), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	res, err := lint.RunFiles(paths, lint.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, f := range res.Findings {
+		if f.Severity == diag.Error {
+			name := strings.TrimSuffix(filepath.Base(f.Range.File), ".yaml")
+			got[name] = append(got[name], f.Rule)
+		}
+	}
+	for _, defect := range Defects {
+		if rules := got[defect]; len(rules) != 1 || rules[0] != defect {
+			t.Errorf("the %s defect gives errors %v, want exactly [%s]", defect, rules, defect)
+		}
+	}
+}
+
+func TestWriteSetMakesAFewPercentDefective(t *testing.T) {
+	n := 0
+	for i := range 1000 {
+		if IsDefective(1, i, 3) {
+			n++
+		}
+	}
+	if n < 15 || n > 45 {
+		t.Errorf("%d of 1000 specs defective at 3%%", n)
 	}
 }

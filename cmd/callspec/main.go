@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strings"
 
@@ -48,7 +49,43 @@ func register(c *command) { commands[c.name] = c }
 
 func main() {
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, isTTY: isTerminal(os.Stdout), getenv: os.Getenv}
-	os.Exit(run(e, os.Args[1:]))
+	stop := profile(e)
+	code := run(e, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// profile writes a CPU profile of the command to $CALLSPEC_CPUPROFILE and
+// a heap profile at its end to $CALLSPEC_MEMPROFILE, for `go tool pprof`
+// (docs/PERFORMANCE.md). It returns the function that finishes them.
+func profile(e *env) (stop func()) {
+	stop = func() {}
+	if path := e.getenv("CALLSPEC_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "callspec: CALLSPEC_CPUPROFILE: %v\n", err)
+		} else {
+			stop = func() { pprof.StopCPUProfile(); f.Close() }
+		}
+	}
+	if path := e.getenv("CALLSPEC_MEMPROFILE"); path != "" {
+		stopCPU := stop
+		stop = func() {
+			stopCPU()
+			f, err := os.Create(path)
+			if err == nil {
+				err = pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+			if err != nil {
+				fmt.Fprintf(e.stderr, "callspec: CALLSPEC_MEMPROFILE: %v\n", err)
+			}
+		}
+	}
+	return stop
 }
 
 func run(e *env, args []string) int {

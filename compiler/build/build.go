@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -22,6 +23,7 @@ import (
 	"github.com/callspec/callspec/compiler/emit/handler"
 	"github.com/callspec/callspec/compiler/emit/schema"
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/internal/parallel"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all" // registers every platform
 )
@@ -120,17 +122,29 @@ func emitDocs(ws []*ir.Workflow) ([]File, error) {
 func Generate(ws []*ir.Workflow) ([]File, error) {
 	ws = slices.Clone(ws)
 	slices.SortFunc(ws, func(a, b *ir.Workflow) int { return strings.Compare(a.ID, b.ID) })
-	var files []File
-	for _, w := range ws {
+	// Workflows are emitted in parallel, each into its own slot, so the
+	// result does not depend on scheduling.
+	perWorkflow := make([][]File, len(ws))
+	errs := make([]error, len(ws))
+	parallel.ForEach(len(ws), 0, func(i int) {
+		w := ws[i]
 		for _, e := range WorkflowEmitters {
 			out, err := e.Emit(w)
 			if err != nil {
-				return nil, fmt.Errorf("emit %s for workflow %s: %w", e.Name, w.ID, err)
+				errs[i] = fmt.Errorf("emit %s for workflow %s: %w", e.Name, w.ID, err)
+				return
 			}
 			for _, f := range out {
-				files = append(files, File{Path: path.Join(w.ID, f.Path), Content: f.Content})
+				perWorkflow[i] = append(perWorkflow[i], File{Path: path.Join(w.ID, f.Path), Content: f.Content})
 			}
 		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var files []File
+	for _, fs := range perWorkflow {
+		files = append(files, fs...)
 	}
 	for _, e := range SetEmitters {
 		out, err := e.Emit(ws)
@@ -244,6 +258,9 @@ func listFiles(dir string) ([]string, error) {
 	return out, nil
 }
 
+// writers is the number of files Write writes at once.
+const writers = 8
+
 // Write makes the directory out hold exactly files. Each file is written
 // to a temporary file and renamed into place, so a reader never sees half a
 // file; unchanged files are not touched; files that are no longer generated
@@ -264,11 +281,16 @@ func Write(out string, files []File) (Diff, error) {
 	for _, p := range append(slices.Clone(d.Stale), d.Missing...) {
 		changed[p] = true
 	}
-	for _, f := range files {
-		if !changed[f.Path] {
-			continue
+	// Writing thousands of small files is bound by system calls, which
+	// overlap well beyond the number of cores.
+	writeErrs := make([]error, len(files))
+	parallel.ForEach(len(files), writers, func(i int) {
+		if f := files[i]; changed[f.Path] {
+			writeErrs[i] = writeAtomic(filepath.Join(out, filepath.FromSlash(f.Path)), f.Content)
 		}
-		if err := writeAtomic(filepath.Join(out, filepath.FromSlash(f.Path)), f.Content); err != nil {
+	})
+	for _, err := range writeErrs {
+		if err != nil {
 			return d, err
 		}
 	}

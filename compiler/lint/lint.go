@@ -14,12 +14,12 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/internal/parallel"
 	"github.com/callspec/callspec/rules"
 )
 
@@ -143,7 +143,7 @@ func RunFiles(files []string, opts Options) (*Result, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	results := make([]fileResult, len(files))
-	forEach(len(files), workers, func(i int) { results[i] = lintFile(files[i]) })
+	parallel.ForEach(len(files), workers, func(i int) { results[i] = lintFile(files[i]) })
 
 	res := &Result{Files: map[string]*source.File{}}
 	var findings []diag.Finding
@@ -168,40 +168,12 @@ func RunFiles(files []string, opts Options) (*Result, error) {
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	perUnit := make([][]diag.Finding, len(res.Units))
-	forEach(len(res.Units), workers, func(i int) { perUnit[i] = rules.RunInSet(res.Units[i], ids) })
+	parallel.ForEach(len(res.Units), workers, func(i int) { perUnit[i] = rules.RunInSet(res.Units[i], ids) })
 	for _, fs := range perUnit {
 		findings = append(findings, fs...)
 	}
 	res.Findings = finish(findings, res.Files, res.Units, opts.Config)
 	return res, nil
-}
-
-// forEach calls fn(0) … fn(n-1) on up to workers goroutines and returns
-// when all calls have returned.
-func forEach(n, workers int, fn func(i int)) {
-	workers = min(workers, n)
-	if workers <= 1 {
-		for i := range n {
-			fn(i)
-		}
-		return
-	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // lintFile reads, loads and checks one file. Per-file rules run later,

@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/callspec/callspec/bench/specgen"
+	"github.com/callspec/callspec/internal/parallel"
 )
 
 // benchSpecs is the number of generated specs each benchmark run lints.
@@ -53,7 +54,7 @@ func BenchmarkLint(b *testing.B) {
 		b.Run("parse-only/"+bc.name, func(b *testing.B) {
 			defer reportCPU(b)()
 			for b.Loop() {
-				forEach(len(paths), bc.workers, func(i int) {
+				parallel.ForEach(len(paths), bc.workers, func(i int) {
 					content, err := os.ReadFile(paths[i])
 					if err != nil {
 						b.Error(err)

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"fmt"
-	"regexp"
 	"time"
 
 	"cel.dev/cel-go/cel"
@@ -15,11 +14,10 @@ import (
 // Compiled is a definition with its expressions compiled once, ready to
 // decide many calls concurrently.
 type Compiled struct {
-	def         *Definition
+	Validator
 	env         *celenv.Env
 	rules       []expression
 	idempotency expression
-	patterns    map[string]*regexp.Regexp
 	// interpretOnly keeps every expression on cel-go's interpreter.
 	interpretOnly bool
 	// allTranslated is set when no expression needs cel-go's activation.
@@ -62,7 +60,11 @@ func compile(d *Definition, interpretOnly bool) (*Compiled, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Compiled{def: d, env: env, patterns: map[string]*regexp.Regexp{}, interpretOnly: interpretOnly}
+	v, err := NewValidator(d)
+	if err != nil {
+		return nil, err
+	}
+	c := &Compiled{Validator: *v, env: env, interpretOnly: interpretOnly}
 	for _, r := range d.Handoff {
 		prg, err := c.program(r.When, cel.BoolType)
 		if err != nil {
@@ -80,16 +82,6 @@ func compile(d *Definition, interpretOnly bool) (*Compiled, error) {
 	c.allTranslated = c.idempotency.fast != nil
 	for _, r := range c.rules {
 		c.allTranslated = c.allTranslated && r.fast != nil
-	}
-	for _, f := range d.Fields {
-		if f.Pattern == "" {
-			continue
-		}
-		re, err := regexp.Compile(f.Pattern)
-		if err != nil {
-			return nil, fmt.Errorf("field %s: pattern: %w", f.Name, err)
-		}
-		c.patterns[f.Name] = re
 	}
 	return c, nil
 }

@@ -15,6 +15,30 @@ import (
 	"github.com/callspec/callspec/runtime/event"
 )
 
+// Validator checks a call's extracted values against a definition's
+// fields. It needs no CEL: lint uses it alone to check scenario values.
+type Validator struct {
+	def      *Definition
+	patterns map[string]*regexp.Regexp
+}
+
+// NewValidator compiles the fields' patterns. It fails only on a
+// definition that lint would have refused.
+func NewValidator(d *Definition) (*Validator, error) {
+	v := &Validator{def: d, patterns: map[string]*regexp.Regexp{}}
+	for _, f := range d.Fields {
+		if f.Pattern == "" {
+			continue
+		}
+		re, err := regexp.Compile(f.Pattern)
+		if err != nil {
+			return nil, fmt.Errorf("field %s: pattern: %w", f.Name, err)
+		}
+		v.patterns[f.Name] = re
+	}
+	return v, nil
+}
+
 // Validated is the result of checking extracted values against a definition.
 type Validated struct {
 	// JSON holds the accepted values in their canonical JSON form, for the
@@ -58,7 +82,7 @@ func IsE164(s string) bool { return e164.MatchString(s) }
 //   - email is a bare address; date is YYYY-MM-DD; datetime is RFC 3339;
 //   - list takes a JSON array whose items follow the item type; max_length
 //     bounds the number of items.
-func (c *Compiled) Validate(raw map[string]any) *Validated {
+func (c *Validator) Validate(raw map[string]any) *Validated {
 	n := len(c.def.Fields)
 	v := &Validated{JSON: make(map[string]any, n), CEL: make(celenv.Values, n)}
 	for i := range c.def.Fields {
@@ -97,7 +121,7 @@ func isEmpty(v any) bool {
 	return false
 }
 
-func (c *Compiled) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal any, reason string) {
+func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal any, reason string) {
 	switch kind {
 	case celenv.Text:
 		s, ok := asText(val)

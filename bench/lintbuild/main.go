@@ -1,0 +1,242 @@
+// Command lintbuild measures `callspec lint` and `callspec build` on sets
+// of generated specs next to the floor, parsing the same files into
+// yaml.Node, and prints a table of medians.
+//
+//	go run ./bench/lintbuild                      # N = 100, 1,000, 10,000; 5 runs each
+//	go run ./bench/lintbuild -n 1000 -runs 3
+//
+// For each N it writes N specs from bench/specgen (seed 1, 3% defective)
+// and runs, one after another and each -runs times:
+//
+//   - floor: this program re-run as `lintbuild -floor DIR`, which reads
+//     every spec and parses it with go.yaml.in/yaml/v4 into a yaml.Node on
+//     GOMAXPROCS goroutines, as lint does, and nothing else;
+//   - lint: `callspec lint DIR` (text output to /dev/null; it exits 1 on
+//     the defective specs' findings, which is expected);
+//   - build: `callspec build DIR --out OUT` on the clean specs of the same
+//     seed (build refuses a set with errors, so the defective set would
+//     measure a refusal).
+//
+// Each is a fresh process: wall time, CPU time (user+system) and peak RSS
+// come from the operating system. The table gives medians, and lint's and
+// build's ratios to the floor of the same N measured in the same run.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/callspec/callspec/bench/specgen"
+)
+
+func main() {
+	floor := flag.String("floor", "", "internal: parse every .yaml file of this directory and exit")
+	sizes := flag.String("n", "100,1000,10000", "comma-separated numbers of specs")
+	runs := flag.Int("runs", 5, "runs of each command per size; the table shows medians")
+	defects := flag.Int("defects", 3, "percent of defective specs in the linted set")
+	keep := flag.String("dir", "", "work directory to keep (default: a temporary one, removed)")
+	bin := flag.String("callspec", "", "callspec binary to measure (default: build ./cmd/callspec)")
+	flag.Parse()
+
+	if *floor != "" {
+		if err := parseAll(*floor); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(*sizes, *runs, *defects, *keep, *bin); err != nil {
+		fmt.Fprintln(os.Stderr, "lintbuild:", err)
+		os.Exit(1)
+	}
+}
+
+// parseAll is the floor: read and parse, in parallel, nothing else.
+func parseAll(dir string) error {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return err
+	}
+	next := make(chan string)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for p := range next {
+				content, err := os.ReadFile(p)
+				if err == nil {
+					var root yaml.Node
+					err = yaml.Load(content, &root, yaml.WithUniqueKeys(false))
+				}
+				if err != nil {
+					mu.Lock()
+					firstErr = cmpErr(firstErr, fmt.Errorf("%s: %w", p, err))
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, p := range paths {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+	return firstErr
+}
+
+func cmpErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// sample is one measured process.
+type sample struct {
+	wall, cpu time.Duration
+	rssKiB    int64
+}
+
+type row struct {
+	n                  int
+	floor, lint, build []sample
+}
+
+func run(sizes string, runs, defects int, keep, bin string) error {
+	work := keep
+	if work == "" {
+		var err error
+		if work, err = os.MkdirTemp("", "callspec-lintbuild-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(work)
+	}
+	if bin == "" {
+		bin = filepath.Join(work, "callspec")
+		fmt.Fprintf(os.Stderr, "building callspec into %s\n", bin)
+		cmd := exec.Command("go", "build", "-o", bin, "./cmd/callspec")
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("build callspec (run this from the repository root): %w", err)
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var rows []row
+	for _, field := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(field))
+		if err != nil || n < 1 {
+			return fmt.Errorf("-n: %q is not a positive number", field)
+		}
+		linted := filepath.Join(work, fmt.Sprintf("n%d", n), "workflows")
+		clean := filepath.Join(work, fmt.Sprintf("n%d", n), "clean")
+		out := filepath.Join(work, fmt.Sprintf("n%d", n), "generated")
+		for _, d := range []string{linted, clean} {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return err
+			}
+		}
+		if _, err := specgen.WriteSet(linted, n, 1, defects); err != nil {
+			return err
+		}
+		if _, err := specgen.WriteDir(clean, n, 1); err != nil {
+			return err
+		}
+		r := row{n: n}
+		for i := range runs {
+			fmt.Fprintf(os.Stderr, "N=%d run %d/%d\n", n, i+1, runs)
+			s, err := measure(self, []int{0}, "-floor", linted)
+			if err != nil {
+				return fmt.Errorf("floor: %w", err)
+			}
+			r.floor = append(r.floor, s)
+			// lint exits 1 because of the defective specs' findings.
+			if s, err = measure(bin, []int{0, 1}, "lint", linted); err != nil {
+				return fmt.Errorf("lint: %w", err)
+			}
+			r.lint = append(r.lint, s)
+			if err := os.RemoveAll(out); err != nil {
+				return err
+			}
+			if s, err = measure(bin, []int{0}, "build", clean, "--out", out); err != nil {
+				return fmt.Errorf("build: %w", err)
+			}
+			r.build = append(r.build, s)
+		}
+		rows = append(rows, r)
+	}
+	report(os.Stdout, rows, runs, defects)
+	return nil
+}
+
+// measure runs a command to completion with its output discarded and
+// returns its wall time, CPU time and peak resident set size. An exit
+// code outside ok is an error.
+func measure(name string, ok []int, args ...string) (sample, error) {
+	cmd := exec.Command(name, args...)
+	var stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && slices.Contains(ok, exit.ExitCode())) {
+		return sample{}, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
+	}
+	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	s := sample{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+	if ru != nil {
+		s.rssKiB = ru.Maxrss // kilobytes on Linux
+	}
+	return s, nil
+}
+
+func median(xs []sample, get func(sample) float64) float64 {
+	v := make([]float64, len(xs))
+	for i, x := range xs {
+		v[i] = get(x)
+	}
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+func report(w io.Writer, rows []row, runs, defects int) {
+	fmt.Fprintf(w, "\nmedians of %d runs; GOMAXPROCS=%d; %s/%s; %d%% of the linted specs defective\n\n",
+		runs, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, defects)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "N\tfloor wall\tlint wall\tlint/floor\tbuild wall\tbuild/floor\t\tfloor cpu\tlint cpu\tlint/floor\tbuild cpu\t\tfloor RSS\tlint RSS\tbuild RSS\t")
+	wall := func(s sample) float64 { return s.wall.Seconds() }
+	cpu := func(s sample) float64 { return s.cpu.Seconds() }
+	rss := func(s sample) float64 { return float64(s.rssKiB) / 1024 }
+	for _, r := range rows {
+		fw, lw, bw := median(r.floor, wall), median(r.lint, wall), median(r.build, wall)
+		fc, lc, bc := median(r.floor, cpu), median(r.lint, cpu), median(r.build, cpu)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f×\t%s\t%.2f×\t\t%s\t%s\t%.2f×\t%s\t\t%.0f MiB\t%.0f MiB\t%.0f MiB\t\n",
+			r.n, secs(fw), secs(lw), lw/fw, secs(bw), bw/fw, secs(fc), secs(lc), lc/fc, secs(bc),
+			median(r.floor, rss), median(r.lint, rss), median(r.build, rss))
+	}
+	tw.Flush()
+}
+
+func secs(s float64) string { return fmt.Sprintf("%.3f s", s) }
