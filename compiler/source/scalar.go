@@ -44,7 +44,8 @@ func (f *File) MapScalar(n *yaml.Node) *ScalarMap {
 	line, col := f.lineCol(off)
 	advance := func(width int, r rune) {
 		off += width
-		if r == '\n' {
+		// A lone \r ends a line, as in YAML and NewFile.
+		if r == '\n' || r == '\r' && (off == len(src) || src[off] != '\n') {
 			line++
 			col = 1
 		} else {
@@ -208,10 +209,13 @@ func (f *File) scalarContentStart(n *yaml.Node) int {
 	src := f.Content
 	switch {
 	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
-		for off < len(src) && src[off] != '\n' {
+		for off < len(src) && src[off] != '\n' && src[off] != '\r' {
 			off++
 		}
-		if off < len(src) {
+		if off < len(src) && src[off] == '\r' {
+			off++
+		}
+		if off < len(src) && src[off] == '\n' {
 			off++
 		}
 	case n.Style&yaml.DoubleQuotedStyle != 0:

@@ -106,3 +106,19 @@ func TestLoneCarriageReturnEndsALine(t *testing.T) {
 		t.Errorf("offset 2 is %v, want 2:1", got)
 	}
 }
+
+// TestScalarAfterLoneCarriageReturn maps a scalar whose tag ends line 1
+// with a lone \r (found by FuzzLoadAndLint with "!1111111\r0").
+func TestScalarAfterLoneCarriageReturn(t *testing.T) {
+	content := []byte("!1111111\r0")
+	var root yaml.Node
+	if err := yaml.Load(content, &root); err != nil {
+		t.Fatal(err)
+	}
+	f := source.NewFile("f", content)
+	got := f.NodeRange(root.Content[0])
+	want := source.Range{File: "f", Start: source.Pos{Line: 1, Col: 1}, End: source.Pos{Line: 2, Col: 2}}
+	if got != want {
+		t.Errorf("range %v, want %v", got, want)
+	}
+}
