@@ -221,21 +221,25 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	si := infoOf(v.Type())
-	seen := make(map[string]*yaml.Node, len(n.Content)/2)
-	values := make(map[string]*yaml.Node, len(n.Content)/2)
+	// The keys seen so far with their values. A struct has a handful of
+	// keys, so a slice searched in order beats two maps per node; a
+	// hostile spec with thousands of keys gets an index.
+	seen := keyValues{list: make([]keyValue, 0, len(n.Content)/2)}
+	if len(n.Content)/2 > 32 {
+		seen.index = make(map[string]int, len(n.Content)/2)
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := resolveAlias(n.Content[i]), n.Content[i+1]
 		if k == nil || k.Kind != yaml.ScalarNode {
 			d.schema(d.rng(n.Content[i]), "keys in %s must be plain names, not %s", describePath(path), kindName(k))
 			continue
 		}
-		if first, dup := seen[k.Value]; dup {
+		if first := seen.lookup(k.Value); first != nil {
 			d.diags.Add(RuleDuplicateKey, diag.Error, d.rng(k),
-				"key %q is already defined at line %d, column %d; YAML would silently keep only one of them, so remove one", k.Value, first.Line, first.Column)
+				"key %q is already defined at line %d, column %d; YAML would silently keep only one of them, so remove one", k.Value, first.key.Line, first.key.Column)
 			continue
 		}
-		seen[k.Value] = k
-		values[k.Value] = resolveAlias(val)
+		seen.add(keyValue{key: k, value: resolveAlias(val)})
 		var field *structField
 		for j := range si.fields {
 			if si.fields[j].name == k.Value {
@@ -262,9 +266,9 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		if m := metaOf(fv); m != nil && m.Set {
 			continue
 		}
-		if k, present := seen[f.name]; present {
-			if val := values[f.name]; val == nil || isNull(val) {
-				d.schema(d.rng(k), "%s needs a value", describePath(joinPath(path, f.name)))
+		if kv := seen.lookup(f.name); kv != nil {
+			if kv.value == nil || isNull(kv.value) {
+				d.schema(d.rng(kv.key), "%s needs a value", describePath(joinPath(path, f.name)))
 			}
 			// Otherwise the value had the wrong type, already reported.
 			continue
@@ -283,6 +287,38 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 }
 
 var fieldType = reflect.TypeFor[Field]()
+
+// keyValue is a key of a mapping and its value, aliases resolved.
+type keyValue struct{ key, value *yaml.Node }
+
+// keyValues are the keys of one mapping in order, with an index by name
+// when the mapping is large.
+type keyValues struct {
+	list  []keyValue
+	index map[string]int
+}
+
+func (kvs *keyValues) add(kv keyValue) {
+	if kvs.index != nil {
+		kvs.index[kv.key.Value] = len(kvs.list)
+	}
+	kvs.list = append(kvs.list, kv)
+}
+
+func (kvs *keyValues) lookup(name string) *keyValue {
+	if kvs.index != nil {
+		if i, ok := kvs.index[name]; ok {
+			return &kvs.list[i]
+		}
+		return nil
+	}
+	for i := range kvs.list {
+		if kvs.list[i].key.Value == name {
+			return &kvs.list[i]
+		}
+	}
+	return nil
+}
 
 // checkEnum reports text values outside allowed, for keys whose values
 // come from a fixed set (a handoff severity, a scenario kind, a notify

@@ -174,3 +174,30 @@ func TestHugeFileIsRefusedWithoutParsing(t *testing.T) {
 		t.Errorf("loading a refused file allocated %d bytes", alloc)
 	}
 }
+
+// TestDuplicateKeyInALargeMapping covers the indexed path of the decoder:
+// a mapping of more than 32 keys, as a hostile or generated spec has.
+func TestDuplicateKeyInALargeMapping(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("callspec: 1\nworkflow:\n  id: big\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "  extra_%d: x\n", i)
+	}
+	b.WriteString("  id: again\n")
+	_, fs := spec.Load("big.yaml", []byte(b.String()))
+	var dups, unknown int
+	for _, f := range fs {
+		switch {
+		case f.Rule == spec.RuleDuplicateKey:
+			dups++
+			if f.Range.Start.Line != 44 || f.Range.Start.Col != 3 || !strings.Contains(f.Message, "line 3, column 3") {
+				t.Errorf("duplicate at %d:%d: %s", f.Range.Start.Line, f.Range.Start.Col, f.Message)
+			}
+		case strings.HasPrefix(f.Message, "unknown key \"extra_"):
+			unknown++
+		}
+	}
+	if dups != 1 || unknown != 40 {
+		t.Errorf("%d duplicate-key and %d unknown-key findings, want 1 and 40", dups, unknown)
+	}
+}
