@@ -45,7 +45,7 @@ type normalizedText struct {
 }
 
 func normalize(text string) normalizedText {
-	var n normalizedText
+	n := normalizedText{runes: make([]rune, 0, len(text)), orig: make([]int, 0, len(text))}
 	space := false
 	i := 0
 	for _, r := range text {
