@@ -162,6 +162,14 @@ func (m *ScalarMap) NodeRange() Range {
 // NodeRange returns the range a node covers in f. Scalars are measured
 // exactly; collections end where their last child ends.
 func (f *File) NodeRange(n *yaml.Node) Range {
+	r := f.nodeRange(n)
+	// The parser places empty nodes (the null value of "[:  ]") where the
+	// next token would start, which may be past the end of the file.
+	r.Start, r.End = f.Clamp(r.Start), f.Clamp(r.End)
+	return r
+}
+
+func (f *File) nodeRange(n *yaml.Node) Range {
 	start := Pos{Line: n.Line, Col: n.Column}
 	switch n.Kind {
 	case yaml.ScalarNode:
@@ -181,7 +189,7 @@ func (f *File) NodeRange(n *yaml.Node) Range {
 			}
 			return Range{File: f.Path, Start: start, End: end}
 		}
-		last := f.NodeRange(n.Content[len(n.Content)-1])
+		last := f.nodeRange(n.Content[len(n.Content)-1])
 		end := last.End
 		if n.Style&yaml.FlowStyle != 0 {
 			end.Col++ // the closing bracket, when it follows directly

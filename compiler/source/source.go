@@ -100,6 +100,22 @@ func (f *File) Offset(p Pos) int {
 	return off
 }
 
+// Clamp moves a position that lies past the end of its line, or past the
+// last line, to the nearest place in the file: the end of that line, or
+// the end of the file. Parsers report such positions at the end of input.
+func (f *File) Clamp(p Pos) Pos {
+	if !p.IsValid() {
+		return p
+	}
+	if p.Line > f.LineCount() {
+		p = f.PosAt(len(f.Content))
+	}
+	if width := utf8.RuneCountInString(f.LineText(p.Line)); p.Col > width+1 {
+		p.Col = width + 1
+	}
+	return p
+}
+
 // PosAt converts a byte offset into Content to a position.
 func (f *File) PosAt(offset int) Pos {
 	if offset < 0 {

@@ -36,7 +36,9 @@ func Load(path string, content []byte) (*Spec, []diag.Finding) {
 	if doc.Kind != yaml.MappingNode {
 		c.Add(RuleSchema, diag.Error, f.NodeRange(resolveAliasOrSelf(doc)),
 			"a spec must be a mapping that starts with `callspec: 1`, but this file holds %s", kindName(resolveAliasOrSelf(doc)))
-		return s, c.Findings
+		// Nothing else can be said of it: no unit, so no rule reports
+		// the missing disclosure, fields, … of a file that is not a spec.
+		return nil, c.Findings
 	}
 	d.decode(doc, nil, reflect.ValueOf(s).Elem(), "")
 	if d.exceeded {
@@ -108,10 +110,10 @@ func parseYAML(f *source.File, c *diag.Collector) *yaml.Node {
 		c.Add(RuleSyntax, diag.Error, at(source.Pos{Line: 1, Col: 1}), "the file is not valid YAML: %v", err)
 		return nil
 	}
-	pos := inFile(f, source.Pos{Line: le.Mark.Line, Col: le.Mark.Column})
+	pos := f.Clamp(source.Pos{Line: le.Mark.Line, Col: le.Mark.Column})
 	msg := le.Message
 	if le.ContextMsg != "" {
-		started := inFile(f, source.Pos{Line: le.ContextMark.Line, Col: le.ContextMark.Column})
+		started := f.Clamp(source.Pos{Line: le.ContextMark.Line, Col: le.ContextMark.Column})
 		msg = fmt.Sprintf("%s %s (started at line %d, column %d)", le.ContextMsg, msg, started.Line, started.Col)
 	}
 	if bytes.Contains([]byte(le.Message), []byte("multiple")) || bytes.Contains([]byte(le.Message), []byte("single document")) {
@@ -129,24 +131,6 @@ func parseYAML(f *source.File, c *diag.Collector) *yaml.Node {
 	}
 	c.Add(RuleSyntax, diag.Error, at(pos), "invalid YAML: %s", msg)
 	return nil
-}
-
-// inFile keeps a parser position inside the file: at the end of a file
-// without a final line break the YAML parser reports the line after the
-// last, which no editor can show (found by FuzzLoadAndLint).
-func inFile(f *source.File, p source.Pos) source.Pos {
-	if !p.IsValid() {
-		return p
-	}
-	if p.Line > f.LineCount() {
-		p = f.PosAt(len(f.Content))
-	}
-	// Past the end of a line: the parser's column counting and ours must
-	// not disagree by more than the line's break.
-	if width := utf8.RuneCountInString(f.LineText(p.Line)); p.Col > width+1 {
-		p.Col = width + 1
-	}
-	return p
 }
 
 func secondDocument(f *source.File) source.Pos {

@@ -127,6 +127,9 @@ func TestBadInputCorpus(t *testing.T) {
 		"lone-carriage-return.yaml":   "2:1 schema: a spec must be a mapping that starts with `callspec: 1`, but this file holds the number 0",
 		// Found by FuzzLoadAndLint: mapping the scalar back to the file
 		// did not count the lone carriage return as a line break.
+		// Found by FuzzLoadAndLint: the empty value of ":" sat past the
+		// end of the file, and so did the list's range.
+		"flow-entry-without-key.yaml":      "1:1 schema: a spec must be a mapping that starts with `callspec: 1`, but this file holds a list",
 		"tagged-scalar-after-lone-cr.yaml": "1:1 schema: a spec must be a mapping that starts with `callspec: 1`, but this file holds the text \"0\"",
 		"unclosed-flow-at-eof.yaml":        "1:2 syntax: invalid YAML: while parsing a flow node did not find expected node content (started at line 1, column 2)",
 	}
