@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/diag"
 )
 
@@ -24,19 +23,18 @@ Good:
     workflow: {id: maintenance_intake, title: Intake, goal: Report a problem}
 `,
 		CheckSet: func(p *SetPass) {
-			first := map[string]*check.Unit{}
-			for _, u := range p.Units {
-				id := u.Spec.Workflow.ID
-				if !id.Set || id.Value == "" {
+			first := map[string]*FileFacts{}
+			for _, f := range p.Files {
+				if f.Workflow == "" {
 					continue
 				}
-				if prev, dup := first[id.Value]; dup {
-					at := prev.Spec.Workflow.ID.Range
-					p.Report(id.Range, "workflow id %q is already used by %s:%d:%d; ids must be unique across the repository",
-						id.Value, at.File, at.Start.Line, at.Start.Col)
+				if prev, dup := first[f.Workflow]; dup {
+					at := prev.WorkflowAt
+					p.Report(f.WorkflowAt, "workflow id %q is already used by %s:%d:%d; ids must be unique across the repository",
+						f.Workflow, at.File, at.Start.Line, at.Start.Col)
 					continue
 				}
-				first[id.Value] = u
+				first[f.Workflow] = f
 			}
 		},
 	})

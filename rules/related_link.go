@@ -45,9 +45,19 @@ Good:
 					p.Report(r.Range, "related entry %q is neither a workflow id (lower_snake) nor an https URL", v)
 				case v == self:
 					p.Report(r.Range, "related entry %q is this workflow itself; link to other workflows", v)
-				case p.KnownWorkflow == nil || !p.KnownWorkflow(v):
-					p.Report(r.Range, "related workflow %q is not declared by any spec linted with this one%s", v,
-						didYouMean(v, p.WorkflowIDs, "; check the id, or lint the whole workflows/ directory together"))
+				default:
+					// Resolved by CheckSet, once every file is known.
+					p.ReferToWorkflow(v, r.Range)
+				}
+			}
+		},
+		CheckSet: func(p *SetPass) {
+			for _, f := range p.Files {
+				for _, ref := range f.Refs {
+					if !p.KnownWorkflow(ref.ID) {
+						p.Report(ref.At, "related workflow %q is not declared by any spec linted with this one%s", ref.ID,
+							didYouMean(ref.ID, p.WorkflowIDs, "; check the id, or lint the whole workflows/ directory together"))
+					}
 				}
 			}
 		},

@@ -43,13 +43,35 @@ type Rule struct {
 // Pass is what a rule sees of one file.
 type Pass struct {
 	*check.Unit
-	rule *Rule
-	// KnownWorkflow reports whether id names a workflow in the linted set.
-	KnownWorkflow func(id string) bool
-	// WorkflowIDs lists the workflow ids of the linted set, sorted, for
-	// did-you-mean hints; nil when the caller did not provide them.
-	WorkflowIDs []string
-	findings    *[]diag.Finding
+	rule     *Rule
+	findings *[]diag.Finding
+	facts    *FileFacts
+}
+
+// FileFacts is what one file contributes to the rules over the whole set.
+// Lint keeps it after releasing the file's checked unit, so that a run
+// over thousands of files holds a few facts per file, not every syntax
+// tree.
+type FileFacts struct {
+	// Workflow is the declared workflow id ("" when missing) and
+	// WorkflowAt its range.
+	Workflow   string
+	WorkflowAt source.Range
+	// Refs are the workflow ids the file refers to (docs.related), to be
+	// resolved against the set.
+	Refs []WorkflowRef
+}
+
+// WorkflowRef is a reference from one file to a workflow by id.
+type WorkflowRef struct {
+	ID string
+	At source.Range
+}
+
+// ReferToWorkflow records that the file refers to workflow id at r; a rule
+// with CheckSet resolves it once every file is known.
+func (p *Pass) ReferToWorkflow(id string, r source.Range) {
+	p.facts.Refs = append(p.facts.Refs, WorkflowRef{ID: id, At: r})
 }
 
 // Report records a finding of the running rule at r.
@@ -70,9 +92,19 @@ func (p *Pass) WholeSpec() source.Range {
 
 // SetPass is what a rule sees of a whole lint run.
 type SetPass struct {
-	Units    []*check.Unit
-	rule     *Rule
-	findings *[]diag.Finding
+	// Files holds each file's facts, in path order.
+	Files []*FileFacts
+	// WorkflowIDs lists the workflow ids of the set, sorted, without
+	// repeats.
+	WorkflowIDs []string
+	rule        *Rule
+	findings    *[]diag.Finding
+}
+
+// KnownWorkflow reports whether id names a workflow of the set.
+func (p *SetPass) KnownWorkflow(id string) bool {
+	_, ok := slices.BinarySearch(p.WorkflowIDs, id)
+	return ok
 }
 
 // Report records a finding of the running rule at r.
@@ -121,45 +153,40 @@ func IDs() []string {
 	return ids
 }
 
-// Run runs every per-file rule on u and returns their findings.
-func Run(u *check.Unit, knownWorkflow func(string) bool) []diag.Finding {
-	var out []diag.Finding
-	for _, r := range All() {
-		if r.Check == nil {
-			continue
-		}
-		r.Check(&Pass{Unit: u, rule: r, KnownWorkflow: knownWorkflow, findings: &out})
-	}
-	return out
-}
-
-// RunInSet runs every per-file rule on u, which belongs to a lint run over
-// the workflows named workflowIDs. workflowIDs must be sorted and is shared,
-// not copied: a run over N files calls this N times with the same slice,
-// and copying it each time made linting quadratic in N.
-func RunInSet(u *check.Unit, workflowIDs []string) []diag.Finding {
-	known := func(id string) bool {
-		_, ok := slices.BinarySearch(workflowIDs, id)
-		return ok
+// RunFile runs every per-file rule on u and returns their findings and
+// the file's facts for RunSet.
+func RunFile(u *check.Unit) ([]diag.Finding, *FileFacts) {
+	facts := &FileFacts{}
+	if id := u.Spec.Workflow.ID; id.Set && id.Value != "" {
+		facts.Workflow, facts.WorkflowAt = id.Value, id.Range
 	}
 	var out []diag.Finding
 	for _, r := range All() {
 		if r.Check == nil {
 			continue
 		}
-		r.Check(&Pass{Unit: u, rule: r, KnownWorkflow: known, WorkflowIDs: workflowIDs, findings: &out})
+		r.Check(&Pass{Unit: u, rule: r, findings: &out, facts: facts})
 	}
-	return out
+	return out, facts
 }
 
-// RunSet runs every rule that looks at all files at once.
-func RunSet(units []*check.Unit) []diag.Finding {
+// RunSet runs every rule that looks at all files at once, over the facts
+// RunFile returned for each file, in path order.
+func RunSet(files []*FileFacts) []diag.Finding {
+	ids := make([]string, 0, len(files))
+	for _, f := range files {
+		if f.Workflow != "" {
+			ids = append(ids, f.Workflow)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	var out []diag.Finding
 	for _, r := range All() {
 		if r.CheckSet == nil {
 			continue
 		}
-		r.CheckSet(&SetPass{Units: units, rule: r, findings: &out})
+		r.CheckSet(&SetPass{Files: files, WorkflowIDs: ids, rule: r, findings: &out})
 	}
 	return out
 }

@@ -21,6 +21,8 @@ func init() {
 // lintFlags are shared by every command that lints first.
 type lintFlags struct {
 	config string
+	// findingsOnly: the command uses the findings, not the checked units.
+	findingsOnly bool
 }
 
 func (l *lintFlags) add(fs interface {
@@ -42,7 +44,7 @@ func (l *lintFlags) lint(e *env, paths []string) (*lint.Result, int, bool) {
 			return nil, fail(e, "%v", err), false
 		}
 	}
-	res, err := lint.Run(paths, lint.Options{Config: cfg})
+	res, err := lint.Run(paths, lint.Options{Config: cfg, FindingsOnly: l.findingsOnly})
 	if err != nil {
 		return nil, fail(e, "%v", err), false
 	}
@@ -65,6 +67,9 @@ func runLint(e *env, args []string) int {
 	if err != nil || threshold == diag.Off {
 		return fail(e, "unknown --fail-on %q: use error, warning or info", *failOn)
 	}
+	// lint reports and exits: each file's syntax tree is released as soon
+	// as its rules have run.
+	lf.findingsOnly = true
 	res, code, ok := lf.lint(e, paths(fs))
 	if !ok {
 		return code

@@ -30,12 +30,17 @@ type Options struct {
 	// Parallelism is the number of files checked at once; 0 means
 	// GOMAXPROCS.
 	Parallelism int
+	// FindingsOnly releases each file's checked unit as soon as its rules
+	// have run, so that memory holds the findings and a few facts per
+	// file rather than every syntax tree; Result.Units is then empty.
+	// callspec lint sets it; commands that go on to use the units do not.
+	FindingsOnly bool
 }
 
 // Result is the outcome of a lint run.
 type Result struct {
 	// Units holds the checked files in path order; a file that did not
-	// parse has no unit.
+	// parse has no unit. It is empty when Options.FindingsOnly is set.
 	Units []*check.Unit
 	// Files holds every file read, by path, for printing source lines.
 	Files map[string]*source.File
@@ -119,8 +124,12 @@ func unwrapPathErr(err error) error {
 type fileResult struct {
 	file     *source.File
 	unit     *check.Unit
+	facts    *rules.FileFacts
 	findings []diag.Finding
-	err      error
+	// blocks are the multi-line scalars of a file with suppression
+	// comments, where a "# callspec:ignore" is text, not a comment.
+	blocks []lineSpan
+	err    error
 }
 
 // Run lints the spec files found under paths.
@@ -132,21 +141,31 @@ func Run(paths []string, opts Options) (*Result, error) {
 	return RunFiles(files, opts)
 }
 
-// RunFiles lints exactly the given files. Files are read, loaded and
-// checked in parallel; once every workflow id is known, the per-file rules
-// run in parallel too. Each file's findings land in its own slot and the
-// whole list is sorted at the end, so the result does not depend on the
-// number of workers or the order in which they finish.
+// RunFiles lints exactly the given files. Each file is read, loaded,
+// checked and put through the per-file rules on one of the workers; the
+// rules over the whole set then run on the facts each file left (its
+// workflow id, its references to other workflows). Each file's findings
+// land in its own slot and the whole list is sorted at the end, so the
+// result does not depend on the number of workers or the order in which
+// they finish.
 func RunFiles(files []string, opts Options) (*Result, error) {
 	workers := opts.Parallelism
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	results := make([]fileResult, len(files))
-	parallel.ForEach(len(files), workers, func(i int) { results[i] = lintFile(files[i]) })
+	parallel.ForEach(len(files), workers, func(i int) {
+		r := lintFile(files[i])
+		if opts.FindingsOnly {
+			r.unit = nil // released: memory holds one unit per worker
+		}
+		results[i] = r
+	})
 
 	res := &Result{Files: map[string]*source.File{}}
 	var findings []diag.Finding
+	var facts []*rules.FileFacts
+	blocks := map[string][]lineSpan{}
 	for _, r := range results {
 		if r.err != nil {
 			return nil, r.err
@@ -155,29 +174,20 @@ func RunFiles(files []string, opts Options) (*Result, error) {
 		if r.unit != nil {
 			res.Units = append(res.Units, r.unit)
 		}
+		if r.facts != nil {
+			facts = append(facts, r.facts)
+		}
+		if r.blocks != nil {
+			blocks[r.file.Path] = r.blocks
+		}
 		findings = append(findings, r.findings...)
 	}
-	// Rules over the whole set, then rules that ask about other workflows.
-	findings = append(findings, rules.RunSet(res.Units)...)
-	ids := make([]string, 0, len(res.Units))
-	for _, u := range res.Units {
-		if u.IR.ID != "" {
-			ids = append(ids, u.IR.ID)
-		}
-	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	perUnit := make([][]diag.Finding, len(res.Units))
-	parallel.ForEach(len(res.Units), workers, func(i int) { perUnit[i] = rules.RunInSet(res.Units[i], ids) })
-	for _, fs := range perUnit {
-		findings = append(findings, fs...)
-	}
-	res.Findings = finish(findings, res.Files, res.Units, opts.Config)
+	findings = append(findings, rules.RunSet(facts)...)
+	res.Findings = finish(findings, res.Files, blocks, opts.Config)
 	return res, nil
 }
 
-// lintFile reads, loads and checks one file. Per-file rules run later,
-// once every workflow id is known; they are cheap next to loading.
+// lintFile reads, loads and checks one file and runs the per-file rules.
 func lintFile(path string) fileResult {
 	content, size, err := readSpec(path)
 	if err != nil {
@@ -187,13 +197,17 @@ func lintFile(path string) fileResult {
 		return fileResult{file: source.NewFile(path, nil), findings: []diag.Finding{spec.TooLarge(path, size)}}
 	}
 	s, findings := spec.Load(path, content)
-	f := source.NewFile(path, content)
 	if s == nil {
-		return fileResult{file: f, findings: findings}
+		return fileResult{file: source.NewFile(path, content), findings: findings}
 	}
-	f = s.File
 	u, more := check.Check(s)
-	return fileResult{file: f, unit: u, findings: append(findings, more...)}
+	findings = append(findings, more...)
+	ruleFindings, facts := rules.RunFile(u)
+	r := fileResult{file: s.File, unit: u, facts: facts, findings: append(findings, ruleFindings...)}
+	if bytes.Contains(content, []byte(SuppressionMarker)) {
+		r.blocks = multiLineScalars(s)
+	}
+	return r
 }
 
 // readSpec reads at most MaxFileSize+1 bytes, so a huge file costs no
@@ -219,15 +233,9 @@ func readSpec(path string) ([]byte, int64, error) {
 }
 
 // finish applies suppressions and configured severities, then sorts.
-func finish(findings []diag.Finding, files map[string]*source.File, units []*check.Unit, cfg *Config) []diag.Finding {
+func finish(findings []diag.Finding, files map[string]*source.File, blocks map[string][]lineSpan, cfg *Config) []diag.Finding {
 	sups := map[string]*suppressions{}
 	var extra []diag.Finding
-	blocks := map[string][]lineSpan{}
-	for _, u := range units {
-		if bytes.Contains(u.Spec.File.Content, []byte(SuppressionMarker)) {
-			blocks[u.Spec.File.Path] = multiLineScalars(u.Spec)
-		}
-	}
 	for path, f := range files {
 		s := parseSuppressions(f, blocks[path])
 		sups[path] = s

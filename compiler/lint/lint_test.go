@@ -51,6 +51,38 @@ func TestParallelEqualsSerial(t *testing.T) {
 	}
 }
 
+// TestFindingsOnlyEqualsFullRun checks that releasing each file's unit
+// after its rules (what callspec lint does) changes no finding, including
+// those of the rules over the whole set (duplicate ids, related links),
+// and that it really releases the units.
+func TestFindingsOnlyEqualsFullRun(t *testing.T) {
+	files, err := ExpandPaths(testdataDirs(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := RunFiles(files, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean, err := RunFiles(files, Options{FindingsOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(full.Findings, lean.Findings) {
+		t.Fatal("findings differ when units are released")
+	}
+	seen := map[string]bool{}
+	for _, f := range lean.Findings {
+		seen[f.Rule] = true
+	}
+	if !seen["duplicate-workflow-id"] || !seen["related-link"] {
+		t.Errorf("the set rules did not fire: %v", seen)
+	}
+	if len(lean.Units) != 0 || len(full.Units) == 0 {
+		t.Errorf("%d units kept under FindingsOnly, %d in a full run", len(lean.Units), len(full.Units))
+	}
+}
+
 // TestFindingsSorted checks the order every format relies on.
 func TestFindingsSorted(t *testing.T) {
 	res, err := Run(testdataDirs(t), Options{})

@@ -162,6 +162,9 @@ func (m *ScalarMap) NodeRange() Range {
 // NodeRange returns the range a node covers in f. Scalars are measured
 // exactly; collections end where their last child ends.
 func (f *File) NodeRange(n *yaml.Node) Range {
+	if r, ok := f.plainRange(n); ok {
+		return r
+	}
 	r := f.nodeRange(n)
 	// The parser places empty nodes (the null value of "[:  ]") where the
 	// next token would start, which may be past the end of the file.
@@ -173,12 +176,8 @@ func (f *File) nodeRange(n *yaml.Node) Range {
 	start := Pos{Line: n.Line, Col: n.Column}
 	switch n.Kind {
 	case yaml.ScalarNode:
-		if n.Style == 0 && !containsNewline(n.Value) {
-			// Fast path: a plain one-line scalar is its value.
-			off := f.Offset(start)
-			if off+len(n.Value) <= len(f.Content) && string(f.Content[off:off+len(n.Value)]) == n.Value {
-				return Range{File: f.Path, Start: start, End: Pos{Line: n.Line, Col: n.Column + utf8.RuneCountInString(n.Value)}}
-			}
+		if r, ok := f.plainRange(n); ok {
+			return r
 		}
 		return f.MapScalar(n).NodeRange()
 	case yaml.MappingNode, yaml.SequenceNode, yaml.DocumentNode:
@@ -199,6 +198,21 @@ func (f *File) nodeRange(n *yaml.Node) Range {
 		return Range{File: f.Path, Start: start, End: Pos{Line: n.Line, Col: n.Column + 1 + utf8.RuneCountInString(n.Value)}}
 	}
 	return PointRange(f.Path, start)
+}
+
+// plainRange is the fast path of NodeRange: a plain one-line scalar that
+// stands in the file as written is its value, and lies inside the file
+// (an empty one may be placed past the end of the file: not this path).
+func (f *File) plainRange(n *yaml.Node) (Range, bool) {
+	if n.Kind != yaml.ScalarNode || n.Style != 0 || n.Value == "" || containsNewline(n.Value) {
+		return Range{}, false
+	}
+	start := Pos{Line: n.Line, Col: n.Column}
+	off := f.Offset(start)
+	if off+len(n.Value) > len(f.Content) || string(f.Content[off:off+len(n.Value)]) != n.Value {
+		return Range{}, false
+	}
+	return Range{File: f.Path, Start: start, End: Pos{Line: n.Line, Col: n.Column + utf8.RuneCountInString(n.Value)}}, true
 }
 
 func containsNewline(s string) bool {

@@ -69,17 +69,7 @@ func (f *File) LineText(n int) string {
 	if n < 1 || n > len(f.lineStarts) {
 		return ""
 	}
-	start := f.lineStarts[n-1]
-	end := len(f.Content)
-	if n < len(f.lineStarts) {
-		end = f.lineStarts[n] - 1
-	}
-	if end > start && f.Content[end-1] == '\r' {
-		end--
-	}
-	if end < start {
-		end = start
-	}
+	start, end := f.lineBounds(n)
 	return string(f.Content[start:end])
 }
 
@@ -110,10 +100,24 @@ func (f *File) Clamp(p Pos) Pos {
 	if p.Line > f.LineCount() {
 		p = f.PosAt(len(f.Content))
 	}
-	if width := utf8.RuneCountInString(f.LineText(p.Line)); p.Col > width+1 {
+	start, end := f.lineBounds(p.Line)
+	if width := utf8.RuneCount(f.Content[start:end]); p.Col > width+1 {
 		p.Col = width + 1
 	}
 	return p
+}
+
+// lineBounds is the byte range of line n's text, without its line break.
+func (f *File) lineBounds(n int) (start, end int) {
+	start = f.lineStarts[n-1]
+	end = len(f.Content)
+	if n < len(f.lineStarts) {
+		end = f.lineStarts[n] - 1
+	}
+	if end > start && f.Content[end-1] == '\r' {
+		end--
+	}
+	return start, max(start, end)
 }
 
 // PosAt converts a byte offset into Content to a position.

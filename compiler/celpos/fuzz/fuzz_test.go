@@ -118,7 +118,9 @@ func checkStyle(t *testing.T, st style, src string) {
 	}
 	u, more := check.Check(s)
 	fs = append(fs, more...)
-	fs = append(fs, rules.Run(u, func(string) bool { return false })...)
+	ruleFindings, facts := rules.RunFile(u)
+	fs = append(fs, ruleFindings...)
+	fs = append(fs, rules.RunSet([]*rules.FileFacts{facts})...)
 	lines := strings.Split(src, "\n")
 	for _, fd := range fs {
 		if !isCEL(fd) {
