@@ -27,6 +27,7 @@ func runBuild(e *env, args []string) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
+	lf.irOnly = true // emitters read the IR only
 	res, code, ok := lf.lint(e, paths(fs))
 	if !ok {
 		return code

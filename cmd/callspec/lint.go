@@ -21,8 +21,9 @@ func init() {
 // lintFlags are shared by every command that lints first.
 type lintFlags struct {
 	config string
-	// findingsOnly: the command uses the findings, not the checked units.
-	findingsOnly bool
+	// findingsOnly: the command uses the findings, not the checked units;
+	// irOnly: it uses the units' IR, not their syntax trees.
+	findingsOnly, irOnly bool
 }
 
 func (l *lintFlags) add(fs interface {
@@ -44,7 +45,7 @@ func (l *lintFlags) lint(e *env, paths []string) (*lint.Result, int, bool) {
 			return nil, fail(e, "%v", err), false
 		}
 	}
-	res, err := lint.Run(paths, lint.Options{Config: cfg, FindingsOnly: l.findingsOnly})
+	res, err := lint.Run(paths, lint.Options{Config: cfg, FindingsOnly: l.findingsOnly, IROnly: l.irOnly})
 	if err != nil {
 		return nil, fail(e, "%v", err), false
 	}

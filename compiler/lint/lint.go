@@ -35,6 +35,10 @@ type Options struct {
 	// file rather than every syntax tree; Result.Units is then empty.
 	// callspec lint sets it; commands that go on to use the units do not.
 	FindingsOnly bool
+	// IROnly keeps of each unit only its IR, releasing the syntax tree
+	// and position maps once the rules have run: what callspec build
+	// needs, since emitters never see YAML.
+	IROnly bool
 }
 
 // Result is the outcome of a lint run.
@@ -156,8 +160,12 @@ func RunFiles(files []string, opts Options) (*Result, error) {
 	results := make([]fileResult, len(files))
 	parallel.ForEach(len(files), workers, func(i int) {
 		r := lintFile(files[i])
-		if opts.FindingsOnly {
+		switch {
+		case r.unit == nil:
+		case opts.FindingsOnly:
 			r.unit = nil // released: memory holds one unit per worker
+		case opts.IROnly:
+			r.unit = &check.Unit{IR: r.unit.IR}
 		}
 		results[i] = r
 	})
