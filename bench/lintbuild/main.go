@@ -13,9 +13,15 @@
 //     GOMAXPROCS goroutines, as lint does, and nothing else;
 //   - lint: `callspec lint DIR` (text output to /dev/null; it exits 1 on
 //     the defective specs' findings, which is expected);
-//   - build: `callspec build DIR --out OUT` on the clean specs of the same
-//     seed (build refuses a set with errors, so the defective set would
-//     measure a refusal).
+//   - build: `callspec build DIR --out OUT` into an empty OUT, on the
+//     clean specs of the same seed (build refuses a set with errors, so
+//     the defective set would measure a refusal);
+//   - rebuild: the same command again, when nothing changed (what a
+//     developer and `build --check` in CI pay);
+//   - write floor: this program re-run as `lintbuild -writefloor OUT NEW`,
+//     which writes the files build wrote (same paths, same bytes) into an
+//     empty NEW with os.MkdirAll and os.WriteFile, eight at a time: what
+//     creating those files costs on this file system, before any work.
 //
 // Each is a fresh process: wall time, CPU time (user+system) and peak RSS
 // come from the operating system. The table gives medians, and lint's and
@@ -42,10 +48,12 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/callspec/callspec/bench/specgen"
+	"github.com/callspec/callspec/internal/parallel"
 )
 
 func main() {
 	floor := flag.String("floor", "", "internal: parse every .yaml file of this directory and exit")
+	writeFloor := flag.Bool("writefloor", false, "internal: copy the tree of the first argument into the second and exit")
 	sizes := flag.String("n", "100,1000,10000", "comma-separated numbers of specs")
 	runs := flag.Int("runs", 5, "runs of each command per size; the table shows medians")
 	defects := flag.Int("defects", 3, "percent of defective specs in the linted set")
@@ -53,6 +61,13 @@ func main() {
 	bin := flag.String("callspec", "", "callspec binary to measure (default: build ./cmd/callspec)")
 	flag.Parse()
 
+	if *writeFloor {
+		if err := copyTree(flag.Arg(0), flag.Arg(1)); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *floor != "" {
 		if err := parseAll(*floor); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -114,8 +129,8 @@ type sample struct {
 }
 
 type row struct {
-	n                  int
-	floor, lint, build []sample
+	n                                       int
+	floor, lint, build, rebuild, writeFloor []sample
 }
 
 func run(sizes string, runs, defects int, keep, bin string) error {
@@ -180,6 +195,18 @@ func run(sizes string, runs, defects int, keep, bin string) error {
 				return fmt.Errorf("build: %w", err)
 			}
 			r.build = append(r.build, s)
+			if s, err = measure(bin, []int{0}, "build", clean, "--out", out); err != nil {
+				return fmt.Errorf("rebuild: %w", err)
+			}
+			r.rebuild = append(r.rebuild, s)
+			written := out + "-copy"
+			if err := os.RemoveAll(written); err != nil {
+				return err
+			}
+			if s, err = measure(self, []int{0}, "-writefloor", out, written); err != nil {
+				return fmt.Errorf("write floor: %w", err)
+			}
+			r.writeFloor = append(r.writeFloor, s)
 		}
 		rows = append(rows, r)
 	}
@@ -224,19 +251,60 @@ func median(xs []sample, get func(sample) float64) float64 {
 func report(w io.Writer, rows []row, runs, defects int) {
 	fmt.Fprintf(w, "\nmedians of %d runs; GOMAXPROCS=%d; %s/%s; %d%% of the linted specs defective\n\n",
 		runs, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, defects)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "N\tfloor wall\tlint wall\tlint/floor\tbuild wall\tbuild/floor\t\tfloor cpu\tlint cpu\tlint/floor\tbuild cpu\t\tfloor RSS\tlint RSS\tbuild RSS\t")
 	wall := func(s sample) float64 { return s.wall.Seconds() }
 	cpu := func(s sample) float64 { return s.cpu.Seconds() }
 	rss := func(s sample) float64 { return float64(s.rssKiB) / 1024 }
+
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "N\tparse floor wall\tlint wall\tlint/floor\t\tfloor cpu\tlint cpu\tlint/floor\t\tfloor RSS\tlint RSS\t")
 	for _, r := range rows {
-		fw, lw, bw := median(r.floor, wall), median(r.lint, wall), median(r.build, wall)
-		fc, lc, bc := median(r.floor, cpu), median(r.lint, cpu), median(r.build, cpu)
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f×\t%s\t%.2f×\t\t%s\t%s\t%.2f×\t%s\t\t%.0f MiB\t%.0f MiB\t%.0f MiB\t\n",
-			r.n, secs(fw), secs(lw), lw/fw, secs(bw), bw/fw, secs(fc), secs(lc), lc/fc, secs(bc),
-			median(r.floor, rss), median(r.lint, rss), median(r.build, rss))
+		fw, lw := median(r.floor, wall), median(r.lint, wall)
+		fc, lc := median(r.floor, cpu), median(r.lint, cpu)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f×\t\t%s\t%s\t%.2f×\t\t%.0f MiB\t%.0f MiB\t\n",
+			r.n, secs(fw), secs(lw), lw/fw, secs(fc), secs(lc), lc/fc, median(r.floor, rss), median(r.lint, rss))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "N\twrite floor wall\tbuild wall\tbuild/write floor\trebuild wall\t\tbuild cpu\trebuild cpu\t\tbuild RSS\t")
+	for _, r := range rows {
+		ww, bw, rw := median(r.writeFloor, wall), median(r.build, wall), median(r.rebuild, wall)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f×\t%s\t\t%s\t%s\t\t%.0f MiB\t\n",
+			r.n, secs(ww), secs(bw), bw/ww, secs(rw), secs(median(r.build, cpu)), secs(median(r.rebuild, cpu)), median(r.build, rss))
 	}
 	tw.Flush()
 }
 
 func secs(s float64) string { return fmt.Sprintf("%.3f s", s) }
+
+// copyTree writes every file under src to the same path under dst, eight
+// at a time, creating directories as needed: the write floor of build.
+func copyTree(src, dst string) error {
+	var paths []string
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			paths = append(paths, p)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	contents := make([][]byte, len(paths))
+	for i, p := range paths {
+		if contents[i], err = os.ReadFile(p); err != nil {
+			return err
+		}
+	}
+	errs := make([]error, len(paths))
+	parallel.ForEach(len(paths), 8, func(i int) {
+		rel, _ := filepath.Rel(src, paths[i])
+		target := filepath.Join(dst, rel)
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			errs[i] = err
+			return
+		}
+		errs[i] = os.WriteFile(target, contents[i], 0o644)
+	})
+	return errors.Join(errs...)
+}

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -336,18 +337,27 @@ func writeAtomic(name string, content []byte) error {
 // tmpCounter numbers this process's temporary files.
 var tmpCounter atomic.Int64
 
-// makeDirs creates the directory of every file to write, once each.
+// makeDirs creates the directory of every file to write, once each, with
+// one mkdir per directory: parents sort before their children, and only
+// out itself may need its own parents made.
 func makeDirs(out string, files []File, changed map[string]bool) error {
-	made := map[string]bool{}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", out, err)
+	}
+	dirs := map[string]bool{}
 	for _, f := range files {
-		dir := filepath.Dir(filepath.Join(out, filepath.FromSlash(f.Path)))
-		if !changed[f.Path] || made[dir] {
+		if !changed[f.Path] {
 			continue
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("create %s: %w", dir, err)
+		for dir := path.Dir(f.Path); dir != "." && !dirs[dir]; dir = path.Dir(dir) {
+			dirs[dir] = true
 		}
-		made[dir] = true
+	}
+	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
+		full := filepath.Join(out, filepath.FromSlash(dir))
+		if err := os.Mkdir(full, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("create %s: %w", full, err)
+		}
 	}
 	return nil
 }
