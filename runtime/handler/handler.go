@@ -251,7 +251,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 	if err != nil {
 		return refuse(http.StatusBadRequest, "no_idempotency_key", err.Error())
 	}
-	attrs := callAttrs(in)
+	// One slice for the whole log line: call, decision, outcome and the
+	// four ServeHTTP adds.
+	attrs := appendCallAttrs(make([]slog.Attr, 0, 16+len(def.Log)), in)
 	// 4. Idempotency.
 	claim, status, answerBody, err := h.claim(r.Context(), store.Key(def.ID, key))
 	if err != nil {
@@ -268,7 +270,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 	// 5. Validate and decide.
 	d := h.wf.Decide(in, key, event.SignatureVerified)
 	ev := d.Event
-	attrs = append(attrs, eventAttrs(ev, def.Log)...)
+	attrs = appendEventAttrs(attrs, ev, def.Log)
 	// 6. Service, then the answer and the outbox together.
 	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.ServiceTimeout)
 	err = h.dispatch(ctx, ev)
@@ -374,21 +376,21 @@ func (h *Handler) claim(ctx context.Context, key string) (store.Claim, int, []by
 	}
 }
 
-func callAttrs(in *event.Inbound) []slog.Attr {
-	return []slog.Attr{
+func appendCallAttrs(dst []slog.Attr, in *event.Inbound) []slog.Attr {
+	return append(dst,
 		slog.String("call.id", in.Call.ID),
 		slog.String("call.provider", in.Call.Provider),
 		slog.String("call.status", in.Call.Status),
 		slog.String("call.end_reason", in.Call.EndReason),
 		slog.String("call.direction", in.Call.Direction),
 		slog.Int64("call.duration_s", in.Call.DurationS),
-	}
+	)
 }
 
 // eventAttrs logs the decision and the fields the log: list names; the
 // allow-list handler drops whatever the list does not name.
-func eventAttrs(ev *event.Event, allowed []string) []slog.Attr {
-	attrs := []slog.Attr{slog.String("event", ev.Event)}
+func appendEventAttrs(attrs []slog.Attr, ev *event.Event, allowed []string) []slog.Attr {
+	attrs = append(attrs, slog.String("event", ev.Event))
 	if ev.NextAction != "" {
 		attrs = append(attrs, slog.String("next_action", ev.NextAction))
 	}

@@ -87,33 +87,38 @@ func (h *allowList) Enabled(ctx context.Context, l slog.Level) bool { return h.n
 
 func (h *allowList) Handle(ctx context.Context, r slog.Record) error {
 	out := slog.NewRecord(r.Time, r.Level, MaskPhones(r.Message), r.PC)
-	var attrs []slog.Attr
+	attrs := make([]slog.Attr, 0, len(h.attrs)+r.NumAttrs())
 	attrs = append(attrs, h.attrs...)
 	r.Attrs(func(a slog.Attr) bool {
-		attrs = append(attrs, h.filter(h.groups, a)...)
+		attrs = h.appendFiltered(attrs, h.groups, a)
 		return true
 	})
 	out.AddAttrs(attrs...)
 	return h.next.Handle(ctx, out)
 }
 
-// filter flattens a into dotted keys and keeps the allowed ones.
-func (h *allowList) filter(prefix []string, a slog.Attr) []slog.Attr {
+// appendFiltered appends a to dst when its dotted key (groups flattened)
+// is allowed, with phone numbers in its text masked. It runs for every
+// attribute of every delivery's log line, so the common case (no group,
+// a plain value) allocates nothing.
+func (h *allowList) appendFiltered(dst []slog.Attr, prefix []string, a slog.Attr) []slog.Attr {
 	a.Value = a.Value.Resolve()
-	key := strings.Join(append(slices.Clone(prefix), a.Key), ".")
+	key := a.Key
+	if len(prefix) > 0 {
+		key = strings.Join(prefix, ".") + "." + a.Key
+	}
 	if a.Value.Kind() == slog.KindGroup {
-		var out []slog.Attr
-		sub := append(slices.Clone(prefix), a.Key)
-		if a.Key == "" {
-			sub = prefix
+		sub := prefix
+		if a.Key != "" {
+			sub = append(slices.Clone(prefix), a.Key)
 		}
 		for _, g := range a.Value.Group() {
-			out = append(out, h.filter(sub, g)...)
+			dst = h.appendFiltered(dst, sub, g)
 		}
-		return out
+		return dst
 	}
 	if !h.allowed[key] {
-		return nil
+		return dst
 	}
 	v := a.Value
 	if v.Kind() == slog.KindString {
@@ -121,16 +126,16 @@ func (h *allowList) filter(prefix []string, a slog.Attr) []slog.Attr {
 	} else if v.Kind() == slog.KindAny {
 		// Only plain values are allowed through: an arbitrary object could
 		// carry anything.
-		return nil
+		return dst
 	}
-	return []slog.Attr{{Key: key, Value: v}}
+	return append(dst, slog.Attr{Key: key, Value: v})
 }
 
 func (h *allowList) WithAttrs(attrs []slog.Attr) slog.Handler {
 	c := *h
 	c.attrs = slices.Clone(h.attrs)
 	for _, a := range attrs {
-		c.attrs = append(c.attrs, h.filter(h.groups, a)...)
+		c.attrs = h.appendFiltered(c.attrs, h.groups, a)
 	}
 	return &c
 }
