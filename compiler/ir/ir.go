@@ -142,8 +142,14 @@ func (s *Scenario) Inbound() *event.Inbound {
 	for k, v := range s.Fields {
 		in.Fields[k] = v
 	}
-	if workflow.IsE164(s.From) {
-		in.CallerPhone = s.From
+	// caller.phone_e164 is the person the assistant talked to, as the
+	// adapters decide it: the number called on an outbound call.
+	customer := s.From
+	if s.Call.Direction == "outbound" {
+		customer = s.To
+	}
+	if workflow.IsE164(customer) {
+		in.CallerPhone = customer
 	}
 	return in
 }

@@ -213,7 +213,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	}
 	in.CallerFrom = strings.TrimSpace(r.String(root, "from"))
 	in.CalledTo = strings.TrimSpace(r.String(root, "to"))
-	in.CallerPhone = r.Caller(in.CallerFrom, "from")
+	in.CallerPhone = r.Customer(in.Call.Direction, in.CallerFrom, "from", in.CalledTo, "to")
 
 	status := ""
 	if s := r.String(root, "status"); s != "" {

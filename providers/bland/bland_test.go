@@ -24,8 +24,10 @@ func TestDecode(t *testing.T) {
 		file, event, next, status, end, started, caller string
 		durationS                                       int64
 	}{
-		{"call_completed.json", event.Completed, "book_discovery_call", "completed", "agent_hangup", "2026-01-30T14:48:36Z", "+15557654321", 150},
-		{"call_voicemail.json", event.Handoff, "", "voicemail", "agent_hangup", "2026-01-31T10:00:05Z", "+15557654321", 24},
+		// Outbound calls: caller.phone_e164 is the lead called (to), not
+		// the business line the call came from.
+		{"call_completed.json", event.Completed, "book_discovery_call", "completed", "agent_hangup", "2026-01-30T14:48:36Z", "+14165551234", 150},
+		{"call_voicemail.json", event.Handoff, "", "voicemail", "agent_hangup", "2026-01-31T10:00:05Z", "+14165550000", 24},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {

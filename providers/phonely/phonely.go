@@ -140,7 +140,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	} else {
 		in.CallerFrom, in.CalledTo = customer, business
 	}
-	in.CallerPhone = r.Caller(in.CallerFrom, "the calling number")
+	in.CallerPhone = r.Customer(in.Call.Direction, in.CallerFrom, "the calling number", in.CalledTo, "customerPhoneNumber")
 
 	reason := strings.TrimSpace(r.String(root, "endedReason"))
 	in.Call.EndReason = reason

@@ -266,7 +266,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	}
 	in.CallerFrom = strings.TrimSpace(r.String(call, "from_number"))
 	in.CalledTo = strings.TrimSpace(r.String(call, "to_number"))
-	in.CallerPhone = r.Caller(in.CallerFrom, "call.from_number")
+	in.CallerPhone = r.Customer(in.Call.Direction, in.CallerFrom, "call.from_number", in.CalledTo, "call.to_number")
 
 	reason := r.String(call, "disconnection_reason")
 	status := r.Map(statusTable, r.String(call, "call_status"), "call.call_status")

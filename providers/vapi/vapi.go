@@ -367,7 +367,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	} else {
 		in.CallerFrom, in.CalledTo = customerNumber, ourNumber
 	}
-	in.CallerPhone = r.Caller(in.CallerFrom, "the calling number")
+	in.CallerPhone = r.Customer(in.Call.Direction, in.CallerFrom, "the calling number", in.CalledTo, "customer.number")
 
 	rawReason := r.String(msg, "endedReason")
 	if rawReason == "" {

@@ -109,7 +109,7 @@ func TestDecode(t *testing.T) {
 		{file: "legacy_structured_data.json", workflow: "maintenance_report_intake", event: event.Handoff, handoff: "emergency_or_sensitive_request",
 			status: "completed", end: "agent_hangup", dir: "inbound", caller: "+15551234567", durationS: 140},
 		{file: "customer_did_not_answer.json", workflow: "outbound_lead_follow_up", event: event.Handoff, handoff: event.IncompleteCall,
-			status: "no_answer", end: "no_answer", dir: "outbound", caller: "+15557654321"},
+			status: "no_answer", end: "no_answer", dir: "outbound", caller: "+14165551234" /* outbound: the customer called */},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {

@@ -403,6 +403,18 @@ func (r *Reader) Caller(raw, what string) (e164 string) {
 	return ""
 }
 
+// Customer returns caller.phone_e164: the number of the person the
+// assistant talked to. That is the calling number of an inbound call and
+// the called number of an outbound one, where the calling number is the
+// business's own line. fromWhat and toWhat name the payload keys for the
+// note when the number is not E.164.
+func (r *Reader) Customer(direction, from, fromWhat, to, toWhat string) string {
+	if direction == "outbound" {
+		return r.Caller(to, toWhat)
+	}
+	return r.Caller(from, fromWhat)
+}
+
 // Direction accepts inbound and outbound in any case; anything else is
 // left out (noted), because the event's schema allows only those two.
 func (r *Reader) Direction(raw, what string) string {

@@ -116,3 +116,24 @@ func TestParseRefusesDeepNesting(t *testing.T) {
 		})
 	}
 }
+
+// TestCustomer checks which number becomes caller.phone_e164: the person
+// the assistant talked to, who dialled in on an inbound call and was
+// dialled on an outbound one.
+func TestCustomer(t *testing.T) {
+	const business, customer = "+15550000000", "+15557654321"
+	for direction, want := range map[string]string{"inbound": customer, "": customer, "outbound": customer} {
+		from, to := customer, business
+		if direction == "outbound" {
+			from, to = business, customer
+		}
+		r := NewReader("test")
+		if got := r.Customer(direction, from, "from", to, "to"); got != want {
+			t.Errorf("%q call: caller %q, want %q", direction, got, want)
+		}
+	}
+	r := NewReader("test")
+	if got := r.Customer("outbound", business, "from", "0207 946 0000", "to"); got != "" || len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "to is not an E.164") {
+		t.Errorf("a local called number gave %q and notes %q", got, r.Notes)
+	}
+}
