@@ -6,7 +6,7 @@ func init() {
 	register(&Rule{
 		ID:       "unknown-suppression",
 		Severity: diag.Error,
-		Summary:  "a # callspec:ignore comment names no rule, an unknown rule, or gives no reason",
+		Summary:  "a # callspec:ignore comment names no rule, an unknown rule, gives no reason, or silences nothing",
 		Doc: `
 A suppression silences one rule on its own line and, when the comment
 stands alone on its line, on the line below:
@@ -15,8 +15,11 @@ stands alone on its line, on the line below:
 
 A misspelt rule ID silences nothing, so the finding it was meant for stays
 and the comment misleads the next reader; a suppression without a reason
-hides a decision nobody can review. Both are reported. ` + "`callspec rules`" + `
-lists the rule IDs. (Findings of this rule cannot be suppressed.)
+hides a decision nobody can review. Both are reported as errors. A
+suppression whose rule reports nothing on its lines is reported as a
+warning at the rule ID: it is stale, and would silently hide the next real
+finding there. ` + "`callspec rules`" + ` lists the rule IDs. (Findings of this
+rule cannot be suppressed.)
 
 Bad:
 

@@ -263,6 +263,17 @@ func finish(findings []diag.Finding, files map[string]*source.File, blocks map[s
 		}
 		out = append(out, f)
 	}
+	for _, s := range sups {
+		for _, f := range s.unused() {
+			if sev, ok := cfg.severity(f.Rule); ok {
+				if sev == diag.Off {
+					continue
+				}
+				f.Severity = min(f.Severity, sev)
+			}
+			out = append(out, f)
+		}
+	}
 	diag.Sort(out)
 	return slices.Compact(out)
 }

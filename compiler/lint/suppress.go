@@ -24,18 +24,44 @@ const RuleUnknownSuppression = "unknown-suppression"
 const SuppressionMarker = "callspec:ignore"
 
 type suppressions struct {
-	// byLine maps a line to the rules silenced on it.
-	byLine  map[int][]string
+	// byLine maps a line to the suppressions that silence rules on it.
+	byLine  map[int][]*suppression
+	all     []*suppression
 	unknown []diag.Finding
 }
 
+// suppression is one rule ID of a callspec:ignore comment.
+type suppression struct {
+	rule string
+	at   source.Range // the rule ID in the comment
+	used bool
+}
+
+// suppresses reports whether f is silenced, and marks the suppression
+// that silences it as used.
 func (s *suppressions) suppresses(f diag.Finding) bool {
-	for _, id := range s.byLine[f.Range.Start.Line] {
-		if id == f.Rule {
+	for _, sup := range s.byLine[f.Range.Start.Line] {
+		if sup.rule == f.Rule {
+			sup.used = true
 			return true
 		}
 	}
 	return false
+}
+
+// unused reports the suppressions that silenced nothing: a stale ignore
+// comment would hide the next real finding on that line.
+func (s *suppressions) unused() []diag.Finding {
+	var out []diag.Finding
+	for _, sup := range s.all {
+		if !sup.used {
+			out = append(out, diag.Finding{
+				Rule: RuleUnknownSuppression, Severity: diag.Warning, Range: sup.at,
+				Message: "this suppression of " + quote(sup.rule) + " matches no finding on this line or the next; remove it, so that it cannot hide a later finding",
+			})
+		}
+	}
+	return out
 }
 
 // lineSpan is a range of lines, inclusive.
@@ -77,7 +103,7 @@ func inSpans(spans []lineSpan, line int) bool {
 // parseSuppressions reads the suppression comments of f; lines in text
 // spans the comments cannot stand in.
 func parseSuppressions(f *source.File, text []lineSpan) *suppressions {
-	s := &suppressions{byLine: map[int][]string{}}
+	s := &suppressions{byLine: map[int][]*suppression{}}
 	if !strings.Contains(string(f.Content), SuppressionMarker) {
 		return s
 	}
@@ -134,9 +160,13 @@ func parseSuppressions(f *source.File, text []lineSpan) *suppressions {
 				})
 				continue
 			}
-			s.byLine[n] = append(s.byLine[n], id)
+			idStart := strings.Index(line[ruleStart:], id) + ruleStart
+			col := utf8.RuneCountInString(line[:idStart]) + 1
+			sup := &suppression{rule: id, at: source.Range{File: f.Path, Start: source.Pos{Line: n, Col: col}, End: source.Pos{Line: n, Col: col + utf8.RuneCountInString(id)}}}
+			s.all = append(s.all, sup)
+			s.byLine[n] = append(s.byLine[n], sup)
 			if standalone {
-				s.byLine[n+1] = append(s.byLine[n+1], id)
+				s.byLine[n+1] = append(s.byLine[n+1], sup)
 			}
 		}
 	}
