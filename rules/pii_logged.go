@@ -4,10 +4,11 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/runtime/logging"
 )
 
 // phoneLogEntries are log entries that hold a phone number.
-var phoneLogEntries = []string{"call.from", "call.to", "caller", "caller.phone_e164", "from", "to", "phone", "phone_number"}
+var phoneLogEntries = logging.PhoneKeys
 
 func init() {
 	register(&Rule{

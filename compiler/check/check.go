@@ -95,6 +95,7 @@ func Check(s *spec.Spec) (*Unit, []diag.Finding) {
 	k.handoff()
 	k.webhook()
 	w.Log = values(s.Log)
+	k.log()
 	w.Targets = values(s.Targets)
 	k.targets()
 	w.Docs = ir.Docs{CTALabel: s.Docs.CTA.Label.Value, CTAURL: s.Docs.CTA.URL.Value, Related: values(s.Docs.Related)}

@@ -376,6 +376,8 @@ func (h *Handler) claim(ctx context.Context, key string) (store.Claim, int, []by
 	}
 }
 
+// appendCallAttrs adds the call metadata; its keys are logging.CallKeys,
+// which lint accepts in a spec's log: list.
 func appendCallAttrs(dst []slog.Attr, in *event.Inbound) []slog.Attr {
 	return append(dst,
 		slog.String("call.id", in.Call.ID),

@@ -1,0 +1,45 @@
+package check
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/runtime/logging"
+)
+
+// log checks that every entry of the log: allow-list names something the
+// handler logs: an operational value, call metadata or a declared field.
+// An unknown entry would silently log nothing, so the author believes a
+// value is in the logs when it is not (schema, with did-you-mean).
+// Entries that name personal data (caller.*, phone numbers, the
+// transcript, every field) are left to the pii-logged rule, which says
+// why they may not be logged.
+func (k *checker) log() {
+	known := slices.Concat(logging.Operational, logging.CallKeys)
+	for _, f := range k.w.Fields {
+		known = append(known, "fields."+f.Name)
+	}
+	for _, e := range k.s.Log.Items {
+		entry := strings.TrimSpace(e.Value)
+		if !e.Set || slices.Contains(known, entry) || namesPersonalData(entry) {
+			continue
+		}
+		what := "a value the handler logs"
+		if name, ok := strings.CutPrefix(entry, "fields."); ok {
+			what = fmt.Sprintf("a declared field (there is no field %q)", name)
+		}
+		hint := suggestion(entry, known)
+		k.c.Add(spec.RuleSchema, diag.Error, e.Range, "log entry %q is not %s, so nothing would be logged for it%s", entry, what, hint)
+	}
+}
+
+// namesPersonalData matches the entries pii-logged reports.
+func namesPersonalData(entry string) bool {
+	lower := strings.ToLower(entry)
+	return strings.Contains(lower, "transcript") || lower == "messages" || strings.HasSuffix(lower, ".messages") ||
+		lower == "fields" || lower == "fields.*" || strings.HasPrefix(lower, "caller.") ||
+		slices.Contains(logging.PhoneKeys, lower)
+}
