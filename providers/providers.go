@@ -44,6 +44,22 @@ type Provider interface {
 	SignatureScheme() string
 }
 
+// SharedSecretScheme is implemented by providers whose platform signs
+// nothing: the delivery carries the shared secret itself in a header.
+type SharedSecretScheme interface {
+	SharedSecretOnly() bool
+}
+
+// SignatureStatus is the signature_status of an event whose delivery
+// passed p's Verify: shared_secret when the platform only sends the
+// secret, verified when it signs the body.
+func SignatureStatus(p Provider) string {
+	if s, ok := p.(SharedSecretScheme); ok && s.SharedSecretOnly() {
+		return event.SignatureSharedSecret
+	}
+	return event.SignatureVerified
+}
+
 // WorkflowHinter is implemented by providers whose payload can name the
 // callspec workflow it belongs to (CallURL's workflow_id, the metadata
 // Bland echoes back). callspec decode uses it to pick a workflow when

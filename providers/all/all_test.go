@@ -7,6 +7,8 @@ import (
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all"
+	"github.com/callspec/callspec/providers/vapi"
+	"github.com/callspec/callspec/runtime/event"
 )
 
 // TestNamesAreKnownTargets keeps the registry and the targets a spec may
@@ -26,5 +28,24 @@ func TestNamesAreKnownTargets(t *testing.T) {
 	}
 	if _, err := providers.Lookup("twilio"); err == nil {
 		t.Error("an unknown provider was found")
+	}
+}
+
+// TestSignatureStatus: events say whether the body was signed or only a
+// shared secret was presented, so downstream can weigh them.
+func TestSignatureStatus(t *testing.T) {
+	want := map[string]string{
+		"bland": event.SignatureVerified, "callurl": event.SignatureVerified, "retell": event.SignatureVerified,
+		"vapi": event.SignatureVerified, "callcow": event.SignatureSharedSecret, "phonely": event.SignatureSharedSecret,
+		"synthflow": event.SignatureSharedSecret,
+	}
+	for _, name := range providers.Names() {
+		p, _ := providers.Lookup(name)
+		if got := providers.SignatureStatus(p); got != want[name] {
+			t.Errorf("%s: signature_status %q, want %q", name, got, want[name])
+		}
+	}
+	if got := providers.SignatureStatus(vapi.New(vapi.Bearer)); got != event.SignatureSharedSecret {
+		t.Errorf("vapi with a bearer credential: %q", got)
 	}
 }

@@ -185,4 +185,8 @@ func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, er
 }
 
 // SignatureScheme implements providers.Provider.
+// SharedSecretOnly: the platform sends the shared secret, not a
+// signature of the body.
+func (Provider) SharedSecretOnly() bool { return true }
+
 func (Provider) SignatureScheme() string { return signature.SharedSecret{}.Scheme("CallCow") }

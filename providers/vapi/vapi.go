@@ -578,6 +578,9 @@ func (p Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, 
 }
 
 // SignatureScheme implements providers.Provider.
+// SharedSecretOnly: with a bearer credential the secret itself is sent.
+func (p Provider) SharedSecretOnly() bool { return p.auth == Bearer }
+
 func (p Provider) SignatureScheme() string {
 	if p.auth == Bearer {
 		return "Vapi bearer credential: the secret arrives as Authorization: Bearer <secret> (or in X-Vapi-Secret) and is compared in constant time; it protects neither the body nor against replays."

@@ -16,9 +16,15 @@ const IncompleteCall = "incomplete_call"
 
 // Signature statuses.
 const (
-	SignatureVerified   = "verified"
-	SignatureUnsigned   = "unsigned" // callspec decode, callspec test
-	SignatureSharedHash = "shared_secret"
+	// SignatureVerified: the platform signed the body and the signature
+	// verified.
+	SignatureVerified = "verified"
+	// SignatureSharedSecret: the platform signs nothing and sent the
+	// shared secret in a header, which authenticates the sender but not
+	// the body (CallCow, Phonely, Synthflow, Vapi's bearer credential).
+	SignatureSharedSecret = "shared_secret"
+	// SignatureUnsigned: no signature was checked (callspec decode, test).
+	SignatureUnsigned = "unsigned"
 )
 
 // Event is the canonical outcome of one call.

@@ -268,7 +268,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 		return status, answerBody, append(attrs, slog.String("outcome", "duplicate_"+claim.Outcome.String()))
 	}
 	// 5. Validate and decide.
-	d := h.wf.Decide(in, key, event.SignatureVerified)
+	d := h.wf.Decide(in, key, providers.SignatureStatus(h.cfg.Provider))
 	ev := d.Event
 	attrs = appendEventAttrs(attrs, ev, def.Log)
 	// 6. Service, then the answer and the outbox together.

@@ -57,7 +57,7 @@ func envelope(w *ir.Workflow, eventType, kind string) *jsonschema.Schema {
 		Description: "The caller's number in E.164; absent when the platform gave none or a number that is not E.164.",
 	}), nil))
 	props.Set("idempotency_key", &jsonschema.Schema{Type: "string", MinLength: uint64p(1), Description: "Stable across the platform's retries of one delivery."})
-	props.Set("signature_status", &jsonschema.Schema{Type: "string", Enum: []any{event.SignatureVerified, event.SignatureSharedHash, event.SignatureUnsigned}})
+	props.Set("signature_status", &jsonschema.Schema{Type: "string", Enum: []any{event.SignatureVerified, event.SignatureSharedSecret, event.SignatureUnsigned}})
 	return &jsonschema.Schema{
 		Version:              Draft,
 		ID:                   jsonschema.ID("urn:callspec:" + w.ID + ":" + kind),
