@@ -177,25 +177,16 @@ func (t *translator) kindOf(e ast.Expr) kind {
 	if typ == nil {
 		return 0
 	}
-	switch typ.Kind() {
-	case types.BoolKind:
-		return kBool
-	case types.IntKind:
-		return kInt
-	case types.DoubleKind:
-		return kDouble
-	case types.StringKind:
-		return kString
-	case types.TimestampKind:
-		return kTime
-	case types.ListKind:
+	if typ.Kind() == types.ListKind {
 		if len(typ.Parameters()) == 1 && t.elemKind(typ.Parameters()[0]) != 0 {
 			return kList
 		}
+		return 0
 	}
-	return 0
+	return t.elemKind(typ)
 }
 
+// elemKind is the kind of a scalar type (what a list may hold), or 0.
 func (t *translator) elemKind(typ *types.Type) kind {
 	switch typ.Kind() {
 	case types.BoolKind:
