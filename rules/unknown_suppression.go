@@ -18,7 +18,8 @@ and the comment misleads the next reader; a suppression without a reason
 hides a decision nobody can review. Both are reported as errors. A
 suppression whose rule reports nothing on its lines is reported as a
 warning at the rule ID: it is stale, and would silently hide the next real
-finding there. ` + "`callspec rules`" + ` lists the rule IDs. (Findings of this
+finding there. (Not in a file with a syntax error: no rule ran on it, so
+fix the syntax first.) ` + "`callspec rules`" + ` lists the rule IDs. (Findings of this
 rule cannot be suppressed.)
 
 Bad:

@@ -144,11 +144,7 @@ func (s *Scenario) Inbound() *event.Inbound {
 	}
 	// caller.phone_e164 is the person the assistant talked to, as the
 	// adapters decide it: the number called on an outbound call.
-	customer := s.From
-	if s.Call.Direction == "outbound" {
-		customer = s.To
-	}
-	if workflow.IsE164(customer) {
+	if customer := in.Customer(); workflow.IsE164(customer) {
 		in.CallerPhone = customer
 	}
 	return in

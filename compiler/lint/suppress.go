@@ -28,6 +28,9 @@ type suppressions struct {
 	byLine  map[int][]*suppression
 	all     []*suppression
 	unknown []diag.Finding
+	// unchecked is set when the file did not load, so no rule ran on it
+	// (see unused.go).
+	unchecked bool
 }
 
 // suppression is one rule ID of a callspec:ignore comment.
@@ -35,11 +38,15 @@ type suppression struct {
 	rule string
 	at   source.Range // the rule ID in the comment
 	used bool
+	// standalone is true when the comment has its line to itself, so it
+	// also covers the next line.
+	standalone bool
 }
 
 // suppresses reports whether f is silenced, and marks the suppression
 // that silences it as used.
 func (s *suppressions) suppresses(f diag.Finding) bool {
+	s.see(f)
 	for _, sup := range s.byLine[f.Range.Start.Line] {
 		if sup.rule == f.Rule {
 			sup.used = true
@@ -47,21 +54,6 @@ func (s *suppressions) suppresses(f diag.Finding) bool {
 		}
 	}
 	return false
-}
-
-// unused reports the suppressions that silenced nothing: a stale ignore
-// comment would hide the next real finding on that line.
-func (s *suppressions) unused() []diag.Finding {
-	var out []diag.Finding
-	for _, sup := range s.all {
-		if !sup.used {
-			out = append(out, diag.Finding{
-				Rule: RuleUnknownSuppression, Severity: diag.Warning, Range: sup.at,
-				Message: "this suppression of " + quote(sup.rule) + " matches no finding on this line or the next; remove it, so that it cannot hide a later finding",
-			})
-		}
-	}
-	return out
 }
 
 // lineSpan is a range of lines, inclusive.
@@ -162,7 +154,7 @@ func parseSuppressions(f *source.File, text []lineSpan) *suppressions {
 			}
 			idStart := strings.Index(line[ruleStart:], id) + ruleStart
 			col := utf8.RuneCountInString(line[:idStart]) + 1
-			sup := &suppression{rule: id, at: source.Range{File: f.Path, Start: source.Pos{Line: n, Col: col}, End: source.Pos{Line: n, Col: col + utf8.RuneCountInString(id)}}}
+			sup := &suppression{rule: id, at: source.Range{File: f.Path, Start: source.Pos{Line: n, Col: col}, End: source.Pos{Line: n, Col: col + utf8.RuneCountInString(id)}}, standalone: standalone}
 			s.all = append(s.all, sup)
 			s.byLine[n] = append(s.byLine[n], sup)
 			if standalone {

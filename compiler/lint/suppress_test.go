@@ -60,8 +60,6 @@ func TestSuppressions(t *testing.T) {
 	}
 }
 
-// TestSuppressionInBlockScalar: a # inside a block scalar is text, so it
-// neither suppresses nor is reported.
 // TestUnusedSuppressionPosition pins the finding for a stale suppression:
 // a warning at the rule ID in the comment.
 func TestUnusedSuppressionPosition(t *testing.T) {
@@ -83,6 +81,8 @@ func TestUnusedSuppressionPosition(t *testing.T) {
 	}
 }
 
+// TestSuppressionInBlockScalar: a # inside a block scalar is text, so it
+// neither suppresses nor is reported.
 func TestSuppressionInBlockScalar(t *testing.T) {
 	spec := strings.Replace(cleanSpec(t),
 		"    caller_message: Someone from customer care will call you back within one working day.\n",

@@ -35,7 +35,9 @@
 // call_id (or c_id), to, from, inbound, completed, status, queue_status,
 // answered_by, call_ended_by, call_length in minutes, started_at /
 // created_at, and analysis, the object keyed by analysis_schema's keys =
-// field names.
+// field names. inbound (bool) sets the direction; caller.phone_e164 is the
+// customer: from on an inbound call, to on an outbound one, where from is
+// the number Bland called from.
 //
 // Status mapping: status (when present) completed, complete → completed;
 // failed, error → failed; busy → busy; no-answer, no_answer → no_answer;

@@ -22,7 +22,15 @@
 //
 // Status mapping (call_status): success → completed, not_picked_up →
 // no_answer; canonical values pass as they are and anything else passes
-// through unchanged. CallCow sends no end reason, duration or direction.
+// through unchanged. CallCow sends no end reason or duration.
+//
+// CallCow sends no direction either. A CallCow workflow that dials out is
+// started with the number to call in its context (seed 003:
+// {"name", "email", "number"}), so a call whose context number is
+// phone_number_to is outbound, and caller.phone_e164 is that called
+// number: the customer, not the business line in phone_number_from. Any
+// other call is read as inbound (caller.phone_e164 is phone_number_from)
+// and its direction is left out.
 //
 // # Signature
 //
@@ -34,6 +42,7 @@ package callcow
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -94,41 +103,20 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	if in.Call.Status == "" {
 		in.Call.Status = payload.StatusCompleted
 	}
-	in.CallerFrom = strings.TrimSpace(r.String(root, "phone_number_from"))
-	in.CalledTo = strings.TrimSpace(r.String(root, "phone_number_to"))
-	in.CallerPhone = r.Caller(in.CallerFrom, "phone_number_from")
-	if strings.EqualFold(in.CallerFrom, "browser") {
-		in.CallerFrom = ""
-	}
-	if strings.EqualFold(in.CalledTo, "browser") {
-		in.CalledTo = ""
-	}
 	created, _ := payload.Get(root, "created_at")
 	in.Call.StartedAt = r.Time(created, "created_at")
 
-	switch ctx := root["context"].(type) {
-	case nil:
-	case string:
-		if strings.TrimSpace(ctx) == "" {
-			break
-		}
-		if payload.TooDeep([]byte(ctx)) {
-			r.Note("context nests JSON more than %d levels deep (limit max-json-depth), so no field was taken from it", payload.MaxDepth)
-			break
-		}
-		var obj map[string]any
-		dec := json.NewDecoder(strings.NewReader(ctx))
-		dec.UseNumber()
-		if err := dec.Decode(&obj); err != nil || obj == nil {
-			r.Note("context is not a JSON object encoded as a string, so no field was taken from it")
-			break
-		}
-		r.TakeFields(in.Fields, obj, def, "context")
-	case map[string]any:
+	ctx := workflowContext(r, root)
+	if ctx != nil {
 		r.TakeFields(in.Fields, ctx, def, "context")
-	default:
-		r.Note("context is neither a JSON string nor an object, so no field was taken from it")
 	}
+	from := strings.TrimSpace(r.String(root, "phone_number_from"))
+	to := strings.TrimSpace(r.String(root, "phone_number_to"))
+	if dialled(ctx, to) {
+		in.Call.Direction = "outbound"
+	}
+	in.CallerPhone = r.Customer(in.Call.Direction, from, "phone_number_from", to, "phone_number_to")
+	in.CallerFrom, in.CalledTo = number(from), number(to)
 	if r.Failed() {
 		return nil, r.Err()
 	}
@@ -136,12 +124,68 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	return in, nil
 }
 
+// workflowContext reads context, the JSON the CallCow workflow was
+// started with: a JSON-encoded string, or an object. It returns nil when
+// there is none, with a note when the value cannot be used.
+func workflowContext(r *payload.Reader, root payload.Object) payload.Object {
+	switch ctx := root["context"].(type) {
+	case nil:
+	case string:
+		if strings.TrimSpace(ctx) == "" {
+			return nil
+		}
+		if payload.TooDeep([]byte(ctx)) {
+			r.Note("context nests JSON more than %d levels deep (limit max-json-depth), so no field was taken from it", payload.MaxDepth)
+			return nil
+		}
+		var obj map[string]any
+		dec := json.NewDecoder(strings.NewReader(ctx))
+		dec.UseNumber()
+		if err := dec.Decode(&obj); err != nil || obj == nil {
+			r.Note("context is not a JSON object encoded as a string, so no field was taken from it")
+			return nil
+		}
+		return obj
+	case map[string]any:
+		return ctx
+	default:
+		r.Note("context is neither a JSON string nor an object, so no field was taken from it")
+	}
+	return nil
+}
+
+// ContextNumber is the context key that holds the number an outbound
+// CallCow workflow dials (seed 003).
+const ContextNumber = "number"
+
+// dialled reports whether the call went to the number the workflow was
+// started with, which makes it an outbound call.
+func dialled(ctx payload.Object, to string) bool {
+	n, _ := ctx[ContextNumber].(string)
+	n, to = workflow.NormalizePhone(n), workflow.NormalizePhone(to)
+	return workflow.IsE164(n) && n == to
+}
+
+// number is phone_number_from or phone_number_to as call.from and call.to
+// see it: "browser" (a web call) is no number.
+func number(raw string) string {
+	if strings.EqualFold(raw, "browser") {
+		return ""
+	}
+	return raw
+}
+
 // Encode implements providers.Provider: a body in the shape of seed 003,
-// with the fields in context.
+// with the fields in context. An outbound call also puts the called
+// number into context, as CallCow does, which is how Decode tells the
+// direction.
 func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, error) {
-	fields := in.Fields
+	fields := maps.Clone(in.Fields)
 	if fields == nil {
 		fields = map[string]any{}
+	}
+	if _, taken := fields[ContextNumber]; !taken && in.Call.Direction == "outbound" && in.CalledTo != "" {
+		fields[ContextNumber] = in.CalledTo
 	}
 	ctx, err := json.Marshal(fields)
 	if err != nil {
@@ -184,9 +228,9 @@ func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, er
 	return signature.SharedSecret{}.Sign(secret, body, now)
 }
 
-// SignatureScheme implements providers.Provider.
-// SharedSecretOnly: the platform sends the shared secret, not a
-// signature of the body.
+// SharedSecretOnly implements providers.SharedSecretScheme: the platform
+// sends the shared secret, not a signature of the body.
 func (Provider) SharedSecretOnly() bool { return true }
 
+// SignatureScheme implements providers.Provider.
 func (Provider) SignatureScheme() string { return signature.SharedSecret{}.Scheme("CallCow") }

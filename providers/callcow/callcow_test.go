@@ -1,6 +1,7 @@
 package callcow_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/callspec/callspec/providers/callcow"
@@ -59,6 +60,66 @@ func TestDecodeContextFields(t *testing.T) {
 		t.Errorf("caller %q status %q", ev.Caller.PhoneE164, ev.Call.Status)
 	}
 	providertest.NoLeak(t, []byte(body), in.Notes...)
+}
+
+// TestDecodeOutbound: CallCow sends no direction, but an outbound
+// workflow is started with the number it dials in context. When that is
+// phone_number_to, the customer is the called number, not the business
+// line the call came from.
+func TestDecodeOutbound(t *testing.T) {
+	const business, customer = "+15557654321", "+14165551234"
+	w := providertest.Get(t, "outbound_lead_follow_up")
+	tests := []struct {
+		name, number, direction, caller string
+	}{
+		{"context number is the called number", customer, "outbound", customer},
+		{"context number written with spaces", "+1 416 555 1234", "outbound", customer},
+		{"context number is another number", "+14165550000", "", business},
+		{"context number is not E.164", "416 555 1234", "", business},
+		{"no context number", "", "", business},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, _ := json.Marshal(map[string]any{"name": "Lead", "number": tc.number})
+			body, _ := json.Marshal(map[string]any{"call_id": "c1", "phone_number_from": business, "phone_number_to": customer,
+				"call_status": "success", "context": string(ctx), "created_at": "2026-01-30T14:48:36.371886"})
+			in, err := p.Decode(body, w.Def)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.Call.Direction != tc.direction || in.CallerPhone != tc.caller {
+				t.Errorf("direction %q caller %q, want %q %q", in.Call.Direction, in.CallerPhone, tc.direction, tc.caller)
+			}
+			if in.CallerFrom != business || in.CalledTo != customer {
+				t.Errorf("call.from %q call.to %q, want %q %q", in.CallerFrom, in.CalledTo, business, customer)
+			}
+			if ev := w.Decide(t, in); ev.Caller.PhoneE164 != tc.caller {
+				t.Errorf("event caller %q, want %q", ev.Caller.PhoneE164, tc.caller)
+			}
+		})
+	}
+}
+
+// TestEncodeOutbound: an outbound call encodes the called number into
+// context, so the delivery decodes as outbound with the customer as caller.
+func TestEncodeOutbound(t *testing.T) {
+	w := providertest.Get(t, "outbound_lead_follow_up")
+	in := &event.Inbound{Call: event.Call{ID: "c1", Provider: callcow.Name, Status: "completed", Direction: "outbound"},
+		CallerFrom: "+15557654321", CalledTo: "+14165551234", CallerPhone: "+14165551234", Fields: map[string]any{"interested": true}}
+	body, err := p.Encode(in, w.Def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := in.Fields[callcow.ContextNumber]; ok {
+		t.Error("Encode changed the inbound's fields")
+	}
+	out, err := p.Decode(body, w.Def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Call.Direction != "outbound" || out.CallerPhone != "+14165551234" || out.Fields["interested"] != true {
+		t.Errorf("decoded direction %q caller %q fields %v from %s", out.Call.Direction, out.CallerPhone, out.Fields, body)
+	}
 }
 
 func TestLosses(t *testing.T) {

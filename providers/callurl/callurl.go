@@ -29,8 +29,10 @@
 // gets "sha256:" and the first 32 hex digits of the body's SHA-256, so
 // redeliveries of one body share an idempotency key (noted). A handoff
 // block in the body (seed 001) is not used: callspec decides handoffs from
-// the workflow's own rules (noted). The canonical event has no raw caller
-// number, so call.from is caller.phone_e164.
+// the workflow's own rules (noted). caller.phone_e164 is already the
+// customer; the canonical event has no raw numbers, so it is call.from on
+// an inbound call and call.to on an outbound one (the business line is
+// unknown and left empty).
 //
 // # Signature
 //
@@ -208,7 +210,11 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	}
 	phone := strings.TrimSpace(r.String(caller, "phone_e164"))
 	in.CallerPhone = r.Caller(phone, "caller.phone_e164")
-	in.CallerFrom = in.CallerPhone
+	if in.Call.Direction == "outbound" {
+		in.CalledTo = in.CallerPhone
+	} else {
+		in.CallerFrom = in.CallerPhone
+	}
 	if fields != nil {
 		r.TakeFields(in.Fields, fields, def, "fields")
 	}

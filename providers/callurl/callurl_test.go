@@ -72,6 +72,28 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+// TestDecodeOutbound: caller.phone_e164 is the customer in both
+// directions; for call.from and call.to it is the calling number of an
+// inbound call and the called number of an outbound one.
+func TestDecodeOutbound(t *testing.T) {
+	w := providertest.Get(t, "outbound_lead_follow_up")
+	const customer = "+14165551234"
+	for _, tc := range []struct{ direction, from, to string }{
+		{"outbound", "", customer},
+		{"inbound", customer, ""},
+		{"", customer, ""},
+	} {
+		body := `{"workflow_id":"outbound_lead_follow_up","call":{"id":"c1","status":"completed","direction":"` + tc.direction + `"},"caller":{"phone_e164":"` + customer + `"},"fields":{}}`
+		in, err := p.Decode([]byte(body), w.Def)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.CallerPhone != customer || in.CallerFrom != tc.from || in.CalledTo != tc.to {
+			t.Errorf("%q call: caller %q, call.from %q, call.to %q; want %q %q %q", tc.direction, in.CallerPhone, in.CallerFrom, in.CalledTo, customer, tc.from, tc.to)
+		}
+	}
+}
+
 func TestDecodeRefuses(t *testing.T) {
 	w := providertest.Get(t, "human_handoff")
 	for _, body := range []string{

@@ -29,7 +29,8 @@
 // target-unsupported: it arrives only when the custom body sends it.
 //
 // Call: callId, callDirection (inbound/outbound), customerPhoneNumber and
-// businessPhoneNumber (from/to by direction; inbound when absent),
+// businessPhoneNumber (from/to by direction; inbound when absent;
+// caller.phone_e164 is customerPhoneNumber in both directions),
 // callStarted (date-time, to UTC), duration in seconds (else
 // callEnded − callStarted).
 //
@@ -140,7 +141,8 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	} else {
 		in.CallerFrom, in.CalledTo = customer, business
 	}
-	in.CallerPhone = r.Customer(in.Call.Direction, in.CallerFrom, "the calling number", in.CalledTo, "customerPhoneNumber")
+	// customerPhoneNumber is the customer in both directions.
+	in.CallerPhone = r.Caller(customer, "customerPhoneNumber")
 
 	reason := strings.TrimSpace(r.String(root, "endedReason"))
 	in.Call.EndReason = reason
@@ -267,9 +269,9 @@ func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, er
 	return signature.SharedSecret{}.Sign(secret, body, now)
 }
 
-// SignatureScheme implements providers.Provider.
-// SharedSecretOnly: the platform sends the shared secret, not a
-// signature of the body.
+// SharedSecretOnly implements providers.SharedSecretScheme: the platform
+// sends the shared secret, not a signature of the body.
 func (Provider) SharedSecretOnly() bool { return true }
 
+// SignatureScheme implements providers.Provider.
 func (Provider) SignatureScheme() string { return signature.SharedSecret{}.Scheme("Phonely") }

@@ -32,6 +32,7 @@ func TestDecode(t *testing.T) {
 	w := providertest.Get(t, "inbound_call_summary")
 	tests := []struct {
 		file, event, next, handoff, caller string
+		direction                          string
 		durationS                          int64
 		fields                             map[string]any
 	}{
@@ -40,6 +41,11 @@ func TestDecode(t *testing.T) {
 				"caller_name": "Dana", "mentioned_date": "2026-02-20", "follow_up_required": true, "follow_up_reason": "Refund of double charge"}},
 		{file: "call_summary_routine.json", event: event.Completed, next: "email_summary_to_owner", durationS: 58,
 			fields: map[string]any{"topic": "Opening hours", "summary": "Asked whether the office is open on Saturday.", "sentiment": "neutral", "follow_up_required": false}},
+		// Outbound: the customer is the number called, not the practice's
+		// line the call came from.
+		{file: "call_summary_outbound.json", event: event.Completed, next: "email_summary_to_owner", caller: "+15553334444", direction: "outbound", durationS: 90,
+			fields: map[string]any{"topic": "Opening hours", "summary": "Called back about Saturday opening hours; the office is open until noon.", "sentiment": "positive",
+				"caller_name": "Dana", "follow_up_required": false}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -60,7 +66,11 @@ func TestDecode(t *testing.T) {
 					t.Errorf("field %s = %v, want %v", k, ev.Fields[k], v)
 				}
 			}
-			if ev.Caller.PhoneE164 != tc.caller || ev.Call.DurationS != tc.durationS || ev.Call.Direction != "inbound" || ev.Call.Status != "completed" {
+			direction := tc.direction
+			if direction == "" {
+				direction = "inbound"
+			}
+			if ev.Caller.PhoneE164 != tc.caller || ev.Call.DurationS != tc.durationS || ev.Call.Direction != direction || ev.Call.Status != "completed" {
 				t.Errorf("call %+v caller %q", ev.Call, ev.Caller.PhoneE164)
 			}
 			providertest.NoLeak(t, body, in.Notes...)

@@ -32,7 +32,10 @@
 // call.call_analysis.custom_analysis_data, keyed by item name = field name.
 // Other events are refused with a reason that says to configure
 // webhook_events. Timestamps are epoch milliseconds; duration_ms becomes
-// whole seconds.
+// whole seconds. call.from and call.to are from_number and to_number;
+// caller.phone_e164 is the customer: from_number on an inbound call,
+// to_number on an outbound one (direction outbound), where from_number is
+// the agent's own line.
 //
 // Status mapping: call_status registered → queued, ongoing → in_progress,
 // ended → completed, not_connected and error → failed; then, for a call

@@ -60,8 +60,12 @@
 // cut_off, max_duration → max_duration, undefined → none. Others pass
 // through.
 //
-// The caller number is lead.phone_number; Synthflow redacts it in its own
-// example ("XXXXXXXX"), which is not E.164 and is therefore left out.
+// caller.phone_e164 is lead.phone_number. The lead is the customer
+// whichever way the call went: the person who called in, or the person an
+// outbound campaign dialled. Synthflow sends no direction and no number of
+// the agent's own line, so call.from is the lead's number and call.to is
+// empty. Synthflow redacts the number in its own example ("XXXXXXXX"),
+// which is not E.164 and is therefore left out.
 // call.start_time carries its offset and becomes UTC; call.duration is in
 // seconds.
 //
@@ -453,7 +457,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	body := map[string]any{
 		"status":           statusOut.Lookup(in.Call.Status),
 		"error_message":    "",
-		"lead":             map[string]any{"name": "", "phone_number": in.CallerFrom, "prompt_variables": map[string]any{}},
+		"lead":             map[string]any{"name": "", "phone_number": in.Customer(), "prompt_variables": map[string]any{}},
 		"call":             call,
 		"executed_actions": actions,
 		"analysis":         map[string]any{},
@@ -472,9 +476,9 @@ func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, er
 	return signature.SharedSecret{}.Sign(secret, body, now)
 }
 
-// SignatureScheme implements providers.Provider.
-// SharedSecretOnly: the platform sends the shared secret, not a
-// signature of the body.
+// SharedSecretOnly implements providers.SharedSecretScheme: the platform
+// sends the shared secret, not a signature of the body.
 func (Provider) SharedSecretOnly() bool { return true }
 
+// SignatureScheme implements providers.Provider.
 func (Provider) SignatureScheme() string { return signature.SharedSecret{}.Scheme("Synthflow") }

@@ -1,6 +1,7 @@
 package synthflow_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -107,6 +108,37 @@ func TestDecodeMatchesByIdentifierFirst(t *testing.T) {
 	}
 	if len(in.Notes) != 1 {
 		t.Errorf("want one note for the extractor that matched nothing, got %q", in.Notes)
+	}
+}
+
+// TestOutboundLead: the lead is the customer in both directions, so an
+// outbound call encodes the dialled number as lead.phone_number and
+// decodes it back as caller.phone_e164, never the agent's own line.
+func TestOutboundLead(t *testing.T) {
+	w := providertest.Get(t, "outbound_lead_follow_up")
+	in := &event.Inbound{Call: event.Call{ID: "c1", Provider: synthflow.Name, Status: "completed", Direction: "outbound"},
+		CallerFrom: "+15557654321", CalledTo: "+14165551234", Fields: map[string]any{}}
+	body, err := p.Encode(in, w.Def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent struct {
+		Lead struct {
+			PhoneNumber string `json:"phone_number"`
+		} `json:"lead"`
+	}
+	if err := json.Unmarshal(body, &sent); err != nil {
+		t.Fatal(err)
+	}
+	if sent.Lead.PhoneNumber != "+14165551234" {
+		t.Errorf("lead.phone_number %q, want the dialled customer", sent.Lead.PhoneNumber)
+	}
+	out, err := p.Decode(body, w.Def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := w.Decide(t, out); ev.Caller.PhoneE164 != "+14165551234" {
+		t.Errorf("caller %q, want the dialled customer", ev.Caller.PhoneE164)
 	}
 }
 

@@ -42,6 +42,11 @@
 //  4. the legacy message.analysis.structuredData object (or
 //     message.call.analysis…), keyed by field.
 //
+// Numbers: customer.number is the customer and becomes caller.phone_e164
+// in both directions; phoneNumber.number is the assistant's own line.
+// call.type inboundPhoneCall and outboundPhoneCall set the direction and
+// so which of the two is call.from and which call.to.
+//
 // Status mapping: call.status scheduled, queued → queued; ringing,
 // in-progress, forwarding → in_progress; ended (or absent: the report is
 // sent after the call) → completed; not-found, deletion-failed → failed.
@@ -367,7 +372,8 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	} else {
 		in.CallerFrom, in.CalledTo = customerNumber, ourNumber
 	}
-	in.CallerPhone = r.Customer(in.Call.Direction, in.CallerFrom, "the calling number", in.CalledTo, "customer.number")
+	// customer.number is the customer in both directions.
+	in.CallerPhone = r.Caller(customerNumber, "customer.number")
 
 	rawReason := r.String(msg, "endedReason")
 	if rawReason == "" {
@@ -577,10 +583,11 @@ func (p Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, 
 	return h, nil
 }
 
-// SignatureScheme implements providers.Provider.
-// SharedSecretOnly: with a bearer credential the secret itself is sent.
+// SharedSecretOnly implements providers.SharedSecretScheme: with a bearer
+// credential the secret itself is sent.
 func (p Provider) SharedSecretOnly() bool { return p.auth == Bearer }
 
+// SignatureScheme implements providers.Provider.
 func (p Provider) SignatureScheme() string {
 	if p.auth == Bearer {
 		return "Vapi bearer credential: the secret arrives as Authorization: Bearer <secret> (or in X-Vapi-Secret) and is compared in constant time; it protects neither the body nor against replays."

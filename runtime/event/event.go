@@ -53,8 +53,10 @@ type Call struct {
 	DurationS int64 `json:"duration_s"`
 }
 
-// Caller identifies who called. PhoneE164 is set only when the platform
-// gave a valid E.164 number; anything else is left out, never guessed.
+// Caller identifies the customer: the person the assistant talked to,
+// who placed an inbound call and was dialled on an outbound one (never the
+// business's own line). PhoneE164 is set only when the platform gave a
+// valid E.164 number; anything else is left out, never guessed.
 type Caller struct {
 	PhoneE164 string `json:"phone_e164,omitempty"`
 }
@@ -83,7 +85,7 @@ type FieldProblem struct {
 // before validation and decision.
 type Inbound struct {
 	Call Call
-	// CallerPhone is the caller's number in E.164, or "".
+	// CallerPhone is the customer's number in E.164 (see Customer), or "".
 	CallerPhone string
 	// CallerFrom and CalledTo are the raw numbers for the CEL call object
 	// (call.from, call.to); they are never logged.
@@ -95,4 +97,15 @@ type Inbound struct {
 	// Notes explain lossy decoding (a caller number that is not E.164, an
 	// unknown status passed through); they never contain personal data.
 	Notes []string
+}
+
+// Customer returns the raw number of the person the assistant talked to:
+// the calling number of an inbound call and the called number of an
+// outbound one, where the calling number is the business's own line. A
+// call without a direction counts as inbound.
+func (in *Inbound) Customer() string {
+	if in.Call.Direction == "outbound" {
+		return in.CalledTo
+	}
+	return in.CallerFrom
 }

@@ -21,8 +21,6 @@ var Operational = []string{
 	"attempt", "reason", "error_kind", "next_action", "handoff.reason", "handoff.severity",
 }
 
-// phoneLike matches runs that look like phone numbers: digits with the
-// usual separators, not glued to letters (so ids such as UUIDs survive).
 // PhoneKeys are log entries that would name a phone number or the
 // caller's identity; lint's pii-logged rule refuses them.
 var PhoneKeys = []string{"call.from", "call.to", "caller", "caller.phone_e164", "from", "to", "phone", "phone_number"}
@@ -31,6 +29,8 @@ var PhoneKeys = []string{"call.from", "call.to", "caller", "caller.phone_e164", 
 // log line; a spec's log: list may name them.
 var CallKeys = []string{"call.id", "call.provider", "call.status", "call.end_reason", "call.direction", "call.duration_s"}
 
+// phoneLike matches runs that look like phone numbers: digits with the
+// usual separators, not glued to letters (so ids such as UUIDs survive).
 var phoneLike = regexp.MustCompile(`(?:^|[^0-9A-Za-z_])(\+?[0-9][0-9 ().-]{5,}[0-9])`)
 
 // MaskPhones replaces what looks like a phone number in s: an international
