@@ -174,6 +174,7 @@ func RunFiles(files []string, opts Options) (*Result, error) {
 	var findings []diag.Finding
 	var facts []*rules.FileFacts
 	blocks := map[string][]lineSpan{}
+	checked := map[string]bool{} // files whose rules ran
 	for _, r := range results {
 		if r.err != nil {
 			return nil, r.err
@@ -184,6 +185,7 @@ func RunFiles(files []string, opts Options) (*Result, error) {
 		}
 		if r.facts != nil {
 			facts = append(facts, r.facts)
+			checked[r.file.Path] = true
 		}
 		if r.blocks != nil {
 			blocks[r.file.Path] = r.blocks
@@ -191,7 +193,7 @@ func RunFiles(files []string, opts Options) (*Result, error) {
 		findings = append(findings, r.findings...)
 	}
 	findings = append(findings, rules.RunSet(facts)...)
-	res.Findings = finish(findings, res.Files, blocks, opts.Config)
+	res.Findings = finish(findings, res.Files, blocks, checked, opts.Config)
 	return res, nil
 }
 
@@ -241,11 +243,12 @@ func readSpec(path string) ([]byte, int64, error) {
 }
 
 // finish applies suppressions and configured severities, then sorts.
-func finish(findings []diag.Finding, files map[string]*source.File, blocks map[string][]lineSpan, cfg *Config) []diag.Finding {
+func finish(findings []diag.Finding, files map[string]*source.File, blocks map[string][]lineSpan, checked map[string]bool, cfg *Config) []diag.Finding {
 	sups := map[string]*suppressions{}
 	var extra []diag.Finding
 	for path, f := range files {
 		s := parseSuppressions(f, blocks[path])
+		s.unchecked = !checked[path]
 		sups[path] = s
 		extra = append(extra, s.unknown...)
 	}

@@ -28,8 +28,8 @@ type suppressions struct {
 	byLine  map[int][]*suppression
 	all     []*suppression
 	unknown []diag.Finding
-	// unchecked is set when the file did not load, so no rule ran on it
-	// (see unused.go).
+	// unchecked is set when no rule ran on the file (it did not load as
+	// a spec), so no suppression could have matched anything.
 	unchecked bool
 }
 
@@ -46,7 +46,6 @@ type suppression struct {
 // suppresses reports whether f is silenced, and marks the suppression
 // that silences it as used.
 func (s *suppressions) suppresses(f diag.Finding) bool {
-	s.see(f)
 	for _, sup := range s.byLine[f.Range.Start.Line] {
 		if sup.rule == f.Rule {
 			sup.used = true

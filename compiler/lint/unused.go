@@ -1,24 +1,12 @@
 package lint
 
-import (
-	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/spec"
-)
-
-// see notes what a finding says about the file: a syntax finding means the
-// file did not load, so no rule ran on it and no suppression could have
-// matched anything.
-func (s *suppressions) see(f diag.Finding) {
-	if f.Rule == spec.RuleSyntax {
-		s.unchecked = true
-	}
-}
+import "github.com/callspec/callspec/compiler/diag"
 
 // unused reports the suppressions that silenced nothing: a stale ignore
 // comment would hide the next real finding on its line. DESIGN.md names
 // no rule of its own for them, so they are unknown-suppression findings,
 // as warnings (the comment is harmless today) at the rule ID. A file whose
-// rules did not run (it does not load) has none: fix the syntax first.
+// rules did not run (it did not load as a spec) has none: fix that first.
 func (s *suppressions) unused() []diag.Finding {
 	if s.unchecked {
 		return nil
