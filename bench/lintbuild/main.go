@@ -59,6 +59,7 @@ func main() {
 	defects := flag.Int("defects", 3, "percent of defective specs in the linted set")
 	keep := flag.String("dir", "", "work directory to keep (default: a temporary one, removed)")
 	bin := flag.String("callspec", "", "callspec binary to measure (default: build ./cmd/callspec)")
+	outDir := flag.String("out", "", "directory under which build and the write floor write (default: the work directory); /dev/shm measures the CPU without the disk")
 	flag.Parse()
 
 	if *writeFloor {
@@ -75,7 +76,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(*sizes, *runs, *defects, *keep, *bin); err != nil {
+	if err := run(*sizes, *runs, *defects, *keep, *bin, *outDir); err != nil {
 		fmt.Fprintln(os.Stderr, "lintbuild:", err)
 		os.Exit(1)
 	}
@@ -133,7 +134,7 @@ type row struct {
 	floor, lint, build, rebuild, writeFloor []sample
 }
 
-func run(sizes string, runs, defects int, keep, bin string) error {
+func run(sizes string, runs, defects int, keep, bin, outRoot string) error {
 	work := keep
 	if work == "" {
 		var err error
@@ -151,6 +152,17 @@ func run(sizes string, runs, defects int, keep, bin string) error {
 			return fmt.Errorf("build callspec (run this from the repository root): %w", err)
 		}
 	}
+	if outRoot == "" {
+		outRoot = filepath.Join(work, "out")
+	}
+	if err := os.MkdirAll(outRoot, 0o755); err != nil {
+		return err
+	}
+	outRoot, err := os.MkdirTemp(outRoot, "callspec-lintbuild-out-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(outRoot)
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -163,7 +175,6 @@ func run(sizes string, runs, defects int, keep, bin string) error {
 		}
 		linted := filepath.Join(work, fmt.Sprintf("n%d", n), "workflows")
 		clean := filepath.Join(work, fmt.Sprintf("n%d", n), "clean")
-		out := filepath.Join(work, fmt.Sprintf("n%d", n), "generated")
 		for _, d := range []string{linted, clean} {
 			if err := os.MkdirAll(d, 0o755); err != nil {
 				return err
@@ -188,9 +199,14 @@ func run(sizes string, runs, defects int, keep, bin string) error {
 				return fmt.Errorf("lint: %w", err)
 			}
 			r.lint = append(r.lint, s)
-			if err := os.RemoveAll(out); err != nil {
-				return err
-			}
+			// Every run writes into directories of its own, and none is
+			// removed before the end: on ext4, creating files soon after
+			// deleting thousands makes the inode allocator skip the recently
+			// deleted ones (recently_deleted in the kernel's ialloc.c),
+			// which slows each create several-fold for minutes, and the
+			// measurement would depend on the previous run.
+			out := filepath.Join(outRoot, fmt.Sprintf("generated-%d-%d", n, i))
+			written := filepath.Join(outRoot, fmt.Sprintf("copy-%d-%d", n, i))
 			if s, err = measure(bin, []int{0}, "build", clean, "--out", out); err != nil {
 				return fmt.Errorf("build: %w", err)
 			}
@@ -199,10 +215,6 @@ func run(sizes string, runs, defects int, keep, bin string) error {
 				return fmt.Errorf("rebuild: %w", err)
 			}
 			r.rebuild = append(r.rebuild, s)
-			written := out + "-copy"
-			if err := os.RemoveAll(written); err != nil {
-				return err
-			}
 			if s, err = measure(self, []int{0}, "-writefloor", out, written); err != nil {
 				return fmt.Errorf("write floor: %w", err)
 			}

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -211,16 +210,43 @@ func Check(out string, files []File) (Diff, error) {
 	if err != nil {
 		return d, err
 	}
-	want := map[string]bool{}
-	for _, f := range files {
-		want[f.Path] = true
-		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(f.Path)))
+	if existing == nil {
+		// Nothing to read: a missing or empty directory lacks every file.
+		for _, f := range files {
+			d.Missing = append(d.Missing, f.Path)
+		}
+		return d, nil
+	}
+	// Reading thousands of small files is bound by system calls, which
+	// overlap beyond the number of cores, like writing them.
+	const (
+		same = iota
+		stale
+		missing
+	)
+	state := make([]int, len(files))
+	readErrs := make([]error, len(files))
+	parallel.ForEach(len(files), writers, func(i int) {
+		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(files[i].Path)))
 		switch {
 		case err != nil && os.IsNotExist(err):
-			d.Missing = append(d.Missing, f.Path)
+			state[i] = missing
 		case err != nil:
-			return d, fmt.Errorf("read %s: %w", f.Path, err)
-		case !bytes.Equal(b, f.Content):
+			readErrs[i] = fmt.Errorf("read %s: %w", files[i].Path, err)
+		case !bytes.Equal(b, files[i].Content):
+			state[i] = stale
+		}
+	})
+	if err := errors.Join(readErrs...); err != nil {
+		return d, err
+	}
+	want := make(map[string]bool, len(files))
+	for i, f := range files {
+		want[f.Path] = true
+		switch state[i] {
+		case missing:
+			d.Missing = append(d.Missing, f.Path)
+		case stale:
 			d.Stale = append(d.Stale, f.Path)
 		}
 	}
@@ -263,12 +289,18 @@ func listFiles(dir string) ([]string, error) {
 // writers is the number of files Write writes at once.
 const writers = 8
 
-// Write makes the directory out hold exactly files. Each file is written
-// to a temporary file and renamed into place, so a reader never sees half a
-// file; unchanged files are not touched; files that are no longer generated
-// are removed. A directory that holds files but no manifest.json was not
-// made by callspec build, and is refused.
+// Write makes the directory out hold exactly files. When out does not
+// exist, the whole tree is written into a temporary sibling directory and
+// renamed into place at the end, so out appears complete or not at all.
+// Otherwise each changed file is written to a temporary file and renamed
+// into place, so a reader never sees half a file; unchanged files are not
+// touched; files that are no longer generated are removed. A directory that
+// holds files but no manifest.json was not made by callspec build, and is
+// refused.
 func Write(out string, files []File) (Diff, error) {
+	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
+		return writeFresh(out, files)
+	}
 	d, err := Check(out, files)
 	if err != nil {
 		return d, err
@@ -309,6 +341,56 @@ func Write(out string, files []File) (Diff, error) {
 	return d, nil
 }
 
+// writeFresh writes files into a new directory beside out and renames it to
+// out. Each file is created directly, without a temporary file of its own:
+// on a first build of a thousand workflows the system calls per file are
+// most of the time, and the directory rename already makes the tree appear
+// at once.
+func writeFresh(out string, files []File) (Diff, error) {
+	d := Diff{Missing: make([]string, len(files))}
+	for i, f := range files {
+		d.Missing[i] = f.Path
+	}
+	parent := filepath.Dir(filepath.Clean(out))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return d, fmt.Errorf("create %s: %w", parent, err)
+	}
+	staging, err := os.MkdirTemp(parent, ".callspec-build-")
+	if err != nil {
+		return d, fmt.Errorf("create a temporary directory beside %s: %w", out, err)
+	}
+	// MkdirTemp makes the directory 0700; the output is as readable as any
+	// directory the build makes.
+	if err := os.Chmod(staging, 0o755); err != nil {
+		os.RemoveAll(staging)
+		return d, fmt.Errorf("create %s: %w", staging, err)
+	}
+	all := make(map[string]bool, len(files))
+	for _, f := range files {
+		all[f.Path] = true
+	}
+	if err := makeDirs(staging, files, all); err != nil {
+		os.RemoveAll(staging)
+		return d, err
+	}
+	writeErrs := make([]error, len(files))
+	parallel.ForEach(len(files), writers, func(i int) {
+		name := filepath.Join(staging, filepath.FromSlash(files[i].Path))
+		if err := os.WriteFile(name, files[i].Content, 0o644); err != nil {
+			writeErrs[i] = fmt.Errorf("write %s: %w", filepath.Join(out, filepath.FromSlash(files[i].Path)), err)
+		}
+	})
+	if err := errors.Join(writeErrs...); err != nil {
+		os.RemoveAll(staging)
+		return d, err
+	}
+	if err := os.Rename(staging, out); err != nil {
+		os.RemoveAll(staging)
+		return d, fmt.Errorf("move the new output into place: %w; if %s appeared during the build, run callspec build again", err, out)
+	}
+	return d, nil
+}
+
 func writeAtomic(name string, content []byte) error {
 	// The temporary file is created with its final mode and a name unique
 	// to this process, which saves CreateTemp's chmod: on a large build
@@ -338,25 +420,38 @@ func writeAtomic(name string, content []byte) error {
 var tmpCounter atomic.Int64
 
 // makeDirs creates the directory of every file to write, once each, with
-// one mkdir per directory: parents sort before their children, and only
-// out itself may need its own parents made.
+// one mkdir per directory. Directories of the same depth are made in
+// parallel, after their parents; only out itself may need its own parents
+// made.
 func makeDirs(out string, files []File, changed map[string]bool) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", out, err)
 	}
-	dirs := map[string]bool{}
+	var byDepth [][]string
+	seen := map[string]bool{}
 	for _, f := range files {
 		if !changed[f.Path] {
 			continue
 		}
-		for dir := path.Dir(f.Path); dir != "." && !dirs[dir]; dir = path.Dir(dir) {
-			dirs[dir] = true
+		for dir := path.Dir(f.Path); dir != "." && !seen[dir]; dir = path.Dir(dir) {
+			seen[dir] = true
+			depth := strings.Count(dir, "/")
+			for len(byDepth) <= depth {
+				byDepth = append(byDepth, nil)
+			}
+			byDepth[depth] = append(byDepth[depth], dir)
 		}
 	}
-	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
-		full := filepath.Join(out, filepath.FromSlash(dir))
-		if err := os.Mkdir(full, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("create %s: %w", full, err)
+	for _, dirs := range byDepth {
+		errs := make([]error, len(dirs))
+		parallel.ForEach(len(dirs), writers, func(i int) {
+			full := filepath.Join(out, filepath.FromSlash(dirs[i]))
+			if err := os.Mkdir(full, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				errs[i] = fmt.Errorf("create %s: %w", full, err)
+			}
+		})
+		if err := errors.Join(errs...); err != nil {
+			return err
 		}
 	}
 	return nil

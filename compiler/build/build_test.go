@@ -101,3 +101,46 @@ func TestGenerateIsDeterministicAndHasManifest(t *testing.T) {
 		t.Errorf("manifest:\n%s\nwant:\n%s", m, want)
 	}
 }
+
+func TestWriteIntoNewDirectoryAppearsWhole(t *testing.T) {
+	parent := filepath.Join(t.TempDir(), "not", "yet")
+	out := filepath.Join(parent, "generated")
+	v := files(map[string]string{"manifest.json": "m", "a/b/c/deep.go": "deep", "a/top.json": "top", "z.md": "z"})
+	d, err := build.Write(out, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Missing) != len(v) || len(d.Stale)+len(d.Extra) != 0 {
+		t.Errorf("diff = %+v, want every file missing", d)
+	}
+	if d, _ := build.Check(out, v); !d.Empty() {
+		t.Fatalf("after write: %+v", d)
+	}
+	for _, dir := range []string{out, filepath.Join(out, "a", "b", "c")} {
+		info, err := os.Stat(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := info.Mode().Perm(); perm != 0o755 {
+			t.Errorf("%s has mode %v, want 0755", dir, perm)
+		}
+	}
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Name() != "generated" {
+		t.Errorf("beside the output: %v, want only generated (no temporary directory)", entries)
+	}
+}
+
+func TestWriteIntoEmptyExistingDirectory(t *testing.T) {
+	out := t.TempDir()
+	v := files(map[string]string{"manifest.json": "m", "a/one.json": "1"})
+	if _, err := build.Write(out, v); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := build.Check(out, v); !d.Empty() {
+		t.Fatalf("after write: %+v", d)
+	}
+}

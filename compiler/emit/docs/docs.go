@@ -16,6 +16,7 @@ package docs
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"strconv"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/scenario"
+	"github.com/callspec/callspec/internal/parallel"
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/workflow"
@@ -52,13 +54,20 @@ func Pages(ws []*ir.Workflow) ([]File, error) {
 	for _, w := range ws {
 		byID[w.ID] = w
 	}
-	out := make([]File, 0, len(ws)+1)
-	for _, w := range ws {
+	// Pages are independent; each is rendered into its own slot.
+	out := make([]File, len(ws), len(ws)+1)
+	errs := make([]error, len(ws))
+	parallel.ForEach(len(ws), 0, func(i int) {
+		w := ws[i]
 		b, err := Page(w, byID)
 		if err != nil {
-			return nil, fmt.Errorf("docs page of %s: %w", w.ID, err)
+			errs[i] = fmt.Errorf("docs page of %s: %w", w.ID, err)
+			return
 		}
-		out = append(out, File{Path: path.Join(w.ID, PageName), Content: b})
+		out[i] = File{Path: path.Join(w.ID, PageName), Content: b}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	out = append(out, File{Path: IndexName, Content: Index(ws)})
 	return out, nil
@@ -485,8 +494,12 @@ func Index(ws []*ir.Workflow) []byte {
 // HTML (a page is public, and a spec is not trusted to write markup).
 func text(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	return markupEscaper.Replace(s)
 }
+
+// markupEscaper is built once: a Replacer builds its lookup tables on first
+// use, which cost more than the replacing on every call of text.
+var markupEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // cell is text that may sit in a table cell.
 func cell(s string) string {
