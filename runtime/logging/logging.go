@@ -33,11 +33,21 @@ var CallKeys = []string{"call.id", "call.provider", "call.status", "call.end_rea
 // usual separators, not glued to letters (so ids such as UUIDs survive).
 var phoneLike = regexp.MustCompile(`(?:^|[^0-9A-Za-z_])(\+?[0-9][0-9 ().-]{5,}[0-9])`)
 
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
 // MaskPhones replaces what looks like a phone number in s: an international
 // number (+ and at least 7 digits) or a run of at least 9 digits.
 func MaskPhones(s string) string {
-	if !strings.ContainsAny(s, "0123456789") {
-		return s
+	if countDigits(s) < 7 {
+		return s // no match of phoneLike is masked with fewer than 7 digits
 	}
 	idx := phoneLike.FindAllStringSubmatchIndex(s, -1)
 	if idx == nil {

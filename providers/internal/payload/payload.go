@@ -549,6 +549,23 @@ func (r *Reader) TakeFields(dst map[string]any, src Object, def *workflow.Defini
 	}
 }
 
+// isSnake reports whether s is already what Snake makes of it: ASCII
+// lower-case letters and digits in words joined by single underscores.
+func isSnake(s string) bool {
+	if s == "" || s[0] == '_' || s[len(s)-1] == '_' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '_' && s[i-1] != '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
@@ -560,7 +577,15 @@ func plural(n int, one, many string) string {
 // email", "Zip-Code", "callerName") to lower_snake ("user_email",
 // "zip_code", "caller_name").
 func Snake(s string) string {
+	if isSnake(s) {
+		return s // most keys already are; no allocation per key and delivery
+	}
+	return snake(s)
+}
+
+func snake(s string) string {
 	var b strings.Builder
+	b.Grow(len(s) + len(s)/2) // one allocation for a camelCase key
 	prevLower := false
 	pendingSep := false
 	for _, r := range s {

@@ -20,6 +20,34 @@ func TestSnake(t *testing.T) {
 	}
 }
 
+// TestSnakeFastPathAgrees checks that every string the fast path returns
+// unchanged is one the full conversion also leaves unchanged, over every
+// string of up to four characters from an alphabet with each class the
+// conversion distinguishes.
+func TestSnakeFastPathAgrees(t *testing.T) {
+	alphabet := []string{"a", "z", "0", "9", "_", "-", " ", "A", "é", "Ω"}
+	var walk func(prefix string, depth int)
+	fast := 0
+	walk = func(s string, depth int) {
+		if isSnake(s) {
+			fast++
+			if got := snake(s); got != s {
+				t.Errorf("isSnake(%q) is true, but the conversion gives %q", s, got)
+			}
+		}
+		if depth == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			walk(s+c, depth-1)
+		}
+	}
+	walk("", 4)
+	if fast < 400 {
+		t.Errorf("only %d strings took the fast path; the test is not exercising it", fast)
+	}
+}
+
 func TestTime(t *testing.T) {
 	for _, tc := range []struct {
 		in    any
