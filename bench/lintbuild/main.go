@@ -23,6 +23,12 @@
 //     empty NEW with os.MkdirAll and os.WriteFile, eight at a time: what
 //     creating those files costs on this file system, before any work.
 //
+// Every run builds and copies into directories of its own under -out
+// (default: the work directory), removed only at the end: on ext4,
+// creating thousands of files soon after deleting thousands is several
+// times slower, and each run would pay for the previous one's cleanup.
+// -out /dev/shm takes the disk out of the measurement.
+//
 // Each is a fresh process: wall time, CPU time (user+system) and peak RSS
 // come from the operating system. The table gives medians, and lint's and
 // build's ratios to the floor of the same N measured in the same run.
