@@ -15,6 +15,12 @@ func init() {
 		usage:   "[paths…] [--format text|json|sarif|github|junit] [--fail-on error|warning|info]",
 		summary: "Check specs against the quality gate.",
 		run:     runLint,
+		// lint keeps only findings, so its live heap stays small and
+		// four times the growth saves another tenth of its wall time for
+		// 1.3 times the memory. build keeps every output until it
+		// writes, so its peak grows with the percentage: it keeps the
+		// batch default.
+		gcPercent: 400,
 	})
 }
 

@@ -42,7 +42,15 @@ type command struct {
 	usage   string // arguments, after the name
 	summary string
 	run     func(e *env, args []string) int
+	// gcPercent is the garbage collector's heap growth for this command
+	// when the user sets no GOGC; 0 means batchGCPercent.
+	gcPercent int
 }
+
+// batchGCPercent suits a batch run, which allocates a lot and keeps
+// little: collecting at twice the default heap growth cuts lint's CPU by a
+// fifth for 1.4 times the peak memory (docs/PERFORMANCE.md).
+const batchGCPercent = 200
 
 var commands = map[string]*command{}
 
@@ -103,18 +111,10 @@ func run(e *env, args []string) int {
 		usage(e.stderr)
 		return exitError
 	}
-	if c.name != "serve" && e.getenv("GOGC") == "" {
-		// A batch run allocates a lot and keeps little: collecting at
-		// twice the default heap growth cuts lint's CPU by a fifth for
-		// 1.4 times the peak memory (docs/PERFORMANCE.md). lint keeps
-		// only findings, so its live heap stays small and four times
-		// the growth saves another tenth of its wall time for 1.3 times
-		// the memory; build keeps every output until it writes, so its
-		// peak grows with the percentage and it stays at twice. The
-		// server keeps Go's default; GOGC set by the user wins.
-		percent := 200
-		if c.name == "lint" {
-			percent = 400
+	if e.getenv("GOGC") == "" {
+		percent := c.gcPercent
+		if percent == 0 {
+			percent = batchGCPercent
 		}
 		debug.SetGCPercent(percent)
 	}

@@ -32,6 +32,8 @@ func init() {
 		usage:   "[paths…] [--addr 127.0.0.1:8080] [--store sqlite:callspec.db|postgres://…|redis://…|memory:]",
 		summary: "Run every workflow's webhook handler locally at /hooks/<workflow_id>/<provider>.",
 		run:     runServe,
+		// A long-running server keeps Go's default.
+		gcPercent: 100,
 	})
 }
 

@@ -212,10 +212,7 @@ func Check(out string, files []File) (Diff, error) {
 	}
 	if existing == nil {
 		// Nothing to read: a missing or empty directory lacks every file.
-		for _, f := range files {
-			d.Missing = append(d.Missing, f.Path)
-		}
-		return d, nil
+		return Diff{Missing: paths(files)}, nil
 	}
 	// Reading thousands of small files is bound by system calls, which
 	// overlap beyond the number of cores, like writing them.
@@ -311,13 +308,14 @@ func Write(out string, files []File) (Diff, error) {
 				out, d.Extra[0], ManifestName)
 		}
 	}
-	changed := map[string]bool{}
-	for _, p := range append(slices.Clone(d.Stale), d.Missing...) {
+	changedPaths := append(slices.Clone(d.Stale), d.Missing...)
+	changed := make(map[string]bool, len(changedPaths))
+	for _, p := range changedPaths {
 		changed[p] = true
 	}
 	// Writing thousands of small files is bound by system calls, which
 	// overlap well beyond the number of cores.
-	if err := makeDirs(out, files, changed); err != nil {
+	if err := makeDirs(out, changedPaths); err != nil {
 		return d, err
 	}
 	writeErrs := make([]error, len(files))
@@ -347,10 +345,7 @@ func Write(out string, files []File) (Diff, error) {
 // most of the time, and the directory rename already makes the tree appear
 // at once.
 func writeFresh(out string, files []File) (Diff, error) {
-	d := Diff{Missing: make([]string, len(files))}
-	for i, f := range files {
-		d.Missing[i] = f.Path
-	}
+	d := Diff{Missing: paths(files)}
 	parent := filepath.Dir(filepath.Clean(out))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return d, fmt.Errorf("create %s: %w", parent, err)
@@ -365,11 +360,7 @@ func writeFresh(out string, files []File) (Diff, error) {
 		os.RemoveAll(staging)
 		return d, fmt.Errorf("create %s: %w", staging, err)
 	}
-	all := make(map[string]bool, len(files))
-	for _, f := range files {
-		all[f.Path] = true
-	}
-	if err := makeDirs(staging, files, all); err != nil {
+	if err := makeDirs(staging, d.Missing); err != nil {
 		os.RemoveAll(staging)
 		return d, err
 	}
@@ -419,21 +410,27 @@ func writeAtomic(name string, content []byte) error {
 // tmpCounter numbers this process's temporary files.
 var tmpCounter atomic.Int64
 
-// makeDirs creates the directory of every file to write, once each, with
-// one mkdir per directory. Directories of the same depth are made in
-// parallel, after their parents; only out itself may need its own parents
-// made.
-func makeDirs(out string, files []File, changed map[string]bool) error {
+// paths lists the files' paths, in order.
+func paths(files []File) []string {
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = f.Path
+	}
+	return out
+}
+
+// makeDirs creates the directory of every file to write (slash-separated
+// paths under out), once each, with one mkdir per directory. Directories
+// of the same depth are made in parallel, after their parents; only out
+// itself may need its own parents made.
+func makeDirs(out string, files []string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", out, err)
 	}
 	var byDepth [][]string
 	seen := map[string]bool{}
 	for _, f := range files {
-		if !changed[f.Path] {
-			continue
-		}
-		for dir := path.Dir(f.Path); dir != "." && !seen[dir]; dir = path.Dir(dir) {
+		for dir := path.Dir(f); dir != "." && !seen[dir]; dir = path.Dir(dir) {
 			seen[dir] = true
 			depth := strings.Count(dir, "/")
 			for len(byDepth) <= depth {
