@@ -12,7 +12,7 @@ import (
 // hook runs (lint, build, test): they then print only what makes them
 // fail. Errors of the command itself always print.
 func quietFlag(fs *pflag.FlagSet) *bool {
-	return fs.BoolP("quiet", "q", false, "print only what makes the command fail: no warnings or infos below --fail-on, no passing scenarios, no summary of success")
+	return fs.BoolP("quiet", "q", false, "print only what makes the command fail (no warnings or infos below --fail-on, passing scenarios or success summaries)")
 }
 
 // failing keeps the findings at or above threshold: what lint shows under
