@@ -6,8 +6,10 @@
 //
 // Ajv is used as a consumer would: the 2020-12 class with its DEFAULT
 // options (strict mode on: an unknown keyword or format is an error) and
-// ajv-formats, the plugin Ajv's documentation adds for "format". Exit 1
-// with one line per problem when anything is refused.
+// ajv-formats, the plugin Ajv's documentation adds for "format". What
+// strict mode only logs by default (strictTypes, strictTuples) counts as a
+// problem too: the logger collects it. Exit 1 with one line per problem
+// when anything is refused or logged.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -17,7 +19,8 @@ async function schemas(files) {
   const addFormats = require('ajv-formats').default;
   const problems = [];
   for (const file of files) {
-    const ajv = new Ajv2020();
+    const warn = (...args) => problems.push(`${file}: ${args.join(' ')}`);
+    const ajv = new Ajv2020({ logger: { log: console.log, warn, error: warn } });
     addFormats(ajv);
     try {
       ajv.compile(JSON.parse(fs.readFileSync(file, 'utf8')));

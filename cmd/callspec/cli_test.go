@@ -76,3 +76,17 @@ func TestQuiet(t *testing.T) {
 		t.Errorf("test without -q shows no passing scenario:\n%s", stdout)
 	}
 }
+
+// TestLintJUnitFailOn: lint passes --fail-on to the JUnit report, so a
+// warning is a failing test case only when it fails the run.
+func TestLintJUnitFailOn(t *testing.T) {
+	const cfg, bad = "testdata/empty-config.yaml", "testdata/lint/bad_cel.yaml"
+	out, _, _ := runCLI(t, "lint", "--config", cfg, "--format", "junit", bad)
+	if strings.Contains(out, `type="warning"`) || !strings.Contains(out, "<system-out>"+bad) || !strings.Contains(out, `type="error"`) {
+		t.Errorf("lint --format junit: the warning should be a passing case with system-out:\n%s", out)
+	}
+	out, _, _ = runCLI(t, "lint", "--config", cfg, "--format", "junit", "--fail-on", "warning", bad)
+	if !strings.Contains(out, `type="warning"`) {
+		t.Errorf("lint --format junit --fail-on warning: the warning should be a failure:\n%s", out)
+	}
+}
