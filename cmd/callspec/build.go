@@ -22,6 +22,7 @@ func runBuild(e *env, args []string) int {
 	fs := flags(e, "build")
 	out := fs.String("out", "generated", "output directory")
 	checkOnly := fs.Bool("check", false, "write nothing; list stale, missing and extra files and exit 1 when there are any")
+	quiet := quietFlag(fs)
 	var lf lintFlags
 	lf.add(fs)
 	if code, ok := parse(fs, args); !ok {
@@ -57,7 +58,7 @@ func runBuild(e *env, args []string) int {
 			return fail(e, "%v", err)
 		}
 		if d.Empty() {
-			fmt.Fprintf(e.stdout, "%s is up to date (%d files)\n", *out, len(files))
+			fmt.Fprintf(progress(e, *quiet), "%s is up to date (%d files)\n", *out, len(files))
 			return exitOK
 		}
 		for _, p := range d.Stale {
@@ -76,7 +77,7 @@ func runBuild(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "%v", err)
 	}
-	fmt.Fprintf(e.stdout, "built %d workflows into %s: %d files (%d written, %d removed)\n",
+	fmt.Fprintf(progress(e, *quiet), "built %d workflows into %s: %d files (%d written, %d removed)\n",
 		len(ws), *out, len(files), len(d.Stale)+len(d.Missing), len(d.Extra))
 	return exitOK
 }

@@ -62,6 +62,7 @@ func runLint(e *env, args []string) int {
 	fs := flags(e, "lint")
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning or info")
+	quiet := quietFlag(fs)
 	var lf lintFlags
 	lf.add(fs)
 	if code, ok := parse(fs, args); !ok {
@@ -86,7 +87,10 @@ func runLint(e *env, args []string) int {
 		linted = append(linted, p)
 	}
 	slices.Sort(linted)
-	in := report.Input{Findings: res.Findings, Files: res.Files, Linted: linted, Color: useColor(e)}
+	in := report.Input{Findings: res.Findings, Files: res.Files, Linted: linted, Color: useColor(e), FailOn: threshold}
+	if *quiet {
+		in.Findings = failing(res.Findings, threshold)
+	}
 	if err := report.Write(e.stdout, *format, in); err != nil {
 		return fail(e, "write report: %v", err)
 	}

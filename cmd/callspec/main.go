@@ -35,6 +35,9 @@ type env struct {
 	isTTY bool
 	// getenv reads environment variables.
 	getenv func(string) string
+	// flagSets, when not nil, collects the flag set each command makes
+	// (the shell completion scripts are written from them).
+	flagSets map[string]*pflag.FlagSet
 }
 
 type command struct {
@@ -105,6 +108,9 @@ func run(e *env, args []string) int {
 		}
 		return exitOK
 	}
+	if args[0] == "--version" {
+		args[0] = "version"
+	}
 	c, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(e.stderr, "callspec: unknown command %q\n\n", args[0])
@@ -133,13 +139,17 @@ func usage(w io.Writer) {
 		c := commands[n]
 		fmt.Fprintf(w, "  callspec %-40s %s\n", strings.TrimSpace(c.name+" "+c.usage), c.summary)
 	}
-	fmt.Fprintln(w, "\nPaths default to workflows/. Run `callspec COMMAND --help` for a command's flags.")
+	fmt.Fprintln(w, "\nPaths default to workflows/. Run `callspec COMMAND --help` for a command's flags,")
+	fmt.Fprintln(w, "`callspec --version` for the version.")
 }
 
 // flags makes a command's flag set; parse errors print usage and exit 2.
 func flags(e *env, c string) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(c, pflag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	if e.flagSets != nil {
+		e.flagSets[c] = fs
+	}
 	cmd := commands[c]
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: callspec %s %s\n\n%s\n\nFlags:\n%s", c, cmd.usage, cmd.summary, fs.FlagUsages())
@@ -148,11 +158,15 @@ func flags(e *env, c string) *pflag.FlagSet {
 }
 
 // parse parses args; ok is false when the command should exit with code.
+// A parse error is printed with the command's usage: under
+// ContinueOnError pflag prints neither.
 func parse(fs *pflag.FlagSet, args []string) (code int, ok bool) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK, false
 		}
+		fmt.Fprintf(fs.Output(), "callspec %s: %v\n\n", fs.Name(), err)
+		fs.Usage()
 		return exitError, false
 	}
 	return 0, true

@@ -26,6 +26,7 @@ func init() {
 func runTest(e *env, args []string) int {
 	fs := flags(e, "test")
 	format := fs.String("format", "text", "output format: text or json")
+	quiet := quietFlag(fs)
 	var lf lintFlags
 	lf.add(fs)
 	if code, ok := parse(fs, args); !ok {
@@ -53,7 +54,7 @@ func runTest(e *env, args []string) int {
 	if *format == "json" {
 		err = writeTestJSON(e.stdout, results)
 	} else {
-		err = writeTestText(e.stdout, results, res.Files, len(res.Units), e.isTTY && e.getenv("NO_COLOR") == "")
+		err = writeTestText(e.stdout, results, res.Files, len(res.Units), e.isTTY && e.getenv("NO_COLOR") == "", *quiet)
 	}
 	if err != nil {
 		return fail(e, "write results: %v", err)
@@ -88,7 +89,10 @@ func refuseOnLintErrors(e *env, res *lint.Result, verb string) bool {
 //
 //	PASS workflows/x.yaml:57 maintenance_report_intake/routine leak → completed create_work_order
 //	FAIL workflows/x.yaml:70:22 maintenance_report_intake/sparking outlet: expected …
-func writeTestText(w io.Writer, results []scenario.Result, files map[string]*source.File, workflows int, color bool) error {
+//
+// quiet leaves out the passing scenarios and the summary of a run that
+// passed.
+func writeTestText(w io.Writer, results []scenario.Result, files map[string]*source.File, workflows int, color, quiet bool) error {
 	paint := func(code, s string) string {
 		if !color {
 			return s
@@ -98,6 +102,9 @@ func writeTestText(w io.Writer, results []scenario.Result, files map[string]*sou
 	var b strings.Builder
 	for _, r := range results {
 		if r.Passed {
+			if quiet {
+				continue
+			}
 			fmt.Fprintf(&b, "%s %s:%d %s/%s → %s\n", paint("\x1b[32m", "PASS"), r.Range.File, r.Range.Start.Line, r.Workflow, r.Name, r.Got.Arrow())
 			continue
 		}
@@ -110,6 +117,7 @@ func writeTestText(w io.Writer, results []scenario.Result, files map[string]*sou
 	s := scenario.Summarize(results)
 	total := s.Passed + s.Failed
 	switch {
+	case quiet && s.Failed == 0:
 	case total == 0:
 		fmt.Fprintf(&b, "no scenarios to run in %s; add routine, incomplete and sensitive scenarios under tests:\n", report.Plural(workflows, "workflow"))
 	case s.Failed == 0:

@@ -9,6 +9,9 @@ import (
 
 func init() { extraFormats["junit"] = JUnit }
 
+// The element and attribute names follow the JUnit XML schema that
+// Jenkins' xunit plugin publishes (testdata/junit-10.xsd, whose source
+// testdata/README.md names); GitLab reads the same elements.
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
@@ -30,6 +33,7 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
 }
 
 type junitFailure struct {
@@ -38,10 +42,13 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-// JUnit prints a JUnit XML report: one test suite per linted file, one
-// failing test case per finding (its type is the severity), and one
-// passing case for a file without findings, so CI dashboards count clean
-// files too.
+// JUnit prints a JUnit XML report: one test suite per linted file and one
+// test case per finding. A finding at or above in.FailOn (what makes the
+// run exit 1) is a <failure> whose type is the severity; one below it is
+// a passing case with the finding in <system-out>, which Jenkins shows as
+// the case's standard output and GitLab as its system output, so that a
+// warning is visible without turning the pipeline red. A file without
+// findings gets one passing case, so dashboards count clean files too.
 func JUnit(w io.Writer, in Input) error {
 	files := slices.Clone(in.Linted)
 	byFile := map[string][]int{}
@@ -52,21 +59,21 @@ func JUnit(w io.Writer, in Input) error {
 		byFile[f.Range.File] = append(byFile[f.Range.File], i)
 	}
 	slices.Sort(files)
+	failOn := in.failOn()
 	out := junitSuites{Name: "callspec lint"}
 	for _, file := range files {
 		s := junitSuite{Name: file}
 		for _, i := range byFile[file] {
 			f := in.Findings[i]
-			s.Cases = append(s.Cases, junitCase{
-				Name:      fmt.Sprintf("%s at %d:%d", f.Rule, f.Range.Start.Line, f.Range.Start.Col),
-				Classname: file,
-				Failure: &junitFailure{
-					Message: f.Message,
-					Type:    f.Severity.String(),
-					Text:    fmt.Sprintf("%s:%d:%d: %s: %s [%s]", file, f.Range.Start.Line, f.Range.Start.Col, f.Severity, f.Message, f.Rule),
-				},
-			})
-			s.Failures++
+			c := junitCase{Name: fmt.Sprintf("%s at %d:%d", f.Rule, f.Range.Start.Line, f.Range.Start.Col), Classname: file}
+			text := fmt.Sprintf("%s:%d:%d: %s: %s [%s]", file, f.Range.Start.Line, f.Range.Start.Col, f.Severity, f.Message, f.Rule)
+			if f.Severity >= failOn {
+				c.Failure = &junitFailure{Message: f.Message, Type: f.Severity.String(), Text: text}
+				s.Failures++
+			} else {
+				c.SystemOut = text
+			}
+			s.Cases = append(s.Cases, c)
 		}
 		if len(s.Cases) == 0 {
 			s.Cases = append(s.Cases, junitCase{Name: "lint", Classname: file})

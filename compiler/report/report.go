@@ -25,6 +25,18 @@ type Input struct {
 	Linted []string
 	// Color turns on ANSI colours in text output.
 	Color bool
+	// FailOn is the severity from which a finding fails the run
+	// (--fail-on); Off means the default, Error. junit reports the
+	// findings below it as passing test cases.
+	FailOn diag.Severity
+}
+
+// failOn is in.FailOn with its default.
+func (in Input) failOn() diag.Severity {
+	if in.FailOn == diag.Off {
+		return diag.Error
+	}
+	return in.FailOn
 }
 
 // Write prints in to w in the named format.

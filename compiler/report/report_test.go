@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/internal/version"
 	"github.com/callspec/callspec/rules"
 )
 
@@ -86,9 +88,9 @@ func TestGolden(t *testing.T) {
 }
 
 // withoutRuleMetadata replaces the rules of a SARIF log, which repeat every
-// rule's documentation, by their IDs, so that the golden file does not
-// change with each doc edit; TestSARIFContent checks the metadata against
-// the registry instead.
+// rule's documentation, by their IDs, and the driver's version by
+// VERSION, so that the golden file does not change with each doc edit or
+// release; TestSARIFContent checks the metadata and the version instead.
 func withoutRuleMetadata(t *testing.T, raw []byte) []byte {
 	t.Helper()
 	var log map[string]any
@@ -101,6 +103,7 @@ func withoutRuleMetadata(t *testing.T, raw []byte) []byte {
 		ids = append(ids, r.(map[string]any)["id"])
 	}
 	driver["rules"] = ids
+	driver["version"], driver["semanticVersion"] = "VERSION", "VERSION"
 	out, err := json.MarshalIndent(log, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -182,11 +185,14 @@ func TestSARIFContent(t *testing.T) {
 			ColumnKind string `json:"columnKind"`
 			Tool       struct {
 				Driver struct {
-					Name  string `json:"name"`
-					Rules []struct {
+					Name            string `json:"name"`
+					Version         string `json:"version"`
+					SemanticVersion string `json:"semanticVersion"`
+					Rules           []struct {
 						ID               string            `json:"id"`
 						ShortDescription map[string]string `json:"shortDescription"`
 						Help             map[string]string `json:"help"`
+						HelpURI          string            `json:"helpUri"`
 						Default          struct {
 							Level string `json:"level"`
 						} `json:"defaultConfiguration"`
@@ -220,12 +226,16 @@ func TestSARIFContent(t *testing.T) {
 	if run.ColumnKind != "unicodeCodePoints" || run.Tool.Driver.Name != "callspec" {
 		t.Errorf("columnKind %q, driver %q", run.ColumnKind, run.Tool.Driver.Name)
 	}
+	if d := run.Tool.Driver; d.Version != version.Version || "v"+d.SemanticVersion != version.Version {
+		t.Errorf("driver version %q, semanticVersion %q; want %s", d.Version, d.SemanticVersion, version.Version)
+	}
 	if len(run.Tool.Driver.Rules) != len(rules.All()) {
 		t.Errorf("%d rules in the log, %d registered", len(run.Tool.Driver.Rules), len(rules.All()))
 	}
 	for _, r := range run.Tool.Driver.Rules {
 		reg, ok := rules.Lookup(r.ID)
-		if !ok || r.ShortDescription["text"] != reg.Summary || r.Help["text"] != reg.Doc || r.Default.Level != sarifLevel(reg.Severity) {
+		wantURI := "https://github.com/callspec/callspec/blob/" + version.DocsRef() + "/docs/RULES.md#" + r.ID
+		if !ok || r.ShortDescription["text"] != reg.Summary || r.Help["text"] != reg.Doc || r.Default.Level != sarifLevel(reg.Severity) || r.HelpURI != wantURI {
 			t.Errorf("rule %s metadata does not match the registry: %+v", r.ID, r)
 		}
 	}
@@ -264,20 +274,52 @@ func TestGitHubEscaping(t *testing.T) {
 	}
 }
 
-func TestJUnitCounts(t *testing.T) {
-	var out bytes.Buffer
-	if err := JUnit(&out, sample()); err != nil {
-		t.Fatal(err)
-	}
-	var got junitSuites
-	if err := xml.Unmarshal(out.Bytes(), &got); err != nil {
-		t.Fatalf("%v\n%s", err, out.String())
-	}
-	if got.Tests != 5 || got.Failures != 4 || len(got.Suites) != 3 {
-		t.Errorf("tests %d failures %d suites %d, want 5, 4, 3:\n%s", got.Tests, got.Failures, len(got.Suites), out.String())
-	}
-	if s := got.Suites[1]; s.Name != "workflows/c.yaml" || s.Failures != 0 || len(s.Cases) != 1 || s.Cases[0].Failure != nil {
-		t.Errorf("clean file suite %+v", s)
+// TestJUnitFailOn: a finding fails its test case from --fail-on up; one
+// below it is a passing case that carries the finding in <system-out>.
+func TestJUnitFailOn(t *testing.T) {
+	for _, c := range []struct {
+		failOn               diag.Severity
+		failures, systemOuts int
+		failingRulesInFileA  []string
+	}{
+		{diag.Off, 2, 2, []string{"next-action", "webhook-url"}}, // the default: error
+		{diag.Error, 2, 2, []string{"next-action", "webhook-url"}},
+		{diag.Warning, 3, 1, []string{"next-action", "webhook-url", "cel-cost"}},
+		{diag.Info, 4, 0, []string{"next-action", "webhook-url", "cel-cost"}},
+	} {
+		in := sample()
+		in.FailOn = c.failOn
+		var out bytes.Buffer
+		if err := JUnit(&out, in); err != nil {
+			t.Fatal(err)
+		}
+		var got junitSuites
+		if err := xml.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		var failing []string
+		systemOuts := 0
+		for _, s := range got.Suites {
+			for _, tc := range s.Cases {
+				if tc.Failure != nil && s.Name == "workflows/a.yaml" {
+					failing = append(failing, strings.Fields(tc.Name)[0])
+				}
+				if tc.SystemOut != "" {
+					systemOuts++
+					if tc.Failure != nil {
+						t.Errorf("fail-on %s: case %s has both a failure and system-out", c.failOn, tc.Name)
+					}
+				}
+			}
+		}
+		if got.Tests != 5 || got.Failures != c.failures || systemOuts != c.systemOuts || len(got.Suites) != 3 ||
+			strings.Join(failing, ",") != strings.Join(c.failingRulesInFileA, ",") {
+			t.Errorf("fail-on %s: tests %d failures %d system-outs %d suites %d failing in a.yaml %v; want 5, %d, %d, 3, %v:\n%s",
+				c.failOn, got.Tests, got.Failures, systemOuts, len(got.Suites), failing, c.failures, c.systemOuts, c.failingRulesInFileA, out.String())
+		}
+		if s := got.Suites[1]; s.Name != "workflows/c.yaml" || s.Failures != 0 || len(s.Cases) != 1 || s.Cases[0].Failure != nil {
+			t.Errorf("clean file suite %+v", s)
+		}
 	}
 }
 
@@ -296,5 +338,71 @@ func TestTextColour(t *testing.T) {
 	}
 	if !strings.Contains(colour.String(), ansiRed+"error"+ansiReset) {
 		t.Errorf("text output with Color does not colour severities:\n%q", colour.String())
+	}
+}
+
+// TestSARIFHasNoPlaceholders walks the log: no property may hold a
+// negative number (the schema's "unset" -1 of byteOffset, charOffset,
+// rank and index), an empty array or an empty object. The one empty
+// array SARIF gives a meaning to is run.results of a clean run: the tool
+// ran and found nothing (null would say it did not run).
+func TestSARIFHasNoPlaceholders(t *testing.T) {
+	for name, in := range map[string]Input{"findings": sample(), "clean": {Linted: []string{"workflows/a.yaml"}}} {
+		raw, doc := sarifOutput(t, in)
+		var walk func(path string, v any)
+		walk = func(path string, v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				if len(v) == 0 {
+					t.Errorf("%s: %s is an empty object", name, path)
+				}
+				for k, x := range v {
+					walk(path+"."+k, x)
+				}
+			case []any:
+				if len(v) == 0 && !(name == "clean" && path == "$.runs[0].results") {
+					t.Errorf("%s: %s is an empty array", name, path)
+				}
+				for i, x := range v {
+					walk(fmt.Sprintf("%s[%d]", path, i), x)
+				}
+			case json.Number:
+				if strings.HasPrefix(string(v), "-") {
+					t.Errorf("%s: %s is %s", name, path, v)
+				}
+			}
+		}
+		walk("$", doc)
+		if t.Failed() {
+			t.Logf("%s", raw)
+		}
+	}
+}
+
+// TestRulesDoc keeps docs/RULES.md, the page RuleHelpURI links to, equal
+// to what the registry generates, and checks that every rule has its
+// anchor there.
+func TestRulesDoc(t *testing.T) {
+	var b bytes.Buffer
+	if err := RulesMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("..", "..", "docs", "RULES.md")
+	if *update {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./compiler/report -run TestRulesDoc -update)", err)
+	}
+	if !bytes.Equal(got, b.Bytes()) {
+		t.Errorf("docs/RULES.md is stale; run go test ./compiler/report -run TestRulesDoc -update and commit it")
+	}
+	for _, r := range rules.All() {
+		if !bytes.Contains(got, []byte("\n## "+r.ID+"\n")) {
+			t.Errorf("docs/RULES.md has no section ## %s, so %s leads nowhere", r.ID, RuleHelpURI(r.ID))
+		}
 	}
 }

@@ -1,14 +1,14 @@
 package report
 
 import (
+	"encoding/json"
 	"io"
 	"net/url"
 	"path/filepath"
 	"strings"
 
-	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
-
 	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/internal/version"
 	"github.com/callspec/callspec/rules"
 )
 
@@ -17,47 +17,135 @@ func init() { extraFormats["sarif"] = SARIF }
 // ToolInformationURI is where SARIF viewers send readers for the tool.
 const ToolInformationURI = "https://github.com/callspec/callspec"
 
+// RuleHelpURI is the documentation of a rule: its section of
+// docs/RULES.md at the release this build is (main between releases).
+// The section's anchor is the rule ID (RulesMarkdown writes one heading
+// per rule).
+func RuleHelpURI(id string) string {
+	return ToolInformationURI + "/blob/" + version.DocsRef() + "/docs/RULES.md#" + id
+}
+
+// sarifSchemaURI is the published id of the SARIF 2.1.0 schema (errata 01).
+const sarifSchemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+// The SARIF 2.1.0 objects callspec writes, with only the properties it
+// sets: a property left out means the spec's default, where go-sarif's
+// types printed schema sentinels (byteOffset -1, rank -1, index -1) and
+// empty arrays for every property it knows.
+type (
+	sarifLog struct {
+		Schema  string     `json:"$schema"`
+		Version string     `json:"version"`
+		Runs    []sarifRun `json:"runs"`
+	}
+	sarifRun struct {
+		Tool       sarifTool     `json:"tool"`
+		ColumnKind string        `json:"columnKind"`
+		Results    []sarifResult `json:"results"` // [] when clean: the tool ran and found nothing
+	}
+	sarifTool struct {
+		Driver sarifDriver `json:"driver"`
+	}
+	sarifDriver struct {
+		Name            string      `json:"name"`
+		Version         string      `json:"version"`
+		SemanticVersion string      `json:"semanticVersion"`
+		InformationURI  string      `json:"informationUri"`
+		Rules           []sarifRule `json:"rules"`
+	}
+	sarifRule struct {
+		ID                   string             `json:"id"`
+		Name                 string             `json:"name,omitempty"`
+		ShortDescription     *sarifText         `json:"shortDescription,omitempty"`
+		FullDescription      *sarifText         `json:"fullDescription,omitempty"`
+		Help                 *sarifText         `json:"help,omitempty"`
+		HelpURI              string             `json:"helpUri,omitempty"`
+		DefaultConfiguration *sarifRuleDefaults `json:"defaultConfiguration,omitempty"`
+	}
+	sarifText struct {
+		Text     string `json:"text"`
+		Markdown string `json:"markdown,omitempty"`
+	}
+	sarifRuleDefaults struct {
+		Level string `json:"level"`
+	}
+	sarifResult struct {
+		RuleID    string          `json:"ruleId"`
+		RuleIndex int             `json:"ruleIndex"`
+		Level     string          `json:"level"`
+		Message   sarifText       `json:"message"`
+		Locations []sarifLocation `json:"locations"`
+	}
+	sarifLocation struct {
+		PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
+	}
+	sarifPhysicalLocation struct {
+		ArtifactLocation struct {
+			URI string `json:"uri"`
+		} `json:"artifactLocation"`
+		Region *sarifRegion `json:"region,omitempty"`
+	}
+	sarifRegion struct {
+		StartLine   int `json:"startLine"`
+		StartColumn int `json:"startColumn"`
+		EndLine     int `json:"endLine,omitempty"`
+		EndColumn   int `json:"endColumn,omitempty"`
+	}
+)
+
 // SARIF prints a SARIF 2.1.0 log with one run: every rule with its summary,
-// documentation and default level, and one result per finding. Columns
-// count Unicode code points, as callspec's do (run.columnKind says so).
-// The log holds no timestamps, versions or absolute paths, so the same
-// findings always print the same bytes.
+// documentation, help URI and default level, and one result per finding.
+// Columns count Unicode code points, as callspec's do (run.columnKind says
+// so). The log holds no timestamps or absolute paths, so the same findings
+// from the same callspec always print the same bytes.
 func SARIF(w io.Writer, in Input) error {
-	log := sarif.NewReport()
-	run := sarif.NewRunWithInformationURI("callspec", ToolInformationURI)
-	run.WithColumnKind("unicodeCodePoints")
+	driver := sarifDriver{
+		Name:            "callspec",
+		Version:         version.Version,
+		SemanticVersion: strings.TrimPrefix(version.Version, "v"),
+		InformationURI:  ToolInformationURI,
+		Rules:           []sarifRule{},
+	}
+	index := map[string]int{}
 	for _, r := range rules.All() {
-		run.AddRule(r.ID).
-			WithName(ruleName(r.ID)).
-			WithDescription(r.Summary).
-			WithFullDescription(sarif.NewMultiformatMessageString().WithText(r.Summary)).
-			WithHelp(sarif.NewMultiformatMessageString().WithText(r.Doc).WithMarkdown(r.Doc)).
-			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity)))
+		index[r.ID] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, sarifRule{
+			ID:                   r.ID,
+			Name:                 ruleName(r.ID),
+			ShortDescription:     &sarifText{Text: r.Summary},
+			FullDescription:      &sarifText{Text: r.Summary},
+			Help:                 &sarifText{Text: r.Doc, Markdown: r.Doc},
+			HelpURI:              RuleHelpURI(r.ID),
+			DefaultConfiguration: &sarifRuleDefaults{Level: sarifLevel(r.Severity)},
+		})
 	}
+	run := sarifRun{ColumnKind: "unicodeCodePoints", Results: []sarifResult{}}
 	for _, f := range in.Findings {
-		if run.GetRuleIndex(f.Rule) < 0 {
-			run.AddRule(f.Rule) // a rule outside the registry still gets metadata
+		i, ok := index[f.Rule]
+		if !ok { // a rule outside the registry still gets an entry
+			i = len(driver.Rules)
+			index[f.Rule] = i
+			driver.Rules = append(driver.Rules, sarifRule{ID: f.Rule})
 		}
-		loc := sarif.NewPhysicalLocation().
-			WithArtifactLocation(sarif.NewArtifactLocation().WithURI(artifactURI(f.Range.File)))
+		var loc sarifPhysicalLocation
+		loc.ArtifactLocation.URI = artifactURI(f.Range.File)
 		if r := f.Range; r.Start.Line > 0 {
-			region := sarif.NewRegion().WithStartLine(r.Start.Line).WithStartColumn(max(r.Start.Col, 1))
+			loc.Region = &sarifRegion{StartLine: r.Start.Line, StartColumn: max(r.Start.Col, 1)}
 			if r.End.Line >= r.Start.Line && r.End.Col > 0 && (r.End.Line > r.Start.Line || r.End.Col > r.Start.Col) {
-				region.WithEndLine(r.End.Line).WithEndColumn(r.End.Col)
+				loc.Region.EndLine, loc.Region.EndColumn = r.End.Line, r.End.Col
 			}
-			loc.WithRegion(region)
 		}
-		run.CreateResultForRule(f.Rule).
-			WithLevel(sarifLevel(f.Severity)).
-			WithMessage(sarif.NewTextMessage(f.Message)).
-			AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
+		run.Results = append(run.Results, sarifResult{
+			RuleID: f.Rule, RuleIndex: i, Level: sarifLevel(f.Severity),
+			Message:   sarifText{Text: f.Message},
+			Locations: []sarifLocation{{PhysicalLocation: loc}},
+		})
 	}
-	log.AddRun(run)
-	if err := log.PrettyWrite(w); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	run.Tool.Driver = driver
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}})
 }
 
 // sarifLevel maps a severity to a SARIF result level.

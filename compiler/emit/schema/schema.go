@@ -25,6 +25,22 @@ const Draft = "https://json-schema.org/draft/2020-12/schema"
 // E164Pattern is the pattern of a phone value.
 const E164Pattern = `^\+[1-9][0-9]{1,14}$`
 
+// Personal data is marked with standard keywords only, because validators
+// in strict mode (Ajv's default) refuse a schema with a keyword they do
+// not know, such as an "x-pii" extension:
+//
+//   - PIIDef names the definition under "$defs" whose enum lists the
+//     fields that hold personal data (pii: true in the spec), for code that
+//     redacts: schema["$defs"]["pii_fields"]["enum"];
+//   - each such field's schema says so in "$comment" (PIIComment), for
+//     people reading the schema.
+//
+// Neither changes what validates.
+const (
+	PIIDef     = "pii_fields"
+	PIIComment = "pii: personal data (pii: true in the spec); listed in $defs.pii_fields"
+)
+
 // Outcome returns the schema of the completed event of w.
 func Outcome(w *ir.Workflow) ([]byte, error) {
 	s := envelope(w, event.Completed, "outcome")
@@ -58,7 +74,15 @@ func envelope(w *ir.Workflow, eventType, kind string) *jsonschema.Schema {
 	}), nil))
 	props.Set("idempotency_key", &jsonschema.Schema{Type: "string", MinLength: uint64p(1), Description: "Stable across the platform's retries of one delivery."})
 	props.Set("signature_status", &jsonschema.Schema{Type: "string", Enum: []any{event.SignatureVerified, event.SignatureSharedSecret, event.SignatureUnsigned}})
+	var defs jsonschema.Definitions
+	if pii := piiFields(w); len(pii) > 0 {
+		defs = jsonschema.Definitions{PIIDef: {
+			Type: "string", Enum: pii,
+			Description: "The names of the fields that hold personal data (pii: true in the spec): keep their values out of logs, analytics and systems that do not need them. caller.phone_e164 is personal data too.",
+		}}
+	}
 	return &jsonschema.Schema{
+		Definitions:          defs,
 		Version:              Draft,
 		ID:                   jsonschema.ID("urn:callspec:" + w.ID + ":" + kind),
 		Type:                 "object",
@@ -66,6 +90,17 @@ func envelope(w *ir.Workflow, eventType, kind string) *jsonschema.Schema {
 		Required:             []string{"event", "workflow_id", "call", "caller", "fields", "idempotency_key", "signature_status"},
 		AdditionalProperties: jsonschema.FalseSchema,
 	}
+}
+
+// piiFields lists the names of w's pii fields, in declaration order.
+func piiFields(w *ir.Workflow) []any {
+	var names []any
+	for _, f := range w.Fields {
+		if f.PII {
+			names = append(names, f.Name)
+		}
+	}
+	return names
 }
 
 func callSchema() *jsonschema.Schema {
@@ -123,7 +158,7 @@ func FieldSchema(f *ir.Field) *jsonschema.Schema {
 		s.Examples = f.Examples
 	}
 	if f.PII {
-		s.Extras = map[string]any{"x-pii": true}
+		s.Comments = PIIComment
 	}
 	return s
 }
