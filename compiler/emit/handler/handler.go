@@ -98,7 +98,7 @@ func Emit(w *ir.Workflow) ([]File, error) {
 	// The id names a directory and an import path, and lint refuses one
 	// that is not lower_snake; a suppressed finding must not make it both.
 	if !check.IsLowerSnake(w.ID) {
-		return nil, fmt.Errorf("workflow id %q is not lower_snake (a-z, 0-9 and _, starting with a letter), so it cannot name a Go package; fix the id", w.ID)
+		return nil, fmt.Errorf("workflow id %q is not lower_snake (a-z, 0-9 and _, starting with a letter), so it cannot name a Go package or a directory; fix the id (lint reports it as schema, a finding that must not be suppressed)", w.ID)
 	}
 	m, err := newModel(w)
 	if err != nil {
