@@ -49,12 +49,25 @@ const (
 	orChain
 )
 
+// code is s as a Markdown code span, where HTML is text: the fence is one
+// backquote longer than the longest run of backquotes in s, so s cannot
+// end the span early (CommonMark 6.1).
 func code(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if strings.Contains(s, "`") {
-		return "``" + s + "``"
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
 	}
-	return "`" + s + "`"
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " " // one space each side is stripped again
+	}
+	fence := strings.Repeat("`", longest+1)
+	return fence + s + fence
 }
 
 // asCode shows e as CEL source.
@@ -299,9 +312,9 @@ func literal(e ast.Expr, f *ir.Field) (string, bool) {
 	switch v := e.AsLiteral().(type) {
 	case types.String:
 		if f != nil && (f.Type == celenv.Enum || f.Items == celenv.Enum) {
-			return humanize(string(v)), true
+			return text(humanize(string(v))), true
 		}
-		return strconv.Quote(string(v)), true
+		return text(strconv.Quote(string(v))), true
 	case types.Bool:
 		return strconv.FormatBool(bool(v)), true
 	case types.Int:
@@ -453,7 +466,7 @@ func (x *words) stringTest(c ast.CallExpr, negate bool) (string, bool) {
 	if negate {
 		verb = stringTestWords[c.FunctionName()][1]
 	}
-	val := strconv.Quote(string(s))
+	val := text(strconv.Quote(string(s)))
 	if c.FunctionName() == "matches" {
 		val = code(string(s))
 	}

@@ -10,13 +10,17 @@ package handler
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"go/format"
+	"go/scanner"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"text/template"
 
+	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/runtime/celenv"
 )
@@ -64,6 +68,9 @@ type model struct {
 	Source         string
 	Package        string
 	ID             string
+	ImportPath     string
+	HookPath       string
+	StubProvider   string
 	Title          string
 	Goal           string
 	Owner          string
@@ -82,96 +89,106 @@ type model struct {
 	ImportTime     bool
 }
 
-// Emit returns the handler package and the service stub of w.
+// Emit returns the handler package and the service stub of w. Every text
+// of the spec reaches the Go source through one of two functions: quote
+// (strconv.Quote) for values, and comment (commentText) for the few texts
+// that documentation comments show; names are made by Plan. So no spec
+// can add code to the package, whatever lint said about it.
 func Emit(w *ir.Workflow) ([]File, error) {
-	m := newModel(w)
+	// The id names a directory and an import path, and lint refuses one
+	// that is not lower_snake; a suppressed finding must not make it both.
+	if !check.IsLowerSnake(w.ID) {
+		return nil, fmt.Errorf("workflow id %q is not lower_snake (a-z, 0-9 and _, starting with a letter), so it cannot name a Go package or a directory; fix the id (lint reports it as schema, a finding that must not be suppressed)", w.ID)
+	}
+	m, err := newModel(w)
+	if err != nil {
+		return nil, err
+	}
 	var files []File
 	for _, t := range []struct {
-		path  string
-		tmpl  *template.Template
-		gofmt bool
+		path string
+		tmpl *template.Template
 	}{
-		{"handler/handler.go", handlerTemplate, true},
-		{"service.go.txt", stubTemplate, true},
+		{"handler/handler.go", handlerTemplate},
+		{"service.go.txt", stubTemplate},
 	} {
 		var b bytes.Buffer
 		if err := t.tmpl.Execute(&b, m); err != nil {
 			return nil, fmt.Errorf("render %s: %w", t.path, err)
 		}
-		out := b.Bytes()
-		if t.gofmt {
-			formatted, err := format.Source(out)
-			if err != nil {
-				return nil, fmt.Errorf("format %s: %w\n%s", t.path, err, out)
+		out, err := format.Source(b.Bytes())
+		if err != nil {
+			// The source would be the whole file: the first error, with its
+			// line, is what a bug report needs.
+			var list scanner.ErrorList
+			if errors.As(err, &list) && len(list) > 0 {
+				err = list[0]
 			}
-			out = formatted
+			return nil, fmt.Errorf("internal error: the generated %s of workflow %s is not valid Go (%v); this is a bug in callspec, please report it with the spec", t.path, w.ID, err)
 		}
 		files = append(files, File{Path: t.path, Content: out})
 	}
 	return files, nil
 }
 
-// reserved are the package-level names of the generated file.
-var reserved = []string{"Definition", "Fields", "Outcome", "Handoff", "Service", "NewHandler", "Decide", "Validate", "compiled", "fieldsFrom", "dispatch"}
-
-func newModel(w *ir.Workflow) *model {
+func newModel(w *ir.Workflow) (*model, error) {
+	names := Plan(w)
 	m := &model{
 		Source:         filepath.Base(w.Path),
-		Package:        PackageName(w.ID),
+		Package:        names.Package,
 		ID:             w.ID,
+		ImportPath:     Module + "/generated/" + w.ID + "/handler",
+		HookPath:       "/hooks/" + w.ID,
 		Title:          w.Title,
 		Goal:           w.Goal,
 		Owner:          w.Owner,
 		SecretEnv:      w.Webhook.SecretEnv,
 		IdempotencyKey: w.Webhook.IdempotencyKey,
 		NextAction:     w.NextAction,
+		NextMethod:     names.NextMethod,
 		Log:            w.Log,
 		Targets:        w.Targets,
+		StubProvider:   "callurl",
 	}
-	m.NextMethod = camel(w.NextAction)
-	if m.NextMethod == "Handoff" {
-		m.NextMethod = "HandoffAction"
+	if len(w.Targets) > 0 {
+		m.StubProvider = w.Targets[0]
 	}
 	if fw := w.Webhook.Forward; fw != nil {
 		m.Forward, m.ForwardURL, m.ForwardSecret, m.ForwardMax = true, fw.URL, fw.SecretEnv, fw.MaxAttempts
 	}
-	types := newNamer(reserved...)
-	for _, f := range w.Fields {
+	for i, f := range w.Fields {
+		n := names.Fields[i]
 		gf := field{
-			Name: f.Name, Kind: f.Type, Items: f.Items, Required: f.Required, PII: f.PII,
+			Name: f.Name, GoName: n.Member, EnumType: n.Type, Kind: f.Type, Items: f.Items, Required: f.Required, PII: f.PII,
 			Doc: f.Description, Values: f.Values, MaxLen: f.MaxLength, Pattern: f.Pattern,
 		}
-		if f.Min != nil {
-			gf.Min = strconv.FormatFloat(*f.Min, 'g', -1, 64)
+		for _, bound := range []struct {
+			v   *float64
+			out *string
+		}{{f.Min, &gf.Min}, {f.Max, &gf.Max}} {
+			if bound.v == nil {
+				continue
+			}
+			if math.IsInf(*bound.v, 0) || math.IsNaN(*bound.v) {
+				return nil, fmt.Errorf("field %q of workflow %s has a bound that is not a finite number", f.Name, w.ID)
+			}
+			*bound.out = strconv.FormatFloat(*bound.v, 'g', -1, 64)
 		}
-		if f.Max != nil {
-			gf.Max = strconv.FormatFloat(*f.Max, 'g', -1, 64)
-		}
-		elem := f.Type
-		if elem == celenv.ListKind {
-			elem = f.Items
-		}
-		if elem == celenv.Enum {
-			gf.EnumType = types.name(camel(f.Name))
-			consts := newNamer()
-			for _, v := range f.Values {
-				gf.Enum = append(gf.Enum, enumValue{Const: types.name(consts.name(gf.EnumType + camel(v))), Value: v})
+		for j, v := range f.Values {
+			if n.Type != "" {
+				gf.Enum = append(gf.Enum, enumValue{Const: n.Consts[j], Value: v})
 			}
 		}
-		if elem == celenv.DateTime {
+		if f.Type == celenv.DateTime || f.Items == celenv.DateTime {
 			m.ImportTime = true
 		}
 		gf.GoType = goType(f.Type, f.Items, gf.EnumType, f.Required)
 		m.Fields = append(m.Fields, gf)
 	}
-	members := newNamer()
-	for i := range m.Fields {
-		m.Fields[i].GoName = members.name(camel(m.Fields[i].Name))
-	}
 	for _, r := range w.Handoff {
 		m.Handoff = append(m.Handoff, rule{Reason: r.Reason, When: r.When, Severity: r.Severity, Owner: r.Owner, CallerMessage: r.CallerMessage, Notify: r.Notify})
 	}
-	return m
+	return m, nil
 }
 
 func scalarType(k celenv.Kind, enumType string) string {
@@ -201,6 +218,41 @@ func goType(k, items celenv.Kind, enumType string, required bool) string {
 	return t
 }
 
+// commentText is s as the text of one // comment line: every run of white
+// space, line breaks of any kind included, becomes one space, and every
+// rune that is not printable (NUL and other control characters, the byte
+// order mark, bidirectional overrides, zero-width characters) is written
+// as its Go escape (\x00, \ufeff, \u202e). So spec text in a comment can
+// neither end the comment and start code on the next line nor make the
+// source look different from what the compiler reads. (A // comment ends
+// only at a line break: "*/" and "//" in it are plain text.)
+func commentText(s string) string {
+	var b strings.Builder
+	for i, word := range strings.Fields(s) {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		for _, r := range word {
+			if strconv.IsPrint(r) {
+				b.WriteRune(r)
+			} else {
+				q := strconv.QuoteRune(r)
+				b.WriteString(q[1 : len(q)-1])
+			}
+		}
+	}
+	return b.String()
+}
+
+// structTag is the Go literal of a struct tag: a raw string when it can be
+// one (as gofmt users write tags), else a quoted one.
+func structTag(tag string) string {
+	if strconv.CanBackquote(tag) {
+		return "`" + tag + "`"
+	}
+	return strconv.Quote(tag)
+}
+
 var funcs = template.FuncMap{
 	"quote": strconv.Quote,
 	"quoteList": func(s []string) string {
@@ -210,10 +262,16 @@ var funcs = template.FuncMap{
 		}
 		return strings.Join(q, ", ")
 	},
-	"comment": func(s string) string {
-		return strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n// ")
+	"comment": commentText,
+	"header":  func(src string) string { return fmt.Sprintf(Header, commentText(src)) },
+	// jsonTag is the struct tag of a field of Fields.
+	"jsonTag": func(name string, required bool) string {
+		opts := ""
+		if !required {
+			opts = ",omitempty"
+		}
+		return structTag("json:" + strconv.Quote(name+opts))
 	},
-	"header": func(src string) string { return fmt.Sprintf(Header, src) },
 	// jsonType is the Go type of a value in the event's fields map.
 	"jsonType": func(k celenv.Kind) string {
 		switch k {

@@ -2,10 +2,8 @@ package handler_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,36 +63,5 @@ func TestGolden(t *testing.T) {
 		if !strings.Contains(string(f.Content), "all_types.yaml") || strings.Contains(string(f.Content), "testdata/") {
 			t.Errorf("%s: the header must name the spec file without its directory", f.Path)
 		}
-	}
-}
-
-// TestGeneratedPackageCompiles builds the generated handler package with
-// the go command, through an overlay that places it inside this module, so
-// it is compiled against the real runtime packages.
-func TestGeneratedPackageCompiles(t *testing.T) {
-	w := load(t, "testdata/all_types.yaml")
-	files, err := handler.Emit(w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	src := filepath.Join(dir, "handler.go")
-	if err := os.WriteFile(src, files[0].Content, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	overlay, _ := json.Marshal(map[string]any{"Replace": map[string]string{
-		filepath.Join(wd, "internal", "gencheck", "handler.go"): src,
-	}})
-	overlayFile := filepath.Join(dir, "overlay.json")
-	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("go", "build", "-overlay", overlayFile, "-o", os.DevNull, "./internal/gencheck")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("the generated package does not compile: %v\n%s", err, out)
 	}
 }

@@ -2,14 +2,23 @@ package handler
 
 import (
 	"go/token"
+	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/runtime/celenv"
 )
 
-// camel turns lower_snake (or any text) into an exported Go identifier:
-// issue_type → IssueType, "not-a-value" → NotAValue, "3d" → X3d.
-func camel(s string) string {
+// GoName turns lower_snake (or any text) into an exported Go identifier:
+// issue_type → IssueType, "not-a-value" → NotAValue, "3d" → X3d. Every
+// rune that is not a letter or a digit separates words and is dropped, so
+// the result is a valid identifier whatever the input; two inputs that
+// differ only in such runes or in case give the same name, which Plan
+// reports as a Clash.
+func GoName(s string) string {
 	var b strings.Builder
 	upper := true
 	for _, r := range s {
@@ -25,7 +34,9 @@ func camel(s string) string {
 		}
 	}
 	out := b.String()
-	if out == "" || !unicode.IsLetter([]rune(out)[0]) {
+	// A name must start with an upper-case letter to be exported; digits
+	// and letters without case (中) cannot.
+	if first := []rune(out + " ")[0]; !unicode.IsUpper(first) {
 		out = "X" + out
 	}
 	return fixInitialisms(out)
@@ -41,34 +52,165 @@ func fixInitialisms(s string) string {
 	return s
 }
 
+// stubNames are the names the service stub (service.go.txt) imports or
+// declares, in any scope, besides the handler package itself; a package
+// of the same name would be shadowed by them or shadow them. A test
+// renders the stub and keeps this list complete.
+var stubNames = []string{
+	"context", "log", "slog", "http", "os", "rt", "store", // imports
+	"service", "main", // declarations
+	"ctx", "o", "h", "st", "err", // parameters and variables
+}
+
 // PackageName is the Go package of a workflow's handler: its id without
-// underscores, or with "workflow" appended when that is a Go keyword or
-// does not start with a letter.
+// underscores (and without anything else that cannot be in a Go name).
+// A name that a package cannot have or that the stub would not compile
+// with (a Go keyword or predeclared identifier such as nil or error, main,
+// init, or a name of stubNames such as os or http) gets "workflow"
+// appended, so every id gives a package that compiles and that the stub
+// imports under its own name.
 func PackageName(id string) string {
-	name := strings.ReplaceAll(id, "_", "")
-	if token.IsKeyword(name) || name == "" || !unicode.IsLetter([]rune(name)[0]) {
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, id)
+	if name == "" || !unicode.IsLetter([]rune(name)[0]) {
+		return "workflow" + name
+	}
+	if token.IsKeyword(name) || types.Universe.Lookup(name) != nil || name == "main" || name == "init" || slices.Contains(stubNames, name) {
 		name += "workflow"
 	}
 	return name
 }
 
-// namer hands out identifiers that are unique within one generated file.
-type namer struct{ used map[string]bool }
+// fixedNames are the package-level names every generated handler.go
+// declares; its imports are importNames.
+var fixedNames = []string{"Definition", "compiled", "Fields", "Outcome", "Handoff", "Service", "Validate", "Decide", "NewHandler", "fieldsFrom"}
 
-func newNamer(reserved ...string) *namer {
-	n := &namer{used: map[string]bool{}}
-	for _, r := range reserved {
-		n.used[r] = true
+var importNames = []string{"context", "time", "celenv", "event", "handler", "workflow"}
+
+// Names are the Go identifiers of one workflow's generated package, decided
+// in one place for the emitter and for the go-name-clash rule.
+type Names struct {
+	Package string
+	// NextMethod is the Service method of the next action.
+	NextMethod string
+	// Fields are the names of each of the workflow's fields, in order.
+	Fields []FieldNames
+	// Clashes are pairs of spec names that became the same Go identifier;
+	// the later one got a numeric suffix, which would change when the spec
+	// is reordered. Lint reports each (go-name-clash).
+	Clashes []Clash
+}
+
+// FieldNames are the Go names that come from one field.
+type FieldNames struct {
+	// Member is the field of the Fields struct.
+	Member string
+	// Type is the named string type of an enum field or of the items of a
+	// list of enum; "" for other fields.
+	Type string
+	// Consts are the constants of Type, one per value, in order.
+	Consts []string
+}
+
+// Origin is a spec name a Go identifier comes from: field number Field of
+// the workflow when Value is -1, else its enum value number Value.
+type Origin struct{ Field, Value int }
+
+// Clash is two spec names that became one Go identifier.
+type Clash struct {
+	// GoName is the identifier both wanted.
+	GoName string
+	// Member is true for two fields of the Fields struct, false for enum
+	// types and constants, which share the package scope.
+	Member        bool
+	First, Second Origin
+}
+
+// Plan decides the Go names of w's generated package.
+func Plan(w *ir.Workflow) *Names {
+	n := &Names{Package: PackageName(w.ID), NextMethod: GoName(w.NextAction)}
+	if n.NextMethod == "Handoff" {
+		n.NextMethod = "HandoffAction"
+	}
+	scope := newNamer(false, append(slices.Clone(fixedNames), importNames...)...)
+	members := newNamer(true)
+	for i, f := range w.Fields {
+		fn := FieldNames{Member: members.name(GoName(f.Name), Origin{i, -1})}
+		if f.Type == celenv.Enum || (f.Type == celenv.ListKind && f.Items == celenv.Enum) {
+			// A field named like a fixed declaration (outcome, service) is
+			// common enough to get a fixed, order-independent name.
+			fn.Type = scope.name(avoidFixed(GoName(f.Name)), Origin{i, -1})
+			for j, v := range f.Values {
+				fn.Consts = append(fn.Consts, scope.name(avoidFixed(fn.Type+GoName(v)), Origin{i, j}))
+			}
+		}
+		n.Fields = append(n.Fields, fn)
+	}
+	n.Clashes = append(members.clashes, scope.clashes...)
+	slices.SortStableFunc(n.Clashes, func(a, b Clash) int {
+		if c := a.Second.Field - b.Second.Field; c != 0 {
+			return c
+		}
+		return a.Second.Value - b.Second.Value
+	})
+	return n
+}
+
+// avoidFixed renames a wanted name that the generated file declares itself.
+func avoidFixed(name string) string {
+	if slices.Contains(fixedNames, name) {
+		return name + "Value"
+	}
+	return name
+}
+
+// Declarations are the package-level names handler.go declares, sorted:
+// the fixed ones and each enum's type and constants. Tests compare the
+// parsed file with them.
+func (n *Names) Declarations() []string {
+	out := slices.Clone(fixedNames)
+	for _, f := range n.Fields {
+		if f.Type != "" {
+			out = append(out, f.Type)
+		}
+		out = append(out, f.Consts...)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// namer hands out identifiers that are unique within one scope and
+// remembers which spec name took each, to report clashes.
+type namer struct {
+	member  bool
+	owner   map[string]*Origin // nil for a fixed name
+	clashes []Clash
+}
+
+func newNamer(member bool, fixed ...string) *namer {
+	n := &namer{member: member, owner: map[string]*Origin{}}
+	for _, f := range fixed {
+		n.owner[f] = nil
 	}
 	return n
 }
 
-// name returns base, or base with a suffix when base is taken.
-func (n *namer) name(base string) string {
+// name returns base, or base with a numeric suffix when base is taken.
+func (n *namer) name(base string, o Origin) string {
+	if first, taken := n.owner[base]; taken && first != nil {
+		n.clashes = append(n.clashes, Clash{GoName: base, Member: n.member, First: *first, Second: o})
+	}
 	name := base
-	for i := 2; n.used[name]; i++ {
+	for i := 2; ; i++ {
+		if _, taken := n.owner[name]; !taken {
+			break
+		}
 		name = base + strconv.Itoa(i)
 	}
-	n.used[name] = true
+	n.owner[name] = &o
 	return name
 }

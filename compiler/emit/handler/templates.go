@@ -1,6 +1,7 @@
 package handler
 
 import (
+	"fmt"
 	"text/template"
 
 	"github.com/callspec/callspec/runtime/celenv"
@@ -14,7 +15,13 @@ var kindConst = map[celenv.Kind]string{
 }
 
 func init() {
-	funcs["kind"] = func(k celenv.Kind) string { return kindConst[k] }
+	funcs["kind"] = func(k celenv.Kind) (string, error) {
+		c, ok := kindConst[k]
+		if !ok {
+			return "", fmt.Errorf("field type %q has no Go constant", k)
+		}
+		return c, nil
+	}
 	handlerTemplate = template.Must(template.New("handler").Funcs(funcs).Parse(handlerSource))
 	stubTemplate = template.Must(template.New("stub").Funcs(funcs).Parse(stubSource))
 }
@@ -23,7 +30,7 @@ var handlerTemplate, stubTemplate *template.Template
 
 const handlerSource = `{{header .Source}}
 // Package {{.Package}} is the webhook handler of the workflow {{.ID}}
-// ({{.Title}}): {{comment .Goal}}.
+// ({{comment .Title}}): {{comment .Goal}}.
 //
 // Implement Service in your own package and serve NewHandler(svc,
 // "<provider>", cfg) at the URL the platform posts to. The handler verifies
@@ -78,7 +85,7 @@ var Definition = &workflow.Definition{
 // when the program starts.
 var compiled = workflow.MustCompile(Definition)
 {{range .Fields}}{{if .Enum}}
-// {{.EnumType}} is a value of the field {{.Name}}.
+// {{.EnumType}} is a value of the field {{comment .Name}}.
 type {{.EnumType}} string
 
 // Values of {{.EnumType}}.
@@ -99,7 +106,7 @@ type Fields struct {
 {{- else if .PII}}
 	// {{.GoName}} is personal data: never log it.
 {{- end}}
-	{{.GoName}} {{.GoType}} ` + "`json:\"{{.Name}}{{if not .Required}},omitempty{{end}}\"`" + `
+	{{.GoName}} {{.GoType}} {{jsonTag .Name .Required}}
 {{- end}}
 }
 
@@ -140,7 +147,7 @@ func Decide(in *event.Inbound, idempotencyKey string) *workflow.Decision {
 
 // NewHandler returns the webhook handler for deliveries from provider
 // (one of {{quoteList .Targets}} or any other platform callspec knows). The
-// signing secret is read from ${{.SecretEnv}} unless cfg.Secret is set.
+// signing secret is read from ${{comment .SecretEnv}} unless cfg.Secret is set.
 func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Handler, error) {
 	return handler.NewFor(compiled, provider, cfg, func(ctx context.Context, ev *event.Event) error {
 		f := fieldsFrom(ev.Fields)
@@ -197,7 +204,7 @@ func fieldsFrom(m map[string]any) Fields {
 `
 
 const stubSource = `// Copy this file into your own package and fill in the two methods.
-// callspec build regenerates it from {{.Source}}; your copy is yours.
+// callspec build regenerates it from {{comment .Source}}; your copy is yours.
 
 package main
 
@@ -208,7 +215,7 @@ import (
 	"net/http"
 	"os"
 
-	{{.Package}} "{{module}}/generated/{{.ID}}/handler"
+	{{.Package}} {{quote .ImportPath}}
 	rt "{{module}}/runtime/handler"
 	"{{module}}/runtime/store"
 )
@@ -236,14 +243,14 @@ func main() {
 		log.Fatal(err)
 	}
 	defer st.Close()
-	h, err := {{.Package}}.NewHandler(service{}, "{{if .Targets}}{{index .Targets 0}}{{else}}callurl{{end}}", rt.Config{
+	h, err := {{.Package}}.NewHandler(service{}, {{quote .StubProvider}}, rt.Config{
 		Store:  st,
 		Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil)),
 	})
 	if err != nil {
-		log.Fatal(err) // for example: ${{.SecretEnv}} is not set
+		log.Fatal(err) // for example: ${{comment .SecretEnv}} is not set
 	}
-	http.Handle("/hooks/{{.ID}}", h)
+	http.Handle({{quote .HookPath}}, h)
 	log.Fatal(http.ListenAndServe(":8080", nil))
 }
 `

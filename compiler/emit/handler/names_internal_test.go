@@ -1,0 +1,159 @@
+package handler
+
+import (
+	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"text/template"
+
+	"github.com/callspec/callspec/compiler/check"
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/compiler/spec"
+)
+
+func loadAllTypes(t *testing.T) *ir.Workflow {
+	t.Helper()
+	b, err := os.ReadFile("testdata/all_types.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, fs := spec.Load("testdata/all_types.yaml", b)
+	if len(fs) > 0 {
+		t.Fatal(fs)
+	}
+	u, fs := check.Check(s)
+	if len(fs) > 0 {
+		t.Fatal(fs)
+	}
+	return u.IR
+}
+
+// TestStubNames keeps stubNames equal to the names the stub uses in any
+// scope (other than the handler package, predeclared names, the methods
+// it implements and struct keys), so that PackageName avoids all of them.
+func TestStubNames(t *testing.T) {
+	w := loadAllTypes(t)
+	m, err := newModel(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := stubTemplate.Execute(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "service.go.txt", b.Bytes(), parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skip := map[*ast.Ident]bool{f.Name: true}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			skip[n.Sel] = true
+		case *ast.KeyValueExpr:
+			if id, ok := n.Key.(*ast.Ident); ok {
+				skip[id] = true
+			}
+		case *ast.FuncDecl:
+			if n.Recv != nil {
+				skip[n.Name] = true
+			}
+		}
+		return true
+	})
+	var used []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && !skip[id] && id.Name != m.Package && types.Universe.Lookup(id.Name) == nil {
+			used = append(used, id.Name)
+		}
+		return true
+	})
+	// Imports without a name are used through their package name.
+	for _, s := range f.Imports {
+		if s.Name == nil {
+			path := strings.Trim(s.Path.Value, `"`)
+			used = append(used, path[strings.LastIndex(path, "/")+1:])
+		}
+	}
+	slices.Sort(used)
+	used = slices.Compact(used)
+	want := slices.Sorted(slices.Values(stubNames))
+	if !slices.Equal(used, want) {
+		t.Errorf("the stub uses the names %v; stubNames lists %v", used, want)
+	}
+}
+
+func TestPackageName(t *testing.T) {
+	for id, want := range map[string]string{
+		"maintenance_report": "maintenancereport",
+		"func_":              "funcworkflow",
+		"main":               "mainworkflow",
+		"init":               "initworkflow",
+		"nil":                "nilworkflow",
+		"os":                 "osworkflow",
+		"err":                "errworkflow",
+		"handler":            "handler",
+		"x1":                 "x1",
+		"":                   "workflow",
+		"1x":                 "workflow1x",
+		"a-b/../c":           "abc",
+	} {
+		if got := PackageName(id); got != want {
+			t.Errorf("PackageName(%q) = %q, want %q", id, got, want)
+		}
+	}
+}
+
+func TestGoName(t *testing.T) {
+	for in, want := range map[string]string{
+		"issue_type":   "IssueType",
+		"not-a-value":  "NotAValue",
+		"3d":           "X3d",
+		"user_id":      "UserID",
+		"中文":           "X中文",
+		"ünï":          "Ünï",
+		"ǅ":            "Ǆ",
+		"":             "X",
+		"*/ //":        "X",
+		"\x00a\u202eb": "AB",
+	} {
+		if got := GoName(in); got != want {
+			t.Errorf("GoName(%q) = %q, want %q", in, got, want)
+		}
+		if !token.IsIdentifier(GoName(in)) || !token.IsExported(GoName(in)) {
+			t.Errorf("GoName(%q) = %q is not an exported Go identifier", in, GoName(in))
+		}
+	}
+}
+
+// TestFormatErrorIsShort makes the template write broken Go: the build
+// must say which file of which workflow, and where, in one line, and not
+// print the source.
+func TestFormatErrorIsShort(t *testing.T) {
+	saved := handlerTemplate
+	defer func() { handlerTemplate = saved }()
+	handlerTemplate = template.Must(template.New("broken").Parse("package x\n\nfunc {{.Package}}( {\n"))
+	_, err := Emit(loadAllTypes(t))
+	want := "internal error: the generated handler/handler.go of workflow all_types is not valid Go (3:16: expected ')', found '{'); this is a bug in callspec, please report it with the spec"
+	if err == nil || err.Error() != want {
+		t.Fatalf("Emit error:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// TestEmitRefusesID: an id that lint would refuse (its finding may be
+// suppressed) names no Go package and no directory.
+func TestEmitRefusesID(t *testing.T) {
+	w := loadAllTypes(t)
+	w.ID = "../x\nfunc init() {}"
+	_, err := Emit(w)
+	want := `workflow id "../x\nfunc init() {}" is not lower_snake (a-z, 0-9 and _, starting with a letter), so it cannot name a Go package or a directory; fix the id (lint reports it as schema, a finding that must not be suppressed)`
+	if err == nil || err.Error() != want {
+		t.Fatalf("Emit error:\n%v\nwant:\n%s", err, want)
+	}
+}
