@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"sync"
@@ -139,7 +138,7 @@ func runServe(e *env, args []string) int {
 		return fail(e, "listen on %s: %v", *addr, err)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: maxHeaderBytes}
-	fmt.Fprintf(e.stdout, "callspec serve: listening on http://%s with %d routes (store %s); GET /status, GET /healthz\n", ln.Addr(), len(routes), redactDSN(*dsn))
+	fmt.Fprintf(e.stdout, "callspec serve: listening on http://%s with %d routes (store %s); GET /status, GET /healthz\n", ln.Addr(), len(routes), store.RedactDSN(*dsn))
 	for _, r := range routes {
 		fmt.Fprintf(e.stdout, "  POST %s\n", r.Path)
 	}
@@ -162,18 +161,6 @@ func runServe(e *env, args []string) int {
 	wg.Wait()
 	fmt.Fprintln(e.stdout, "callspec serve: stopped")
 	return exitOK
-}
-
-// redactDSN hides a password in a store URL before it is printed.
-func redactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return dsn
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
 }
 
 // devService prints one line per event (no personal data) and, with

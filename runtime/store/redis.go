@@ -46,7 +46,7 @@ const redisConnectTimeout = 10 * time.Second
 func openRedis(dsn string, o options) (Store, error) {
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("the Redis store address %s is not a URL: %w", redactDSN(dsn), err)
+		return nil, fmt.Errorf("the Redis store address %s is not a URL: %w", RedactDSN(dsn), err)
 	}
 	q := u.Query()
 	prefix := "callspec:"
@@ -57,14 +57,14 @@ func openRedis(dsn string, o options) (Store, error) {
 	}
 	opts, err := redis.ParseURL(u.String())
 	if err != nil {
-		return nil, fmt.Errorf("open the Redis store %s: %w", redactDSN(dsn), err)
+		return nil, fmt.Errorf("open the Redis store %s: %w", RedactDSN(dsn), err)
 	}
 	client := redis.NewClient(opts)
 	ctx, cancel := context.WithTimeout(context.Background(), redisConnectTimeout)
 	defer cancel()
 	if err := client.Ping(ctx).Err(); err != nil {
 		client.Close()
-		return nil, fmt.Errorf("open the Redis store %s: %w", redactDSN(dsn), err)
+		return nil, fmt.Errorf("open the Redis store %s: %w", RedactDSN(dsn), err)
 	}
 	return &redisStore{client: client, prefix: prefix, now: o.now}, nil
 }

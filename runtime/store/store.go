@@ -268,29 +268,23 @@ func Open(dsn string, opts ...Option) (Store, error) {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		return openSQLite(strings.TrimPrefix(dsn, "sqlite:"), o)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return openPostgres(dsn, o)
+		return openURL(dsn, o, openPostgres)
 	case strings.HasPrefix(dsn, "redis://"), strings.HasPrefix(dsn, "rediss://"):
-		return openRedis(dsn, o)
+		return openURL(dsn, o, openRedis)
 	}
-	return nil, fmt.Errorf("the store %q is not one callspec knows: use memory:, sqlite:FILE, postgres://… or redis://…", redactDSN(dsn))
+	return nil, fmt.Errorf("the store %s is not one callspec knows: use memory:, sqlite:FILE, postgres://… or redis://…", RedactDSN(dsn))
 }
 
-// redactDSN makes a DSN fit to quote in an error: a password in the user
-// information or in a password= parameter is masked, and a DSN that is not
-// a URL is not shown at all when it might hold one.
-func redactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.Scheme == "" || u.Opaque != "" {
-		if strings.ContainsAny(dsn, "@=") {
-			return "(an address not shown, as it may hold a password)"
-		}
-		return dsn
+// openURL opens a store whose DSN is a URL after checking that it parses
+// (a driver would quote one that does not in its error), and keeps the
+// URL's secrets out of the driver's errors.
+func openURL(dsn string, o options, open func(string, options) (Store, error)) (Store, error) {
+	_, secrets, err := parseURLDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open the store %s: %w", RedactDSN(dsn), err)
 	}
-	if q := u.Query(); q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
+	s, err := open(dsn, o)
+	return s, scrub(err, secrets)
 }
 
 // newToken returns a random lease token.
