@@ -72,6 +72,17 @@ type Store interface {
 	// Stats counts outbox messages by state.
 	Stats(ctx context.Context) (Stats, error)
 
+	// Prune deletes what is older than retention (at least MinRetention):
+	// claims whose last change (completion, release, or the end of their
+	// lease) is retention ago or more, and messages delivered retention
+	// ago or more. Pending messages and dead letters are kept whatever
+	// their age. Nothing else ever deletes a claim or a message: until it
+	// is pruned, a completed claim answers every duplicate, however late.
+	// A delivery whose claim was pruned is processed again if the
+	// platform sends it once more, so retention must outlast every replay
+	// that must be refused (see DefaultRetention).
+	Prune(ctx context.Context, retention time.Duration) (Pruned, error)
+
 	// Close releases the store's connections. Claims and messages of the
 	// durable stores survive it.
 	Close() error
@@ -186,6 +197,35 @@ type Stats struct {
 	Pending   int64 `json:"pending"`
 	Delivered int64 `json:"delivered"`
 	Dead      int64 `json:"dead"`
+}
+
+// Pruned counts what Prune deleted.
+type Pruned struct {
+	Claims   int64 `json:"claims"`
+	Messages int64 `json:"messages"`
+}
+
+// DefaultRetention is how long completed claims and delivered messages are
+// kept when nothing else is configured: 90 days. A completed claim is
+// what refuses a replayed delivery of a platform that signs no timestamp
+// (Bland), so such a replay is refused for as long as its claim is kept.
+const DefaultRetention = 90 * 24 * time.Hour
+
+// MinRetention is the shortest retention Prune accepts: 7 days, twice the
+// longest retry schedule a platform documents (Standard Webhooks' example
+// retries for 75.5 hours), so that no retry of a delivery is processed
+// twice.
+const MinRetention = 7 * 24 * time.Hour
+
+// pruneBatch bounds the rows or keys one statement or script deletes, so
+// that pruning a large backlog never holds the database for long.
+const pruneBatch = 1000
+
+func checkRetention(retention time.Duration) error {
+	if retention < MinRetention {
+		return fmt.Errorf("the retention %v is shorter than the minimum of %v: a platform's retries of a delivery would be processed again", retention, MinRetention)
+	}
+	return nil
 }
 
 // DefaultMaxAttempts is the attempt limit of a message that sets none; it
