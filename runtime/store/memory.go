@@ -236,7 +236,7 @@ func (s *memoryStore) Stats(ctx context.Context) (Stats, error) {
 }
 
 func (s *memoryStore) Prune(ctx context.Context, retention time.Duration) (Pruned, error) {
-	if err := checkRetention(retention); err != nil {
+	if err := CheckRetention(retention); err != nil {
 		return Pruned{}, err
 	}
 	s.mu.Lock()

@@ -34,7 +34,7 @@ func (p Pruner) Run(ctx context.Context) error {
 	if p.Retention == 0 {
 		p.Retention = DefaultRetention
 	}
-	if err := checkRetention(p.Retention); err != nil {
+	if err := CheckRetention(p.Retention); err != nil {
 		return err
 	}
 	if p.Interval <= 0 {

@@ -378,7 +378,7 @@ return #ids
 `)
 
 func (s *redisStore) Prune(ctx context.Context, retention time.Duration) (Pruned, error) {
-	if err := checkRetention(retention); err != nil {
+	if err := CheckRetention(retention); err != nil {
 		return Pruned{}, err
 	}
 	cutoff := toMS(s.now().Add(-retention))

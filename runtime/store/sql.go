@@ -381,7 +381,7 @@ func (s *sqlStore) Stats(ctx context.Context) (Stats, error) {
 }
 
 func (s *sqlStore) Prune(ctx context.Context, retention time.Duration) (Pruned, error) {
-	if err := checkRetention(retention); err != nil {
+	if err := CheckRetention(retention); err != nil {
 		return Pruned{}, err
 	}
 	cutoff := toMS(s.now().Add(-retention))

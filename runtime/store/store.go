@@ -221,7 +221,9 @@ const MinRetention = 7 * 24 * time.Hour
 // that pruning a large backlog never holds the database for long.
 const pruneBatch = 1000
 
-func checkRetention(retention time.Duration) error {
+// CheckRetention says why retention is too short for Prune, or returns
+// nil.
+func CheckRetention(retention time.Duration) error {
 	if retention < MinRetention {
 		return fmt.Errorf("the retention %v is shorter than the minimum of %v: a platform's retries of a delivery would be processed again", retention, MinRetention)
 	}
