@@ -1,14 +1,12 @@
 package logging_test
 
 import (
-	"bufio"
 	"bytes"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/callspec/callspec/internal/badinput"
 	"github.com/callspec/callspec/runtime/logging"
 )
 
@@ -74,28 +72,11 @@ func TestMask(t *testing.T) {
 // TestMaskCorpus replays testdata/bad-input/logs/phones.txt and
 // emails.txt: shapes that once reached a log line unmasked.
 func TestMaskCorpus(t *testing.T) {
-	for _, name := range []string{"phones.txt", "emails.txt"} {
-		f, err := os.Open(filepath.Join("..", "..", "testdata", "bad-input", "logs", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines := bufio.NewScanner(f)
-		for n := 1; lines.Scan(); n++ {
-			line := lines.Text()
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
+	for _, name := range []string{"logs/phones.txt", "logs/emails.txt"} {
+		for _, c := range badinput.Pairs(t, name) {
+			if got := logging.Mask(c.In); got != c.Want {
+				t.Errorf("%s:%d: Mask(%q) = %q, want %q", name, c.Line, c.In, got, c.Want)
 			}
-			in, want, ok := strings.Cut(line, "\t")
-			if !ok {
-				t.Fatalf("%s:%d: want a value, a tab and its masked form", name, n)
-			}
-			if got := logging.Mask(in); got != want {
-				t.Errorf("%s:%d: Mask(%q) = %q, want %q", name, n, in, got, want)
-			}
-		}
-		f.Close()
-		if err := lines.Err(); err != nil {
-			t.Fatal(err)
 		}
 	}
 }

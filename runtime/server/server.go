@@ -24,6 +24,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -102,21 +103,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.ReadHeaderTimeout == 0 {
 		c.ReadHeaderTimeout = min(DefaultReadHeaderTimeout, c.ReadTimeout)
 	}
-	if c.WriteTimeout == 0 {
-		c.WriteTimeout = c.ReadTimeout + DefaultWriteTimeout - DefaultReadTimeout
-	}
-	if c.IdleTimeout == 0 {
-		c.IdleTimeout = DefaultIdleTimeout
-	}
-	if c.ShutdownTimeout == 0 {
-		c.ShutdownTimeout = DefaultShutdownTimeout
-	}
-	if c.MaxHeaderBytes == 0 {
-		c.MaxHeaderBytes = DefaultMaxHeaderBytes
-	}
-	if c.MaxConns == 0 {
-		c.MaxConns = DefaultMaxConns
-	}
+	c.WriteTimeout = cmp.Or(c.WriteTimeout, c.ReadTimeout+DefaultWriteTimeout-DefaultReadTimeout)
+	c.IdleTimeout = cmp.Or(c.IdleTimeout, DefaultIdleTimeout)
+	c.ShutdownTimeout = cmp.Or(c.ShutdownTimeout, DefaultShutdownTimeout)
+	c.MaxHeaderBytes = cmp.Or(c.MaxHeaderBytes, DefaultMaxHeaderBytes)
+	c.MaxConns = cmp.Or(c.MaxConns, DefaultMaxConns)
 	switch {
 	case c.ReadHeaderTimeout > c.ReadTimeout:
 		return c, fmt.Errorf("the header timeout %v is longer than the read timeout %v, which covers the headers too; make the read timeout at least as long", c.ReadHeaderTimeout, c.ReadTimeout)
