@@ -9,8 +9,8 @@ package logging
 import (
 	"context"
 	"log/slog"
+	"math"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -93,11 +93,11 @@ func (h *allowList) appendFiltered(dst []slog.Attr, prefix []string, a slog.Attr
 	case slog.KindString:
 		v = slog.StringValue(Mask(v.String()))
 	case slog.KindInt64:
-		v = maskNumber(v, strconv.FormatInt(v.Int64(), 10))
+		v = maskNumber(v, math.Abs(float64(v.Int64())))
 	case slog.KindUint64:
-		v = maskNumber(v, strconv.FormatUint(v.Uint64(), 10))
+		v = maskNumber(v, float64(v.Uint64()))
 	case slog.KindFloat64:
-		v = maskNumber(v, strconv.FormatFloat(v.Float64(), 'f', -1, 64))
+		v = maskNumber(v, math.Abs(v.Float64()))
 	case slog.KindAny:
 		// Only plain values are allowed through: an arbitrary object could
 		// carry anything.
@@ -106,10 +106,14 @@ func (h *allowList) appendFiltered(dst []slog.Attr, prefix []string, a slog.Attr
 	return append(dst, slog.Attr{Key: key, Value: v})
 }
 
-// maskNumber masks a number whose decimal digits (text) make a phone
-// number: a field typed integer can hold one as well as a string can.
-func maskNumber(v slog.Value, text string) slog.Value {
-	if digitCount(text) < minDigits {
+// phoneMagnitude is the smallest number written with minDigits digits.
+const phoneMagnitude = 1e8
+
+// maskNumber masks v, of absolute value abs, when its integer part has
+// enough digits to be a phone number: a field typed integer can hold one
+// as well as a string can. Durations, counts and statuses stay.
+func maskNumber(v slog.Value, abs float64) slog.Value {
+	if abs < phoneMagnitude {
 		return v
 	}
 	return slog.StringValue(phoneMask)

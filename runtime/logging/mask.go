@@ -85,16 +85,6 @@ func mayHoldPII(s string) bool {
 	return digits >= minIntlDigits
 }
 
-func digitCount(s string) int {
-	n := 0
-	for _, r := range s {
-		if unicode.IsDigit(r) {
-			n++
-		}
-	}
-	return n
-}
-
 // span is a byte range of s to replace by mask.
 type span struct {
 	start, end int
