@@ -3,13 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"sync"
@@ -22,6 +19,8 @@ import (
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/forward"
 	"github.com/callspec/callspec/runtime/handler"
+	"github.com/callspec/callspec/runtime/logging"
+	"github.com/callspec/callspec/runtime/server"
 	"github.com/callspec/callspec/runtime/store"
 	"github.com/callspec/callspec/runtime/workflow"
 )
@@ -29,18 +28,13 @@ import (
 func init() {
 	register(&command{
 		name:    "serve",
-		usage:   "[paths…] [--addr 127.0.0.1:8080] [--store sqlite:callspec.db|postgres://…|redis://…|memory:]",
+		usage:   "[paths…] [--addr 127.0.0.1:8080] [--store sqlite:callspec.db|postgres://…|redis://…|memory:] [--read-timeout 20s …]",
 		summary: "Run every workflow's webhook handler locally at /hooks/<workflow_id>/<provider>.",
 		run:     runServe,
 		// A long-running server keeps Go's default.
 		gcPercent: 100,
 	})
 }
-
-// maxHeaderBytes bounds the request line and headers of a delivery (limit
-// max-header-size); the platforms send a few hundred bytes. A larger
-// request is answered 431 before any handler runs.
-const maxHeaderBytes = 64 << 10
 
 // route is one served handler.
 type route struct {
@@ -54,10 +48,25 @@ func runServe(e *env, args []string) int {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dsn := fs.String("store", store.DefaultDSN, "idempotency and outbox store: sqlite:FILE, postgres://…, redis://… or memory:")
 	eventsFile := fs.String("events", "", "append every event as one JSON line to this file (it holds personal data: for local testing only)")
+	var limits server.Config
+	fs.DurationVar(&limits.ReadHeaderTimeout, "header-timeout", server.DefaultReadHeaderTimeout, "close a connection whose request line and headers take longer")
+	fs.DurationVar(&limits.ReadTimeout, "read-timeout", server.DefaultReadTimeout, "close a connection whose whole request, headers and body, takes longer (a body sent slowly, or announced and not sent)")
+	fs.DurationVar(&limits.WriteTimeout, "write-timeout", server.DefaultWriteTimeout, "close a connection whose answer is not written this long after its headers were read; longer than --read-timeout")
+	fs.DurationVar(&limits.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "close a keep-alive connection that sends no new request for this long")
+	fs.IntVar(&limits.MaxConns, "max-conns", server.DefaultMaxConns, "connections open at once; more wait until one closes")
+	retention := fs.Duration("retention", store.DefaultRetention, "keep completed deliveries (which answer duplicates and refuse replays) and delivered forwards this long, then prune them; at least 168h")
 	var lf lintFlags
 	lf.add(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
+	}
+	mux := http.NewServeMux()
+	srv, err := server.New(mux, limits)
+	if err != nil {
+		return fail(e, "serve: %v", err)
+	}
+	if err := store.CheckRetention(*retention); err != nil {
+		return fail(e, "serve: --retention: %v", err)
 	}
 	res, code, ok := lf.lint(e, paths(fs))
 	if !ok {
@@ -90,7 +99,6 @@ func runServe(e *env, args []string) int {
 		sink = &eventSink{w: f}
 	}
 
-	mux := http.NewServeMux()
 	var routes []route
 	for _, u := range res.Units {
 		def := u.IR.Definition()
@@ -134,46 +142,28 @@ func runServe(e *env, args []string) int {
 		json.NewEncoder(w).Encode(status)
 	})
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := srv.Listen(*addr)
 	if err != nil {
 		return fail(e, "listen on %s: %v", *addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: maxHeaderBytes}
-	fmt.Fprintf(e.stdout, "callspec serve: listening on http://%s with %d routes (store %s); GET /status, GET /healthz\n", ln.Addr(), len(routes), redactDSN(*dsn))
+	fmt.Fprintf(e.stdout, "callspec serve: listening on http://%s with %d routes (store %s); GET /status, GET /healthz\n", ln.Addr(), len(routes), store.RedactDSN(*dsn))
+	c := srv.Config()
+	fmt.Fprintf(e.stdout, "  limits: header %v, read %v, write %v, idle %v, %d connections; retention %v\n",
+		c.ReadHeaderTimeout, c.ReadTimeout, c.WriteTimeout, c.IdleTimeout, c.MaxConns, *retention)
 	for _, r := range routes {
 		fmt.Fprintf(e.stdout, "  POST %s\n", r.Path)
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() { worker.Run(ctx) })
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
-	select {
-	case err := <-serveErr:
-		stop()
-		wg.Wait()
-		return fail(e, "serve: %v", err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintf(e.stderr, "callspec: shutdown: %v\n", err)
-	}
+	wg.Go(func() { _ = store.Pruner{Store: st, Retention: *retention, Logger: logger}.Run(ctx) })
+	err = srv.Serve(ctx, ln)
+	stop()
 	wg.Wait()
+	if err != nil {
+		return fail(e, "serve: %v", err)
+	}
 	fmt.Fprintln(e.stdout, "callspec serve: stopped")
 	return exitOK
-}
-
-// redactDSN hides a password in a store URL before it is printed.
-func redactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return dsn
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
 }
 
 // devService prints one line per event (no personal data) and, with
@@ -183,7 +173,9 @@ func devService(out io.Writer, sink *eventSink) handler.Dispatch {
 	return func(ctx context.Context, ev *event.Event) error {
 		mu.Lock()
 		defer mu.Unlock()
-		line := fmt.Sprintf("%s %s call=%s", ev.Event, ev.WorkflowID, ev.Call.ID)
+		// The call id comes from the platform, which may put a phone
+		// number or an address in it.
+		line := fmt.Sprintf("%s %s call=%s", ev.Event, ev.WorkflowID, logging.Mask(ev.Call.ID))
 		if ev.Handoff != nil {
 			line += fmt.Sprintf(" handoff=%s severity=%s owner=%s", ev.Handoff.Reason, ev.Handoff.Severity, ev.Handoff.Owner)
 		} else {

@@ -2,13 +2,21 @@ package main
 
 import (
 	"bufio"
-	"io"
+	"bytes"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	"github.com/callspec/callspec/providers"
+	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/runtime/server"
+	"github.com/callspec/callspec/runtime/server/servertest"
+	"github.com/callspec/callspec/runtime/store/storetest"
 )
 
 // TestMain lets a test run this binary as the callspec command itself
@@ -21,12 +29,24 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// serveSecret signs deliveries of maintenance_report_intake.
+const serveSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+// served is a running `callspec serve`.
+type served struct {
+	base   string // http://127.0.0.1:PORT
+	listen string // the listening line
+	lines  chan string
+}
+
 // startServe runs `callspec serve` on a free port over the example
-// workflows with a memory store and returns its base URL.
-func startServe(t *testing.T) string {
+// workflows with a memory store and extra flags, and returns once it
+// listens.
+func startServe(t *testing.T, flags ...string) *served {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--store", "memory:", "../../workflows")
-	cmd.Env = append(os.Environ(), "CALLSPEC_TEST_RUN_MAIN=1", "MAINTENANCE_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--store", "memory:"}, flags...)
+	cmd := exec.Command(os.Args[0], append(args, "../../workflows")...)
+	cmd.Env = append(os.Environ(), "CALLSPEC_TEST_RUN_MAIN=1", "MAINTENANCE_WEBHOOK_SECRET="+serveSecret)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -42,30 +62,47 @@ func startServe(t *testing.T) string {
 	for lines.Scan() {
 		// callspec serve: listening on http://127.0.0.1:PORT with N routes …
 		if _, rest, ok := strings.Cut(lines.Text(), "listening on "); ok {
-			url, _, _ := strings.Cut(rest, " ")
-			go io.Copy(io.Discard, out)
-			return url
+			s := &served{listen: lines.Text(), lines: make(chan string, 100)}
+			s.base, _, _ = strings.Cut(rest, " ")
+			go func() {
+				for lines.Scan() {
+					select {
+					case s.lines <- lines.Text():
+					default: // nobody is reading
+					}
+				}
+			}()
+			return s
 		}
 	}
 	t.Fatalf("callspec serve exited before it listened: %v", lines.Err())
-	return ""
+	return nil
+}
+
+// addr is the host:port s listens on.
+func (s *served) addr(t *testing.T) string {
+	u, err := url.Parse(s.base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
 }
 
 // TestServeRefusesHugeHeaders checks the header limit of `callspec serve`
-// (http.Server.MaxHeaderBytes, limit max-header-size): a request whose
-// headers exceed it is answered 431 before any handler runs.
+// (limit max-header-size): a request whose headers exceed it is answered
+// 431 before any handler runs.
 func TestServeRefusesHugeHeaders(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts callspec serve")
 	}
-	base := startServe(t)
+	base := startServe(t).base
 	client := &http.Client{Timeout: 10 * time.Second}
 	for _, tc := range []struct {
 		size int
 		want int
 	}{
 		{8 << 10, http.StatusOK},
-		{maxHeaderBytes + 8<<10, http.StatusRequestHeaderFieldsTooLarge},
+		{server.DefaultMaxHeaderBytes + 8<<10, http.StatusRequestHeaderFieldsTooLarge},
 	} {
 		req, _ := http.NewRequest(http.MethodGet, base+"/healthz", nil)
 		req.Header.Set("X-Padding", strings.Repeat("a", tc.size))
@@ -76,6 +113,116 @@ func TestServeRefusesHugeHeaders(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != tc.want {
 			t.Errorf("%d bytes of headers: %d, want %d", tc.size, resp.StatusCode, tc.want)
+		}
+	}
+}
+
+// TestServeClosesSlowAndIdleConnections: the timeout flags reach the
+// server. A body or headers trickled to a delivery route, bodies
+// announced and never sent, and idle keep-alive connections are all
+// closed by `callspec serve` itself.
+func TestServeClosesSlowAndIdleConnections(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts callspec serve")
+	}
+	s := startServe(t, "--header-timeout", "200ms", "--read-timeout", "400ms", "--write-timeout", "5s", "--idle-timeout", "400ms", "--max-conns", "64")
+	if !strings.Contains(s.listen+<-s.lines, "limits: header 200ms, read 400ms, write 5s, idle 400ms, 64 connections; retention 2160h0m0s") {
+		t.Errorf("serve does not print the limits in force")
+	}
+	addr := s.addr(t)
+	const route = "/hooks/maintenance_report_intake/retell"
+	t.Run("trickled body", func(t *testing.T) { servertest.TrickledBody(t, addr, route) })
+	t.Run("trickled headers", func(t *testing.T) { servertest.TrickledHeaders(t, addr, route) })
+	t.Run("announced bodies", func(t *testing.T) { servertest.AnnouncedBodies(t, addr, route, 50) })
+	t.Run("idle keep-alive", func(t *testing.T) { servertest.IdleKeepAlive(t, addr, http.MethodGet, "/healthz", 20) })
+}
+
+// TestServeRefusesBadLimits: limits out of range stop serve before it
+// listens, with a sentence that says which.
+func TestServeRefusesBadLimits(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--read-timeout", "2m"}, "callspec: serve: the write timeout 1m30s is not longer than the read timeout 2m0s"},
+		{[]string{"--idle-timeout", "-1s"}, "callspec: serve: the idle timeout -1s is negative"},
+		{[]string{"--retention", "24h"}, "callspec: serve: --retention: the retention 24h0m0s is shorter than the minimum of 168h0m0s"},
+	} {
+		_, stderr, code := runCLI(t, append([]string{"serve", "--store", "memory:"}, tc.args...)...)
+		if code != exitError || !strings.HasPrefix(stderr, tc.want) {
+			t.Errorf("serve %v: exit %d, %q; want %d and %q", tc.args, code, stderr, exitError, tc.want)
+		}
+	}
+}
+
+// TestServeHidesTheStorePassword: the listening line shows the store
+// with its passwords masked, in the user information and in the query.
+func TestServeHidesTheStorePassword(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts callspec serve")
+	}
+	u, err := url.Parse(storetest.PostgresDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test server trusts local connections: the passwords are sent
+	// and ignored.
+	u.User = url.UserPassword(u.User.Username(), "hunter2")
+	q := u.Query()
+	q.Set("password", "hunter2")
+	u.RawQuery = q.Encode()
+	line := startServe(t, "--store", u.String()).listen
+	if strings.Contains(line, "hunter2") || !strings.Contains(line, ":xxxxx@") || !strings.Contains(line, "password=xxxxx") {
+		t.Errorf("the listening line shows the store as %q", line)
+	}
+}
+
+// TestServeMasksCallIDs: the line serve prints per event carries the
+// platform's call id, masked.
+func TestServeMasksCallIDs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts callspec serve")
+	}
+	s := startServe(t)
+	p, err := providers.Lookup("retell")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := p.Encode(&event.Inbound{
+		Call:   event.Call{ID: "cust15557654321", Provider: "retell", Status: "completed", Direction: "inbound", DurationS: 60},
+		Fields: map[string]any{"issue_type": "leak", "location": "kitchen sink", "urgency": "routine", "permission_to_enter": true},
+	}, intake.Definition)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := p.Sign([]byte(serveSecret), body, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/hooks/maintenance_report_intake/retell", bytes.NewReader(body))
+	for k, vs := range h {
+		req.Header[k] = vs
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the delivery was answered %d", resp.StatusCode)
+	}
+	for {
+		select {
+		case line := <-s.lines:
+			if !strings.HasPrefix(line, "call_app.") {
+				continue
+			}
+			if want := "call_app.completed maintenance_report_intake call=cust[phone] next_action=create_work_order"; line != want {
+				t.Errorf("serve printed %q, want %q", line, want)
+			}
+			return
+		case <-time.After(servertest.Guard):
+			t.Fatal("serve printed no line for the event")
 		}
 	}
 }

@@ -1,15 +1,15 @@
 // Package logging keeps personal data out of handler logs. A handler logs
 // through AllowList, which passes only the attributes a spec's `log:` list
 // names (plus a few operational ones that never hold caller data) and
-// drops everything else, whatever the level. Values that look like phone
-// numbers are masked even in allowed attributes, as a second line of
-// defence.
+// drops everything else, whatever the level. Phone numbers and e-mail
+// addresses are masked even in allowed attributes (Mask), as a second
+// line of defence: platforms put them in call ids and statuses.
 package logging
 
 import (
 	"context"
 	"log/slog"
-	"regexp"
+	"math"
 	"slices"
 	"strings"
 )
@@ -28,57 +28,6 @@ var PhoneKeys = []string{"call.from", "call.to", "caller", "caller.phone_e164", 
 // CallKeys are the call metadata runtime/handler puts on each delivery's
 // log line; a spec's log: list may name them.
 var CallKeys = []string{"call.id", "call.provider", "call.status", "call.end_reason", "call.direction", "call.duration_s"}
-
-// phoneLike matches runs that look like phone numbers: digits with the
-// usual separators, not glued to letters (so ids such as UUIDs survive).
-var phoneLike = regexp.MustCompile(`(?:^|[^0-9A-Za-z_])(\+?[0-9][0-9 ().-]{5,}[0-9])`)
-
-func countDigits(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			n++
-		}
-	}
-	return n
-}
-
-// MaskPhones replaces what looks like a phone number in s: an international
-// number (+ and at least 7 digits) or a run of at least 9 digits.
-func MaskPhones(s string) string {
-	if countDigits(s) < 7 {
-		return s // no match of phoneLike is masked with fewer than 7 digits
-	}
-	idx := phoneLike.FindAllStringSubmatchIndex(s, -1)
-	if idx == nil {
-		return s
-	}
-	var b strings.Builder
-	last := 0
-	for _, m := range idx {
-		start, end := m[2], m[3]
-		if end < len(s) && isWordByte(s[end]) {
-			continue // glued to a letter: an id, not a number
-		}
-		digits := 0
-		for i := start; i < end; i++ {
-			if s[i] >= '0' && s[i] <= '9' {
-				digits++
-			}
-		}
-		if (s[start] == '+' && digits >= 7) || digits >= 9 {
-			b.WriteString(s[last:start])
-			b.WriteString("[phone]")
-			last = end
-		}
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-}
 
 // AllowList wraps next so that only attributes named in allowed (and the
 // Operational ones) are emitted; group names join keys with dots, so
@@ -104,7 +53,7 @@ type allowList struct {
 func (h *allowList) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
 
 func (h *allowList) Handle(ctx context.Context, r slog.Record) error {
-	out := slog.NewRecord(r.Time, r.Level, MaskPhones(r.Message), r.PC)
+	out := slog.NewRecord(r.Time, r.Level, Mask(r.Message), r.PC)
 	attrs := make([]slog.Attr, 0, len(h.attrs)+r.NumAttrs())
 	attrs = append(attrs, h.attrs...)
 	r.Attrs(func(a slog.Attr) bool {
@@ -116,9 +65,10 @@ func (h *allowList) Handle(ctx context.Context, r slog.Record) error {
 }
 
 // appendFiltered appends a to dst when its dotted key (groups flattened)
-// is allowed, with phone numbers in its text masked. It runs for every
-// attribute of every delivery's log line, so the common case (no group,
-// a plain value) allocates nothing.
+// is allowed, with phone numbers and e-mail addresses in its text masked
+// (a number long enough to be a phone number is masked too). It runs for
+// every attribute of every delivery's log line, so the common case (no
+// group, a plain value) allocates nothing.
 func (h *allowList) appendFiltered(dst []slog.Attr, prefix []string, a slog.Attr) []slog.Attr {
 	a.Value = a.Value.Resolve()
 	key := a.Key
@@ -139,14 +89,34 @@ func (h *allowList) appendFiltered(dst []slog.Attr, prefix []string, a slog.Attr
 		return dst
 	}
 	v := a.Value
-	if v.Kind() == slog.KindString {
-		v = slog.StringValue(MaskPhones(v.String()))
-	} else if v.Kind() == slog.KindAny {
+	switch v.Kind() {
+	case slog.KindString:
+		v = slog.StringValue(Mask(v.String()))
+	case slog.KindInt64:
+		v = maskNumber(v, math.Abs(float64(v.Int64())))
+	case slog.KindUint64:
+		v = maskNumber(v, float64(v.Uint64()))
+	case slog.KindFloat64:
+		v = maskNumber(v, math.Abs(v.Float64()))
+	case slog.KindAny:
 		// Only plain values are allowed through: an arbitrary object could
 		// carry anything.
 		return dst
 	}
 	return append(dst, slog.Attr{Key: key, Value: v})
+}
+
+// phoneMagnitude is the smallest number written with minDigits digits.
+const phoneMagnitude = 1e8
+
+// maskNumber masks v, of absolute value abs, when its integer part has
+// enough digits to be a phone number: a field typed integer can hold one
+// as well as a string can. Durations, counts and statuses stay.
+func maskNumber(v slog.Value, abs float64) slog.Value {
+	if abs < phoneMagnitude {
+		return v
+	}
+	return slog.StringValue(phoneMask)
 }
 
 func (h *allowList) WithAttrs(attrs []slog.Attr) slog.Handler {

@@ -56,7 +56,17 @@
 //
 // # Retention
 //
-// SQLite and PostgreSQL keep completed claims, delivered and dead messages
-// until they are deleted by hand; Redis expires completed claims and
-// delivered messages after RedisTTL and keeps dead letters.
+// Every store keeps everything until it is pruned: nothing expires by
+// itself, on any of the four. Prune (run on a schedule by a Pruner, as
+// `callspec serve` does) deletes the claims whose last change (completion,
+// release, or the end of the lease, whichever is later) and the messages
+// whose delivery is at least the retention old: DefaultRetention, 90
+// days, unless configured, and never less than MinRetention, 7 days.
+// Pending messages and dead letters are kept until removed by hand.
+//
+// A completed claim is what answers a duplicate with the first result.
+// For a platform that signs no timestamp (Bland), it is the only thing
+// that refuses a captured delivery sent again, so such a replay is
+// refused for as long as the retention, and processed as a new delivery
+// after it.
 package store

@@ -23,6 +23,7 @@ type memoryClaim struct {
 	done       bool
 	token      string
 	leaseUntil int64 // ms
+	updatedAt  int64 // ms
 	attempts   int
 	result     Result
 }
@@ -52,7 +53,7 @@ func (s *memoryStore) Claim(ctx context.Context, key string, lease time.Duration
 		s.claims[key] = c
 	}
 	c.token = newToken()
-	c.leaseUntil = toMS(now.Add(lease))
+	c.leaseUntil, c.updatedAt = toMS(now.Add(lease)), toMS(now)
 	c.attempts++
 	return Claim{Key: key, Outcome: Acquired, Token: c.token, Attempt: c.attempts, LeaseUntil: fromMS(c.leaseUntil)}, nil
 }
@@ -81,7 +82,7 @@ func (s *memoryStore) Complete(ctx context.Context, held Claim, result Result, m
 	if !ok || c.done || c.token != held.Token {
 		return ErrLeaseLost
 	}
-	c.done, c.token, c.result = true, "", copyResult(result)
+	c.done, c.token, c.result, c.updatedAt = true, "", copyResult(result), toMS(now)
 	if msg != nil {
 		if _, exists := s.outbox[m.ID]; !exists {
 			s.outbox[m.ID] = &m
@@ -103,7 +104,7 @@ func (s *memoryStore) Release(ctx context.Context, held Claim) error {
 	if !ok || c.done || c.token != held.Token {
 		return ErrLeaseLost
 	}
-	c.token, c.leaseUntil = "", 0
+	c.token, c.leaseUntil, c.updatedAt = "", 0, toMS(s.now())
 	return nil
 }
 
@@ -232,6 +233,32 @@ func (s *memoryStore) Stats(ctx context.Context) (Stats, error) {
 		}
 	}
 	return st, nil
+}
+
+func (s *memoryStore) Prune(ctx context.Context, retention time.Duration) (Pruned, error) {
+	if err := CheckRetention(retention); err != nil {
+		return Pruned{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return Pruned{}, ErrClosed
+	}
+	cutoff := toMS(s.now().Add(-retention))
+	var n Pruned
+	for key, c := range s.claims {
+		if c.updatedAt <= cutoff && c.leaseUntil <= cutoff {
+			delete(s.claims, key)
+			n.Claims++
+		}
+	}
+	for id, m := range s.outbox {
+		if m.State == Delivered && toMS(m.UpdatedAt) <= cutoff {
+			delete(s.outbox, id)
+			n.Messages++
+		}
+	}
+	return n, nil
 }
 
 func (s *memoryStore) Close() error {

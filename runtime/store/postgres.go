@@ -26,7 +26,7 @@ func openPostgres(dsn string, o options) (Store, error) {
 	defer cancel()
 	pool, err := pgxpool.New(ctx, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open the PostgreSQL store %s: %w", redactDSN(dsn), err)
+		return nil, fmt.Errorf("open the PostgreSQL store %s: %w", RedactDSN(dsn), err)
 	}
 	s := &sqlStore{
 		db: stdlib.OpenDBFromPool(pool),
@@ -42,7 +42,7 @@ func openPostgres(dsn string, o options) (Store, error) {
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("open the PostgreSQL store %s: %w", redactDSN(dsn), err)
+		return nil, fmt.Errorf("open the PostgreSQL store %s: %w", RedactDSN(dsn), err)
 	}
 	return s, nil
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -13,24 +12,26 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// RedisTTL is how long Redis keeps a completed claim (its replayable
-// result) and a delivered message after they were last written. A
-// duplicate delivery arriving later than this is processed again; the
-// voice platforms retry within minutes. A claim that is never completed
-// expires as well; dead letters are kept until removed by hand.
-const RedisTTL = 7 * 24 * time.Hour
-
 // redisStore keeps claims and the outbox in Redis. Every read-modify-write
 // step is one Lua script, which Redis runs atomically, so handler replicas
 // sharing the server never both acquire a key or lease a message.
 //
 // Keys, under the prefix (default "callspec:"):
 //
-//	claim:<key>          hash: state, token, lease_until, attempts, status, body
-//	outbox:msg:<id>      hash: the message's fields
-//	outbox:due           sorted set of pending message ids by next_attempt_at (ms)
-//	outbox:dead          sorted set of dead message ids by the time they died (ms)
-//	outbox:delivered     counter of delivered messages
+//	claim:<key>           hash: state, token, lease_until, attempts, status, body
+//	claims                sorted set of claim keys by their last change (ms): the
+//	                      later of the last write and the end of the lease (Prune)
+//	outbox:msg:<id>       hash: the message's fields
+//	outbox:due            sorted set of pending message ids by next_attempt_at (ms)
+//	outbox:dead           sorted set of dead message ids by the time they died (ms)
+//	outbox:delivered_at   sorted set of delivered message ids by the time they were delivered (ms)
+//
+// Nothing expires: like the SQL stores, Redis keeps claims and messages
+// until Prune deletes them. (Versions before Prune set a 7-day TTL on
+// claims and delivered messages and counted deliveries in a key
+// outbox:delivered; such keys expire as they were set to, and the counter
+// is no longer read. A claim written by such a version and completed by
+// this one loses its TTL.)
 //
 // The scripts touch keys they derive from the prefix, so the store needs a
 // single Redis server (with replicas or Sentinel), not Redis Cluster.
@@ -46,7 +47,7 @@ const redisConnectTimeout = 10 * time.Second
 func openRedis(dsn string, o options) (Store, error) {
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("the Redis store address %s is not a URL: %w", redactDSN(dsn), err)
+		return nil, fmt.Errorf("the Redis store address %s is not a URL: %w", RedactDSN(dsn), err)
 	}
 	q := u.Query()
 	prefix := "callspec:"
@@ -57,29 +58,33 @@ func openRedis(dsn string, o options) (Store, error) {
 	}
 	opts, err := redis.ParseURL(u.String())
 	if err != nil {
-		return nil, fmt.Errorf("open the Redis store %s: %w", redactDSN(dsn), err)
+		return nil, fmt.Errorf("open the Redis store %s: %w", RedactDSN(dsn), err)
 	}
 	client := redis.NewClient(opts)
 	ctx, cancel := context.WithTimeout(context.Background(), redisConnectTimeout)
 	defer cancel()
 	if err := client.Ping(ctx).Err(); err != nil {
 		client.Close()
-		return nil, fmt.Errorf("open the Redis store %s: %w", redactDSN(dsn), err)
+		return nil, fmt.Errorf("open the Redis store %s: %w", RedactDSN(dsn), err)
 	}
 	return &redisStore{client: client, prefix: prefix, now: o.now}, nil
 }
 
-func (s *redisStore) claimKey(key string) string { return s.prefix + "claim:" + key }
+func (s *redisStore) claimPrefix() string        { return s.prefix + "claim:" }
+func (s *redisStore) claimKey(key string) string { return s.claimPrefix() + key }
+func (s *redisStore) claimsKey() string          { return s.prefix + "claims" }
 func (s *redisStore) msgPrefix() string          { return s.prefix + "outbox:msg:" }
 func (s *redisStore) dueKey() string             { return s.prefix + "outbox:due" }
 func (s *redisStore) deadKey() string            { return s.prefix + "outbox:dead" }
-func (s *redisStore) deliveredKey() string       { return s.prefix + "outbox:delivered" }
+func (s *redisStore) deliveredKey() string       { return s.prefix + "outbox:delivered_at" }
 
+// redisClaim: KEYS claim hash, claims index; ARGV now, lease end, token,
+// key. The index scores a claim by the end of its lease, later than now.
 var redisClaim = redis.NewScript(`
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then
 	redis.call('HSET', KEYS[1], 'state', 'claimed', 'token', ARGV[3], 'lease_until', ARGV[2], 'attempts', 1)
-	redis.call('PEXPIRE', KEYS[1], ARGV[4])
+	redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
 	return {'acquired', 1}
 end
 if state == 'done' then
@@ -92,7 +97,8 @@ if lease > tonumber(ARGV[1]) then
 end
 local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 redis.call('HSET', KEYS[1], 'token', ARGV[3], 'lease_until', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PERSIST', KEYS[1])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
 return {'acquired', attempts}
 `)
 
@@ -103,8 +109,8 @@ func (s *redisStore) Claim(ctx context.Context, key string, lease time.Duration)
 	now := s.now()
 	token := newToken()
 	until := toMS(now.Add(lease))
-	v, err := redisClaim.Run(ctx, s.client, []string{s.claimKey(key)},
-		toMS(now), until, token, RedisTTL.Milliseconds()).Slice()
+	v, err := redisClaim.Run(ctx, s.client, []string{s.claimKey(key), s.claimsKey()},
+		toMS(now), until, token, key).Slice()
 	if err != nil {
 		return Claim{}, fmt.Errorf("claim %q: %w", key, err)
 	}
@@ -128,17 +134,23 @@ func (s *redisStore) Claim(ctx context.Context, key string, lease time.Duration)
 	return Claim{}, fmt.Errorf("claim %q: the Redis script answered %v", key, v)
 }
 
+// redisComplete: KEYS claim hash, message hash (or the claim hash again),
+// due set, claims index; ARGV token, status, body, now, key, "1" when a
+// message follows, then the message's fields. The index scores the claim
+// by the later of now and the end of its lease.
 var redisComplete = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'state') ~= 'claimed' or redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then
 	return 0
 end
 redis.call('HSET', KEYS[1], 'state', 'done', 'token', '', 'status', ARGV[2], 'body', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-if ARGV[5] == '1' and redis.call('EXISTS', KEYS[2]) == 0 then
-	redis.call('HSET', KEYS[2], 'id', ARGV[6], 'workflow_id', ARGV[7], 'url', ARGV[8], 'secret_env', ARGV[9],
-		'body', ARGV[10], 'state', 'pending', 'attempts', 0, 'max_attempts', ARGV[11],
-		'next_attempt_at', ARGV[12], 'last_error', '', 'lease_token', '', 'created_at', ARGV[13], 'updated_at', ARGV[13])
-	redis.call('ZADD', KEYS[3], ARGV[12], ARGV[6])
+redis.call('PERSIST', KEYS[1])
+local lease = tonumber(redis.call('HGET', KEYS[1], 'lease_until'))
+redis.call('ZADD', KEYS[4], math.max(lease, tonumber(ARGV[4])), ARGV[5])
+if ARGV[6] == '1' and redis.call('EXISTS', KEYS[2]) == 0 then
+	redis.call('HSET', KEYS[2], 'id', ARGV[7], 'workflow_id', ARGV[8], 'url', ARGV[9], 'secret_env', ARGV[10],
+		'body', ARGV[11], 'state', 'pending', 'attempts', 0, 'max_attempts', ARGV[12],
+		'next_attempt_at', ARGV[13], 'last_error', '', 'lease_token', '', 'created_at', ARGV[14], 'updated_at', ARGV[14])
+	redis.call('ZADD', KEYS[3], ARGV[13], ARGV[7])
 end
 return 1
 `)
@@ -151,15 +163,15 @@ func (s *redisStore) Complete(ctx context.Context, held Claim, result Result, ms
 		return err
 	}
 	now := s.now()
-	keys := []string{s.claimKey(held.Key), s.claimKey(held.Key), s.dueKey()}
-	args := []any{held.Token, result.Status, result.Body, RedisTTL.Milliseconds(), "0"}
+	keys := []string{s.claimKey(held.Key), s.claimKey(held.Key), s.dueKey(), s.claimsKey()}
+	args := []any{held.Token, result.Status, result.Body, toMS(now), held.Key, "0"}
 	if msg != nil {
 		m, err := prepareMessage(msg, now)
 		if err != nil {
 			return err
 		}
 		keys[1] = s.msgPrefix() + m.ID
-		args[4] = "1"
+		args[5] = "1"
 		args = append(args, m.ID, m.WorkflowID, m.URL, m.SecretEnv, m.Body, m.MaxAttempts,
 			toMS(m.NextAttemptAt), toMS(m.CreatedAt))
 	}
@@ -173,11 +185,13 @@ func (s *redisStore) Complete(ctx context.Context, held Claim, result Result, ms
 	return nil
 }
 
+// redisRelease: KEYS claim hash, claims index; ARGV token, now, key.
 var redisRelease = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'state') ~= 'claimed' or redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then
 	return 0
 end
 redis.call('HSET', KEYS[1], 'token', '', 'lease_until', 0)
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
 `)
 
@@ -185,7 +199,7 @@ func (s *redisStore) Release(ctx context.Context, held Claim) error {
 	if err := checkHeld(held); err != nil {
 		return err
 	}
-	ok, err := redisRelease.Run(ctx, s.client, []string{s.claimKey(held.Key)}, held.Token).Int()
+	ok, err := redisRelease.Run(ctx, s.client, []string{s.claimKey(held.Key), s.claimsKey()}, held.Token, toMS(s.now()), held.Key).Int()
 	if err != nil {
 		return fmt.Errorf("release %q: %w", held.Key, err)
 	}
@@ -262,8 +276,7 @@ end
 if ARGV[1] == 'delivered' then
 	redis.call('HSET', KEYS[1], 'state', 'delivered', 'lease_token', '', 'updated_at', ARGV[3])
 	redis.call('ZREM', KEYS[2], ARGV[6])
-	redis.call('PEXPIRE', KEYS[1], ARGV[7])
-	redis.call('INCR', KEYS[4])
+	redis.call('ZADD', KEYS[4], ARGV[3], ARGV[6])
 elseif ARGV[1] == 'retry' then
 	redis.call('HSET', KEYS[1], 'next_attempt_at', ARGV[4], 'last_error', ARGV[5], 'lease_token', '', 'updated_at', ARGV[3])
 	redis.call('ZADD', KEYS[2], ARGV[4], ARGV[6])
@@ -281,7 +294,7 @@ func (s *redisStore) mark(ctx context.Context, m Message, kind, what string, nex
 	}
 	keys := []string{s.msgPrefix() + m.ID, s.dueKey(), s.deadKey(), s.deliveredKey()}
 	ok, err := redisMark.Run(ctx, s.client, keys,
-		kind, m.LeaseToken, toMS(s.now()), toMS(next), lastError, m.ID, RedisTTL.Milliseconds()).Int()
+		kind, m.LeaseToken, toMS(s.now()), toMS(next), lastError, m.ID).Int()
 	if err != nil {
 		return fmt.Errorf("%s message %s: %w", what, m.ID, err)
 	}
@@ -341,19 +354,54 @@ func (s *redisStore) Stats(ctx context.Context) (Stats, error) {
 	pipe := s.client.Pipeline()
 	pending := pipe.ZCard(ctx, s.dueKey())
 	dead := pipe.ZCard(ctx, s.deadKey())
-	delivered := pipe.Get(ctx, s.deliveredKey())
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+	delivered := pipe.ZCard(ctx, s.deliveredKey())
+	if _, err := pipe.Exec(ctx); err != nil {
 		return Stats{}, fmt.Errorf("count outbox messages: %w", err)
 	}
-	st := Stats{Pending: pending.Val(), Dead: dead.Val()}
-	if v := delivered.Val(); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return Stats{}, fmt.Errorf("count outbox messages: the delivered counter holds %q", v)
-		}
-		st.Delivered = n
+	return Stats{Pending: pending.Val(), Delivered: delivered.Val(), Dead: dead.Val()}, nil
+}
+
+// redisPrune deletes up to ARGV[2] members of the sorted set KEYS[1]
+// scored at or before ARGV[1], with the hashes ARGV[3]..member, and
+// returns how many it deleted. A message hash is deleted only if it is
+// still delivered.
+var redisPrune = redis.NewScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+for _, id in ipairs(ids) do
+	local k = ARGV[3] .. id
+	if ARGV[4] == '' or redis.call('HGET', k, 'state') == ARGV[4] then
+		redis.call('DEL', k)
+	end
+	redis.call('ZREM', KEYS[1], id)
+end
+return #ids
+`)
+
+func (s *redisStore) Prune(ctx context.Context, retention time.Duration) (Pruned, error) {
+	if err := CheckRetention(retention); err != nil {
+		return Pruned{}, err
 	}
-	return st, nil
+	cutoff := toMS(s.now().Add(-retention))
+	var n Pruned
+	for _, p := range []struct {
+		index, prefix, state, what string
+		count                      *int64
+	}{
+		{s.claimsKey(), s.claimPrefix(), "", "claims", &n.Claims},
+		{s.deliveredKey(), s.msgPrefix(), string(Delivered), "delivered messages", &n.Messages},
+	} {
+		for {
+			deleted, err := redisPrune.Run(ctx, s.client, []string{p.index}, cutoff, pruneBatch, p.prefix, p.state).Int64()
+			if err != nil {
+				return n, fmt.Errorf("prune %s: %w", p.what, err)
+			}
+			*p.count += deleted
+			if deleted < pruneBatch {
+				break
+			}
+		}
+	}
+	return n, nil
 }
 
 func (s *redisStore) Close() error { return s.client.Close() }

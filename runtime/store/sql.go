@@ -75,6 +75,10 @@ func (d dialect) schema() []string {
 			updated_at BIGINT NOT NULL
 		)`,
 		`CREATE INDEX IF NOT EXISTS callspec_outbox_due ON callspec_outbox (state, next_attempt_at)`,
+		// Prune's lookups. An index changes no reader or writer, so adding
+		// one needs no new schema version: older callspecs share the tables.
+		`CREATE INDEX IF NOT EXISTS callspec_claims_updated ON callspec_claims (updated_at)`,
+		`CREATE INDEX IF NOT EXISTS callspec_outbox_updated ON callspec_outbox (state, updated_at)`,
 	}
 }
 
@@ -374,6 +378,53 @@ func (s *sqlStore) Stats(ctx context.Context) (Stats, error) {
 		return Stats{}, fmt.Errorf("count outbox messages: %w", err)
 	}
 	return st, nil
+}
+
+func (s *sqlStore) Prune(ctx context.Context, retention time.Duration) (Pruned, error) {
+	if err := CheckRetention(retention); err != nil {
+		return Pruned{}, err
+	}
+	cutoff := toMS(s.now().Add(-retention))
+	var n Pruned
+	claims, err := s.pruneBatches(ctx, `
+		DELETE FROM callspec_claims WHERE idempotency_key IN (
+			SELECT idempotency_key FROM callspec_claims
+			WHERE updated_at <= $1 AND lease_until <= $1
+			LIMIT $2)`, cutoff)
+	n.Claims = claims
+	if err != nil {
+		return n, fmt.Errorf("prune claims: %w", err)
+	}
+	messages, err := s.pruneBatches(ctx, `
+		DELETE FROM callspec_outbox WHERE id IN (
+			SELECT id FROM callspec_outbox
+			WHERE state = 'delivered' AND updated_at <= $1
+			LIMIT $2)`, cutoff)
+	n.Messages = messages
+	if err != nil {
+		return n, fmt.Errorf("prune delivered messages: %w", err)
+	}
+	return n, nil
+}
+
+// pruneBatches runs a DELETE of at most pruneBatch rows ($2) older than
+// cutoff ($1) until it deletes fewer, each batch its own transaction.
+func (s *sqlStore) pruneBatches(ctx context.Context, stmt string, cutoff int64) (int64, error) {
+	var total int64
+	for {
+		res, err := s.db.ExecContext(ctx, stmt, cutoff, pruneBatch)
+		if err != nil {
+			return total, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if n < pruneBatch {
+			return total, nil
+		}
+	}
 }
 
 func (s *sqlStore) Close() error {

@@ -29,7 +29,7 @@ func openSQLite(path string, o options) (Store, error) {
 		return nil, fmt.Errorf("the store sqlite: names no file; use sqlite:callspec.db or another path")
 	}
 	if strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("the SQLite path %q contains '?' or '#'; callspec sets the connection parameters itself", path)
+		return nil, fmt.Errorf("the store %s has parameters ('?' or '#' after the path); remove them: callspec sets the connection parameters itself", RedactDSN("sqlite:"+path))
 	}
 	params := url.Values{}
 	params.Set("_txlock", "immediate")

@@ -72,6 +72,17 @@ type Store interface {
 	// Stats counts outbox messages by state.
 	Stats(ctx context.Context) (Stats, error)
 
+	// Prune deletes what is older than retention (at least MinRetention):
+	// claims whose last change (completion, release, or the end of their
+	// lease) is retention ago or more, and messages delivered retention
+	// ago or more. Pending messages and dead letters are kept whatever
+	// their age. Nothing else ever deletes a claim or a message: until it
+	// is pruned, a completed claim answers every duplicate, however late.
+	// A delivery whose claim was pruned is processed again if the
+	// platform sends it once more, so retention must outlast every replay
+	// that must be refused (see DefaultRetention).
+	Prune(ctx context.Context, retention time.Duration) (Pruned, error)
+
 	// Close releases the store's connections. Claims and messages of the
 	// durable stores survive it.
 	Close() error
@@ -188,6 +199,37 @@ type Stats struct {
 	Dead      int64 `json:"dead"`
 }
 
+// Pruned counts what Prune deleted.
+type Pruned struct {
+	Claims   int64 `json:"claims"`
+	Messages int64 `json:"messages"`
+}
+
+// DefaultRetention is how long completed claims and delivered messages are
+// kept when nothing else is configured: 90 days. A completed claim is
+// what refuses a replayed delivery of a platform that signs no timestamp
+// (Bland), so such a replay is refused for as long as its claim is kept.
+const DefaultRetention = 90 * 24 * time.Hour
+
+// MinRetention is the shortest retention Prune accepts: 7 days, twice the
+// longest retry schedule a platform documents (Standard Webhooks' example
+// retries for 75.5 hours), so that no retry of a delivery is processed
+// twice.
+const MinRetention = 7 * 24 * time.Hour
+
+// pruneBatch bounds the rows or keys one statement or script deletes, so
+// that pruning a large backlog never holds the database for long.
+const pruneBatch = 1000
+
+// CheckRetention says why retention is too short for Prune, or returns
+// nil.
+func CheckRetention(retention time.Duration) error {
+	if retention < MinRetention {
+		return fmt.Errorf("the retention %v is shorter than the minimum of %v: a platform's retries of a delivery would be processed again", retention, MinRetention)
+	}
+	return nil
+}
+
 // DefaultMaxAttempts is the attempt limit of a message that sets none; it
 // matches workflow.DefaultMaxAttempts.
 const DefaultMaxAttempts = 8
@@ -268,29 +310,23 @@ func Open(dsn string, opts ...Option) (Store, error) {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		return openSQLite(strings.TrimPrefix(dsn, "sqlite:"), o)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return openPostgres(dsn, o)
+		return openURL(dsn, o, openPostgres)
 	case strings.HasPrefix(dsn, "redis://"), strings.HasPrefix(dsn, "rediss://"):
-		return openRedis(dsn, o)
+		return openURL(dsn, o, openRedis)
 	}
-	return nil, fmt.Errorf("the store %q is not one callspec knows: use memory:, sqlite:FILE, postgres://… or redis://…", redactDSN(dsn))
+	return nil, fmt.Errorf("the store %s is not one callspec knows: use memory:, sqlite:FILE, postgres://… or redis://…", RedactDSN(dsn))
 }
 
-// redactDSN makes a DSN fit to quote in an error: a password in the user
-// information or in a password= parameter is masked, and a DSN that is not
-// a URL is not shown at all when it might hold one.
-func redactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.Scheme == "" || u.Opaque != "" {
-		if strings.ContainsAny(dsn, "@=") {
-			return "(an address not shown, as it may hold a password)"
-		}
-		return dsn
+// openURL opens a store whose DSN is a URL after checking that it parses
+// (a driver would quote one that does not in its error), and keeps the
+// URL's secrets out of the driver's errors.
+func openURL(dsn string, o options, open func(string, options) (Store, error)) (Store, error) {
+	_, secrets, err := parseURLDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open the store %s: %w", RedactDSN(dsn), err)
 	}
-	if q := u.Query(); q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
+	s, err := open(dsn, o)
+	return s, scrub(err, secrets)
 }
 
 // newToken returns a random lease token.

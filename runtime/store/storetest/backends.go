@@ -82,40 +82,49 @@ func SQLite() Backend {
 // dropped after the test, so parallel tests and runs never collide.
 func Postgres() Backend {
 	return Backend{Name: "postgres", Durable: true, Unavailable: postgresUnavailable, Fresh: func(tb testing.TB) Opener {
-		if why := postgresUnavailable(); why != "" {
-			tb.Skip(why)
-		}
-		base := os.Getenv(PostgresEnv)
-		schema := "callspec_test_" + strings.ToLower(rand.Text())
+		dsn := PostgresDSN(tb)
+		return func(opts ...store.Option) (store.Store, error) { return store.Open(dsn, opts...) }
+	}}
+}
+
+// PostgresDSN creates a new schema in the database PostgresEnv names,
+// drops it when tb ends, and returns the DSN of a store in it. It skips
+// tb when PostgresEnv is not set.
+func PostgresDSN(tb testing.TB) string {
+	tb.Helper()
+	if why := postgresUnavailable(); why != "" {
+		tb.Skip(why)
+	}
+	base := os.Getenv(PostgresEnv)
+	schema := "callspec_test_" + strings.ToLower(rand.Text())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		tb.Fatalf("connect to %s: %v", PostgresEnv, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		tb.Fatalf("create the test schema: %v", err)
+	}
+	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		conn, err := pgx.Connect(ctx, base)
 		if err != nil {
-			tb.Fatalf("connect to %s: %v", PostgresEnv, err)
+			tb.Errorf("connect to drop the test schema %s: %v", schema, err)
+			return
 		}
 		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-			tb.Fatalf("create the test schema: %v", err)
+		if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			tb.Errorf("drop the test schema %s: %v", schema, err)
 		}
-		tb.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			conn, err := pgx.Connect(ctx, base)
-			if err != nil {
-				tb.Errorf("connect to drop the test schema %s: %v", schema, err)
-				return
-			}
-			defer conn.Close(ctx)
-			if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-				tb.Errorf("drop the test schema %s: %v", schema, err)
-			}
-		})
-		dsn, err := withQuery(base, "search_path", schema)
-		if err != nil {
-			tb.Fatalf("%s: %v", PostgresEnv, err)
-		}
-		return func(opts ...store.Option) (store.Store, error) { return store.Open(dsn, opts...) }
-	}}
+	})
+	dsn, err := withQuery(base, "search_path", schema)
+	if err != nil {
+		tb.Fatalf("%s: %v", PostgresEnv, err)
+	}
+	return dsn
 }
 
 // Redis is a store under a new key prefix in the database RedisEnv names;

@@ -87,6 +87,9 @@ var cases = []struct {
 	{name: "DeadLetterAfterMaxAttempts", run: testDeadAfterMax},
 	{name: "AbandonedFinalAttemptIsDeadLettered", run: testAbandonedFinalAttempt},
 	{name: "DeliveredIsFinal", run: testDelivered},
+	{name: "CompletedClaimsAreKeptUntilPruned", run: testKeptUntilPruned},
+	{name: "PruneDeletesOnlyWhatOutlivedTheRetention", run: testPrune},
+	{name: "PruneDeletesABacklogInBatches", run: testPruneBacklog},
 	{name: "TwoReplicasClaimAndLeaseExclusively", durable: true, run: testTwoReplicas},
 	{name: "DataSurvivesCloseAndOpen", durable: true, run: testPersistence},
 }
@@ -724,4 +727,111 @@ func testPersistence(t *testing.T, h *harness) {
 	if m := leaseOne(t, h, second); m.ID != leased.ID || !bytes.Equal(m.Body, leased.Body) || m.Attempts != 2 || m.MaxAttempts != 4 {
 		t.Errorf("after reopening and the lease, leased %s with body %q and attempts %d/%d; want %s, %q, 2/4", m.ID, m.Body, m.Attempts, m.MaxAttempts, leased.ID, leased.Body)
 	}
+}
+
+func prune(t *testing.T, h *harness, s store.Store, want store.Pruned) {
+	t.Helper()
+	got, err := s.Prune(h.ctx, store.DefaultRetention)
+	if err != nil {
+		t.Fatalf("Prune: %v", err)
+	}
+	if got != want {
+		t.Fatalf("Prune at %v = %+v, want %+v", h.clock.Now(), got, want)
+	}
+}
+
+// testKeptUntilPruned: without a prune, nothing expires, however old: a
+// replay of a platform that signs no timestamp is answered with the first
+// result years later, the same on every store.
+func testKeptUntilPruned(t *testing.T, h *harness) {
+	s := h.store(t)
+	first := enqueue(t, h, s, "call-1", 0)
+	if err := s.MarkDelivered(h.ctx, leaseOne(t, h, s)); err != nil {
+		t.Fatalf("MarkDelivered: %v", err)
+	}
+	h.clock.Advance(3 * 365 * 24 * time.Hour)
+	if got := claim(t, h, s, "call-1", store.Done); got.Result.Status != 200 || string(got.Result.Body) != `{"ok":true}` {
+		t.Errorf("three years later the result is %d %q, want the first", got.Result.Status, got.Result.Body)
+	}
+	wantStats(t, h, s, store.Stats{Delivered: 1})
+	if ms := leaseDue(t, h, s, 10); len(ms) != 0 {
+		t.Errorf("the delivered message %s was leased again", first.ID)
+	}
+}
+
+// testPrune: Prune deletes claims whose last change (completion, release,
+// or the end of the lease, whichever is later) and messages whose delivery
+// is DefaultRetention old, not a millisecond earlier; pending messages and
+// dead letters stay; a pruned key is new again.
+func testPrune(t *testing.T, h *harness) {
+	s := h.store(t)
+	t0 := h.clock.Now()
+	enqueue(t, h, s, "call-done", 0)
+	claim(t, h, s, "call-abandoned", store.Acquired) // never completed
+	released := claim(t, h, s, "call-released", store.Acquired)
+	if err := s.Release(h.ctx, released); err != nil {
+		t.Fatalf("Release: %v", err)
+	}
+	enqueue(t, h, s, "call-pending", 0)
+	enqueue(t, h, s, "call-dead", 1)
+	byID := map[string]store.Message{}
+	for _, m := range leaseDue(t, h, s, 10) {
+		byID[m.ID] = m
+	}
+	marks := []error{
+		s.MarkDelivered(h.ctx, byID[store.MessageID(workflow, "call-done")]),
+		s.MarkRetry(h.ctx, byID[store.MessageID(workflow, "call-pending")], t0.Add(1000*24*time.Hour), "the receiver answered 503"),
+		s.MarkDead(h.ctx, byID[store.MessageID(workflow, "call-dead")], "gave up after 1 attempt"),
+	}
+	if err := errors.Join(marks...); err != nil {
+		t.Fatalf("marking the leased messages: %v", err)
+	}
+	all := store.Stats{Pending: 1, Delivered: 1, Dead: 1}
+	wantStats(t, h, s, all)
+
+	if _, err := s.Prune(h.ctx, store.MinRetention-time.Millisecond); err == nil {
+		t.Error("Prune with less than MinRetention succeeded")
+	}
+	h.clock.Advance(store.DefaultRetention - time.Millisecond)
+	prune(t, h, s, store.Pruned{})
+	wantStats(t, h, s, all)
+
+	// The release and the delivery were DefaultRetention ago; the other
+	// claims' leases ended later.
+	h.clock.Advance(time.Millisecond)
+	prune(t, h, s, store.Pruned{Claims: 1, Messages: 1})
+	wantStats(t, h, s, store.Stats{Pending: 1, Dead: 1})
+	prune(t, h, s, store.Pruned{})
+
+	h.clock.Advance(lease - time.Millisecond)
+	prune(t, h, s, store.Pruned{})
+	h.clock.Advance(time.Millisecond)
+	prune(t, h, s, store.Pruned{Claims: 4})
+	wantStats(t, h, s, store.Stats{Pending: 1, Dead: 1})
+
+	// A pruned key is a new delivery: the platform's replay is processed.
+	for _, key := range []string{"call-done", "call-abandoned", "call-released"} {
+		if c := claim(t, h, s, key, store.Acquired); c.Attempt != 1 {
+			t.Errorf("Claim(%q) after the prune: attempt %d, want 1", key, c.Attempt)
+		}
+	}
+	if dead, err := s.DeadLetters(h.ctx, 10); err != nil || len(dead) != 1 {
+		t.Errorf("DeadLetters after the prune: %d, %v; want the one dead letter", len(dead), err)
+	}
+}
+
+// testPruneBacklog: more claims than one batch are all pruned.
+func testPruneBacklog(t *testing.T, h *harness) {
+	s := h.store(t)
+	const n = 1001 // one more than a batch
+	for i := range n {
+		c := claim(t, h, s, fmt.Sprintf("call-%d", i), store.Acquired)
+		if err := s.Complete(h.ctx, c, store.Result{Status: 200}, nil); err != nil {
+			t.Fatalf("Complete: %v", err)
+		}
+	}
+	h.clock.Advance(store.DefaultRetention + lease)
+	prune(t, h, s, store.Pruned{Claims: n})
+	claim(t, h, s, "call-0", store.Acquired)
+	claim(t, h, s, fmt.Sprintf("call-%d", n-1), store.Acquired)
 }
