@@ -76,8 +76,8 @@ func TestWrongExpectationFailsAtTheExpectation(t *testing.T) {
 	wants := []want{
 		{"routine leak", true, "54:5", ""},
 		{"sparking outlet with the wrong severity", false, "63:65", "expected severity normal, but handoff emergency_or_sensitive_request has severity urgent"},
-		{"flood expected to complete", false, "68:27", "was handed off with reason emergency_or_sensitive_request, severity urgent, because handoff rule 1"},
-		{"hung up early expected to complete", false, "74:16", "because the call is incomplete: missing location, urgency"},
+		{"flood expected to complete", false, "68:27", "was handed off with reason emergency_or_sensitive_request, severity urgent, decided at step 2 of the decision order: handoff rule 1 (emergency_or_sensitive_request, `fields.urgency == \"emergency\" || fields.issue_type == \"electrical\"`) is true"},
+		{"hung up early expected to complete", false, "74:16", "was handed off with reason incomplete_call, severity normal, decided at step 3 of the decision order: no handoff rule is true, and required fields location, urgency are missing; rule 1 (emergency_or_sensitive_request) could not be decided because it reads a value the call did not produce"},
 	}
 	if len(rs) != len(wants) {
 		t.Fatalf("got %d results, want %d", len(rs), len(wants))
