@@ -19,6 +19,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/runtime/event"
 )
 
 // Module is the import path of callspec, which generated code imports.
@@ -60,6 +61,11 @@ type rule struct {
 	Notify                                       []string
 }
 
+// constant is a typed Go constant of a handoff reason or next action.
+type constant struct {
+	Name, Value string
+}
+
 type model struct {
 	Source         string
 	Package        string
@@ -80,6 +86,13 @@ type model struct {
 	ForwardMax     int
 	Targets        []string
 	ImportTime     bool
+	Language       string
+	PhoneRegion    string
+	Incomplete     *rule
+	// Reasons are the handoff reasons, the spec's then the built-in ones;
+	// NextActions the next action, as typed constants.
+	Reasons     []constant
+	NextActions []constant
 }
 
 // Emit returns the handler package and the service stub of w.
@@ -112,7 +125,7 @@ func Emit(w *ir.Workflow) ([]File, error) {
 }
 
 // reserved are the package-level names of the generated file.
-var reserved = []string{"Definition", "Fields", "Outcome", "Handoff", "Service", "NewHandler", "Decide", "Validate", "compiled", "fieldsFrom", "dispatch"}
+var reserved = []string{"Definition", "Fields", "Outcome", "Handoff", "Service", "NewHandler", "Decide", "Validate", "compiled", "fieldsFrom", "dispatch", "HandoffReason", "NextAction"}
 
 func newModel(w *ir.Workflow) *model {
 	m := &model{
@@ -171,7 +184,30 @@ func newModel(w *ir.Workflow) *model {
 	for _, r := range w.Handoff {
 		m.Handoff = append(m.Handoff, rule{Reason: r.Reason, When: r.When, Severity: r.Severity, Owner: r.Owner, CallerMessage: r.CallerMessage, Notify: r.Notify})
 	}
+	m.Language, m.PhoneRegion = w.Language, w.PhoneRegion
+	if in := w.Incomplete; in != nil {
+		m.Incomplete = &rule{Severity: in.Severity, Owner: in.Owner, CallerMessage: in.CallerMessage, Notify: in.Notify}
+	}
+	seen := map[string]bool{}
+	for _, r := range append(values(w.Handoff), event.BuiltinReasons...) {
+		if !seen[r] {
+			seen[r] = true
+			m.Reasons = append(m.Reasons, constant{Name: types.name("Handoff" + camel(r)), Value: r})
+		}
+	}
+	if w.NextAction != "" {
+		m.NextActions = []constant{{Name: types.name("NextAction" + camel(w.NextAction)), Value: w.NextAction}}
+	}
 	return m
+}
+
+// values lists the reasons of rs, in order.
+func values(rs []ir.HandoffRule) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Reason
+	}
+	return out
 }
 
 func scalarType(k celenv.Kind, enumType string) string {
