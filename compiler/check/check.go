@@ -292,6 +292,12 @@ func (k *checker) handoff() {
 		items = items[:MaxHandoffRules]
 	}
 	for _, r := range items {
+		// incomplete_call stays allowed: a version 1 spec configures the
+		// built-in handoff with such a rule (see incomplete).
+		if v := r.Reason.Value; v == event.CallFailed || v == event.NoAnswer {
+			k.c.Add(spec.RuleSchema, diag.Error, r.Reason.Range,
+				"handoff reason %q is decided by callspec itself, before any rule (the platform says the call failed or was not answered); rename this rule, and set its owner and notify under `incomplete:`", v)
+		}
 		rule := ir.HandoffRule{HandoffRule: workflow.HandoffRule{
 			Reason:        r.Reason.Value,
 			When:          r.When.Value,
