@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 
+	"cel.dev/cel-go/cel"
+
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/source"
@@ -52,7 +54,7 @@ type Result struct {
 // an error means its definition does not compile at run time, which lint
 // should have refused.
 func Run(u *check.Unit) ([]Result, error) {
-	c, err := workflow.Compile(u.IR.Definition())
+	c, err := Compile(u.IR)
 	if err != nil {
 		return nil, fmt.Errorf("workflow %s in %s does not compile for the run time: %w", u.IR.ID, u.IR.Path, err)
 	}
@@ -65,6 +67,24 @@ func Run(u *check.Unit) ([]Result, error) {
 		results = append(results, runOne(c, u.IR, &u.IR.Tests[i], node))
 	}
 	return results, nil
+}
+
+// Compile compiles w for the run time, from the expressions lint already
+// checked when every one of them checked (the same programs, without a
+// second parse).
+func Compile(w *ir.Workflow) (*workflow.Compiled, error) {
+	def := w.Definition()
+	if w.Env == nil {
+		return workflow.Compile(def)
+	}
+	rules := make([]*cel.Ast, len(w.Handoff))
+	for i, r := range w.Handoff {
+		if r.Checked == nil {
+			return workflow.Compile(def)
+		}
+		rules[i] = r.Checked
+	}
+	return workflow.CompileChecked(def, w.Env, rules, w.Webhook.IdempotencyChecked)
 }
 
 // Decide runs one scenario through the decision code and returns the

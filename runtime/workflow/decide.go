@@ -56,18 +56,34 @@ func Compile(d *Definition) (*Compiled, error) { return compile(d, false) }
 // against.
 func CompileInterpreted(d *Definition) (*Compiled, error) { return compile(d, true) }
 
+// CompileChecked is Compile for a definition whose expressions lint has
+// already type-checked in env (declared from the same fields): rules[i] is
+// the checked `when` of d.Handoff[i] and key the checked idempotency key,
+// nil to compile from the text. It spares lint and callspec test a
+// second parse and check of every expression.
+func CompileChecked(d *Definition, env *celenv.Env, rules []*cel.Ast, key *cel.Ast) (*Compiled, error) {
+	if len(rules) != len(d.Handoff) {
+		return nil, fmt.Errorf("%d checked rules for %d handoff rules", len(rules), len(d.Handoff))
+	}
+	return compileWith(d, env, rules, key, false)
+}
+
 func compile(d *Definition, interpretOnly bool) (*Compiled, error) {
 	env, err := celenv.New(d.CELFields())
 	if err != nil {
 		return nil, err
 	}
+	return compileWith(d, env, make([]*cel.Ast, len(d.Handoff)), nil, interpretOnly)
+}
+
+func compileWith(d *Definition, env *celenv.Env, checked []*cel.Ast, checkedKey *cel.Ast, interpretOnly bool) (*Compiled, error) {
 	v, err := NewValidator(d)
 	if err != nil {
 		return nil, err
 	}
 	c := &Compiled{Validator: *v, env: env, interpretOnly: interpretOnly}
-	for _, r := range d.Handoff {
-		prg, err := c.program(r.When, cel.BoolType)
+	for i, r := range d.Handoff {
+		prg, err := c.program(r.When, checked[i], cel.BoolType)
 		if err != nil {
 			return nil, fmt.Errorf("handoff rule %s: %w", r.Reason, err)
 		}
@@ -75,9 +91,9 @@ func compile(d *Definition, interpretOnly bool) (*Compiled, error) {
 	}
 	key := d.IdempotencyKey
 	if key == "" {
-		key = DefaultIdempotencyKey
+		key, checkedKey = DefaultIdempotencyKey, nil
 	}
-	if c.idempotency, err = c.program(key, cel.StringType); err != nil {
+	if c.idempotency, err = c.program(key, checkedKey, cel.StringType); err != nil {
 		return nil, fmt.Errorf("idempotency_key: %w", err)
 	}
 	c.allTranslated = c.idempotency.fast != nil
@@ -96,10 +112,13 @@ func MustCompile(d *Definition) *Compiled {
 	return c
 }
 
-func (c *Compiled) program(expr string, want *cel.Type) (expression, error) {
-	ast, iss := c.env.CEL.Compile(expr)
-	if iss.Err() != nil {
-		return expression{}, iss.Err()
+// program plans expr, from its checked form when there is one.
+func (c *Compiled) program(expr string, ast *cel.Ast, want *cel.Type) (expression, error) {
+	if ast == nil {
+		var iss *cel.Issues
+		if ast, iss = c.env.CEL.Compile(expr); iss.Err() != nil {
+			return expression{}, iss.Err()
+		}
 	}
 	if !ast.OutputType().IsExactType(want) && !ast.OutputType().IsExactType(cel.DynType) {
 		return expression{}, fmt.Errorf("%q has type %s, want %s", expr, ast.OutputType(), want)

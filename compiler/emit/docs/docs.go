@@ -75,7 +75,7 @@ func Pages(ws []*ir.Workflow) ([]File, error) {
 
 // Page renders the page of w; others holds the workflows it may link to.
 func Page(w *ir.Workflow, others map[string]*ir.Workflow) ([]byte, error) {
-	c, err := workflow.Compile(w.Definition())
+	c, err := scenario.Compile(w)
 	if err != nil {
 		return nil, fmt.Errorf("compile for the example payload: %w", err)
 	}
