@@ -13,7 +13,6 @@ import (
 	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
-	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/language"
 
 	"github.com/callspec/callspec/compiler/celpos"
@@ -24,6 +23,7 @@ import (
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/runtime/workflow/phone"
 )
 
 // Rule IDs of the findings this package produces.
@@ -347,7 +347,7 @@ func (k *checker) phoneRegion() {
 		return
 	}
 	region := strings.ToUpper(strings.TrimSpace(r.Value))
-	if _, ok := phonenumbers.GetSupportedRegions()[region]; !ok {
+	if !phone.Supported(region) {
 		k.c.Add(spec.RuleSchema, diag.Error, r.Range,
 			"phone_region %q is not a region with known phone numbering; write an ISO 3166-1 two-letter code such as US, GB, DE or MX", r.Value)
 		return

@@ -1,15 +1,22 @@
 package handler_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
 
 	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	intakees "github.com/callspec/callspec/generated/maintenance_report_intake_es/handler"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/runtime/handler"
+	"github.com/callspec/callspec/runtime/store"
 )
 
 // deliveryWith encodes a call with the given status and end reason; ok is
@@ -103,4 +110,76 @@ func TestDecisionOrderPerProvider(t *testing.T) {
 func with(m map[string]any, k string, v any) map[string]any {
 	m[k] = v
 	return m
+}
+
+// spanish records what the Spanish workflow's handler hands it.
+type spanish struct {
+	outcomes []*intakees.Outcome
+	handoffs []*intakees.Handoff
+}
+
+func (s *spanish) CrearOrdenDeTrabajo(_ context.Context, o *intakees.Outcome) error {
+	s.outcomes = append(s.outcomes, o)
+	return nil
+}
+
+func (s *spanish) Handoff(_ context.Context, h *intakees.Handoff) error {
+	s.handoffs = append(s.handoffs, h)
+	return nil
+}
+
+// TestSpanishWorkflowOverHTTP: the generated handler of a spec with
+// language es and phone_region MX reads a national number into E.164,
+// leaves a Spanish placeholder out, and tells an incomplete caller the
+// spec's Spanish message.
+func TestSpanishWorkflowOverHTTP(t *testing.T) {
+	st, err := store.Open("memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := &spanish{}
+	h, err := intakees.NewHandler(svc, "vapi", handler.Config{Store: st, Secret: []byte(secret)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	p, _ := providers.Lookup("vapi")
+	post := func(id string, fields map[string]any) {
+		t.Helper()
+		body, err := p.Encode(&event.Inbound{Call: event.Call{ID: id, Provider: "vapi", Status: "completed", DurationS: 60}, Fields: fields}, intakees.Definition)
+		if err != nil {
+			t.Fatal(err)
+		}
+		headers, _ := p.Sign([]byte(secret), body, time.Now())
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+		req.Header = headers
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", id, resp.StatusCode)
+		}
+	}
+	routine := map[string]any{"tipo_de_problema": "fuga", "ubicacion": "cocina", "urgencia": "normal"}
+	post("c-nacional", with(maps.Clone(routine), "telefono_de_contacto", "55 1234 5678"))
+	post("c-placeholder", with(maps.Clone(routine), "telefono_de_contacto", "No proporcionado"))
+	post("c-incompleta", map[string]any{"tipo_de_problema": "fuga"})
+	if len(svc.outcomes) != 2 || len(svc.handoffs) != 1 {
+		t.Fatalf("%d outcomes, %d handoffs", len(svc.outcomes), len(svc.handoffs))
+	}
+	if p := svc.outcomes[0].Fields.TelefonoDeContacto; p == nil || *p != "+525512345678" {
+		t.Errorf("national number: %v, want +525512345678", p)
+	}
+	if p := svc.outcomes[1].Fields.TelefonoDeContacto; p != nil {
+		t.Errorf("placeholder kept: %q", *p)
+	}
+	inc := svc.handoffs[0]
+	if inc.Reason() != intakees.HandoffIncompleteCall || inc.Info.Owner != "mantenimiento" || !slices.Equal(inc.Info.Notify, []string{"slack"}) ||
+		inc.Info.CallerMessage != "No he podido recoger todo lo necesario. Una persona del equipo le llamará para completar su reporte." {
+		t.Errorf("incomplete handoff: %+v", inc.Info)
+	}
 }

@@ -11,8 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/nyaruka/phonenumbers"
-
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
 )
@@ -29,6 +27,9 @@ type Validator struct {
 // NewValidator compiles the fields' patterns. It fails only on a
 // definition that lint would have refused.
 func NewValidator(d *Definition) (*Validator, error) {
+	if d.PhoneRegion != "" && nationalNumbers == nil {
+		return nil, fmt.Errorf("workflow %s sets phone_region, but this program does not import github.com/callspec/callspec/runtime/workflow/phone, which reads national numbers; regenerate the handler with callspec build", d.ID)
+	}
 	v := &Validator{def: d, patterns: map[string]*regexp.Regexp{}, order: map[string]int{}}
 	for i, f := range d.Fields {
 		v.order[f.Name] = i
@@ -122,7 +123,7 @@ func IsE164(s string) bool { return e164.MatchString(s) }
 //   - phone must be E.164 ("+15551234567"; spaces, dashes, dots and
 //     parentheses after the plus are removed); a national number
 //     ("(415) 555-0132") is converted only when the spec gives
-//     phone_region (NationalToE164), and never guessed otherwise;
+//     phone_region (runtime/workflow/phone), and never guessed otherwise;
 //   - email is a bare address; date is YYYY-MM-DD; datetime is RFC 3339;
 //   - list takes a JSON array whose items follow the item type; max_length
 //     bounds the number of items.
@@ -259,7 +260,7 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 		if c.def.PhoneRegion == "" || strings.HasPrefix(p, "+") {
 			return nil, nil, "not an E.164 phone number"
 		}
-		if p, ok = NationalToE164(s, c.def.PhoneRegion); !ok {
+		if p, ok = nationalNumbers(s, c.def.PhoneRegion); !ok {
 			return nil, nil, "not a phone number of region " + c.def.PhoneRegion
 		}
 		return p, p, ""
@@ -317,23 +318,12 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 	return nil, nil, fmt.Sprintf("unknown field type %q", kind)
 }
 
-// NationalToE164 reads s as a number in the national format of region
-// (an ISO 3166-1 code, as phone_region gives it) with libphonenumber's
-// rules (github.com/nyaruka/phonenumbers) and returns it in E.164. It
-// accepts a number whose length is possible for the region, without
-// requiring the number range to be assigned, so a new range is not lost
-// (it must be whole, area code included);
-// anything else is refused, never guessed.
-func NationalToE164(s, region string) (string, bool) {
-	n, err := phonenumbers.Parse(s, region)
-	// IS_POSSIBLE, not IS_POSSIBLE_LOCAL_ONLY: a number without its area
-	// code ("555 0101") cannot be dialled back.
-	if err != nil || phonenumbers.IsPossibleNumberWithReason(n) != phonenumbers.IS_POSSIBLE {
-		return "", false
-	}
-	p := phonenumbers.Format(n, phonenumbers.E164)
-	return p, IsE164(p)
-}
+// nationalNumbers converts a national number for phone_region; it is
+// set by importing runtime/workflow/phone (see there why it is apart).
+var nationalNumbers func(s, region string) (string, bool)
+
+// RegisterNationalNumbers is called by runtime/workflow/phone.
+func RegisterNationalNumbers(f func(s, region string) (string, bool)) { nationalNumbers = f }
 
 // NormalizePhone removes the formatting characters people and models put
 // into a number that already starts with a plus sign. It never adds a

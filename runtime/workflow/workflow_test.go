@@ -9,6 +9,7 @@ import (
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/workflow"
+	_ "github.com/callspec/callspec/runtime/workflow/phone"
 )
 
 func f64(v float64) *float64 { return &v }

@@ -17,6 +17,8 @@ import (
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/workflow"
+	// phone_region: national numbers are read with libphonenumber's rules.
+	_ "github.com/callspec/callspec/runtime/workflow/phone"
 )
 
 // Definition is the workflow as checked by callspec lint.
