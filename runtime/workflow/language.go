@@ -130,6 +130,10 @@ func language(tag string) *Language {
 // Case, surrounding white space, quotes, brackets and a final full stop do
 // not count. Unsupported languages get the universal list only.
 func IsPlaceholder(lang, s string) bool {
+	// Most values are answers, many of them long: skip folding them.
+	if len(s) > longestPlaceholder+placeholderSlack {
+		return false
+	}
 	folded := foldPlaceholder(s)
 	if folded == "" {
 		return false
@@ -142,6 +146,20 @@ func IsPlaceholder(lang, s string) bool {
 	}
 	return false
 }
+
+// longestPlaceholder is the length in bytes of the longest placeholder;
+// placeholderSlack allows for the quotes, brackets and spaces around one.
+var longestPlaceholder = func() int {
+	n := 0
+	for _, l := range languages {
+		for _, p := range slices.Concat(universalPlaceholders, l.Placeholders) {
+			n = max(n, len(p))
+		}
+	}
+	return n
+}()
+
+const placeholderSlack = 16
 
 // foldPlaceholder lower-cases s and strips what models put around a
 // placeholder: white space, quotes and brackets.

@@ -1,6 +1,7 @@
 package workflow_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/callspec/callspec/runtime/workflow"
@@ -66,5 +67,16 @@ func TestLanguagesAreComplete(t *testing.T) {
 	}
 	if l, ok := workflow.LookupLanguage(""); !ok || l.Tag != "en" {
 		t.Errorf(`LookupLanguage("") = %v, %v; want English`, l, ok)
+	}
+}
+
+// TestPlaceholderInPadding: the length shortcut still sees a placeholder
+// padded with quotes, brackets and spaces.
+func TestPlaceholderInPadding(t *testing.T) {
+	if !workflow.IsPlaceholder("es", `  [ "no lo sé" ]  `) || !workflow.IsPlaceholder("de", "   «ich weiss nicht»   ") {
+		t.Error("a padded placeholder was not seen")
+	}
+	if workflow.IsPlaceholder("en", "unknown "+strings.Repeat("x", 200)) {
+		t.Error("a long answer is a placeholder")
 	}
 }
