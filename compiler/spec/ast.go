@@ -157,7 +157,7 @@ type Field struct {
 // HandoffRule routes a call to a person.
 type HandoffRule struct {
 	Meta
-	Reason        String       `yaml:"reason,required" doc:"Handoff reason, lower_snake; incomplete_call is reserved for calls that miss required fields."`
+	Reason        String       `yaml:"reason,required" doc:"Handoff reason, lower_snake. call_failed and no_answer are reserved (the platform says the call failed or was not answered); incomplete_call is the built-in handoff of an incomplete call, configured with incomplete:."`
 	When          String       `yaml:"when,required" doc:"CEL expression over fields, call and workflow; must be bool."`
 	Severity      String       `yaml:"severity" doc:"How fast a person must act." enum:"info,normal,urgent"`
 	Owner         String       `yaml:"owner" doc:"Team or rota that takes the call over."`
