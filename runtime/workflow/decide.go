@@ -137,8 +137,9 @@ func (c *Compiled) program(expr string, ast *cel.Ast, want *cel.Type) (expressio
 // operation). Lint's cel-cost rule already refuses an expression whose
 // estimated worst case exceeds a tenth of this; the limit holds when a
 // delivery is larger than the estimate assumed (a call metadata string
-// longer than celenv.CallStringMaxLength, say). A rule that hits it fails
-// closed: the call goes to a person.
+// longer than celenv.CallStringMaxLength, say). A rule that hits it is
+// undecided: unless a later rule is true, the call goes to a person as
+// incomplete_call.
 const MaxEvalCost = 1_000_000
 
 // Interpreted lists the expressions (a handoff rule's reason, or
