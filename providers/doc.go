@@ -55,7 +55,7 @@
 //	completed    ended                        ended (or absent)                 completed             completed, complete         success        (always; no status field)
 //	no_answer    dial_no_answer, user_declined  customer-did-not-answer         no-answer             no-answer, answered_by      not_picked_up  endedReason *no-answer*, *did-not-answer*
 //	busy         dial_busy                    customer-busy                     busy                  busy                        –              endedReason *busy*
-//	failed       not_connected, error, dial_failed, … error_*  not-found, *failed-to-connect*, *error*, *fault*  failed  failed, error, completed:false  –  –
+//	failed       not_connected, error, dial_failed, … error_*  not-found, *failed-to-connect*, *error*, *fault*  failed  failed, error, completed:false  –  endedReason *error*, *fault*, *failed*
 //	voicemail    voicemail_reached            voicemail                         hangup_on_voicemail   answered_by voicemail       –              endedReason *voicemail*
 //	in_progress  ongoing                      ringing, in-progress, forwarding  paused, initiated     started, in-progress, allocated  –         –
 //	queued       registered                   scheduled, queued                 queue                 queued                      –              –

@@ -1,34 +1,12 @@
 package rules
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/spec"
 )
-
-// commitmentPhrases promise an outcome that only a person may promise. A
-// phrase matches whole words, case-insensitively; a trailing * matches any
-// word starting with it.
-var commitmentPhrases = newPhraseSet([]string{
-	"we will fix", "we'll fix", "will be fixed", "will be repaired", "will be replaced",
-	"approved", "is accepted", "has been accepted",
-	"guarantee*", "refund*", "reimburs*", "compensat*", "waive*",
-	"you are covered", "you're covered", "is covered", "will be covered",
-	"you qualify", "you are eligible", "you're eligible",
-	"free of charge", "no charge", "at no cost",
-	"will be credited", "credit your account",
-	"is resolved", "has been resolved", "will be resolved", "we will resolve", "we'll resolve",
-	"is confirmed", "has been confirmed", "is booked", "has been booked",
-	"promise*",
-})
-
-// nextStepPhrases say what happens after the handoff: who acts, or that
-// the caller is being passed on.
-var nextStepPhrases = newPhraseSet([]string{
-	"will", "'ll", "going to", "shall", "you back", "get back to you", "follow up", "follow-up",
-	"contact you", "reach out", "transfer*", "connect*", "put you through", "passing", "passed",
-	"forward*", "stay on the line", "hold", "next",
-})
 
 func init() {
 	register(&Rule{
@@ -46,7 +24,12 @@ A message tells what happens next when it says who acts or that the caller
 is passed on ("will", "'ll", "call you back", "get back to you", "follow
 up", "transfer", "connect", "stay on the line", …).
 
-Promises that are reported (case-insensitive; * is any word ending):
+The same holds for incomplete.caller_message, which the caller of an
+incomplete call hears. The phrases are those of the spec's language
+(en, es, fr, de, pt; see missing-disclosure); matching ignores case and
+accents.
+
+Promises that are reported in English (* is any word ending):
 "we will fix", "will be fixed", "will be repaired", "will be replaced",
 "approved", "is accepted", "guarantee*", "refund*", "reimburs*",
 "compensat*", "waive*", "you are covered", "is covered", "you qualify",
@@ -65,6 +48,7 @@ Good:
       you back within the hour.
 `,
 		Check: func(p *Pass) {
+			ph, _, known := phrasesOf(p)
 			for _, r := range p.Spec.Handoff.Items {
 				msg := r.CallerMessage
 				name := r.Reason.Value
@@ -76,14 +60,30 @@ Good:
 					p.Report(msg.Where(), "the caller_message of handoff rule %q is empty; tell the caller what happens next, e.g. \"Someone from the team will call you back today.\"", name)
 					continue
 				}
-				if m, ok := findPhrase(msg.Value, commitmentPhrases); ok {
-					p.Report(textRange(p.Spec.File, msg, m.From, m.To),
-						"the caller_message of handoff rule %q promises an outcome (%q) that the assistant cannot commit to; say who will follow up instead and leave the decision to them", name, m.Phrase)
+				if known {
+					checkCallerMessage(p, ph, msg, "the caller_message of handoff rule "+strconv.Quote(name))
 				}
-				if _, ok := findPhrase(msg.Value, nextStepPhrases); !ok {
-					p.Report(msg.Where(), "the caller_message of handoff rule %q does not tell the caller what happens next; say who will follow up and how, e.g. \"Someone from the team will call you back today.\"", name)
+			}
+			if msg := p.Spec.Incomplete.CallerMessage; msg.Set {
+				switch {
+				case strings.TrimSpace(msg.Value) == "":
+					p.Report(msg.Where(), "incomplete.caller_message is empty; remove it to use the built-in message, or tell the caller what happens next")
+				case known:
+					checkCallerMessage(p, ph, msg, "incomplete.caller_message")
 				}
 			}
 		},
 	})
+}
+
+// checkCallerMessage reports a promise in msg, and a message that does not
+// say what happens next; what names the message in findings.
+func checkCallerMessage(p *Pass, ph *phrases, msg spec.String, what string) {
+	if m, ok := findPhrase(msg.Value, ph.commitment); ok {
+		p.Report(textRange(p.Spec.File, msg, m.From, m.To),
+			"%s promises an outcome (%q) that the assistant cannot commit to; say who will follow up instead and leave the decision to them", what, m.Phrase)
+	}
+	if _, ok := findPhrase(msg.Value, ph.nextStep); !ok {
+		p.Report(msg.Where(), "%s does not tell the caller what happens next; say who will follow up and how, e.g. \"Someone from the team will call you back today.\"", what)
+	}
 }

@@ -4,26 +4,8 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/runtime/workflow"
 )
-
-// automationPhrases tell the caller that no person is speaking.
-var automationPhrases = newPhraseSet([]string{
-	"automated", "automatic", "ai", "artificial intelligence", "bot", "chatbot", "robot",
-	"virtual assistant", "virtual receptionist", "virtual agent", "digital assistant",
-	"voice assistant", "not a person", "not a human",
-})
-
-// recordingPhrases tell the caller that the call may be recorded.
-var recordingPhrases = newPhraseSet([]string{
-	"recorded", "recording", "record this call", "record the call", "record calls", "record your call",
-})
-
-// noRecordingPhrases deny recording; a disclosure saying so is wrong for
-// the platforms callspec targets, which record calls.
-var noRecordingPhrases = newPhraseSet([]string{
-	"not recorded", "not be recorded", "not being recorded", "never recorded", "isn't recorded",
-	"won't be recorded", "is not recorded", "no recording", "not record",
-})
 
 func init() {
 	register(&Rule{
@@ -39,8 +21,15 @@ said. A disclosure that only greets the caller is not enough.
 The rule looks for words that say the assistant is automated (automated,
 AI, bot, virtual assistant, virtual receptionist, digital assistant, not a
 person, …) and words that say the call may be recorded (recorded,
-recording, record this call, …), ignoring case. A disclosure that says the
-call is not recorded is reported too.
+recording, record this call, …), ignoring case and accents. A disclosure
+that says the call is not recorded is reported too.
+
+The words are those of the spec's language (` + "`language:`" + `, default en):
+en, es, fr, de and pt have lists (asistente automático / grabada,
+assistant virtuel / enregistré, automatisierter Assistent / aufgezeichnet,
+assistente virtual / gravada, …). For another language the phrase checks
+of this rule and of handoff-caller-message are off, and the rule says so
+as info: read the disclosure and the caller messages yourself.
 
 Bad:
 
@@ -53,6 +42,14 @@ Good:
       This call may be recorded.
 `,
 		Check: func(p *Pass) {
+			ph, tag, known := phrasesOf(p)
+			if !known {
+				advice := "read them yourself"
+				if !p.Spec.Incomplete.CallerMessage.Set {
+					advice += ", and set incomplete.caller_message, since the built-in messages fall back to English"
+				}
+				p.ReportAs(diag.Info, p.Spec.Language.Where(), "callspec has no phrase lists for language %q (it has %s), so the disclosure and the caller messages are not checked for their wording; %s", tag, strings.Join(languageTags(), ", "), advice)
+			}
 			d := p.Spec.Disclosure
 			if !d.Set {
 				p.Report(p.WholeSpec(), "the spec has no disclosure; add `disclosure:` with the first sentence the assistant says, stating that the caller talks to an automated assistant and that the call may be recorded")
@@ -63,13 +60,16 @@ Good:
 				p.Report(d.Where(), "the disclosure is empty; say that the caller talks to an automated assistant and that the call may be recorded")
 				return
 			}
+			if !known {
+				return
+			}
 			var missing []string
-			if _, ok := findPhrase(text, automationPhrases); !ok {
+			if _, ok := findPhrase(text, ph.automation); !ok {
 				missing = append(missing, "that the caller talks to an automated assistant (e.g. \"you've reached the automated assistant\")")
 			}
-			if m, ok := findPhrase(text, noRecordingPhrases); ok {
+			if m, ok := findPhrase(text, ph.noRecording); ok {
 				p.Report(textRange(p.Spec.File, d, m.From, m.To), "the disclosure says the call is not recorded, but voice platforms record calls; say that the call may be recorded")
-			} else if _, ok := findPhrase(text, recordingPhrases); !ok {
+			} else if _, ok := findPhrase(text, ph.recording); !ok {
 				missing = append(missing, "that the call may be recorded (e.g. \"This call may be recorded.\")")
 			}
 			if len(missing) > 0 {
@@ -77,4 +77,16 @@ Good:
 			}
 		},
 	})
+}
+
+// languageTags lists the languages with phrase lists, in
+// workflow.Languages order.
+func languageTags() []string {
+	var out []string
+	for _, l := range workflow.Languages() {
+		if _, ok := phrasesByLanguage[l.Tag]; ok {
+			out = append(out, l.Tag)
+		}
+	}
+	return out
 }

@@ -81,6 +81,15 @@ func (p *Pass) Report(r source.Range, format string, args ...any) {
 	})
 }
 
+// ReportAs records a finding of the running rule at r with severity sev,
+// for a rule whose findings are not all equally serious (a rule's
+// configured severity in callspec.yaml still applies to all of them).
+func (p *Pass) ReportAs(sev diag.Severity, r source.Range, format string, args ...any) {
+	*p.findings = append(*p.findings, diag.Finding{
+		Rule: p.rule.ID, Severity: sev, Range: r, Message: fmt.Sprintf(format, args...),
+	})
+}
+
 // WholeSpec is where a finding about something the spec lacks points: the
 // `workflow:` key, which names the spec, or line 1 when there is none.
 func (p *Pass) WholeSpec() source.Range {

@@ -3,6 +3,8 @@ package rules
 import (
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/compiler/scenario"
+	"github.com/callspec/callspec/runtime/workflow"
 )
 
 // requiredKinds are the scenario kinds every spec must test, in the order
@@ -22,6 +24,11 @@ incomplete call (the caller hangs up, or a required field is missing) that
 hands off as incomplete_call, and a sensitive call that a handoff rule must
 route to a person. A workflow without the sensitive scenario has never
 shown that its handoff rules fire.
+
+Each handoff rule should also be exercised: some scenario should be
+decided by it (run through the same decision code, it is the first rule
+that is true). A rule that no scenario exercises is a warning: it may
+never fire, or a rule above it may always win.
 
 Bad:
 
@@ -61,6 +68,7 @@ Good (add):
 					p.Report(tests.KeyOrValue(), "tests have no %s scenario; add one (kind: %s) %s", k, k, kindAdvice[k])
 				}
 			}
+			unexercisedRules(p)
 		},
 	})
 }
@@ -69,4 +77,36 @@ var kindAdvice = map[string]string{
 	ir.KindRoutine:    "in which the call completes with the next action",
 	ir.KindIncomplete: "in which required fields are missing and the call hands off as incomplete_call",
 	ir.KindSensitive:  "in which a handoff rule routes the call to a person",
+}
+
+// unexercisedRules warns about each handoff rule that decides no scenario
+// when the scenarios run through the run-time decision (compiler/scenario,
+// the code callspec test runs). It says nothing when a rule did not check,
+// since then no decision can be trusted.
+func unexercisedRules(p *Pass) {
+	if p.IR == nil || len(p.IR.Handoff) != len(p.Spec.Handoff.Items) {
+		return
+	}
+	for _, r := range p.IR.Handoff {
+		if r.Checked == nil {
+			return
+		}
+	}
+	results, err := scenario.Run(p.Unit)
+	if err != nil {
+		return
+	}
+	decided := make([]bool, len(p.IR.Handoff))
+	for _, res := range results {
+		if d := res.Decision; d != nil && d.Step == workflow.StepRule {
+			decided[d.Rule] = true
+		}
+	}
+	for i, ok := range decided {
+		if ok {
+			continue
+		}
+		r := p.Spec.Handoff.Items[i]
+		p.ReportAs(diag.Warning, r.Reason.Where(), "handoff rule %q decides no test scenario; add a scenario (kind: sensitive) in which it is the first rule that is true, so callspec test shows that it fires", r.Reason.Value)
+	}
 }

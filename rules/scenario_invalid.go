@@ -11,11 +11,9 @@ import (
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/workflow"
 )
-
-// incompleteCall is the handoff reason of calls that miss required fields.
-const incompleteCall = "incomplete_call"
 
 func init() {
 	register(&Rule{
@@ -33,8 +31,12 @@ them, or it tests the incomplete_call path by accident. Unknown field
 names are reported too: the handler drops them.
 
 The expectation names exactly one outcome: next_action (which must be the
-spec's next_action) or handoff (a declared handoff reason, or
-incomplete_call); severity only goes with handoff. call.started_at, when
+spec's next_action) or handoff (a declared handoff reason, or one that
+callspec decides itself: call_failed, no_answer, incomplete_call);
+severity only goes with handoff. An incomplete scenario may expect a
+handoff rule: a rule that is true decides even when the call is also
+incomplete (an emergency heard before the caller hung up stays an
+emergency). call.started_at, when
 given, is an RFC 3339 time.
 
 Bad:
@@ -103,7 +105,7 @@ func checkScenarioFields(p *Pass, c *workflow.Validator, t *spec.Scenario) {
 		e := byName[u]
 		p.Report(e.Key.Range, "scenario %q sets %q, which is not a declared field, and the handler would drop it%s", name, u, didYouMean(u, p.fieldNames(), "; remove it or declare the field"))
 	}
-	for _, inv := range v.Invalid {
+	for _, inv := range v.Refused() {
 		e := byName[inv.Field]
 		where, reason := e.Value.Where(), inv.Reason
 		// "item 2: …" points at the item of a list.
@@ -111,7 +113,11 @@ func checkScenarioFields(p *Pass, c *workflow.Validator, t *spec.Scenario) {
 			where = p.Spec.File.NodeRange(e.Value.Node.Content[n-1])
 			reason = fmt.Sprintf("item %d is %s", n, rest)
 		}
-		p.Report(where, "scenario %q gives field %q a value the handler refuses (%s)%s", name, inv.Field, reason, valueHint(p, inv.Field))
+		verb := "refuses"
+		if f, ok := p.IR.Field(inv.Field); ok && !f.Required {
+			verb = "leaves out" // an invalid optional value is dropped with a note
+		}
+		p.Report(where, "scenario %q gives field %q a value the handler %s (%s)%s", name, inv.Field, verb, reason, valueHint(p, inv.Field))
 	}
 	if t.Kind.Value != ir.KindIncomplete && len(v.Missing) > 0 {
 		where := t.Fields.KeyOrValue()
@@ -184,14 +190,15 @@ func checkExpectation(p *Pass, t *spec.Scenario) {
 		}
 		return
 	}
-	reasons := []string{incompleteCall}
+	var reasons []string
 	for _, r := range p.Spec.Handoff.Items {
 		if r.Reason.Set {
 			reasons = append(reasons, r.Reason.Value)
 		}
 	}
+	reasons = append(reasons, event.BuiltinReasons...)
 	if !contains(reasons, ho.Value) {
-		p.Report(ho.Range, "scenario %q expects handoff %q, which is neither a declared handoff reason nor %s%s", name, ho.Value, incompleteCall,
-			didYouMean(ho.Value, reasons, "; use "+quoteList(reasons)))
+		p.Report(ho.Range, "scenario %q expects handoff %q, which is neither a declared handoff reason nor one callspec decides itself (%s)%s", name, ho.Value,
+			strings.Join(event.BuiltinReasons, ", "), didYouMean(ho.Value, reasons, "; use "+quoteList(reasons)))
 	}
 }

@@ -17,9 +17,11 @@ func init() {
 		Doc: `
 An optional field is absent when the call did not produce it. Reading an
 absent field in CEL is an error, and a handoff rule whose expression fails
-hands the call to a person (it fails closed). That is safe, but it is
-rarely what the author meant: a rule such as fields.income < 30000 would
-send every caller who skipped the question to a person.
+cannot be decided: unless a later rule is true, the call is handed to a
+person as incomplete_call, with the rule in undecided_rules. That is safe,
+but it is rarely what the author meant: a rule such as
+fields.income < 30000 would send every caller who skipped the question to
+a person.
 
 Guard the read so the rule says what should happen when the field is
 absent:
@@ -33,8 +35,8 @@ A guard counts when it must hold for the read to matter: a conjunct of the
 same &&, a negated disjunct of the same ||, or the condition of ?:. CEL's
 && and || ignore an error on one side when the other side decides the
 result, so the guard may stand on either side. Required fields need no
-guard: a call without them is handed off as incomplete_call before any
-rule runs.
+guard: a call without them is incomplete anyway, and a rule that reads
+one is undecided unless the rest of it decides.
 
 Bad:
 

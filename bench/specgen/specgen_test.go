@@ -25,9 +25,19 @@ func TestGeneratedSpecsLintClean(t *testing.T) {
 	if len(res.Units) != len(paths) {
 		t.Fatalf("%d of %d specs checked", len(res.Units), len(paths))
 	}
-	for i, f := range res.Findings {
+	var findings []diag.Finding
+	for _, f := range res.Findings {
+		// The generated scenarios cover the three kinds, not every one of
+		// the random rules; the warning still runs (and costs) as in a
+		// real repository.
+		if f.Rule == "scenario-coverage" && f.Severity == diag.Warning {
+			continue
+		}
+		findings = append(findings, f)
+	}
+	for i, f := range findings {
 		if i == 20 {
-			t.Fatalf("… %d findings in all", len(res.Findings))
+			t.Fatalf("… %d findings in all", len(findings))
 		}
 		t.Errorf("%s:%d:%d: %s [%s]", f.Range.File, f.Range.Start.Line, f.Range.Start.Col, f.Message, f.Rule)
 	}

@@ -13,6 +13,7 @@ import (
 	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
+	"golang.org/x/text/language"
 
 	"github.com/callspec/callspec/compiler/celpos"
 	"github.com/callspec/callspec/compiler/diag"
@@ -22,6 +23,7 @@ import (
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/runtime/workflow/phone"
 )
 
 // Rule IDs of the findings this package produces.
@@ -90,9 +92,12 @@ func Check(s *spec.Spec) (*Unit, []diag.Finding) {
 	for _, q := range s.Questions.Items {
 		w.Questions = append(w.Questions, ir.Question{ID: q.ID.Value, Ask: q.Ask.Value, Collects: values(q.Collects)})
 	}
+	k.language()
+	k.phoneRegion()
 	k.fields()
 	k.env()
 	k.handoff()
+	k.incomplete()
 	k.webhook()
 	w.Log = values(s.Log)
 	k.log()
@@ -287,6 +292,12 @@ func (k *checker) handoff() {
 		items = items[:MaxHandoffRules]
 	}
 	for _, r := range items {
+		// incomplete_call stays allowed: a version 1 spec configures the
+		// built-in handoff with such a rule (see incomplete).
+		if v := r.Reason.Value; v == event.CallFailed || v == event.NoAnswer {
+			k.c.Add(spec.RuleSchema, diag.Error, r.Reason.Range,
+				"handoff reason %q is decided by callspec itself, before any rule (the platform says the call failed or was not answered); rename this rule, and set its owner and notify under `incomplete:`", v)
+		}
 		rule := ir.HandoffRule{HandoffRule: workflow.HandoffRule{
 			Reason:        r.Reason.Value,
 			When:          r.When.Value,
@@ -305,6 +316,60 @@ func (k *checker) handoff() {
 		}
 		k.u.When = append(k.u.When, pos)
 		k.w.Handoff = append(k.w.Handoff, rule)
+	}
+}
+
+// language reads `language:` as a BCP 47 tag (golang.org/x/text/language)
+// and keeps its base language, which selects the phrase lists, the
+// placeholders and the built-in messages; es-MX and es share them. An
+// unsupported language is not an error here: missing-disclosure says, as
+// info, that the phrase checks are off.
+func (k *checker) language() {
+	l := k.s.Language
+	if !l.Set {
+		return
+	}
+	tag, err := language.Parse(strings.TrimSpace(l.Value))
+	if err != nil {
+		k.c.Add(spec.RuleSchema, diag.Error, l.Range,
+			"language %q is not a BCP 47 language tag; write one such as en, es, es-MX, fr, de or pt-BR", l.Value)
+		return
+	}
+	base, _ := tag.Base()
+	k.w.Language = base.String()
+}
+
+// phoneRegion reads `phone_region:` as an ISO 3166-1 region that
+// libphonenumber has numbering rules for.
+func (k *checker) phoneRegion() {
+	r := k.s.PhoneRegion
+	if !r.Set {
+		return
+	}
+	region := strings.ToUpper(strings.TrimSpace(r.Value))
+	if !phone.Supported(region) {
+		k.c.Add(spec.RuleSchema, diag.Error, r.Range,
+			"phone_region %q is not a region with known phone numbering; write an ISO 3166-1 two-letter code such as US, GB, DE or MX", r.Value)
+		return
+	}
+	k.w.PhoneRegion = region
+}
+
+// incomplete reads the incomplete: block. A version 1 spec without it may
+// configure incomplete_call with a handoff rule of that reason, as before;
+// the rule also stays a rule.
+func (k *checker) incomplete() {
+	if b := k.s.Incomplete; b.Set {
+		k.w.Incomplete = &workflow.Incomplete{
+			Owner: b.Owner.Value, Severity: b.Severity.Value, Notify: values(b.Notify), CallerMessage: b.CallerMessage.Value,
+		}
+		return
+	}
+	for _, r := range k.w.Handoff {
+		if r.Reason == event.IncompleteCall {
+			k.w.Incomplete = &workflow.Incomplete{Owner: r.Owner, Severity: r.Severity, Notify: r.Notify, CallerMessage: r.CallerMessage}
+			return
+		}
 	}
 }
 

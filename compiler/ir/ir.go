@@ -24,11 +24,17 @@ type Workflow struct {
 	Fields     []Field
 	NextAction string
 	Handoff    []HandoffRule
-	Webhook    Webhook
-	Log        []string
-	Targets    []string
-	Docs       Docs
-	Tests      []Scenario
+	// Incomplete is the incomplete: block, or nil.
+	Incomplete *workflow.Incomplete
+	// Language is the base language subtag of `language:` ("" for the
+	// default, en); PhoneRegion the upper-case phone_region, or "".
+	Language    string
+	PhoneRegion string
+	Webhook     Webhook
+	Log         []string
+	Targets     []string
+	Docs        Docs
+	Tests       []Scenario
 	// Env is the typed CEL environment of the fields; nil when the fields
 	// could not be declared.
 	Env *celenv.Env
@@ -125,6 +131,9 @@ func (w *Workflow) Definition() *workflow.Definition {
 		IdempotencyKey: w.Webhook.IdempotencyKey,
 		Log:            w.Log,
 		Forward:        w.Webhook.Forward,
+		Language:       w.Language,
+		PhoneRegion:    w.PhoneRegion,
+		Incomplete:     w.Incomplete,
 	}
 	for _, f := range w.Fields {
 		d.Fields = append(d.Fields, f.Field)

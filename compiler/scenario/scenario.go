@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 
+	"cel.dev/cel-go/cel"
+
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/source"
@@ -23,9 +25,12 @@ type Outcome struct {
 	NextAction    string `json:"next_action,omitempty"`
 	HandoffReason string `json:"handoff_reason,omitempty"`
 	Severity      string `json:"severity,omitempty"`
-	// MissingFields and InvalidFields explain an incomplete_call handoff.
-	MissingFields []string `json:"missing_fields,omitempty"`
-	InvalidFields []string `json:"invalid_fields,omitempty"`
+	// MissingFields, InvalidFields and UndecidedRules explain a handoff.
+	MissingFields  []string `json:"missing_fields,omitempty"`
+	InvalidFields  []string `json:"invalid_fields,omitempty"`
+	UndecidedRules []string `json:"undecided_rules,omitempty"`
+	// Step is the step of the decision order that decided (1 to 4).
+	Step int `json:"step,omitempty"`
 }
 
 // Result is the outcome of one scenario.
@@ -49,7 +54,7 @@ type Result struct {
 // an error means its definition does not compile at run time, which lint
 // should have refused.
 func Run(u *check.Unit) ([]Result, error) {
-	c, err := workflow.Compile(u.IR.Definition())
+	c, err := Compile(u.IR)
 	if err != nil {
 		return nil, fmt.Errorf("workflow %s in %s does not compile for the run time: %w", u.IR.ID, u.IR.Path, err)
 	}
@@ -62,6 +67,24 @@ func Run(u *check.Unit) ([]Result, error) {
 		results = append(results, runOne(c, u.IR, &u.IR.Tests[i], node))
 	}
 	return results, nil
+}
+
+// Compile compiles w for the run time, from the expressions lint already
+// checked when every one of them checked (the same programs, without a
+// second parse).
+func Compile(w *ir.Workflow) (*workflow.Compiled, error) {
+	def := w.Definition()
+	if w.Env == nil {
+		return workflow.Compile(def)
+	}
+	rules := make([]*cel.Ast, len(w.Handoff))
+	for i, r := range w.Handoff {
+		if r.Checked == nil {
+			return workflow.Compile(def)
+		}
+		rules[i] = r.Checked
+	}
+	return workflow.CompileChecked(def, w.Env, rules, w.Webhook.IdempotencyChecked)
 }
 
 // Decide runs one scenario through the decision code and returns the
@@ -83,7 +106,7 @@ func runOne(c *workflow.Compiled, w *ir.Workflow, sc *ir.Scenario, node *spec.Sc
 		Workflow: w.ID,
 		Name:     sc.Name,
 		Kind:     sc.Kind,
-		Got:      outcomeOf(d.Event),
+		Got:      outcomeOf(d),
 		Want:     Outcome{NextAction: sc.Expect.NextAction, HandoffReason: sc.Expect.Handoff, Severity: sc.Expect.Severity},
 		Decision: d,
 	}
@@ -121,7 +144,7 @@ func runOne(c *workflow.Compiled, w *ir.Workflow, sc *ir.Scenario, node *spec.Sc
 	case sc.Expect.NextAction != "":
 		if got.Event != event.Completed || got.NextAction != sc.Expect.NextAction {
 			at(func(e *spec.Expect) spec.Meta { return e.NextAction.Meta })
-			r.Message = fmt.Sprintf("expected the call to complete with next action %s, but it %s", sc.Expect.NextAction, describe(d, w))
+			r.Message = fmt.Sprintf("expected the call to complete with next action %s, but it %s", sc.Expect.NextAction, describe(d, c.Definition()))
 		} else if sc.Expect.Severity != "" {
 			at(func(e *spec.Expect) spec.Meta { return e.Severity.Meta })
 			r.Message = fmt.Sprintf("the expectation sets severity %s, but a completed call has no severity; remove it or expect a handoff", sc.Expect.Severity)
@@ -130,7 +153,7 @@ func runOne(c *workflow.Compiled, w *ir.Workflow, sc *ir.Scenario, node *spec.Sc
 		switch {
 		case got.Event != event.Handoff || got.HandoffReason != sc.Expect.Handoff:
 			at(func(e *spec.Expect) spec.Meta { return e.Handoff.Meta })
-			r.Message = fmt.Sprintf("expected a handoff with reason %s, but the call %s", sc.Expect.Handoff, describe(d, w))
+			r.Message = fmt.Sprintf("expected a handoff with reason %s, but the call %s", sc.Expect.Handoff, describe(d, c.Definition()))
 		case sc.Expect.Severity != "" && got.Severity != sc.Expect.Severity:
 			at(func(e *spec.Expect) spec.Meta { return e.Severity.Meta })
 			r.Message = fmt.Sprintf("expected severity %s, but handoff %s has severity %s", sc.Expect.Severity, got.HandoffReason, got.Severity)
@@ -140,12 +163,14 @@ func runOne(c *workflow.Compiled, w *ir.Workflow, sc *ir.Scenario, node *spec.Sc
 	return r
 }
 
-func outcomeOf(ev *event.Event) Outcome {
-	o := Outcome{Event: ev.Event, NextAction: ev.NextAction}
+func outcomeOf(d *workflow.Decision) Outcome {
+	ev := d.Event
+	o := Outcome{Event: ev.Event, NextAction: ev.NextAction, Step: int(d.Step)}
 	if h := ev.Handoff; h != nil {
 		o.HandoffReason = h.Reason
 		o.Severity = h.Severity
 		o.MissingFields = h.MissingFields
+		o.UndecidedRules = h.UndecidedRules
 		for _, p := range h.InvalidFields {
 			o.InvalidFields = append(o.InvalidFields, p.Field+" ("+p.Reason+")")
 		}
@@ -153,31 +178,15 @@ func outcomeOf(ev *event.Event) Outcome {
 	return o
 }
 
-// describe says what the call did, for a failure message: the outcome and,
-// for a handoff, why.
-func describe(d *workflow.Decision, w *ir.Workflow) string {
+// describe says what the call did, for a failure message: the outcome and
+// the step of the decision order that decided it.
+func describe(d *workflow.Decision, def *workflow.Definition) string {
 	ev := d.Event
 	if ev.Event == event.Completed {
-		return "completed with next action " + ev.NextAction
+		return "completed with next action " + ev.NextAction + ", decided at " + d.Explain(def)
 	}
 	h := ev.Handoff
-	var why string
-	switch {
-	case h.Reason == event.IncompleteCall && (len(h.MissingFields) > 0 || len(h.InvalidFields) > 0):
-		var parts []string
-		if len(h.MissingFields) > 0 {
-			parts = append(parts, "missing "+strings.Join(h.MissingFields, ", "))
-		}
-		for _, p := range h.InvalidFields {
-			parts = append(parts, p.Field+" "+p.Reason)
-		}
-		why = ", because the call is incomplete: " + strings.Join(parts, "; ")
-	case d.FailedClosed && d.Rule >= 0:
-		why = fmt.Sprintf(", because handoff rule %d could not be evaluated (it read an optional field the call did not produce, so it failed closed)", d.Rule+1)
-	case d.Rule >= 0 && d.Rule < len(w.Handoff):
-		why = fmt.Sprintf(", because handoff rule %d (`%s`) matched", d.Rule+1, w.Handoff[d.Rule].When)
-	}
-	return fmt.Sprintf("was handed off with reason %s, severity %s%s", h.Reason, h.Severity, why)
+	return fmt.Sprintf("was handed off with reason %s, severity %s, decided at %s", h.Reason, h.Severity, d.Explain(def))
 }
 
 // Summary counts passed and failed scenarios.
@@ -215,6 +224,9 @@ func (o Outcome) Arrow() string {
 		}
 		if len(o.InvalidFields) > 0 {
 			s += ", invalid " + strings.Join(o.InvalidFields, ", ")
+		}
+		if len(o.UndecidedRules) > 0 {
+			s += ", undecided " + strings.Join(o.UndecidedRules, ", ")
 		}
 		return s
 	}

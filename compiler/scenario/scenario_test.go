@@ -76,8 +76,8 @@ func TestWrongExpectationFailsAtTheExpectation(t *testing.T) {
 	wants := []want{
 		{"routine leak", true, "54:5", ""},
 		{"sparking outlet with the wrong severity", false, "63:65", "expected severity normal, but handoff emergency_or_sensitive_request has severity urgent"},
-		{"flood expected to complete", false, "68:27", "was handed off with reason emergency_or_sensitive_request, severity urgent, because handoff rule 1"},
-		{"hung up early expected to complete", false, "74:16", "because the call is incomplete: missing location, urgency"},
+		{"flood expected to complete", false, "68:27", "was handed off with reason emergency_or_sensitive_request, severity urgent, decided at step 2 of the decision order: handoff rule 1 (emergency_or_sensitive_request, `fields.urgency == \"emergency\" || fields.issue_type == \"electrical\"`) is true"},
+		{"hung up early expected to complete", false, "74:16", "was handed off with reason incomplete_call, severity normal, decided at step 3 of the decision order: no handoff rule is true, and required fields location, urgency are missing; rule 1 (emergency_or_sensitive_request) could not be decided because it reads a value the call did not produce"},
 	}
 	if len(rs) != len(wants) {
 		t.Fatalf("got %d results, want %d", len(rs), len(wants))
@@ -114,5 +114,37 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 	if got := rs[0].Decision.Event.SignatureStatus; got != event.SignatureUnsigned {
 		t.Errorf("signature status = %q, want unsigned", got)
+	}
+}
+
+// TestMismatchNamesTheStep: a scenario whose expectation does not hold is
+// explained by the step of the decision order that decided it.
+func TestMismatchNamesTheStep(t *testing.T) {
+	u := load(t, "testdata/decision_order.yaml")
+	rs, err := scenario.Run(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wants := []struct {
+		step    int
+		message string
+	}{
+		{1, "expected the call to complete with next action create_work_order, but it was handed off with reason call_failed, severity normal, decided at step 1 of the decision order: the platform says the call did not take place (call.status is failed), so no rule was evaluated"},
+		{1, "expected a handoff with reason incomplete_call, but the call was handed off with reason no_answer, severity normal, decided at step 1 of the decision order: the platform says the call did not take place (call.status is voicemail), so no rule was evaluated"},
+		{2, "expected a handoff with reason incomplete_call, but the call was handed off with reason emergency_or_sensitive_request, severity urgent, decided at step 2 of the decision order: handoff rule 1 (emergency_or_sensitive_request, `fields.urgency == \"emergency\" || fields.issue_type == \"electrical\"`) is true; it decides although required fields location, urgency are missing"},
+		{3, "expected the call to complete with next action create_work_order, but it was handed off with reason incomplete_call, severity normal, decided at step 3 of the decision order: no handoff rule is true, and rule 2 (large_unit) could not be decided because it reads a value the call did not produce"},
+		{4, "expected a handoff with reason large_unit, but the call completed with next action create_work_order, decided at step 4 of the decision order: no handoff rule is true and every required field is present and valid"},
+	}
+	if len(rs) != len(wants) {
+		t.Fatalf("%d results, want %d", len(rs), len(wants))
+	}
+	for i, w := range wants {
+		if rs[i].Passed || rs[i].Got.Step != w.step || rs[i].Message != w.message {
+			t.Errorf("scenario %q: passed=%v step %d\n got %s\nwant %s", rs[i].Name, rs[i].Passed, rs[i].Got.Step, rs[i].Message, w.message)
+		}
+	}
+	// The national number was normalised with phone_region: US.
+	if got := rs[4].Decision.Event.Fields["callback_phone"]; got != "+14155550132" {
+		t.Errorf("callback_phone = %v, want +14155550132", got)
 	}
 }

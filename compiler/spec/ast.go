@@ -104,18 +104,21 @@ type Spec struct {
 	Meta
 	File *source.File `yaml:"-"`
 
-	Callspec   Int               `yaml:"callspec,required" doc:"Format version of this file. Always 1."`
-	Workflow   Workflow          `yaml:"workflow,required" doc:"Who the workflow is for and the one goal of the caller."`
-	Disclosure String            `yaml:"disclosure" doc:"Spoken first. Must say that the caller talks to an automated assistant and that the call may be recorded."`
-	Questions  List[Question]    `yaml:"questions" doc:"The visible question set, in the order the assistant asks."`
-	Fields     Map[Field]        `yaml:"fields,required" doc:"What the call must produce, by field name (lower_snake)."`
-	NextAction String            `yaml:"next_action" doc:"The one action taken after a routine call (lower_snake), e.g. create_work_order."`
-	Handoff    List[HandoffRule] `yaml:"handoff" doc:"When a person takes over; ordered, the first rule that matches wins."`
-	Webhook    Webhook           `yaml:"webhook,required" doc:"Where the platform posts the call's outcome."`
-	Log        List[String]      `yaml:"log" doc:"The only values the handler may log: workflow_id, call.id, call.status, call.provider, call.end_reason, call.direction, call.duration_s, next_action, handoff.reason, handoff.severity or fields.<non-pii field>."`
-	Targets    List[String]      `yaml:"targets" doc:"Voice platforms to generate configuration for."`
-	Docs       Docs              `yaml:"docs" doc:"The public docs page."`
-	Tests      List[Scenario]    `yaml:"tests" doc:"Caller scenarios run by callspec test; routine, incomplete and sensitive kinds are all required."`
+	Callspec    Int               `yaml:"callspec,required" doc:"Format version of this file. Always 1."`
+	Workflow    Workflow          `yaml:"workflow,required" doc:"Who the workflow is for and the one goal of the caller."`
+	Language    String            `yaml:"language" doc:"BCP 47 tag of the language the assistant speaks (default en): the phrase checks, the placeholders and the built-in messages. Supported: en, es, fr, de, pt."`
+	Disclosure  String            `yaml:"disclosure" doc:"Spoken first. Must say that the caller talks to an automated assistant and that the call may be recorded."`
+	Questions   List[Question]    `yaml:"questions" doc:"The visible question set, in the order the assistant asks."`
+	Fields      Map[Field]        `yaml:"fields,required" doc:"What the call must produce, by field name (lower_snake)."`
+	NextAction  String            `yaml:"next_action" doc:"The one action taken after a routine call (lower_snake), e.g. create_work_order."`
+	Handoff     List[HandoffRule] `yaml:"handoff" doc:"When a person takes over; ordered, the first rule that matches wins."`
+	Incomplete  Incomplete        `yaml:"incomplete" doc:"The built-in incomplete_call handoff (and the owner, severity and notify of call_failed and no_answer); defaults: the workflow owner, normal."`
+	PhoneRegion String            `yaml:"phone_region" doc:"ISO 3166-1 region (US, GB, …) of phone numbers the platform gives in national format; they are normalised to E.164. Without it such numbers are left out, never guessed."`
+	Webhook     Webhook           `yaml:"webhook,required" doc:"Where the platform posts the call's outcome."`
+	Log         List[String]      `yaml:"log" doc:"The only values the handler may log: workflow_id, call.id, call.status, call.provider, call.end_reason, call.direction, call.duration_s, next_action, handoff.reason, handoff.severity or fields.<non-pii field>."`
+	Targets     List[String]      `yaml:"targets" doc:"Voice platforms to generate configuration for."`
+	Docs        Docs              `yaml:"docs" doc:"The public docs page."`
+	Tests       List[Scenario]    `yaml:"tests" doc:"Caller scenarios run by callspec test; routine, incomplete and sensitive kinds are all required."`
 }
 
 // Workflow names the workflow.
@@ -154,12 +157,21 @@ type Field struct {
 // HandoffRule routes a call to a person.
 type HandoffRule struct {
 	Meta
-	Reason        String       `yaml:"reason,required" doc:"Handoff reason, lower_snake; incomplete_call is reserved for calls that miss required fields."`
+	Reason        String       `yaml:"reason,required" doc:"Handoff reason, lower_snake. call_failed and no_answer are reserved (the platform says the call failed or was not answered); incomplete_call is the built-in handoff of an incomplete call, configured with incomplete:."`
 	When          String       `yaml:"when,required" doc:"CEL expression over fields, call and workflow; must be bool."`
 	Severity      String       `yaml:"severity" doc:"How fast a person must act." enum:"info,normal,urgent"`
 	Owner         String       `yaml:"owner" doc:"Team or rota that takes the call over."`
 	Notify        List[String] `yaml:"notify" doc:"Channels to notify." enum:"sms,slack,email,pager,phone,webhook"`
 	CallerMessage String       `yaml:"caller_message" doc:"What the caller is told happens next. No automated commitments."`
+}
+
+// Incomplete configures the handoffs callspec decides itself.
+type Incomplete struct {
+	Meta
+	Owner         String       `yaml:"owner" doc:"Team or rota that follows up; default the workflow owner."`
+	Severity      String       `yaml:"severity" doc:"How fast a person must act; default normal." enum:"info,normal,urgent"`
+	Notify        List[String] `yaml:"notify" doc:"Channels to notify." enum:"sms,slack,email,pager,phone,webhook"`
+	CallerMessage String       `yaml:"caller_message" doc:"What the caller of an incomplete call is told; default a built-in message in the spec's language. No automated commitments."`
 }
 
 // Webhook is the delivery target of the platform.

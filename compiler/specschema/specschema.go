@@ -47,6 +47,7 @@ var typeDocs = map[string]string{
 	"Question":    "One question of the visible question set.",
 	"Field":       "One value the call must produce.",
 	"HandoffRule": "When a person takes over: the first rule whose `when` is true decides.",
+	"Incomplete":  "The handoffs callspec decides itself: incomplete_call (all keys) and call_failed / no_answer (owner, severity, notify).",
 	"Webhook":     "Where the platform posts the call's outcome.",
 	"Forward":     "Relay of the canonical event to a downstream receiver.",
 	"Docs":        "The public docs page.",
@@ -96,7 +97,7 @@ func Enums() map[string][]string {
 func specTypes() []reflect.Type {
 	return []reflect.Type{
 		reflect.TypeFor[spec.Spec](), reflect.TypeFor[spec.Workflow](), reflect.TypeFor[spec.Question](),
-		reflect.TypeFor[spec.Field](), reflect.TypeFor[spec.HandoffRule](), reflect.TypeFor[spec.Webhook](),
+		reflect.TypeFor[spec.Field](), reflect.TypeFor[spec.HandoffRule](), reflect.TypeFor[spec.Incomplete](), reflect.TypeFor[spec.Webhook](),
 		reflect.TypeFor[spec.Forward](), reflect.TypeFor[spec.Docs](), reflect.TypeFor[spec.CTA](),
 		reflect.TypeFor[spec.Scenario](), reflect.TypeFor[spec.CallValues](), reflect.TypeFor[spec.Expect](),
 	}

@@ -39,8 +39,8 @@ func TestDecodeSeed(t *testing.T) {
 	}
 	providertest.NoLeak(t, body, in.Notes...)
 	ev := w.Decide(t, in)
-	if ev.Event != event.Handoff || ev.Handoff.Reason != event.IncompleteCall {
-		t.Fatalf("got %s %+v, want incomplete_call", ev.Event, ev.Handoff)
+	if ev.Event != event.Handoff || ev.Handoff.Reason != event.NoAnswer {
+		t.Fatalf("got %s %+v, want no_answer (the call was not picked up)", ev.Event, ev.Handoff)
 	}
 }
 

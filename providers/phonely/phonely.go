@@ -37,8 +37,10 @@
 // Status mapping: Phonely sends the webhook after a call completes and has
 // no status field, so call.status is completed, unless endedReason says
 // otherwise: a reason containing "voicemail" → voicemail, "did-not-answer"
-// or "no-answer" → no_answer, "busy" → busy. Phonely does not publish its
-// endedReason values, so call.end_reason is endedReason unchanged.
+// or "no-answer" → no_answer, "busy" → busy, "error", "fault" or "failed"
+// → failed (as Vapi's reasons, which Phonely's resemble). Phonely does not
+// publish its endedReason values, so call.end_reason is endedReason
+// unchanged.
 //
 // # Signature
 //
@@ -154,6 +156,10 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 		in.Call.Status = payload.StatusNoAnswer
 	case strings.Contains(lower, "busy"):
 		in.Call.Status = payload.StatusBusy
+	case strings.Contains(lower, "error"), strings.Contains(lower, "fault"), strings.Contains(lower, "failed"):
+		// A failed call must never complete (call_failed at step 1 of the
+		// decision).
+		in.Call.Status = payload.StatusFailed
 	default:
 		in.Call.Status = payload.StatusCompleted
 	}
@@ -232,6 +238,11 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 		body["endedReason"] = "customer-did-not-answer"
 	case payload.StatusBusy:
 		body["endedReason"] = "customer-busy"
+	case payload.StatusFailed:
+		body["endedReason"] = "error"
+		if r := strings.ToLower(in.Call.EndReason); strings.Contains(r, "error") || strings.Contains(r, "fault") || strings.Contains(r, "failed") {
+			body["endedReason"] = in.Call.EndReason
+		}
 	default:
 		if in.Call.EndReason != "" {
 			body["endedReason"] = in.Call.EndReason

@@ -35,7 +35,7 @@ func TestDecode(t *testing.T) {
 	}{
 		{file: "call_analyzed.json", workflow: "maintenance_report_intake", event: event.Completed, next: "create_work_order",
 			status: "completed", end: "caller_hangup", durationS: 96, startedAt: "2024-05-02T00:07:55Z", caller: "+15551234567", direction: "inbound"},
-		{file: "call_analyzed_no_answer.json", workflow: "outbound_lead_follow_up", event: event.Handoff, handoff: event.IncompleteCall,
+		{file: "call_analyzed_no_answer.json", workflow: "outbound_lead_follow_up", event: event.Handoff, handoff: event.NoAnswer,
 			status: "no_answer", end: "no_answer", durationS: 30, startedAt: "2024-05-02T00:07:55Z", caller: "+15550001111" /* outbound: the number called */, direction: "outbound",
 			missing: []string{"interested", "do_not_call"}},
 		{file: "web_call_handoff.json", workflow: "human_handoff", event: event.Handoff, handoff: "emergency_or_sensitive_request",

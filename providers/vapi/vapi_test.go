@@ -108,7 +108,7 @@ func TestDecode(t *testing.T) {
 			status: "completed", end: "caller_hangup", dir: "inbound", caller: "+15550002222", durationS: 210},
 		{file: "legacy_structured_data.json", workflow: "maintenance_report_intake", event: event.Handoff, handoff: "emergency_or_sensitive_request",
 			status: "completed", end: "agent_hangup", dir: "inbound", caller: "+15551234567", durationS: 140},
-		{file: "customer_did_not_answer.json", workflow: "outbound_lead_follow_up", event: event.Handoff, handoff: event.IncompleteCall,
+		{file: "customer_did_not_answer.json", workflow: "outbound_lead_follow_up", event: event.Handoff, handoff: event.NoAnswer,
 			status: "no_answer", end: "no_answer", dir: "outbound", caller: "+14165551234" /* outbound: the customer called */},
 	}
 	for _, tc := range tests {

@@ -10,9 +10,20 @@ const (
 	Handoff   = "call_app.handoff"
 )
 
-// IncompleteCall is the handoff reason of a call that missed required
-// fields or produced values that do not fit the workflow's schema.
-const IncompleteCall = "incomplete_call"
+// The handoff reasons callspec decides itself (see "How a call is
+// decided" in docs/AUTHORING.md); a spec's own rules cannot use them.
+const (
+	// CallFailed: the platform says the call ended in an error.
+	CallFailed = "call_failed"
+	// NoAnswer: nobody answered (no answer, busy, declined, voicemail).
+	NoAnswer = "no_answer"
+	// IncompleteCall: no rule was true, and a required field is missing
+	// or invalid, or a rule read a value the call did not produce.
+	IncompleteCall = "incomplete_call"
+)
+
+// BuiltinReasons lists the reasons above, in the order of the decision.
+var BuiltinReasons = []string{CallFailed, NoAnswer, IncompleteCall}
 
 // Signature statuses.
 const (
@@ -68,11 +79,17 @@ type HandoffInfo struct {
 	Owner         string   `json:"owner,omitempty"`
 	Notify        []string `json:"notify"`
 	CallerMessage string   `json:"caller_message"`
-	// MissingFields names required fields the call did not produce.
-	MissingFields []string `json:"missing_fields,omitempty"`
-	// InvalidFields names fields whose values did not fit the schema; the
-	// values themselves are left out of the event.
-	InvalidFields []FieldProblem `json:"invalid_fields,omitempty"`
+	// MissingFields names required fields the call did not produce (a
+	// placeholder such as "N/A" counts as not produced), in declaration
+	// order. Always present, possibly empty.
+	MissingFields []string `json:"missing_fields"`
+	// InvalidFields names required fields whose values did not fit the
+	// schema; the values themselves are left out of the event. (An
+	// invalid optional value is left out with a note and is not listed.)
+	InvalidFields []FieldProblem `json:"invalid_fields"`
+	// UndecidedRules names the handoff rules, in order, that could not be
+	// decided because they read a value the call did not produce.
+	UndecidedRules []string `json:"undecided_rules"`
 }
 
 // FieldProblem says why a field's value was refused, without the value.

@@ -12,8 +12,9 @@ import (
 
 // TestEvaluationCostIsBounded runs a rule that lint would refuse (a nested
 // comprehension over a list without max_length) on a delivery with many
-// items: the evaluation stops at MaxEvalCost and the rule fails closed,
-// instead of holding the handler for minutes.
+// items: the evaluation stops at MaxEvalCost and the rule is undecided
+// (the call goes to a person as incomplete_call), instead of holding the
+// handler for minutes.
 func TestEvaluationCostIsBounded(t *testing.T) {
 	d := &workflow.Definition{
 		ID:         "costly",
@@ -35,12 +36,13 @@ func TestEvaluationCostIsBounded(t *testing.T) {
 		dec := c.Decide(&event.Inbound{Call: event.Call{ID: "c", Status: "completed"}, Fields: map[string]any{"tags": tags}}, "c", event.SignatureVerified)
 		return dec, time.Since(start)
 	}
-	if dec, _ := decide(10); dec.FailedClosed || dec.Event.Event != event.Completed {
+	if dec, _ := decide(10); len(dec.Undecided) > 0 || dec.Event.Event != event.Completed {
 		t.Fatalf("ten distinct tags: %+v, want a completed call", dec.Event)
 	}
 	dec, took := decide(20_000) // 400 million comparisons without the limit
-	if !dec.FailedClosed || dec.Event.Handoff == nil || dec.Event.Handoff.Reason != "repeated_tag" {
-		t.Fatalf("20,000 tags: failed closed %v, event %+v; want the rule to fail closed", dec.FailedClosed, dec.Event.Handoff)
+	if dec.Step != workflow.StepIncomplete || dec.Event.Handoff == nil || dec.Event.Handoff.Reason != event.IncompleteCall ||
+		len(dec.Event.Handoff.UndecidedRules) != 1 || dec.Event.Handoff.UndecidedRules[0] != "repeated_tag" {
+		t.Fatalf("20,000 tags: step %d, event %+v; want repeated_tag undecided and incomplete_call", dec.Step, dec.Event.Handoff)
 	}
 	if took > 5*time.Second {
 		t.Errorf("the bounded evaluation took %v", took)

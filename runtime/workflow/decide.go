@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"cel.dev/cel-go/cel"
@@ -55,18 +56,34 @@ func Compile(d *Definition) (*Compiled, error) { return compile(d, false) }
 // against.
 func CompileInterpreted(d *Definition) (*Compiled, error) { return compile(d, true) }
 
+// CompileChecked is Compile for a definition whose expressions lint has
+// already type-checked in env (declared from the same fields): rules[i] is
+// the checked `when` of d.Handoff[i] and key the checked idempotency key,
+// nil to compile from the text. It spares lint and callspec test a
+// second parse and check of every expression.
+func CompileChecked(d *Definition, env *celenv.Env, rules []*cel.Ast, key *cel.Ast) (*Compiled, error) {
+	if len(rules) != len(d.Handoff) {
+		return nil, fmt.Errorf("%d checked rules for %d handoff rules", len(rules), len(d.Handoff))
+	}
+	return compileWith(d, env, rules, key, false)
+}
+
 func compile(d *Definition, interpretOnly bool) (*Compiled, error) {
 	env, err := celenv.New(d.CELFields())
 	if err != nil {
 		return nil, err
 	}
+	return compileWith(d, env, make([]*cel.Ast, len(d.Handoff)), nil, interpretOnly)
+}
+
+func compileWith(d *Definition, env *celenv.Env, checked []*cel.Ast, checkedKey *cel.Ast, interpretOnly bool) (*Compiled, error) {
 	v, err := NewValidator(d)
 	if err != nil {
 		return nil, err
 	}
 	c := &Compiled{Validator: *v, env: env, interpretOnly: interpretOnly}
-	for _, r := range d.Handoff {
-		prg, err := c.program(r.When, cel.BoolType)
+	for i, r := range d.Handoff {
+		prg, err := c.program(r.When, checked[i], cel.BoolType)
 		if err != nil {
 			return nil, fmt.Errorf("handoff rule %s: %w", r.Reason, err)
 		}
@@ -74,9 +91,9 @@ func compile(d *Definition, interpretOnly bool) (*Compiled, error) {
 	}
 	key := d.IdempotencyKey
 	if key == "" {
-		key = DefaultIdempotencyKey
+		key, checkedKey = DefaultIdempotencyKey, nil
 	}
-	if c.idempotency, err = c.program(key, cel.StringType); err != nil {
+	if c.idempotency, err = c.program(key, checkedKey, cel.StringType); err != nil {
 		return nil, fmt.Errorf("idempotency_key: %w", err)
 	}
 	c.allTranslated = c.idempotency.fast != nil
@@ -95,10 +112,13 @@ func MustCompile(d *Definition) *Compiled {
 	return c
 }
 
-func (c *Compiled) program(expr string, want *cel.Type) (expression, error) {
-	ast, iss := c.env.CEL.Compile(expr)
-	if iss.Err() != nil {
-		return expression{}, iss.Err()
+// program plans expr, from its checked form when there is one.
+func (c *Compiled) program(expr string, ast *cel.Ast, want *cel.Type) (expression, error) {
+	if ast == nil {
+		var iss *cel.Issues
+		if ast, iss = c.env.CEL.Compile(expr); iss.Err() != nil {
+			return expression{}, iss.Err()
+		}
 	}
 	if !ast.OutputType().IsExactType(want) && !ast.OutputType().IsExactType(cel.DynType) {
 		return expression{}, fmt.Errorf("%q has type %s, want %s", expr, ast.OutputType(), want)
@@ -117,8 +137,9 @@ func (c *Compiled) program(expr string, want *cel.Type) (expression, error) {
 // operation). Lint's cel-cost rule already refuses an expression whose
 // estimated worst case exceeds a tenth of this; the limit holds when a
 // delivery is larger than the estimate assumed (a call metadata string
-// longer than celenv.CallStringMaxLength, say). A rule that hits it fails
-// closed: the call goes to a person.
+// longer than celenv.CallStringMaxLength, say). A rule that hits it is
+// undecided: unless a later rule is true, the call goes to a person as
+// incomplete_call.
 const MaxEvalCost = 1_000_000
 
 // Interpreted lists the expressions (a handoff rule's reason, or
@@ -182,22 +203,74 @@ func (c *Compiled) activation(fields celenv.Values, in *event.Inbound) (*celgo.A
 	}
 }
 
+// Step is the step of the decision order that decided a call (see
+// Decide).
+type Step int
+
+// The steps, in order.
+const (
+	// StepCallEnded: the platform says the call failed or was never
+	// answered.
+	StepCallEnded Step = 1 + iota
+	// StepRule: a handoff rule was true.
+	StepRule
+	// StepIncomplete: no rule was true, and a required field is missing
+	// or invalid, or a rule could not be decided.
+	StepIncomplete
+	// StepCompleted: the call completes with the next action.
+	StepCompleted
+)
+
 // Decision explains which way a call went, for callspec test and logs.
 type Decision struct {
 	Event *event.Event
-	// Rule is the index of the handoff rule that matched, or -1.
+	// Step is the step of the order that decided.
+	Step Step
+	// Rule is the index of the handoff rule that was true, or -1.
 	Rule int
-	// FailedClosed is set when the matching rule could not be evaluated
-	// (for example it read an optional field the call did not produce).
-	FailedClosed bool
-	Validated    *Validated
+	// Undecided are the indexes of the rules that could not be decided
+	// (they read a value the call did not produce), in order; a rule
+	// after the one that was true is not evaluated.
+	Undecided []int
+	Validated *Validated
 }
 
-// Decide validates the call's fields and evaluates the handoff rules in
-// order. The first rule that is true (or that fails to evaluate: the rule
-// fails closed) hands the call to a person; a call that misses required
-// fields or sent invalid values hands off as incomplete_call before any
-// rule runs; otherwise the call completes with the next action.
+// CallEnded returns the handoff reason of a call that the platform says
+// failed (call_failed) or was never answered (no_answer: no answer,
+// busy, declined, voicemail), from the canonical call.status and
+// call.end_reason the adapters map (providers/internal/payload, tables in
+// the providers package documentation); "" for any other call.
+func CallEnded(c event.Call) string {
+	switch c.Status {
+	case "failed":
+		return event.CallFailed
+	case "no_answer", "busy", "voicemail":
+		return event.NoAnswer
+	}
+	switch c.EndReason {
+	case "error", "dial_failed":
+		return event.CallFailed
+	case "no_answer", "busy", "declined", "voicemail":
+		return event.NoAnswer
+	}
+	return ""
+}
+
+// Decide turns one call into exactly one event, in the order every part
+// of callspec shares (the handler, callspec test and the docs page):
+//
+//  1. the platform says the call failed or was never answered: a handoff
+//     with reason call_failed or no_answer;
+//  2. the handoff rules, in order, over the values that are present: the
+//     first rule that is true decides, even when the call is also
+//     incomplete. A rule that reads a missing value is undecided, unless
+//     CEL decides it anyway (a || b with a true is true);
+//  3. no rule is true, and a required field is missing or invalid, or a
+//     rule was undecided: incomplete_call;
+//  4. otherwise the call completes with the next action.
+//
+// Every handoff lists the missing and invalid fields and the undecided
+// rules.
 func (c *Compiled) Decide(in *event.Inbound, idempotencyKey, signatureStatus string) *Decision {
 	v := c.Validate(in.Fields)
 	ev := &event.Event{
@@ -209,58 +282,55 @@ func (c *Compiled) Decide(in *event.Inbound, idempotencyKey, signatureStatus str
 		SignatureStatus: signatureStatus,
 	}
 	d := &Decision{Event: ev, Rule: -1, Validated: v}
-	if !v.OK() {
-		ev.Event = event.Handoff
-		ev.Handoff = c.incomplete(v)
+	if reason := CallEnded(in.Call); reason != "" {
+		d.Step = StepCallEnded
+		c.handoff(d, c.def.BuiltinHandoff(reason))
 		return d
 	}
 	act, mapAct := c.activation(v.CEL, in)
 	for i := range c.rules {
 		out, err := c.rules[i].eval(act, mapAct)
-		matched := err == nil && out == true
 		if err != nil {
-			d.FailedClosed = true
+			d.Undecided = append(d.Undecided, i)
+			continue
 		}
-		if matched || err != nil {
+		if out == true {
 			r := c.def.Handoff[i]
-			ev.Event = event.Handoff
-			ev.Handoff = &event.HandoffInfo{
+			d.Step, d.Rule = StepRule, i
+			c.handoff(d, &event.HandoffInfo{
 				Reason:        r.Reason,
 				Severity:      orDefault(r.Severity, DefaultSeverity),
 				Owner:         orDefault(r.Owner, c.def.Owner),
 				Notify:        nonNil(r.Notify),
 				CallerMessage: r.CallerMessage,
-			}
-			d.Rule = i
+			})
 			return d
 		}
 	}
+	if !v.OK() || len(d.Undecided) > 0 {
+		d.Step = StepIncomplete
+		c.handoff(d, c.def.BuiltinHandoff(event.IncompleteCall))
+		return d
+	}
+	d.Step = StepCompleted
 	ev.Event = event.Completed
 	ev.NextAction = c.def.NextAction
 	return d
 }
 
-// incomplete builds the incomplete_call handoff, from the spec's own
-// incomplete_call rule when it declares one.
-func (c *Compiled) incomplete(v *Validated) *event.HandoffInfo {
-	h := &event.HandoffInfo{
-		Reason:        event.IncompleteCall,
-		Severity:      DefaultSeverity,
-		Owner:         c.def.Owner,
-		Notify:        []string{},
-		CallerMessage: DefaultIncompleteMessage,
-		MissingFields: v.Missing,
-		InvalidFields: v.Invalid,
+// handoff makes d's event a handoff with h, listing what the call lacked.
+func (c *Compiled) handoff(d *Decision, h *event.HandoffInfo) {
+	h.MissingFields = nonNil(d.Validated.Missing)
+	h.InvalidFields = d.Validated.Invalid
+	if h.InvalidFields == nil {
+		h.InvalidFields = []event.FieldProblem{}
 	}
-	for _, r := range c.def.Handoff {
-		if r.Reason == event.IncompleteCall {
-			h.Severity = orDefault(r.Severity, DefaultSeverity)
-			h.Owner = orDefault(r.Owner, c.def.Owner)
-			h.Notify = nonNil(r.Notify)
-			h.CallerMessage = orDefault(r.CallerMessage, DefaultIncompleteMessage)
-		}
+	h.UndecidedRules = make([]string, len(d.Undecided))
+	for i, r := range d.Undecided {
+		h.UndecidedRules[i] = c.def.Handoff[r].Reason
 	}
-	return h
+	d.Event.Event = event.Handoff
+	d.Event.Handoff = h
 }
 
 func orDefault(s, def string) string {
@@ -275,4 +345,75 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// Summary says in words what a step of the order means; the docs page
+// lists the steps with it and callspec test explains a decision with it.
+func (s Step) Summary() string {
+	switch s {
+	case StepCallEnded:
+		return "The platform says the call failed or was never answered (an error, no answer, busy, declined, voicemail): a handoff with reason call_failed or no_answer."
+	case StepRule:
+		return "The handoff rules, in order, over the values the call produced: the first rule that is true decides, even when the call is also incomplete."
+	case StepIncomplete:
+		return "No rule is true, and a required field is missing or invalid, or a rule could not be decided because it reads a value the call did not produce: a handoff with reason incomplete_call."
+	case StepCompleted:
+		return "Otherwise the call completes with the next action."
+	}
+	return ""
+}
+
+// Explain says why d went the way it did, naming the step of the order
+// (for callspec test's failure messages and logs). It names fields and
+// rules, never values.
+func (d *Decision) Explain(def *Definition) string {
+	step := fmt.Sprintf("step %d of the decision order: ", d.Step)
+	ev := d.Event
+	switch d.Step {
+	case StepCallEnded:
+		what := "call.status is " + ev.Call.Status
+		if CallEnded(event.Call{Status: ev.Call.Status}) == "" {
+			what = "call.end_reason is " + ev.Call.EndReason
+		}
+		return step + "the platform says the call did not take place (" + what + "), so no rule was evaluated"
+	case StepRule:
+		r := def.Handoff[d.Rule]
+		s := fmt.Sprintf("handoff rule %d (%s, `%s`) is true", d.Rule+1, r.Reason, r.When)
+		if lacks := d.lacks(def); lacks != "" {
+			s += "; it decides although " + lacks
+		}
+		return step + s
+	case StepIncomplete:
+		return step + "no handoff rule is true, and " + d.lacks(def)
+	case StepCompleted:
+		return step + "no handoff rule is true and every required field is present and valid"
+	}
+	return ""
+}
+
+// lacks lists what makes the call incomplete, or "".
+func (d *Decision) lacks(def *Definition) string {
+	var parts []string
+	v := d.Validated
+	if len(v.Missing) > 0 {
+		parts = append(parts, "required "+plural(len(v.Missing), "field ", "fields ")+strings.Join(v.Missing, ", ")+" "+plural(len(v.Missing), "is", "are")+" missing")
+	}
+	for _, p := range v.Invalid {
+		parts = append(parts, "required field "+p.Field+" is invalid ("+p.Reason+")")
+	}
+	if len(d.Undecided) > 0 {
+		names := make([]string, len(d.Undecided))
+		for i, r := range d.Undecided {
+			names[i] = fmt.Sprintf("%d (%s)", r+1, def.Handoff[r].Reason)
+		}
+		parts = append(parts, plural(len(names), "rule ", "rules ")+strings.Join(names, ", ")+" could not be decided because "+plural(len(names), "it reads", "they read")+" a value the call did not produce")
+	}
+	return strings.Join(parts, "; ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -5,7 +5,10 @@
 // implementation.
 package workflow
 
-import "github.com/callspec/callspec/runtime/celenv"
+import (
+	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/runtime/event"
+)
 
 // Definition is everything the run time needs to know about a workflow.
 type Definition struct {
@@ -22,6 +25,26 @@ type Definition struct {
 	// Log is the allow-list of values the handler may log.
 	Log     []string
 	Forward *Forward
+	// Language is the base BCP 47 tag of the spoken language (en, es,
+	// …; "" is DefaultLanguage): placeholders and built-in messages.
+	Language string
+	// PhoneRegion is the ISO 3166-1 region (US, GB, …) of phone numbers
+	// the platform gives in national format; "" drops them, never guesses.
+	PhoneRegion string
+	// Incomplete configures the handoffs callspec decides itself
+	// (incomplete_call, and the owner and notify of call_failed and
+	// no_answer); nil takes the defaults.
+	Incomplete *Incomplete
+}
+
+// Incomplete is the spec's incomplete: block. Empty members take the
+// defaults: the workflow owner, DefaultSeverity, no notification and the
+// language's built-in message.
+type Incomplete struct {
+	Severity      string
+	Owner         string
+	Notify        []string
+	CallerMessage string
 }
 
 // Field is one declared field.
@@ -62,10 +85,36 @@ const (
 	DefaultSeverity       = "normal"
 	DefaultIdempotencyKey = "call.id"
 	DefaultMaxAttempts    = 8
-	// DefaultIncompleteMessage is told to a caller whose call missed
-	// required fields, unless the spec declares an incomplete_call rule.
-	DefaultIncompleteMessage = "I could not collect everything the team needs. A person from the team will follow up with you."
 )
+
+// BuiltinHandoff is the handoff block of a reason callspec decides itself
+// (event.BuiltinReasons), without the lists of what the call lacked: the
+// spec's incomplete: settings (defaults: the workflow owner,
+// DefaultSeverity, nobody notified) and the built-in caller message of
+// the spec's language. incomplete.caller_message replaces the message of
+// incomplete_call only: the caller of a failed or unanswered call heard
+// none. The docs page shows the same values.
+func (d *Definition) BuiltinHandoff(reason string) *event.HandoffInfo {
+	lang := language(d.Language)
+	h := &event.HandoffInfo{Reason: reason, Severity: DefaultSeverity, Owner: d.Owner, Notify: []string{}}
+	if in := d.Incomplete; in != nil {
+		h.Severity = orDefault(in.Severity, DefaultSeverity)
+		h.Owner = orDefault(in.Owner, d.Owner)
+		h.Notify = nonNil(in.Notify)
+	}
+	switch reason {
+	case event.CallFailed:
+		h.CallerMessage = lang.CallFailedMessage
+	case event.NoAnswer:
+		h.CallerMessage = lang.NoAnswerMessage
+	default:
+		h.CallerMessage = lang.IncompleteMessage
+		if d.Incomplete != nil && d.Incomplete.CallerMessage != "" {
+			h.CallerMessage = d.Incomplete.CallerMessage
+		}
+	}
+	return h
+}
 
 // CELFields declares the fields for the typed CEL environment.
 func (d *Definition) CELFields() []celenv.Field {

@@ -63,7 +63,7 @@ func TestTranslatedDecisionsAgree(t *testing.T) {
 }
 
 func summary(d *workflow.Decision) string {
-	s := fmt.Sprintf("%s rule=%d failed_closed=%v", d.Event.Event, d.Rule, d.FailedClosed)
+	s := fmt.Sprintf("%s step=%d rule=%d undecided=%v", d.Event.Event, d.Step, d.Rule, d.Undecided)
 	if d.Event.Handoff != nil {
 		s += " reason=" + d.Event.Handoff.Reason
 	}

@@ -20,13 +20,19 @@ import (
 type Validator struct {
 	def      *Definition
 	patterns map[string]*regexp.Regexp
+	// order is each field's index, to merge problem lists.
+	order map[string]int
 }
 
 // NewValidator compiles the fields' patterns. It fails only on a
 // definition that lint would have refused.
 func NewValidator(d *Definition) (*Validator, error) {
-	v := &Validator{def: d, patterns: map[string]*regexp.Regexp{}}
-	for _, f := range d.Fields {
+	if d.PhoneRegion != "" && nationalNumbers == nil {
+		return nil, fmt.Errorf("workflow %s sets phone_region, but this program does not import github.com/callspec/callspec/runtime/workflow/phone, which reads national numbers; regenerate the handler with callspec build", d.ID)
+	}
+	v := &Validator{def: d, patterns: map[string]*regexp.Regexp{}, order: map[string]int{}}
+	for i, f := range d.Fields {
+		v.order[f.Name] = i
 		if f.Pattern == "" {
 			continue
 		}
@@ -46,17 +52,50 @@ type Validated struct {
 	JSON map[string]any
 	// CEL holds the same values typed for the CEL fields object.
 	CEL celenv.Values
-	// Missing names required fields without a value, in declaration order.
+	// Missing names required fields without a value (or with a
+	// placeholder), in declaration order.
 	Missing []string
-	// Invalid lists values that were refused, in declaration order.
+	// Invalid lists required fields whose values were refused, in
+	// declaration order; they make the call incomplete.
 	Invalid []event.FieldProblem
+	// Dropped lists optional fields whose values were refused and left
+	// out; on its own a dropped value never makes a call incomplete.
+	Dropped []event.FieldProblem
+	// Placeholders names fields whose value was a placeholder for "no
+	// answer" ("N/A", "unknown", "desconocido", …), left out.
+	Placeholders []string
 	// Unknown names keys the platform sent that the spec does not declare;
 	// they are dropped.
 	Unknown []string
+	order   map[string]int
 }
 
-// OK reports whether every required field is present and every value fits.
+// OK reports whether every required field is present and fits.
 func (v *Validated) OK() bool { return len(v.Missing) == 0 && len(v.Invalid) == 0 }
+
+// Refused lists every value the validator refused, required (Invalid)
+// and optional (Dropped), in declaration order.
+func (v *Validated) Refused() []event.FieldProblem {
+	if len(v.Dropped) == 0 {
+		return v.Invalid
+	}
+	out := slices.Concat(v.Invalid, v.Dropped)
+	slices.SortStableFunc(out, func(a, b event.FieldProblem) int { return v.order[a.Field] - v.order[b.Field] })
+	return out
+}
+
+// Notes explain what was left out, without the values (they may be
+// personal data): one sentence per placeholder or dropped optional value.
+func (v *Validated) Notes() []string {
+	var out []string
+	for _, f := range v.Placeholders {
+		out = append(out, fmt.Sprintf("field %s: the value is a placeholder for no answer and was left out", f))
+	}
+	for _, p := range v.Dropped {
+		out = append(out, fmt.Sprintf("field %s: the optional value was left out (%s)", p.Field, p.Reason))
+	}
+	return out
+}
 
 // e164 is the ITU-T E.164 shape: a plus sign and up to 15 digits.
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
@@ -68,7 +107,12 @@ func IsE164(s string) bool { return e164.MatchString(s) }
 // fields of d. Coercions are deliberately narrow, because platforms send
 // what a language model wrote:
 //
-//   - null, "" and whitespace-only text count as absent;
+//   - null, "" and whitespace-only text count as absent, and so does a
+//     placeholder that models write for "no answer" ("N/A", "unknown",
+//     "none", "-" and their equivalents in the spec's language; see
+//     IsPlaceholder), unless it is a declared enum value;
+//   - a refused value of a required field is Invalid (the call is
+//     incomplete); of an optional field it is Dropped, with a note;
 //   - text accepts strings (and numbers or booleans, written as text),
 //     then checks max_length (code points) and pattern;
 //   - number and integer accept JSON numbers and numeric strings
@@ -77,18 +121,23 @@ func IsE164(s string) bool { return e164.MatchString(s) }
 //   - enum matches a declared value exactly or ignoring case, and is
 //     normalised to the declared spelling;
 //   - phone must be E.164 ("+15551234567"; spaces, dashes, dots and
-//     parentheses after the plus are removed), never guessed from a local
-//     number;
+//     parentheses after the plus are removed); a national number
+//     ("(415) 555-0132") is converted only when the spec gives
+//     phone_region (runtime/workflow/phone), and never guessed otherwise;
 //   - email is a bare address; date is YYYY-MM-DD; datetime is RFC 3339;
 //   - list takes a JSON array whose items follow the item type; max_length
 //     bounds the number of items.
 func (c *Validator) Validate(raw map[string]any) *Validated {
 	n := len(c.def.Fields)
-	v := &Validated{JSON: make(map[string]any, n), CEL: make(celenv.Values, n)}
+	v := &Validated{JSON: make(map[string]any, n), CEL: make(celenv.Values, n), order: c.order}
 	for i := range c.def.Fields {
 		f := &c.def.Fields[i]
 		val, present := raw[f.Name]
-		if !present || isEmpty(val) {
+		placeholder := present && c.placeholder(f, val)
+		if placeholder {
+			v.Placeholders = append(v.Placeholders, f.Name)
+		}
+		if !present || placeholder || isEmpty(val) {
 			if f.Required {
 				v.Missing = append(v.Missing, f.Name)
 			}
@@ -96,7 +145,12 @@ func (c *Validator) Validate(raw map[string]any) *Validated {
 		}
 		jsonVal, celVal, reason := c.coerce(f, f.Type, val)
 		if reason != "" {
-			v.Invalid = append(v.Invalid, event.FieldProblem{Field: f.Name, Reason: reason})
+			p := event.FieldProblem{Field: f.Name, Reason: reason}
+			if f.Required {
+				v.Invalid = append(v.Invalid, p)
+			} else {
+				v.Dropped = append(v.Dropped, p)
+			}
 			continue
 		}
 		v.JSON[f.Name] = jsonVal
@@ -109,6 +163,22 @@ func (c *Validator) Validate(raw map[string]any) *Validated {
 	}
 	slices.Sort(v.Unknown)
 	return v
+}
+
+// placeholder reports whether val is a "no answer" placeholder for f: a
+// string (or a list of nothing but placeholders) that is not one of f's
+// declared enum values.
+func (c *Validator) placeholder(f *Field, val any) bool {
+	s, ok := val.(string)
+	if !ok {
+		return false
+	}
+	for _, allowed := range f.Values {
+		if strings.EqualFold(strings.TrimSpace(s), allowed) {
+			return false
+		}
+	}
+	return IsPlaceholder(c.def.Language, s)
 }
 
 func isEmpty(v any) bool {
@@ -184,8 +254,14 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 			return nil, nil, "expected an E.164 phone number"
 		}
 		p := NormalizePhone(s)
-		if !IsE164(p) {
+		if IsE164(p) {
+			return p, p, ""
+		}
+		if c.def.PhoneRegion == "" || strings.HasPrefix(p, "+") {
 			return nil, nil, "not an E.164 phone number"
+		}
+		if p, ok = nationalNumbers(s, c.def.PhoneRegion); !ok {
+			return nil, nil, "not a phone number of region " + c.def.PhoneRegion
 		}
 		return p, p, ""
 	case celenv.Email:
@@ -227,7 +303,7 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 		jsonItems := make([]any, 0, len(items))
 		celItems := make([]any, 0, len(items))
 		for i, item := range items {
-			if isEmpty(item) {
+			if isEmpty(item) || c.placeholder(f, item) {
 				continue
 			}
 			j, cv, why := c.coerce(f, f.Items, item)
@@ -241,6 +317,13 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 	}
 	return nil, nil, fmt.Sprintf("unknown field type %q", kind)
 }
+
+// nationalNumbers converts a national number for phone_region; it is
+// set by importing runtime/workflow/phone (see there why it is apart).
+var nationalNumbers func(s, region string) (string, bool)
+
+// RegisterNationalNumbers is called by runtime/workflow/phone.
+func RegisterNationalNumbers(f func(s, region string) (string, bool)) { nationalNumbers = f }
 
 // NormalizePhone removes the formatting characters people and models put
 // into a number that already starts with a plus sign. It never adds a

@@ -9,6 +9,7 @@ import (
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/workflow"
+	_ "github.com/callspec/callspec/runtime/workflow/phone"
 )
 
 func f64(v float64) *float64 { return &v }
@@ -97,58 +98,188 @@ func TestValidateCoercions(t *testing.T) {
 			continue
 		}
 		want := []event.FieldProblem{{Field: tc.field, Reason: tc.problem}}
-		if ok || !reflect.DeepEqual(v.Invalid, want) {
-			t.Errorf("%s=%#v: got value %#v problems %v, want %v", tc.field, tc.in, got, v.Invalid, want)
+		if ok || !reflect.DeepEqual(v.Refused(), want) {
+			t.Errorf("%s=%#v: got value %#v problems %v, want %v", tc.field, tc.in, got, v.Refused(), want)
 		}
 	}
 }
 
+// TestDecide covers each step of the decision order.
 func TestDecide(t *testing.T) {
 	c := compiled(t)
+	ok := map[string]any{"issue_type": "leak", "location": "sink", "rooms": 3}
+	with := func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for k, v := range ok {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+	none := []string{}
 	cases := []struct {
-		name     string
-		fields   map[string]any
-		event    string
-		reason   string
-		severity string
-		missing  []string
-		closed   bool
+		name      string
+		call      event.Call
+		fields    map[string]any
+		step      workflow.Step
+		reason    string // "" for a completed call
+		severity  string
+		missing   []string
+		invalid   []event.FieldProblem
+		undecided []string
 	}{
-		{"routine", map[string]any{"issue_type": "leak", "location": "sink", "rooms": 3}, event.Completed, "", "", nil, false},
-		{"first rule", map[string]any{"issue_type": "electrical", "location": "hall"}, event.Handoff, "emergency", "urgent", nil, false},
-		{"guarded optional", map[string]any{"issue_type": "leak", "location": "sink", "urgency": "emergency"}, event.Handoff, "emergency", "urgent", nil, false},
-		{"missing required", map[string]any{"issue_type": "leak", "location": nil}, event.Handoff, event.IncompleteCall, "normal", []string{"location"}, false},
-		{"invalid value", map[string]any{"issue_type": "leak", "location": "sink", "phone": "0800 FIX IT"}, event.Handoff, event.IncompleteCall, "normal", nil, false},
-		// fields.rooms is optional and unguarded: reading it when absent fails closed.
-		{"unguarded optional fails closed", map[string]any{"issue_type": "leak", "location": "sink", "urgency": "routine"}, event.Handoff, "big_house", "normal", nil, true},
+		// Step 1: the platform says the call failed or was not answered,
+		// whatever the fields say.
+		{"failed", event.Call{Status: "failed"}, with("issue_type", "electrical"), workflow.StepCallEnded, event.CallFailed, "normal", none, nil, none},
+		{"error end reason", event.Call{Status: "completed", EndReason: "error"}, ok, workflow.StepCallEnded, event.CallFailed, "normal", none, nil, none},
+		{"dial failed", event.Call{Status: "completed", EndReason: "dial_failed"}, ok, workflow.StepCallEnded, event.CallFailed, "normal", none, nil, none},
+		{"no answer", event.Call{Status: "no_answer"}, map[string]any{}, workflow.StepCallEnded, event.NoAnswer, "normal", []string{"issue_type", "location"}, nil, none},
+		{"busy", event.Call{Status: "busy"}, nil, workflow.StepCallEnded, event.NoAnswer, "normal", []string{"issue_type", "location"}, nil, none},
+		{"voicemail", event.Call{Status: "voicemail"}, ok, workflow.StepCallEnded, event.NoAnswer, "normal", none, nil, none},
+		{"declined", event.Call{Status: "completed", EndReason: "declined"}, ok, workflow.StepCallEnded, event.NoAnswer, "normal", none, nil, none},
+		// Step 2: the first true rule, even when the call is incomplete.
+		{"first rule", event.Call{}, with("issue_type", "electrical"), workflow.StepRule, "emergency", "urgent", none, nil, none},
+		{"guarded optional", event.Call{}, with("urgency", "emergency"), workflow.StepRule, "emergency", "urgent", none, nil, none},
+		{"emergency on an incomplete call", event.Call{}, map[string]any{"issue_type": "electrical"}, workflow.StepRule, "emergency", "urgent", []string{"location"}, nil, none},
+		// fields.issue_type is missing, but the other side of || is true.
+		{"true || missing", event.Call{}, map[string]any{"urgency": "emergency"}, workflow.StepRule, "emergency", "urgent", []string{"issue_type", "location"}, nil, none},
+		{"second rule after an undecided first", event.Call{}, map[string]any{"location": "hall", "rooms": 12}, workflow.StepRule, "big_house", "normal", []string{"issue_type"}, nil, []string{"emergency"}},
+		// Step 3: no rule is true; a required field is missing or invalid,
+		// or a rule could not be decided.
+		{"missing required", event.Call{}, with("location", nil), workflow.StepIncomplete, event.IncompleteCall, "normal", []string{"location"}, nil, none},
+		{"placeholder for a required field", event.Call{}, with("location", "N/A"), workflow.StepIncomplete, event.IncompleteCall, "normal", []string{"location"}, nil, none},
+		{"invalid required", event.Call{}, with("location", "far too long a place"), workflow.StepIncomplete, event.IncompleteCall, "normal", none,
+			[]event.FieldProblem{{Field: "location", Reason: "longer than max_length 10"}}, none},
+		{"invalid required read by a rule", event.Call{}, with("issue_type", "flood"), workflow.StepIncomplete, event.IncompleteCall, "normal", none,
+			[]event.FieldProblem{{Field: "issue_type", Reason: "not one of the declared values"}}, []string{"emergency"}},
+		// fields.rooms is optional and unguarded: absent, the rule is undecided.
+		{"undecided rule", event.Call{}, with("rooms", nil), workflow.StepIncomplete, event.IncompleteCall, "normal", none, nil, []string{"big_house"}},
+		// Step 4: optional values that are invalid or placeholders are left
+		// out and do not make the call incomplete.
+		{"routine", event.Call{Status: "completed", EndReason: "caller_hangup"}, ok, workflow.StepCompleted, "", "", nil, nil, nil},
+		{"invalid optional phone", event.Call{}, with("phone", "0800 FIX IT"), workflow.StepCompleted, "", "", nil, nil, nil},
+		{"national optional phone", event.Call{}, with("phone", "(555) 010-0222"), workflow.StepCompleted, "", "", nil, nil, nil},
+		{"placeholder optional", event.Call{}, with("phone", "N/A", "email", "unknown", "urgency", "none"), workflow.StepCompleted, "", "", nil, nil, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			in := &event.Inbound{Call: event.Call{ID: "c1", Provider: "retell", Status: "completed"}, Fields: tc.fields}
-			d := c.Decide(in, "k1", event.SignatureVerified)
+			call := tc.call
+			call.ID, call.Provider = "c1", "retell"
+			d := c.Decide(&event.Inbound{Call: call, Fields: tc.fields}, "k1", event.SignatureVerified)
 			ev := d.Event
-			if ev.Event != tc.event {
-				t.Fatalf("event %s, want %s (%+v)", ev.Event, tc.event, ev.Handoff)
+			if d.Step != tc.step {
+				t.Errorf("step %d, want %d", d.Step, tc.step)
 			}
-			if tc.event == event.Completed {
-				if ev.NextAction != "create_work_order" || ev.Handoff != nil {
-					t.Errorf("completed event: %+v", ev)
+			if tc.reason == "" {
+				if ev.Event != event.Completed || ev.NextAction != "create_work_order" || ev.Handoff != nil {
+					t.Fatalf("got %+v %+v, want a completed call", ev, ev.Handoff)
 				}
 				return
 			}
-			if ev.Handoff.Reason != tc.reason || ev.Handoff.Severity != tc.severity || ev.NextAction != "" {
-				t.Errorf("handoff %+v, want %s/%s", ev.Handoff, tc.reason, tc.severity)
+			h := ev.Handoff
+			if ev.Event != event.Handoff || h == nil || ev.NextAction != "" {
+				t.Fatalf("got %s %+v, want handoff %s", ev.Event, h, tc.reason)
 			}
-			if !reflect.DeepEqual(ev.Handoff.MissingFields, tc.missing) {
-				t.Errorf("missing %v, want %v", ev.Handoff.MissingFields, tc.missing)
+			if h.Reason != tc.reason || h.Severity != tc.severity {
+				t.Errorf("handoff %s/%s, want %s/%s", h.Reason, h.Severity, tc.reason, tc.severity)
 			}
-			if d.FailedClosed != tc.closed {
-				t.Errorf("failed closed = %v", d.FailedClosed)
+			invalid := tc.invalid
+			if invalid == nil {
+				invalid = []event.FieldProblem{}
 			}
-			if ev.Handoff.CallerMessage == "" || ev.Handoff.Notify == nil {
-				t.Errorf("handoff lacks caller message or notify: %+v", ev.Handoff)
+			if !reflect.DeepEqual(h.MissingFields, tc.missing) || !reflect.DeepEqual(h.InvalidFields, invalid) || !reflect.DeepEqual(h.UndecidedRules, tc.undecided) {
+				t.Errorf("missing %#v invalid %#v undecided %#v; want %#v %#v %#v", h.MissingFields, h.InvalidFields, h.UndecidedRules, tc.missing, invalid, tc.undecided)
+			}
+			if h.CallerMessage == "" || h.Notify == nil {
+				t.Errorf("handoff lacks caller message or notify: %+v", h)
 			}
 		})
+	}
+}
+
+// TestHandoffListsAlwaysPresent: a consumer reads missing_fields,
+// invalid_fields and undecided_rules on every handoff, never null.
+func TestHandoffListsAlwaysPresent(t *testing.T) {
+	c := compiled(t)
+	d := c.Decide(&event.Inbound{Call: event.Call{ID: "c"}, Fields: map[string]any{"issue_type": "electrical", "location": "hall"}}, "k", event.SignatureVerified)
+	b, err := json.Marshal(d.Event.Handoff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"handoff_reason":"emergency","severity":"urgent","owner":"on_call","notify":["sms"],"caller_message":"A person will call you.","missing_fields":[],"invalid_fields":[],"undecided_rules":[]}`
+	if string(b) != want {
+		t.Errorf("handoff\n got %s\nwant %s", b, want)
+	}
+}
+
+// TestOptionalHygiene: what is left out of an optional field is noted,
+// without the value.
+func TestOptionalHygiene(t *testing.T) {
+	c := compiled(t)
+	v := c.Validate(map[string]any{"issue_type": "leak", "location": "sink", "phone": "(555) 010-0222", "email": "N/A", "tags": []any{"a", "unknown"}})
+	if !v.OK() {
+		t.Fatalf("missing %v invalid %v", v.Missing, v.Invalid)
+	}
+	if !reflect.DeepEqual(v.Placeholders, []string{"email"}) || !reflect.DeepEqual(v.JSON["tags"], []any{"a"}) {
+		t.Errorf("placeholders %v, tags %v", v.Placeholders, v.JSON["tags"])
+	}
+	want := []string{
+		"field email: the value is a placeholder for no answer and was left out",
+		"field phone: the optional value was left out (not an E.164 phone number)",
+	}
+	if got := v.Notes(); !reflect.DeepEqual(got, want) {
+		t.Errorf("notes\n got %q\nwant %q", got, want)
+	}
+	for _, n := range v.Notes() {
+		if strings.Contains(n, "555") {
+			t.Errorf("a note holds the value: %q", n)
+		}
+	}
+}
+
+// TestDeclaredEnumValueIsNeverAPlaceholder: values: [none, peanuts] keeps
+// "none".
+func TestDeclaredEnumValueIsNeverAPlaceholder(t *testing.T) {
+	d := &workflow.Definition{ID: "allergy", NextAction: "book", Fields: []workflow.Field{
+		{Name: "allergy", Type: celenv.Enum, Values: []string{"none", "peanuts"}, Required: true},
+		{Name: "other", Type: celenv.Enum, Values: []string{"peanuts"}},
+		{Name: "more", Type: celenv.ListKind, Items: celenv.Enum, Values: []string{"None", "milk"}},
+	}}
+	c, err := workflow.Compile(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := c.Validate(map[string]any{"allergy": "None", "other": "none", "more": []any{"none", "n/a"}})
+	if !v.OK() || v.JSON["allergy"] != "none" || !reflect.DeepEqual(v.JSON["more"], []any{"None"}) {
+		t.Errorf("allergy %v more %v missing %v invalid %v", v.JSON["allergy"], v.JSON["more"], v.Missing, v.Invalid)
+	}
+	if !reflect.DeepEqual(v.Placeholders, []string{"other"}) {
+		t.Errorf("placeholders %v, want [other]", v.Placeholders)
+	}
+}
+
+// TestBuiltinHandoffs: the incomplete: block and the language's messages.
+func TestBuiltinHandoffs(t *testing.T) {
+	d := &workflow.Definition{ID: "w", Owner: "front_desk", Language: "es",
+		Incomplete: &workflow.Incomplete{Owner: "callbacks", Severity: "urgent", Notify: []string{"slack"}, CallerMessage: "Le llamaremos."}}
+	for _, tc := range []struct{ reason, msg string }{
+		{event.IncompleteCall, "Le llamaremos."},
+		{event.CallFailed, "La llamada falló antes de que el asistente terminara, así que no se dijo a la persona qué pasará después."},
+		{event.NoAnswer, "Nadie contestó la llamada, así que no se dijo nada a la persona."},
+	} {
+		h := d.BuiltinHandoff(tc.reason)
+		want := &event.HandoffInfo{Reason: tc.reason, Severity: "urgent", Owner: "callbacks", Notify: []string{"slack"}, CallerMessage: tc.msg}
+		if !reflect.DeepEqual(h, want) {
+			t.Errorf("%s: %+v, want %+v", tc.reason, h, want)
+		}
+	}
+	plain := &workflow.Definition{ID: "w", Owner: "front_desk", Language: "xx"}
+	h := plain.BuiltinHandoff(event.IncompleteCall)
+	if h.Owner != "front_desk" || h.Severity != "normal" || len(h.Notify) != 0 ||
+		h.CallerMessage != "I could not collect everything the team needs. A person from the team will follow up with you." {
+		t.Errorf("defaults: %+v", h)
 	}
 }
 
@@ -185,5 +316,47 @@ func TestIdempotencyKey(t *testing.T) {
 	plain := compiled(t)
 	if _, err := plain.IdempotencyKey(&event.Inbound{}); err == nil {
 		t.Error("an empty call id must not give an idempotency key")
+	}
+}
+
+// TestPhoneRegion: national numbers become E.164 only with phone_region.
+func TestPhoneRegion(t *testing.T) {
+	mk := func(region string) *workflow.Compiled {
+		c, err := workflow.Compile(&workflow.Definition{ID: "p", NextAction: "call_back", PhoneRegion: region,
+			Fields: []workflow.Field{{Name: "phone", Type: celenv.Phone, Required: true}, {Name: "alt", Type: celenv.Phone}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	us, none := mk("US"), mk("")
+	cases := []struct {
+		c       *workflow.Compiled
+		in      string
+		want    string
+		problem string
+	}{
+		{us, "(415) 555-0132", "+14155550132", ""},
+		{us, "415.555.0132", "+14155550132", ""},
+		{us, "+44 20 7946 0958", "+442079460958", ""},
+		{us, "555 0101", "", "not a phone number of region US"},
+		{us, "call me maybe", "", "not a phone number of region US"},
+		{us, "+1 555 CALL ME", "", "not an E.164 phone number"},
+		{none, "(415) 555-0132", "", "not an E.164 phone number"},
+		{none, "+1 (415) 555-0132", "+14155550132", ""},
+	}
+	for _, tc := range cases {
+		v := tc.c.Validate(map[string]any{"phone": tc.in, "alt": tc.in})
+		if tc.problem == "" {
+			if v.JSON["phone"] != tc.want || v.JSON["alt"] != tc.want {
+				t.Errorf("%q: got %v / %v, want %s (%v)", tc.in, v.JSON["phone"], v.JSON["alt"], tc.want, v.Refused())
+			}
+			continue
+		}
+		want := []event.FieldProblem{{Field: "phone", Reason: tc.problem}}
+		wantDropped := []event.FieldProblem{{Field: "alt", Reason: tc.problem}}
+		if !reflect.DeepEqual(v.Invalid, want) || !reflect.DeepEqual(v.Dropped, wantDropped) {
+			t.Errorf("%q: invalid %v dropped %v, want %v and %v", tc.in, v.Invalid, v.Dropped, want, wantDropped)
+		}
 	}
 }

@@ -75,7 +75,7 @@ func Pages(ws []*ir.Workflow) ([]File, error) {
 
 // Page renders the page of w; others holds the workflows it may link to.
 func Page(w *ir.Workflow, others map[string]*ir.Workflow) ([]byte, error) {
-	c, err := workflow.Compile(w.Definition())
+	c, err := scenario.Compile(w)
 	if err != nil {
 		return nil, fmt.Errorf("compile for the example payload: %w", err)
 	}
@@ -230,49 +230,58 @@ func number(v float64) string {
 	return groupDigits(strconv.FormatFloat(v, 'f', -1, 64))
 }
 
+// handoff explains the decision order of runtime/workflow (Decide) in
+// words, with this workflow's rules and built-in handoffs; each step's
+// summary comes from workflow.Step.Summary, so the page says what the
+// handler does.
 func (p *page) handoff() {
 	p.heading("Handoff rules")
-	p.line("A person takes over when the call is incomplete or when a rule below matches.")
+	def := p.w.Definition()
+	p.line("Every call is decided in this order, and the first step that applies decides. The service that receives the call, `callspec test` and this page follow the same order.")
 	p.line("")
-	// Decide checks completeness before any rule, with the routing of the
-	// spec's own incomplete_call rule when it declares one.
+	failed, unanswered := def.BuiltinHandoff(event.CallFailed), def.BuiltinHandoff(event.NoAnswer)
+	p.line("1. **The call did not take place.** %s It goes to %s.", workflow.StepCallEnded.Summary(), p.route(failed.Owner, failed.Severity, failed.Notify))
+	p.line("   The person who takes over is told: “%s” or “%s”", text(failed.CallerMessage), text(unanswered.CallerMessage))
+	p.line("2. **Handoff rules.** %s", workflow.StepRule.Summary())
+	if len(p.w.Handoff) == 0 {
+		p.line("   This workflow has none.")
+	} else {
+		p.line("   A rule that reads a detail the caller did not give cannot be decided and is passed over, unless the rest of it decides (“a or b” is true when a is).")
+		p.line("")
+		for i := range p.w.Handoff {
+			r := &p.w.Handoff[i]
+			p.line("   %d. **%s**: when %s → %s.", i+1, sentenceCase(humanize(r.Reason)), Condition(p.w, r), p.route(r.Owner, r.Severity, r.Notify))
+			p.callerHears("      ", r.CallerMessage)
+		}
+		p.line("")
+	}
 	var required []string
 	for _, f := range p.w.Fields {
 		if f.Required {
 			required = append(required, humanize(f.Name))
 		}
 	}
-	when := "a value does not fit its field"
+	inc := def.BuiltinHandoff(event.IncompleteCall)
+	p.line("3. **Incomplete call.** %s It goes to %s.", workflow.StepIncomplete.Summary(), p.route(inc.Owner, inc.Severity, inc.Notify))
 	if len(required) > 0 {
-		when = fmt.Sprintf("the call misses %s, or a value does not fit its field", orList(required))
+		p.line("   The required details are %s.", andList(required))
 	}
-	owner, severity, notify, msg := p.w.Owner, workflow.DefaultSeverity, []string(nil), workflow.DefaultIncompleteMessage
-	if inc := p.incompleteRule(); inc != nil {
-		owner, severity, notify = orDefault(inc.Owner, owner), orDefault(inc.Severity, severity), inc.Notify
-		msg = orDefault(inc.CallerMessage, msg)
+	p.callerHears("   ", inc.CallerMessage)
+	next := ""
+	if p.w.NextAction != "" {
+		next = " Here: " + code(p.w.NextAction) + "."
 	}
-	p.line("**Incomplete call**, checked first: when %s → %s.", when, p.route(owner, severity, notify))
-	p.callerHears("", msg)
-	if len(p.w.Handoff) == 0 {
-		return
-	}
+	p.line("4. **Completed.** %s%s", workflow.StepCompleted.Summary(), next)
 	p.line("")
-	p.line("Then the rules are checked in this order, and the first match decides. A rule that cannot be checked, because it reads a detail the caller did not give, also sends the call to a person.")
-	p.line("")
-	for i := range p.w.Handoff {
-		r := &p.w.Handoff[i]
-		p.line("%d. **%s**: when %s → %s.", i+1, sentenceCase(humanize(r.Reason)), Condition(p.w, r), p.route(r.Owner, r.Severity, r.Notify))
-		p.callerHears("   ", r.CallerMessage)
-	}
+	p.line("An optional detail whose value does not fit its field, or that is a placeholder a language model writes for “no answer” (“N/A”, “unknown”, “none”, “-”, and their %s equivalents), is left out with a note; on its own it never makes a call incomplete.", languageName(def.Language))
 }
 
-func (p *page) incompleteRule() *ir.HandoffRule {
-	for i := range p.w.Handoff {
-		if p.w.Handoff[i].Reason == event.IncompleteCall {
-			return &p.w.Handoff[i]
-		}
+// languageName names the spec's language for the page.
+func languageName(tag string) string {
+	if l, ok := workflow.LookupLanguage(tag); ok {
+		return l.Name
 	}
-	return nil
+	return tag
 }
 
 // route says who takes over, how fast and how they hear of it: "a person

@@ -3,6 +3,7 @@ package docs_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -20,6 +21,8 @@ import (
 	"github.com/callspec/callspec/compiler/emit/schema"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/runtime/workflow"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -341,6 +344,38 @@ func TestTablesAreWellFormed(t *testing.T) {
 			}
 			if got := cells(line); got != header {
 				t.Errorf("%s:%d: row has %d separators, header %d: %s", f.Path, i+1, got, header, line)
+			}
+		}
+	}
+}
+
+// TestPageStatesTheDecisionOrder: every page lists the four steps of the
+// decision order, in order, in the words of workflow.Step.Summary, with
+// its rules under step 2 and its built-in handoffs' routing.
+func TestPageStatesTheDecisionOrder(t *testing.T) {
+	for _, w := range seedWorkflows(t) {
+		page, err := docs.Page(w, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := 0
+		for s := workflow.StepCallEnded; s <= workflow.StepCompleted; s++ {
+			i := bytes.Index(page[at:], []byte(fmt.Sprintf("%d. **", s)))
+			j := bytes.Index(page[at:], []byte(s.Summary()))
+			if i < 0 || j < i {
+				t.Errorf("%s: step %d (%q) is missing or out of order", w.ID, s, s.Summary())
+				break
+			}
+			at += j
+		}
+		def := w.Definition()
+		inc := def.BuiltinHandoff(event.IncompleteCall)
+		if !bytes.Contains(page, []byte("The caller hears: “"+inc.CallerMessage+"”")) {
+			t.Errorf("%s: the incomplete-call message %q is not on the page", w.ID, inc.CallerMessage)
+		}
+		for i, r := range w.Handoff {
+			if !bytes.Contains(page, []byte(fmt.Sprintf("   %d. **", i+1))) || !bytes.Contains(page, []byte(r.CallerMessage)) {
+				t.Errorf("%s: rule %d (%s) is not listed under step 2", w.ID, i+1, r.Reason)
 			}
 		}
 	}

@@ -87,6 +87,13 @@ type model struct {
 	ForwardMax     int
 	Targets        []string
 	ImportTime     bool
+	Language       string
+	PhoneRegion    string
+	Incomplete     *rule
+	// Reasons are the handoff reasons, the spec's then the built-in ones;
+	// NextActions the next action, as typed constants.
+	Reasons     []Constant
+	NextActions []Constant
 }
 
 // Emit returns the handler package and the service stub of w. Every text
@@ -188,6 +195,11 @@ func newModel(w *ir.Workflow) (*model, error) {
 	for _, r := range w.Handoff {
 		m.Handoff = append(m.Handoff, rule{Reason: r.Reason, When: r.When, Severity: r.Severity, Owner: r.Owner, CallerMessage: r.CallerMessage, Notify: r.Notify})
 	}
+	m.Language, m.PhoneRegion = w.Language, w.PhoneRegion
+	if in := w.Incomplete; in != nil {
+		m.Incomplete = &rule{Severity: in.Severity, Owner: in.Owner, CallerMessage: in.CallerMessage, Notify: in.Notify}
+	}
+	m.Reasons, m.NextActions = names.Reasons, names.NextActions
 	return m, nil
 }
 

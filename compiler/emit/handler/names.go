@@ -10,6 +10,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/runtime/event"
 )
 
 // GoName turns lower_snake (or any text) into an exported Go identifier:
@@ -87,9 +88,17 @@ func PackageName(id string) string {
 
 // fixedNames are the package-level names every generated handler.go
 // declares; its imports are importNames.
-var fixedNames = []string{"Definition", "compiled", "Fields", "Outcome", "Handoff", "Service", "Validate", "Decide", "NewHandler", "fieldsFrom"}
+var fixedNames = []string{"Definition", "compiled", "Fields", "Outcome", "Handoff", "HandoffReason", "Service", "Validate", "Decide", "NewHandler", "fieldsFrom"}
 
-var importNames = []string{"context", "time", "celenv", "event", "handler", "workflow"}
+// Methods are the methods every generated handler.go declares, as
+// Type.Method.
+var Methods = []string{"Handoff.Reason"}
+
+// nextActionType is declared when the workflow has a next action; its name
+// is reserved either way, so that adding one renames nothing.
+const nextActionType = "NextAction"
+
+var importNames = []string{"context", "time", "celenv", "event", "handler", "workflow", "phone"}
 
 // Names are the Go identifiers of one workflow's generated package, decided
 // in one place for the emitter and for the go-name-clash rule.
@@ -99,6 +108,11 @@ type Names struct {
 	NextMethod string
 	// Fields are the names of each of the workflow's fields, in order.
 	Fields []FieldNames
+	// Reasons are the typed constants of the handoff reasons: the spec's,
+	// then the ones callspec decides itself (event.BuiltinReasons).
+	Reasons []Constant
+	// NextActions is the typed constant of the next action, if any.
+	NextActions []Constant
 	// Clashes are pairs of spec names that became the same Go identifier;
 	// the later one got a numeric suffix, which would change when the spec
 	// is reordered. Lint reports each (go-name-clash).
@@ -114,6 +128,11 @@ type FieldNames struct {
 	Type string
 	// Consts are the constants of Type, one per value, in order.
 	Consts []string
+}
+
+// Constant is a typed Go constant of a handoff reason or a next action.
+type Constant struct {
+	Name, Value string
 }
 
 // Origin is a spec name a Go identifier comes from: field number Field of
@@ -136,7 +155,7 @@ func Plan(w *ir.Workflow) *Names {
 	if n.NextMethod == "Handoff" {
 		n.NextMethod = "HandoffAction"
 	}
-	scope := newNamer(false, append(slices.Clone(fixedNames), importNames...)...)
+	scope := newNamer(false, append(slices.Clone(fixedNames), append(importNames, nextActionType)...)...)
 	members := newNamer(true)
 	for i, f := range w.Fields {
 		fn := FieldNames{Member: members.name(GoName(f.Name), Origin{i, -1})}
@@ -150,6 +169,19 @@ func Plan(w *ir.Workflow) *Names {
 		}
 		n.Fields = append(n.Fields, fn)
 	}
+	// Reason and next-action constants come after every field's names, so
+	// a clash with one of those renames the constant, and is not a spec
+	// mistake to report: the constant's name is not one the author wrote.
+	seen := map[string]bool{}
+	for _, r := range w.Handoff {
+		n.Reasons = appendReason(n.Reasons, seen, scope, r.Reason)
+	}
+	for _, r := range event.BuiltinReasons {
+		n.Reasons = appendReason(n.Reasons, seen, scope, r)
+	}
+	if w.NextAction != "" {
+		n.NextActions = []Constant{{Name: scope.unreported(nextActionType + GoName(w.NextAction)), Value: w.NextAction}}
+	}
 	n.Clashes = append(members.clashes, scope.clashes...)
 	slices.SortStableFunc(n.Clashes, func(a, b Clash) int {
 		if c := a.Second.Field - b.Second.Field; c != 0 {
@@ -158,6 +190,14 @@ func Plan(w *ir.Workflow) *Names {
 		return a.Second.Value - b.Second.Value
 	})
 	return n
+}
+
+func appendReason(out []Constant, seen map[string]bool, scope *namer, reason string) []Constant {
+	if seen[reason] {
+		return out
+	}
+	seen[reason] = true
+	return append(out, Constant{Name: scope.unreported("Handoff" + GoName(reason)), Value: reason})
 }
 
 // avoidFixed renames a wanted name that the generated file declares itself.
@@ -179,6 +219,15 @@ func (n *Names) Declarations() []string {
 		}
 		out = append(out, f.Consts...)
 	}
+	for _, c := range n.Reasons {
+		out = append(out, c.Name)
+	}
+	if len(n.NextActions) > 0 {
+		out = append(out, nextActionType)
+	}
+	for _, c := range n.NextActions {
+		out = append(out, c.Name)
+	}
 	slices.Sort(out)
 	return out
 }
@@ -199,18 +248,31 @@ func newNamer(member bool, fixed ...string) *namer {
 	return n
 }
 
+// unreported returns base, or base with a numeric suffix when base is
+// taken, for a name the spec's author did not write (no clash is kept).
+func (n *namer) unreported(base string) string {
+	name := n.free(base)
+	n.owner[name] = nil
+	return name
+}
+
 // name returns base, or base with a numeric suffix when base is taken.
 func (n *namer) name(base string, o Origin) string {
 	if first, taken := n.owner[base]; taken && first != nil {
 		n.clashes = append(n.clashes, Clash{GoName: base, Member: n.member, First: *first, Second: o})
 	}
+	name := n.free(base)
+	n.owner[name] = &o
+	return name
+}
+
+// free returns base, or base with the first numeric suffix not yet taken.
+func (n *namer) free(base string) string {
 	name := base
 	for i := 2; ; i++ {
 		if _, taken := n.owner[name]; !taken {
-			break
+			return name
 		}
 		name = base + strconv.Itoa(i)
 	}
-	n.owner[name] = &o
-	return name
 }

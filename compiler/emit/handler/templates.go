@@ -49,6 +49,10 @@ import (
 	"{{module}}/runtime/event"
 	"{{module}}/runtime/handler"
 	"{{module}}/runtime/workflow"
+{{- if .PhoneRegion}}
+	// phone_region: national numbers are read with libphonenumber's rules.
+	_ "{{module}}/runtime/workflow/phone"
+{{- end}}
 )
 
 // Definition is the workflow as checked by callspec lint.
@@ -79,11 +83,48 @@ var Definition = &workflow.Definition{
 {{- if .Forward}}
 	Forward: &workflow.Forward{URL: {{quote .ForwardURL}}, SecretEnv: {{quote .ForwardSecret}}, MaxAttempts: {{.ForwardMax}}},
 {{- end}}
+{{- if .Language}}
+	Language: {{quote .Language}},
+{{- end}}
+{{- if .PhoneRegion}}
+	PhoneRegion: {{quote .PhoneRegion}},
+{{- end}}
+{{- with .Incomplete}}
+	Incomplete: &workflow.Incomplete{
+		Severity: {{quote .Severity}},
+		Owner: {{quote .Owner}},
+		Notify: []string{ {{- quoteList .Notify -}} },
+		CallerMessage: {{quote .CallerMessage}},
+	},
+{{- end}}
 }
 
 // compiled holds the handoff rules and the idempotency key, compiled once
 // when the program starts.
 var compiled = workflow.MustCompile(Definition)
+
+// HandoffReason is the reason of a handoff (Handoff.Info.Reason): one of
+// the workflow's handoff rules, or a reason callspec decides itself.
+type HandoffReason string
+
+// Handoff reasons.
+const (
+{{- range .Reasons}}
+	{{.Name}} HandoffReason = {{quote .Value}}
+{{- end}}
+)
+{{- if .NextActions}}
+
+// NextAction is the next action of a completed call.
+type NextAction string
+
+// Next actions.
+const (
+{{- range .NextActions}}
+	{{.Name}} NextAction = {{quote .Value}}
+{{- end}}
+)
+{{- end}}
 {{range .Fields}}{{if .Enum}}
 // {{.EnumType}} is a value of the field {{comment .Name}}.
 type {{.EnumType}} string
@@ -125,6 +166,9 @@ type Handoff struct {
 	// the caller was told.
 	Info event.HandoffInfo
 }
+
+// Reason is Info.Reason, typed.
+func (h *Handoff) Reason() HandoffReason { return HandoffReason(h.Info.Reason) }
 
 // Service is what you implement: one method for the next action, and
 // Handoff. An error makes the handler answer 500 so the platform retries;

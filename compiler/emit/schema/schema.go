@@ -8,6 +8,7 @@ package schema
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 
 	"github.com/invopop/jsonschema"
@@ -45,7 +46,7 @@ const (
 func Outcome(w *ir.Workflow) ([]byte, error) {
 	s := envelope(w, event.Completed, "outcome")
 	s.Title = w.Title + ": completed call"
-	s.Description = "The call_app.completed event of workflow " + w.ID + ": every required field was collected and no handoff rule matched."
+	s.Description = "The call_app.completed event of workflow " + w.ID + ": the call took place, no handoff rule is true, every rule could be decided, and every required field was collected and valid. Invalid optional values and placeholders such as N/A are left out of fields."
 	s.Properties.Set("fields", fieldsSchema(w, true))
 	s.Properties.Set("next_action", &jsonschema.Schema{Const: w.NextAction, Description: "The one action to take after this call."})
 	s.Required = append(s.Required, "next_action")
@@ -56,7 +57,7 @@ func Outcome(w *ir.Workflow) ([]byte, error) {
 func Handoff(w *ir.Workflow) ([]byte, error) {
 	s := envelope(w, event.Handoff, "handoff")
 	s.Title = w.Title + ": handoff to a person"
-	s.Description = "The call_app.handoff event of workflow " + w.ID + ": a handoff rule matched, or the call missed required fields (incomplete_call)."
+	s.Description = "The call_app.handoff event of workflow " + w.ID + ", decided in this order: the platform says the call failed or was never answered (call_failed, no_answer); else the first handoff rule that is true, even when the call is also incomplete; else, when a required field is missing or invalid or a rule could not be decided, incomplete_call."
 	s.Properties.Set("fields", fieldsSchema(w, false))
 	s.Properties.Set("handoff", handoffSchema(w))
 	s.Required = append(s.Required, "handoff")
@@ -200,34 +201,45 @@ func valueSchema(f *workflow.Field, kind celenv.Kind) *jsonschema.Schema {
 }
 
 func handoffSchema(w *ir.Workflow) *jsonschema.Schema {
-	reasons := []any{}
-	seen := map[string]bool{}
+	// The spec's rules, each reason once, then the built-in reasons.
+	rules := []any{}
 	for _, r := range w.Handoff {
-		if !seen[r.Reason] {
-			seen[r.Reason] = true
-			reasons = append(reasons, r.Reason)
+		if !slices.Contains(rules, any(r.Reason)) {
+			rules = append(rules, r.Reason)
 		}
 	}
-	if !seen[event.IncompleteCall] {
-		reasons = append(reasons, event.IncompleteCall)
+	reasons := slices.Clone(rules)
+	for _, r := range event.BuiltinReasons {
+		if !slices.Contains(reasons, any(r)) {
+			reasons = append(reasons, r)
+		}
 	}
 	names := []any{}
 	for _, f := range w.Fields {
 		names = append(names, f.Name)
 	}
 	props := jsonschema.NewProperties()
-	props.Set("handoff_reason", &jsonschema.Schema{Type: "string", Enum: reasons})
+	props.Set("handoff_reason", &jsonschema.Schema{Type: "string", Enum: reasons,
+		Description: "Why a person takes over: a handoff rule's reason; call_failed or no_answer when the platform says the call failed or was never answered; incomplete_call when no rule is true and a required field is missing or invalid, or a rule could not be decided. The first step of that order that applies decides."})
 	props.Set("severity", &jsonschema.Schema{Type: "string", Enum: []any{"info", "normal", "urgent"}})
 	props.Set("owner", &jsonschema.Schema{Type: "string"})
 	props.Set("notify", &jsonschema.Schema{Type: "array", Items: &jsonschema.Schema{Type: "string"}})
 	props.Set("caller_message", &jsonschema.Schema{Type: "string", MinLength: uint64p(1)})
 	fieldName := &jsonschema.Schema{Type: "string", Enum: names}
-	props.Set("missing_fields", &jsonschema.Schema{Type: "array", Items: fieldName})
+	props.Set("missing_fields", &jsonschema.Schema{Type: "array", Items: fieldName,
+		Description: "Required fields the call did not produce (a placeholder such as N/A counts as not produced), on every handoff."})
 	problem := jsonschema.NewProperties()
 	problem.Set("field", fieldName)
 	problem.Set("reason", &jsonschema.Schema{Type: "string"})
-	props.Set("invalid_fields", &jsonschema.Schema{Type: "array", Items: object(problem, []string{"field", "reason"})})
-	s := object(props, []string{"handoff_reason", "severity", "notify", "caller_message"})
+	props.Set("invalid_fields", &jsonschema.Schema{Type: "array", Items: object(problem, []string{"field", "reason"}),
+		Description: "Required fields whose values were refused, without the values, on every handoff. An invalid optional value is left out of fields and not listed."})
+	ruleName := &jsonschema.Schema{Type: "string"}
+	if len(rules) > 0 {
+		ruleName.Enum = rules
+	}
+	props.Set("undecided_rules", &jsonschema.Schema{Type: "array", Items: ruleName,
+		Description: "Handoff rules, by reason in rule order, that could not be decided because they read a value the call did not produce."})
+	s := object(props, []string{"handoff_reason", "severity", "notify", "caller_message", "missing_fields", "invalid_fields", "undecided_rules"})
 	s.Description = "Who takes over, how urgently, and what the caller was told."
 	return s
 }

@@ -61,6 +61,27 @@ var Definition = &workflow.Definition{
 // when the program starts.
 var compiled = workflow.MustCompile(Definition)
 
+// HandoffReason is the reason of a handoff (Handoff.Info.Reason): one of
+// the workflow's handoff rules, or a reason callspec decides itself.
+type HandoffReason string
+
+// Handoff reasons.
+const (
+	HandoffUnhappyCallerFollowUp HandoffReason = "unhappy_caller_follow_up"
+	HandoffCallbackRequested     HandoffReason = "callback_requested"
+	HandoffCallFailed            HandoffReason = "call_failed"
+	HandoffNoAnswer              HandoffReason = "no_answer"
+	HandoffIncompleteCall        HandoffReason = "incomplete_call"
+)
+
+// NextAction is the next action of a completed call.
+type NextAction string
+
+// Next actions.
+const (
+	NextActionEmailSummaryToOwner NextAction = "email_summary_to_owner"
+)
+
 // Sentiment is a value of the field sentiment.
 type Sentiment string
 
@@ -108,6 +129,9 @@ type Handoff struct {
 	// the caller was told.
 	Info event.HandoffInfo
 }
+
+// Reason is Info.Reason, typed.
+func (h *Handoff) Reason() HandoffReason { return HandoffReason(h.Info.Reason) }
 
 // Service is what you implement: one method for the next action, and
 // Handoff. An error makes the handler answer 500 so the platform retries;

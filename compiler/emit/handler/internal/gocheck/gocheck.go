@@ -110,7 +110,13 @@ func (c *Checker) Check(w *ir.Workflow, files []handler.File) error {
 	if slices.ContainsFunc(w.Fields, func(f ir.Field) bool { return f.Type == celenv.DateTime || f.Items == celenv.DateTime }) {
 		wantImports = append(wantImports, "time")
 	}
-	if err := imports(f, wantImports, nil); err != nil {
+	var named map[string]string
+	if w.PhoneRegion != "" {
+		phone := handler.Module + "/runtime/workflow/phone"
+		wantImports = append(wantImports, phone)
+		named = map[string]string{phone: "_"}
+	}
+	if err := imports(f, wantImports, named); err != nil {
 		return fmt.Errorf("handler.go: %w", err)
 	}
 	var decls []string
@@ -118,7 +124,15 @@ func (c *Checker) Check(w *ir.Workflow, files []handler.File) error {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
 			if d.Recv != nil {
-				return fmt.Errorf("handler.go declares the method %s, which the generator does not write", d.Name.Name)
+				recv := d.Recv.List[0].Type
+				if star, ok := recv.(*ast.StarExpr); ok {
+					recv = star.X
+				}
+				id, ok := recv.(*ast.Ident)
+				if !ok || !slices.Contains(handler.Methods, id.Name+"."+d.Name.Name) {
+					return fmt.Errorf("handler.go declares the method %s, which the generator does not write", d.Name.Name)
+				}
+				continue
 			}
 			decls = append(decls, d.Name.Name)
 		case *ast.GenDecl:
