@@ -119,7 +119,7 @@ func TestBreakingExitCodes(t *testing.T) {
 		}
 	}
 	_, errOut, _ := runCLI(t, "breaking", "--against", "mian")
-	if want := "callspec: --against mian names no commit of the repository at "; !strings.HasPrefix(errOut, want) {
+	if want := `callspec: the other version "mian" names no commit of the repository at `; !strings.HasPrefix(errOut, want) {
 		t.Errorf("stderr %q, want it to start with %q", errOut, want)
 	}
 }
@@ -155,5 +155,42 @@ func TestRulesListsBreaking(t *testing.T) {
 	out, _, code = runCLI(t, "explain", "STRICT")
 	if code != exitOK || !strings.Contains(out, "\nfield-added              off      ") {
 		t.Errorf("explain STRICT: exit %d\n%s", code, out)
+	}
+}
+
+// build --changes-against lists the changes on the docs page, from the
+// same comparison; without it, the page is the committed one.
+func TestBuildChangesAgainst(t *testing.T) {
+	breakingRepo(t, func(base string) string {
+		s := strings.Replace(renameNextAction(base), "expect: {next_action: create_work_order}", "expect: {next_action: open_ticket}", 1)
+		return strings.Replace(s, "[leak, heating, other]", "[leak, heating, other, pest]", 1)
+	})
+	plain, with := t.TempDir(), t.TempDir()
+	if out, errOut, code := runCLI(t, "build", "--out", plain); code != exitOK {
+		t.Fatalf("build: exit %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "build", "--out", with, "--changes-against", "main"); code != exitOK {
+		t.Fatalf("build --changes-against: exit %d\n%s%s", code, out, errOut)
+	}
+	read := func(dir string) string {
+		b, err := os.ReadFile(filepath.Join(dir, "repair_intake", "README.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	section := "\n## Changes since `main`\n\n" +
+		"What consumers of this workflow's events and its service see change. **Breaking** changes break them unless they are updated first (`callspec breaking` explains each).\n\n" +
+		"- The field `issue_type` takes the new value `pest`.\n" +
+		"- **Breaking:** The next action changed from `create_work_order` to `open_ticket`: the service must implement the new method.\n"
+	const next = "\n## Opening disclosure\n"
+	if got, want := read(with), strings.Replace(read(plain), next, section+next, 1); got != want {
+		t.Errorf("page:\n%s\nwant:\n%s", got, want)
+	}
+	if _, errOut, code := runCLI(t, "build", "--check", "--changes-against", "main"); code != exitError || !strings.Contains(errOut, "cannot be combined with --check") {
+		t.Errorf("--check --changes-against: exit %d\n%s", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "build", "--out", with, "--changes-against", "mian"); code != exitError || !strings.Contains(errOut, `callspec: --changes-against: the other version "mian" names no commit`) {
+		t.Errorf("unknown ref: exit %d\n%s", code, errOut)
 	}
 }

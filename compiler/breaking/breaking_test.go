@@ -115,6 +115,18 @@ func TestGitRef(t *testing.T) {
 	check(t, lines(res.Findings), []string{"repair.yaml:8:1 field-removed error " + fmt.Sprintf(removedPhone, "main:workflows/repair.yaml")})
 }
 
+// A path is a path, even one git would read as pathspec magic.
+func TestLiteralPaths(t *testing.T) {
+	if filepath.Separator != '/' {
+		t.Skip("the directory name is not valid on this system")
+	}
+	base := baseSpec(t)
+	dir := repo(t, map[string]string{":!odd dir/repair.yaml": base})
+	writeTree(t, dir, map[string]string{":!odd dir/repair.yaml": edit(t, base, phoneField, "", "[floor, phone]", "[floor]")})
+	res := mustRun(t, Options{Paths: []string{":!odd dir"}, Against: "main"})
+	check(t, lines(res.Findings), []string{":!odd dir/repair.yaml:8:1 field-removed error " + fmt.Sprintf(removedPhone, "main::!odd dir/repair.yaml")})
+}
+
 func TestDirectory(t *testing.T) {
 	base := baseSpec(t)
 	old := filepath.Join(t.TempDir(), "old")
@@ -259,8 +271,8 @@ func TestErrors(t *testing.T) {
 	writeTree(t, plain, map[string]string{"workflows/repair.yaml": base})
 	t.Chdir(plain)
 	cases := []struct{ name, against, path, want string }{
-		{"no --against", "", "workflows", "--against is required"},
-		{"not a repository", "main", "workflows", "--against main is not a directory, and " + plain + " is not inside a git repository (git rev-parse: fatal: not a git repository"},
+		{"no --against", "", "workflows", "no other version to compare with"},
+		{"not a repository", "main", "workflows", `the other version "main" is not a directory, and ` + plain + " is not inside a git repository (git rev-parse: fatal: not a git repository"},
 	}
 	for _, c := range cases {
 		if _, err := Run(Options{Paths: []string{c.path}, Against: c.against}); err == nil || !strings.Contains(err.Error(), c.want) {
@@ -270,7 +282,7 @@ func TestErrors(t *testing.T) {
 
 	dir := repo(t, map[string]string{"workflows/repair.yaml": base})
 	for _, c := range []struct{ name, against, path, want string }{
-		{"unknown ref", "mian", "workflows", "--against mian names no commit of the repository at " + dir + "; use a branch, tag or commit such as origin/main"},
+		{"unknown ref", "mian", "workflows", `the other version "mian" names no commit of the repository at ` + dir + "; use a branch, tag or commit such as origin/main"},
 		{"a ref that is an option", "--output=x", "workflows", "a ref cannot start with a dash"},
 		{"a path outside the repository", "main", filepath.Join(plain, "workflows"), " is outside " + dir},
 		{"a path that does not exist", "main", "flows", "read flows: no such file or directory"},

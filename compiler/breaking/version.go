@@ -65,7 +65,7 @@ func (v *version) file(rel string) string {
 // is a directory; anything else is a git ref of the repository around wd.
 func openVersion(wd, against string) (*version, error) {
 	if against == "" {
-		return nil, errors.New("--against is required: name a git ref (a branch, tag or commit, e.g. origin/main) or a directory holding the other version")
+		return nil, errors.New("no other version to compare with: name a git ref (a branch, tag or commit, e.g. origin/main) or a directory holding the other version")
 	}
 	top, gitErr := gitToplevel(wd)
 	if info, err := os.Stat(against); err == nil && info.IsDir() {
@@ -76,14 +76,14 @@ func openVersion(wd, against string) (*version, error) {
 		return v, nil
 	}
 	if gitErr != nil {
-		return nil, fmt.Errorf("--against %s is not a directory, and %s is not inside a git repository (%v); run callspec breaking inside the repository, or pass a directory holding the other version", against, wd, gitErr)
+		return nil, fmt.Errorf("the other version %q is not a directory, and %s is not inside a git repository (%v); run callspec inside the repository, or name a directory holding the other version", against, wd, gitErr)
 	}
 	if strings.HasPrefix(against, "-") {
-		return nil, fmt.Errorf("--against %s is not a git ref: a ref cannot start with a dash", against)
+		return nil, fmt.Errorf("the other version %q is not a git ref: a ref cannot start with a dash", against)
 	}
 	out, err := git(top, nil, "rev-parse", "--verify", "--quiet", against+"^{commit}")
 	if err != nil {
-		return nil, fmt.Errorf("--against %s names no commit of the repository at %s; use a branch, tag or commit such as origin/main (in CI, fetch it first: `git fetch origin main`, or check out with fetch-depth: 0)", against, top)
+		return nil, fmt.Errorf("the other version %q names no commit of the repository at %s; use a branch, tag or commit such as origin/main (in CI, fetch it first: `git fetch origin main`, or check out with fetch-depth: 0)", against, top)
 	}
 	return &version{name: against, commit: strings.TrimSpace(string(out)), root: top}, nil
 }
@@ -116,7 +116,11 @@ func git(dir string, stdin io.Reader, args ...string) ([]byte, error) {
 		if msg == "" {
 			msg = err.Error()
 		}
-		return nil, fmt.Errorf("git %s: %s", args[0], msg)
+		sub := args[0]
+		if i := slices.IndexFunc(args, func(a string) bool { return !strings.HasPrefix(a, "-") }); i >= 0 {
+			sub = args[i]
+		}
+		return nil, fmt.Errorf("git %s: %s", sub, msg)
 	}
 	return out, nil
 }
@@ -176,7 +180,8 @@ type treeEntry struct {
 // chosen ones with one `git cat-file --batch`: two processes, however many
 // files.
 func (v *version) readCommit(paths []string) ([]oldFile, error) {
-	args := []string{"ls-tree", "-r", "-z", "-l", "--full-tree", v.commit}
+	// Paths are literal, even one that looks like pathspec magic (":!x").
+	args := []string{"--literal-pathspecs", "ls-tree", "-r", "-z", "-l", "--full-tree", v.commit}
 	if !slices.Contains(paths, ".") {
 		args = append(append(args, "--"), paths...)
 	}
