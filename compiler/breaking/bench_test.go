@@ -113,4 +113,3 @@ func measure(fn func()) (wall, cpu time.Duration) {
 	fn()
 	return time.Since(start), time.Duration(processCPU() - startCPU)
 }
-
