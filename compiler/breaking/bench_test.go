@@ -107,7 +107,7 @@ func benchRepo(b *testing.B, every bool) []string {
 	return rel
 }
 
-// measure returns the wall and CPU time fn takes.
+// measure returns the wall and CPU time fn takes, git processes included.
 func measure(fn func()) (wall, cpu time.Duration) {
 	start, startCPU := time.Now(), processCPU()
 	fn()

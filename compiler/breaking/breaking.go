@@ -11,15 +11,18 @@
 //     the other version: in a commit, with one `git ls-tree` and one
 //     `git cat-file --batch` for all files, read while the working tree's
 //     files load; in a directory, under it.
-//  2. Both sides are loaded into syntax trees (not checked: the comparison
-//     reads declarations, not CEL). An old file whose bytes equal the new
-//     file at the same path is not loaded again: it cannot have changed.
-//  3. Workflows are matched by id, not by file name, so a moved file is
-//     not a removal. A side that does not load is not compared: the new
-//     side's load findings are reported, the old side's file is named in
-//     a note.
-//  4. Each pair is compared (compare.go); an old id with no new workflow
-//     is workflow-removed.
+//  2. The working tree's files are loaded (not checked: the comparison
+//     reads declarations, not CEL) and each is reduced to its contract
+//     (contract.go), what consumers rely on and where it is written, so
+//     its syntax tree is released at once.
+//  3. Each old file is loaded the same way and compared (compare.go) with
+//     the working tree's workflow of the same id: workflows are matched by
+//     id, not by file name, so a moved file is not a removal. An old file
+//     whose bytes equal the working tree's file at the same path is not
+//     loaded again: it cannot have changed. A side that does not load is
+//     not compared: the new side's load findings are reported, the old
+//     side's file is named in a note.
+//  4. An old id that no new workflow has is workflow-removed.
 //  5. The `# callspec:ignore` comments of the new files and the severities
 //     of callspec.yaml (by rule or category) apply as in lint, through
 //     lint.Finish; a suppression of a breaking rule that matches nothing is
@@ -86,29 +89,59 @@ func (r *Result) HasAtLeast(sev diag.Severity) bool {
 	return slices.ContainsFunc(r.Findings, func(f diag.Finding) bool { return f.Severity >= sev })
 }
 
-// newFile is a spec file of the working tree.
-type newFile struct {
-	lint.Loaded
+// side is one loaded spec file of either version, reduced to what the
+// comparison needs once its syntax tree is released.
+type side struct {
 	// rel is the path relative to the version's root.
 	rel string
+	// id is the workflow id as written; its text is "" when unknown.
+	id value
+	// whole is where a change about the whole workflow points.
+	whole source.Range
+	// usable is true when the file loaded without errors, so that
+	// comparing it says something true; contract is then its contract
+	// (for an old file, until it has been compared).
+	usable   bool
+	contract *contract
+	findings []diag.Finding
+}
+
+// load reduces a loaded spec to its side.
+func load(rel string, s *spec.Spec, findings []diag.Finding) side {
+	sd := side{rel: rel, findings: findings}
+	if s == nil {
+		return sd
+	}
+	c := contractOf(s)
+	sd.id, sd.whole = c.id, c.whole
+	if !slices.ContainsFunc(findings, func(f diag.Finding) bool { return f.Severity >= diag.Error }) {
+		sd.usable, sd.contract = true, c
+	}
+	return sd
+}
+
+// newFile is a spec file of the working tree.
+type newFile struct {
+	side
+	file *source.File
+	// spec is kept only when the file holds a suppression comment, whose
+	// reading needs it; nil too when the file did not load.
+	spec   *spec.Spec
+	loaded bool
 	// compared is false when no breaking rule ran on the file.
 	compared bool
 }
 
-// usable reports whether a syntax tree loaded without errors, so that
-// comparing it says something true.
-func usable(s *spec.Spec, findings []diag.Finding) bool {
-	return s != nil && !slices.ContainsFunc(findings, func(f diag.Finding) bool { return f.Severity >= diag.Error })
-}
-
-// oldSpec is a loaded file of the other version.
+// oldSpec is a file of the other version, compared as soon as it is
+// loaded, so that the other version's contracts are never all held.
 type oldSpec struct {
-	oldFile
-	spec     *spec.Spec
-	findings []diag.Finding
-	// same is the working tree's file at the same path when its bytes are
-	// equal.
+	side
+	// same is the working tree's file at the same path when their bytes
+	// are equal: the file was not loaded again.
 	same *newFile
+	// changes are the differences from the working tree's workflow with
+	// the same id.
+	changes []Change
 }
 
 // Run compares the specs under opts.Paths with their other version.
@@ -147,64 +180,78 @@ func Run(opts Options) (*Result, error) {
 		old, oldErr = v.read(roots)
 	}()
 
-	// 2. Load both sides; the working tree's files while git reads.
+	// 2. Load the working tree's files while git reads the old ones.
 	news := make([]newFile, len(files))
 	errs := make([]error, len(files))
 	parallel.ForEach(len(files), opts.Parallelism, func(i int) {
 		l, err := lint.LoadFile(files[i])
+		if err != nil {
+			errs[i] = err
+			return
+		}
 		rel, _ := relPath(v.root, wd, files[i])
-		news[i], errs[i] = newFile{Loaded: l, rel: rel}, err
+		n := newFile{side: load(rel, l.Spec, l.Findings), file: l.File, loaded: l.Spec != nil}
+		if bytes.Contains(l.File.Content, []byte(lint.SuppressionMarker)) {
+			n.spec = l.Spec
+		}
+		news[i] = n
 	})
 	<-read
 	if err := cmp.Or(append(errs, oldErr)...); err != nil {
 		return nil, err
 	}
-	byRel := make(map[string]*newFile, len(news))
-	for i := range news {
-		byRel[news[i].rel] = &news[i]
-	}
-	olds := make([]oldSpec, len(old))
-	parallel.ForEach(len(old), opts.Parallelism, func(i int) {
-		o := oldSpec{oldFile: old[i]}
-		if n := byRel[o.rel]; n != nil && n.Spec != nil && o.size <= spec.MaxFileSize && bytes.Equal(n.File.Content, o.content) {
-			o.spec, o.findings, o.same = n.Spec, n.Findings, n
-		} else {
-			o.spec, o.findings = spec.Load(o.rel, o.content)
-			if o.size > spec.MaxFileSize {
-				o.spec, o.findings = nil, []diag.Finding{spec.TooLarge(o.rel, o.size)}
-			}
-		}
-		olds[i] = o
-	})
-
-	// 3. Match workflows by id.
 	res := &Result{Files: make(map[string]*source.File, len(news))}
+	byRel := make(map[string]*newFile, len(news))
 	newByID := map[string]*newFile{}
 	unusableIDs := map[string]bool{}
 	var findings []diag.Finding
 	for i := range news {
 		n := &news[i]
-		res.Files[n.File.Path] = n.File
-		res.Compared = append(res.Compared, n.File.Path)
-		findings = append(findings, n.Findings...)
-		switch id := workflowID(n.Spec); {
-		case id == "":
-		case !usable(n.Spec, n.Findings):
-			unusableIDs[id] = true
-		case newByID[id] == nil:
-			newByID[id] = n
+		byRel[n.rel] = n
+		res.Files[n.file.Path] = n.file
+		res.Compared = append(res.Compared, n.file.Path)
+		findings = append(findings, n.findings...)
+		switch {
+		case n.id.text == "":
+		case !n.usable:
+			unusableIDs[n.id.text] = true
+		case newByID[n.id.text] == nil:
+			newByID[n.id.text] = n // the first file with an id; lint reports the others
 		}
 	}
-	type pair struct {
-		old *oldSpec
-		new *newFile
-	}
-	var pairs []pair
+
+	// 3. Load each old file and compare it with the working tree's
+	// workflow of the same id.
+	olds := make([]oldSpec, len(old))
+	parallel.ForEach(len(old), opts.Parallelism, func(i int) {
+		f := old[i]
+		var o oldSpec
+		switch n := byRel[f.rel]; {
+		case f.size > spec.MaxFileSize:
+			o.side = side{findings: []diag.Finding{spec.TooLarge(f.rel, f.size)}}
+		case n != nil && n.loaded && bytes.Equal(n.file.Content, f.content):
+			o.side, o.same = n.side, n
+		default:
+			s, findings := spec.Load(f.rel, f.content)
+			o.side = load(f.rel, s, findings)
+		}
+		o.rel = f.rel
+		if n := newByID[o.id.text]; o.usable && n != nil && n != o.same {
+			o.changes = compare(o.contract, n.contract, func(r source.Range) string {
+				return v.at(f.rel, r.Start.Line, r.Start.Col)
+			})
+		}
+		o.contract = nil
+		old[i].content = nil
+		olds[i] = o
+	})
+	// 4. The first old file with an id counts (lint reports duplicates);
+	// an id no new workflow has is removed.
 	oldIDs := map[string]bool{}
 	for i := range olds {
 		o := &olds[i]
-		id := workflowID(o.spec)
-		if !usable(o.spec, o.findings) {
+		id := o.id.text
+		if !o.usable {
 			if id != "" {
 				oldIDs[id] = true // its new version is not compared either
 			}
@@ -218,11 +265,9 @@ func Run(opts Options) (*Result, error) {
 		switch n := newByID[id]; {
 		case n != nil:
 			n.compared = true
-			if o.same != n {
-				pairs = append(pairs, pair{o, n})
-			}
+			res.Changes = append(res.Changes, o.changes...)
 		case unusableIDs[id]:
-		case byRel[o.rel] != nil && byRel[o.rel].Spec == nil:
+		case byRel[o.rel] != nil && !byRel[o.rel].loaded:
 			// The file at its path does not load: whether the workflow
 			// is still there cannot be told, and the load findings say
 			// what to fix.
@@ -237,18 +282,6 @@ func Run(opts Options) (*Result, error) {
 		}
 	}
 	slices.Sort(res.New)
-
-	// 4. Compare the pairs.
-	perPair := make([][]Change, len(pairs))
-	parallel.ForEach(len(pairs), opts.Parallelism, func(i int) {
-		p := pairs[i]
-		perPair[i] = compare(p.old.spec, p.new.Spec, func(r source.Range) string {
-			return v.at(p.old.rel, r.Start.Line, r.Start.Col)
-		})
-	})
-	for _, cs := range perPair {
-		res.Changes = append(res.Changes, cs...)
-	}
 	slices.SortFunc(res.Changes, func(a, b Change) int {
 		return cmp.Or(strings.Compare(a.Workflow, b.Workflow), diag.Compare(a.Finding, b.Finding))
 	})
@@ -257,11 +290,11 @@ func Run(opts Options) (*Result, error) {
 	sups := make(map[string]*lint.Suppressions, len(news))
 	for i := range news {
 		n := &news[i]
-		s := n.Spec
+		s := n.spec
 		if !n.compared {
 			s = nil // no breaking rule ran on it: none of its suppressions is stale
 		}
-		sups[n.File.Path] = lint.ReadSuppressions(n.File, s)
+		sups[n.file.Path] = lint.ReadSuppressions(n.file, s)
 	}
 	for _, c := range res.Changes {
 		findings = append(findings, c.Finding)
@@ -284,13 +317,6 @@ func Breaking(c Change, cfg *lint.Config) bool {
 	return c.Finding.Severity != diag.Off
 }
 
-func workflowID(s *spec.Spec) string {
-	if s == nil || !s.Workflow.ID.Set {
-		return ""
-	}
-	return s.Workflow.ID.Value
-}
-
 func firstError(fs []diag.Finding) string {
 	for _, f := range fs {
 		if f.Severity >= diag.Error {
@@ -303,27 +329,27 @@ func firstError(fs []diag.Finding) string {
 // removed is the workflow-removed change of o, whose id no new workflow
 // has. at is the working tree's file at o's path, if any.
 func removed(v *version, o *oldSpec, at *newFile, wd string) Change {
-	id := o.spec.Workflow.ID
-	was := v.at(o.rel, id.Range.Start.Line, id.Range.Start.Col)
-	c := Change{Workflow: id.Value, Summary: Summary{"The workflow %s was removed.", []string{id.Value}}}
+	id := o.id
+	was := v.at(o.rel, id.at.Start.Line, id.at.Start.Col)
+	c := Change{Workflow: id.text, Summary: Summary{"The workflow %s was removed.", []string{id.text}}}
 	r, _ := catalog.Lookup(catalog.WorkflowRemoved)
 	c.Finding = diag.Finding{Rule: r.ID, Severity: r.Severity}
-	if at != nil && at.Spec != nil {
-		c.Finding.Range = wholeSpec(at.Spec)
-		if now := at.Spec.Workflow.ID; now.Set {
-			c.Finding.Range = now.Range
+	if at != nil && at.loaded {
+		c.Finding.Range = at.whole
+		if at.id.set {
+			c.Finding.Range = at.id.at
 		}
 		c.Finding.Message = fmt.Sprintf("workflow %q was removed: this file now holds workflow %q, and workflows are matched by id (it was at %s); platforms and consumers configured for %q stop receiving its events; keep the id, or retire the workflow everywhere first",
-			id.Value, workflowID(at.Spec), was, id.Value)
+			id.text, at.id.text, was, id.text)
 		return c
 	}
 	shown, err := filepath.Rel(wd, filepath.Join(v.root, filepath.FromSlash(o.rel)))
 	if err != nil {
 		shown = o.rel
 	}
-	c.Finding.Range = source.Range{File: shown, Start: id.Range.Start, End: id.Range.End}
+	c.Finding.Range = source.Range{File: shown, Start: id.at.Start, End: id.at.End}
 	c.Finding.Message = fmt.Sprintf("workflow %q was removed: no spec under the compared paths has this id any more (it was at %s); platforms and consumers configured for it stop receiving its events; keep the spec, or retire the workflow everywhere first",
-		id.Value, was)
+		id.text, was)
 	return c
 }
 

@@ -279,6 +279,13 @@ func TestErrors(t *testing.T) {
 			t.Errorf("%s: err = %v, want it to contain %q", c.name, err, c.want)
 		}
 	}
+	t.Run("no git", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		want := `the other version "main" is not a directory, and reading a git ref needs git, which is not on PATH`
+		if _, err := Run(Options{Paths: []string{"workflows"}, Against: "main"}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want it to contain %q", err, want)
+		}
+	})
 
 	dir := repo(t, map[string]string{"workflows/repair.yaml": base})
 	for _, c := range []struct{ name, against, path, want string }{

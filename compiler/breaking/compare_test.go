@@ -35,20 +35,20 @@ func edit(t testing.TB, s string, pairs ...string) string {
 	return s
 }
 
-func load(t testing.TB, path, content string) *spec.Spec {
+func loadContract(t testing.TB, path, content string) *contract {
 	t.Helper()
 	s, findings := spec.Load(path, []byte(content))
 	if s == nil || len(findings) > 0 {
 		t.Fatalf("%s does not load: %v", path, findings)
 	}
-	return s
+	return contractOf(s)
 }
 
 // changeLines runs compare and renders each change as
 // "rule@line:col message | summary".
 func changeLines(t *testing.T, old, new string) []string {
 	t.Helper()
-	cs := compare(load(t, "old.yaml", old), load(t, "new.yaml", new), func(r source.Range) string {
+	cs := compare(loadContract(t, "old.yaml", old), loadContract(t, "new.yaml", new), func(r source.Range) string {
 		return fmt.Sprintf("main:old.yaml:%d:%d", r.Start.Line, r.Start.Col)
 	})
 	out := []string{}

@@ -75,6 +75,9 @@ func openVersion(wd, against string) (*version, error) {
 		}
 		return v, nil
 	}
+	if errors.Is(gitErr, exec.ErrNotFound) {
+		return nil, fmt.Errorf("the other version %q is not a directory, and reading a git ref needs git, which is not on PATH; install git, or name a directory holding the other version", against)
+	}
 	if gitErr != nil {
 		return nil, fmt.Errorf("the other version %q is not a directory, and %s is not inside a git repository (%v); run callspec inside the repository, or name a directory holding the other version", against, wd, gitErr)
 	}
@@ -111,6 +114,9 @@ func git(dir string, stdin io.Reader, args ...string) ([]byte, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
+	if errors.Is(err, exec.ErrNotFound) {
+		return nil, err
+	}
 	if err != nil {
 		msg := strings.TrimSpace(stderr.String())
 		if msg == "" {

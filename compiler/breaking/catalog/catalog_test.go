@@ -1,6 +1,8 @@
 package catalog_test
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -45,5 +47,19 @@ func TestTable(t *testing.T) {
 	}
 	if ids := catalog.IDs(); len(ids) != len(catalog.Rules) {
 		t.Errorf("%d IDs for %d rules", len(ids), len(catalog.Rules))
+	}
+}
+
+// TestDocumented keeps docs/BREAKING.md's table of the rules complete.
+func TestDocumented(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "BREAKING.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range catalog.Rules {
+		row := "| " + r.Category + " | `" + r.ID + "` | " + r.Severity.String() + " | "
+		if !strings.Contains(string(b), row) {
+			t.Errorf("docs/BREAKING.md has no row %q", row)
+		}
 	}
 }
