@@ -84,11 +84,6 @@ type Result struct {
 	Notes []string
 }
 
-// HasAtLeast reports whether any finding is at or above sev.
-func (r *Result) HasAtLeast(sev diag.Severity) bool {
-	return slices.ContainsFunc(r.Findings, func(f diag.Finding) bool { return f.Severity >= sev })
-}
-
 // side is one loaded spec file of either version, reduced to what the
 // comparison needs once its syntax tree is released.
 type side struct {
