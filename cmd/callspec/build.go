@@ -3,8 +3,10 @@ package main
 import (
 	"fmt"
 
+	"github.com/callspec/callspec/compiler/breaking"
 	"github.com/callspec/callspec/compiler/build"
 	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/emit/docs"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/report"
 )
@@ -12,7 +14,7 @@ import (
 func init() {
 	register(&command{
 		name:    "build",
-		usage:   "[paths…] [--out generated] [--check]",
+		usage:   "[paths…] [--out generated] [--check] [--changes-against GIT_REF|DIR]",
 		summary: "Lint, then generate schemas, platform configs, handlers and docs.",
 		run:     runBuild,
 	})
@@ -23,10 +25,14 @@ func runBuild(e *env, args []string) int {
 	out := fs.String("out", "generated", "output directory")
 	checkOnly := fs.Bool("check", false, "write nothing; list stale, missing and extra files and exit 1 when there are any")
 	quiet := quietFlag(fs)
+	changesAgainst := fs.String("changes-against", "", "add a \"Changes since\" section to the docs page of each workflow changed since this git ref or directory (as callspec breaking compares), for reviewers; write it elsewhere than the committed output (--out)")
 	var lf lintFlags
 	lf.add(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
+	}
+	if *checkOnly && *changesAgainst != "" {
+		return fail(e, "--changes-against builds pages that differ from the committed output, so it cannot be combined with --check; build them into another --out")
 	}
 	lf.irOnly = true // emitters read the IR only
 	res, code, ok := lf.lint(e, paths(fs))
@@ -48,7 +54,13 @@ func runBuild(e *env, args []string) int {
 	for i, u := range res.Units {
 		ws[i] = u.IR
 	}
-	files, err := build.Generate(ws)
+	var opts build.Options
+	if *changesAgainst != "" {
+		if opts.Changes, code, ok = changesSince(e, &lf, paths(fs), *changesAgainst); !ok {
+			return code
+		}
+	}
+	files, err := build.GenerateWith(ws, opts)
 	if err != nil {
 		return fail(e, "generate: %v", err)
 	}
@@ -88,4 +100,28 @@ func keys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// changesSince compares the specs with the version against, as callspec
+// breaking does, for the docs pages: every change, suppressed or not, is
+// listed, and it is breaking when its rule is on under the configuration.
+func changesSince(e *env, lf *lintFlags, paths []string, against string) (*docs.Changes, int, bool) {
+	cfg, code, ok := lf.loadConfig(e)
+	if !ok {
+		return nil, code, false
+	}
+	res, err := breaking.Run(breaking.Options{Paths: paths, Against: against, Config: cfg})
+	if err != nil {
+		return nil, fail(e, "--changes-against: %v", err), false
+	}
+	ch := &docs.Changes{Since: against, ByWorkflow: map[string][]docs.Change{}, New: map[string]bool{}}
+	for _, c := range res.Changes {
+		ch.ByWorkflow[c.Workflow] = append(ch.ByWorkflow[c.Workflow], docs.Change{
+			Breaking: breaking.Breaking(c, cfg), Format: c.Summary.Format, Names: c.Summary.Names,
+		})
+	}
+	for _, id := range res.New {
+		ch.New[id] = true
+	}
+	return ch, 0, true
 }

@@ -4,9 +4,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/lint"
 	"github.com/callspec/callspec/compiler/report"
+	"github.com/callspec/callspec/compiler/source"
 )
 
 func init() {
@@ -38,18 +41,28 @@ func (l *lintFlags) add(fs interface {
 	fs.StringVar(&l.config, "config", "", "configuration file (default: callspec.yaml in this directory or a parent, up to the repository root)")
 }
 
-// lint runs the front end with the configuration in effect.
-func (l *lintFlags) lint(e *env, paths []string) (*lint.Result, int, bool) {
+// loadConfig reads the configuration in effect: --config, else
+// callspec.yaml in this directory or a parent; nil when there is none.
+func (l *lintFlags) loadConfig(e *env) (*lint.Config, int, bool) {
 	cfgPath := l.config
 	if cfgPath == "" {
 		cfgPath = lint.FindConfig(".")
 	}
-	var cfg *lint.Config
-	if cfgPath != "" {
-		var err error
-		if cfg, err = lint.LoadConfig(cfgPath); err != nil {
-			return nil, fail(e, "%v", err), false
-		}
+	if cfgPath == "" {
+		return nil, 0, true
+	}
+	cfg, err := lint.LoadConfig(cfgPath)
+	if err != nil {
+		return nil, fail(e, "%v", err), false
+	}
+	return cfg, 0, true
+}
+
+// lint runs the front end with the configuration in effect.
+func (l *lintFlags) lint(e *env, paths []string) (*lint.Result, int, bool) {
+	cfg, code, ok := l.loadConfig(e)
+	if !ok {
+		return nil, code, false
 	}
 	res, err := lint.Run(paths, lint.Options{Config: cfg, FindingsOnly: l.findingsOnly, IROnly: l.irOnly})
 	if err != nil {
@@ -58,22 +71,62 @@ func (l *lintFlags) lint(e *env, paths []string) (*lint.Result, int, bool) {
 	return res, 0, true
 }
 
+// reportFlags are the output flags of the commands that report findings
+// (lint, breaking): the format, and the severity that fails the run.
+type reportFlags struct {
+	format, failOn *string
+	quiet          *bool
+	threshold      diag.Severity
+}
+
+func (r *reportFlags) add(fs *pflag.FlagSet) {
+	r.format = fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
+	r.failOn = fs.String("fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning or info")
+	r.quiet = quietFlag(fs)
+}
+
+// check validates the flags once they are parsed.
+func (r *reportFlags) check(e *env) (int, bool) {
+	if !slices.Contains(report.Formats, *r.format) {
+		return fail(e, "unknown --format %q: use one of %s", *r.format, strings.Join(report.Formats, ", ")), false
+	}
+	threshold, err := diag.ParseSeverity(*r.failOn)
+	if err != nil || threshold == diag.Off {
+		return fail(e, "unknown --fail-on %q: use error, warning or info", *r.failOn), false
+	}
+	r.threshold = threshold
+	return 0, true
+}
+
+// write prints the findings of the files read (by path) and returns the
+// exit code: exitFindings when one is at or above --fail-on.
+func (r *reportFlags) write(e *env, findings []diag.Finding, files map[string]*source.File) int {
+	linted := keys(files)
+	slices.Sort(linted)
+	in := report.Input{Findings: findings, Files: files, Linted: linted, Color: useColor(e), FailOn: r.threshold}
+	if *r.quiet {
+		in.Findings = failing(findings, r.threshold)
+	}
+	if err := report.Write(e.stdout, *r.format, in); err != nil {
+		return fail(e, "write report: %v", err)
+	}
+	if slices.ContainsFunc(findings, func(f diag.Finding) bool { return f.Severity >= r.threshold }) {
+		return exitFindings
+	}
+	return exitOK
+}
+
 func runLint(e *env, args []string) int {
 	fs := flags(e, "lint")
-	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
-	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning or info")
-	quiet := quietFlag(fs)
+	var rf reportFlags
+	rf.add(fs)
 	var lf lintFlags
 	lf.add(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	if !slices.Contains(report.Formats, *format) {
-		return fail(e, "unknown --format %q: use one of %s", *format, strings.Join(report.Formats, ", "))
-	}
-	threshold, err := diag.ParseSeverity(*failOn)
-	if err != nil || threshold == diag.Off {
-		return fail(e, "unknown --fail-on %q: use error, warning or info", *failOn)
+	if code, ok := rf.check(e); !ok {
+		return code
 	}
 	// lint reports and exits: each file's syntax tree is released as soon
 	// as its rules have run.
@@ -82,22 +135,7 @@ func runLint(e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	linted := make([]string, 0, len(res.Files))
-	for p := range res.Files {
-		linted = append(linted, p)
-	}
-	slices.Sort(linted)
-	in := report.Input{Findings: res.Findings, Files: res.Files, Linted: linted, Color: useColor(e), FailOn: threshold}
-	if *quiet {
-		in.Findings = failing(res.Findings, threshold)
-	}
-	if err := report.Write(e.stdout, *format, in); err != nil {
-		return fail(e, "write report: %v", err)
-	}
-	if res.HasAtLeast(threshold) {
-		return exitFindings
-	}
-	return exitOK
+	return rf.write(e, res.Findings, res.Files)
 }
 
 // useColor reports whether text output may use ANSI colours: only on a

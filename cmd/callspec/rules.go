@@ -2,14 +2,16 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
+	"github.com/callspec/callspec/compiler/breaking/catalog"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/rules"
 )
 
 func init() {
-	register(&command{name: "rules", summary: "List every lint rule with its default severity.", run: runRules})
-	register(&command{name: "explain", usage: "RULE", summary: "Explain a rule: why it matters, a bad and a good example.", run: runExplain})
+	register(&command{name: "rules", summary: "List every lint rule, and every rule of callspec breaking by category, with its default severity.", run: runRules})
+	register(&command{name: "explain", usage: "RULE|CATEGORY", summary: "Explain a rule: why it matters, a bad and a good example.", run: runExplain})
 }
 
 func runRules(e *env, args []string) int {
@@ -19,6 +21,13 @@ func runRules(e *env, args []string) int {
 	}
 	for _, r := range rules.All() {
 		fmt.Fprintf(e.stdout, "%-24s %-8s %s\n", r.ID, r.Severity, r.Summary)
+	}
+	fmt.Fprintf(e.stdout, "\ncallspec breaking (a category in callspec.yaml sets all of its rules):\n")
+	for _, c := range catalog.Categories {
+		fmt.Fprintf(e.stdout, "\n%s: %s\n", c.Name, c.Summary)
+		for _, r := range catalog.InCategory(c.Name) {
+			fmt.Fprintf(e.stdout, "%-24s %-8s %s\n", r.ID, r.Severity, r.Summary)
+		}
 	}
 	return exitOK
 }
@@ -33,14 +42,25 @@ func runExplain(e *env, args []string) int {
 		return exitError
 	}
 	id := fs.Arg(0)
-	r, ok := rules.Lookup(id)
-	if !ok {
-		hint := ""
-		if best := diag.Nearest(id, rules.IDs()); best != "" {
-			hint = fmt.Sprintf("; did you mean %q?", best)
-		}
-		return fail(e, "unknown rule %q%s (`callspec rules` lists them)", id, hint)
+	if r, ok := rules.Lookup(id); ok {
+		fmt.Fprintf(e.stdout, "%s (default severity: %s)\n\n%s\n\n%s\n", r.ID, r.Severity, r.Summary, r.Doc)
+		return exitOK
 	}
-	fmt.Fprintf(e.stdout, "%s (default severity: %s)\n\n%s\n\n%s\n", r.ID, r.Severity, r.Summary, r.Doc)
-	return exitOK
+	if r, ok := catalog.Lookup(id); ok {
+		fmt.Fprintf(e.stdout, "%s (callspec breaking, category %s, default severity: %s)\n\n%s\n\n%s\n", r.ID, r.Category, r.Severity, r.Summary, r.Doc)
+		return exitOK
+	}
+	if c, ok := catalog.LookupCategory(id); ok {
+		fmt.Fprintf(e.stdout, "%s (callspec breaking): %s\n\n", c.Name, c.Summary)
+		for _, r := range catalog.InCategory(id) {
+			fmt.Fprintf(e.stdout, "%-24s %-8s %s\n", r.ID, r.Severity, r.Summary)
+		}
+		return exitOK
+	}
+	known := slices.Concat(rules.IDs(), catalog.IDs(), catalog.CategoryNames())
+	hint := ""
+	if best := diag.Nearest(id, known); best != "" {
+		hint = fmt.Sprintf("; did you mean %q?", best)
+	}
+	return fail(e, "unknown rule %q%s (`callspec rules` lists them)", id, hint)
 }

@@ -47,7 +47,15 @@ type WorkflowEmitter struct {
 // with paths relative to the output directory.
 type SetEmitter struct {
 	Name string
-	Emit func(ws []*ir.Workflow) ([]File, error)
+	Emit func(ws []*ir.Workflow, opts Options) ([]File, error)
+}
+
+// Options add to the output what the committed tree does not hold; the
+// zero value builds exactly what `build --check` compares.
+type Options struct {
+	// Changes puts a "Changes since" section on the docs page of each
+	// workflow that changed (build --changes-against).
+	Changes *docs.Changes
 }
 
 // WorkflowEmitters run for each workflow, in order. Adding an output is one
@@ -106,8 +114,8 @@ func emitSchemas(w *ir.Workflow) ([]File, error) {
 	return []File{{Path: "outcome.schema.json", Content: outcome}, {Path: "handoff.schema.json", Content: handoff}}, nil
 }
 
-func emitDocs(ws []*ir.Workflow) ([]File, error) {
-	pages, err := docs.Pages(ws)
+func emitDocs(ws []*ir.Workflow, opts Options) ([]File, error) {
+	pages, err := docs.PagesSince(ws, opts.Changes)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +128,10 @@ func emitDocs(ws []*ir.Workflow) ([]File, error) {
 
 // Generate runs every emitter over ws (which must have passed lint) and
 // returns the complete output, manifest included, sorted by path.
-func Generate(ws []*ir.Workflow) ([]File, error) {
+func Generate(ws []*ir.Workflow) ([]File, error) { return GenerateWith(ws, Options{}) }
+
+// GenerateWith is Generate with options.
+func GenerateWith(ws []*ir.Workflow, opts Options) ([]File, error) {
 	ws = slices.Clone(ws)
 	slices.SortFunc(ws, func(a, b *ir.Workflow) int { return strings.Compare(a.ID, b.ID) })
 	// Workflows are emitted in parallel, each into its own slot, so the
@@ -148,7 +159,7 @@ func Generate(ws []*ir.Workflow) ([]File, error) {
 		files = append(files, fs...)
 	}
 	for _, e := range SetEmitters {
-		out, err := e.Emit(ws)
+		out, err := e.Emit(ws, opts)
 		if err != nil {
 			return nil, fmt.Errorf("emit %s: %w", e.Name, err)
 		}

@@ -11,8 +11,8 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/callspec/callspec/compiler/breaking/catalog"
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/rules"
 )
 
 // Config is the repository configuration, callspec.yaml:
@@ -20,17 +20,28 @@ import (
 //	rules:
 //	  missing-cta: warning     # error | warning | info | off
 //	  unguarded-optional: off
+//	  field-removed: warning   # the rules of callspec breaking too,
+//	  STRICT: error            # and their categories (a rule's own entry wins)
 type Config struct {
-	Path  string
+	Path string
+	// Rules holds the configured severities by rule ID or category name.
 	Rules map[string]diag.Severity
 }
 
-func (c *Config) severity(rule string) (diag.Severity, bool) {
+// Severity is the configured severity of rule: its own entry, else, for a
+// rule of callspec breaking, its category's.
+func (c *Config) Severity(rule string) (diag.Severity, bool) {
 	if c == nil {
 		return 0, false
 	}
-	s, ok := c.Rules[rule]
-	return s, ok
+	if s, ok := c.Rules[rule]; ok {
+		return s, true
+	}
+	if r, ok := catalog.Lookup(rule); ok {
+		s, ok := c.Rules[r.Category]
+		return s, ok
+	}
+	return 0, false
 }
 
 type configFile struct {
@@ -51,14 +62,14 @@ func LoadConfig(path string) (*Config, error) {
 		return nil, fmt.Errorf("%s: %v (the file may only hold `rules:` mapping rule IDs to error, warning, info or off)", path, err)
 	}
 	c := &Config{Path: path, Rules: map[string]diag.Severity{}}
-	ids := rules.IDs()
+	ids := append(knownRuleIDs(), catalog.CategoryNames()...)
 	keys := make([]string, 0, len(raw.Rules))
 	for k := range raw.Rules {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	for _, id := range keys {
-		if _, ok := rules.Lookup(id); !ok {
+		if !knownRule(id) && !catalog.IsCategory(id) {
 			hint := ""
 			if best := diag.Nearest(id, ids); best != "" {
 				hint = fmt.Sprintf("; did you mean %q?", best)

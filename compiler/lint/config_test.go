@@ -21,6 +21,9 @@ func TestLoadConfig(t *testing.T) {
 			map[string]diag.Severity{"missing-cta": diag.Error, "unguarded-optional": diag.Off, "webhook-url": diag.Info}, ""},
 		{"unknown rule", "rules:\n  missing-ctaa: off\n", nil, `unknown rule "missing-ctaa" under rules; did you mean "missing-cta"?`},
 		{"unknown severity", "rules:\n  missing-cta: fatal\n", nil, `unknown severity "fatal"`},
+		{"breaking rules and categories", "rules:\n  field-removed: warning\n  STRICT: error\n",
+			map[string]diag.Severity{"field-removed": diag.Warning, "STRICT": diag.Error}, ""},
+		{"unknown category", "rules:\n  STRICTT: error\n", nil, `unknown rule "STRICTT" under rules; did you mean "STRICT"?`},
 		{"unknown key", "rule:\n  missing-cta: off\n", nil, "field rule not found"},
 	}
 	for _, c := range cases {

@@ -96,15 +96,12 @@ func ExpandPaths(paths []string) ([]string, error) {
 				return err
 			}
 			if d.IsDir() {
-				if path != p && strings.HasPrefix(d.Name(), ".") {
+				if path != p && SkipsDir(d.Name()) {
 					return filepath.SkipDir
 				}
 				return nil
 			}
-			if d.Name() == ConfigFileName || d.Name() == "callspec.yml" {
-				return nil
-			}
-			if slices.Contains(SpecExtensions, filepath.Ext(path)) && !seen[path] {
+			if IsSpecFile(d.Name()) && !seen[path] {
 				seen[path] = true
 				out = append(out, path)
 			}
@@ -116,6 +113,17 @@ func ExpandPaths(paths []string) ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// SkipsDir reports whether a directory of this name is skipped when a
+// directory given as a path is searched: hidden ones are.
+func SkipsDir(name string) bool { return strings.HasPrefix(name, ".") }
+
+// IsSpecFile reports whether a file of this name is read as a spec when a
+// directory given as a path is searched: .yaml and .yml files other than
+// the configuration.
+func IsSpecFile(name string) bool {
+	return name != ConfigFileName && name != "callspec.yml" && slices.Contains(SpecExtensions, filepath.Ext(name))
 }
 
 func unwrapPathErr(err error) error {
@@ -197,32 +205,56 @@ func RunFiles(files []string, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// lintFile reads, loads and checks one file and runs the per-file rules.
-func lintFile(path string) fileResult {
-	content, size, err := readSpec(path)
+// Loaded is one spec file read from disk and loaded into its syntax tree,
+// not checked.
+type Loaded struct {
+	File *source.File
+	// Spec is nil when the file did not load (Findings say why).
+	Spec     *spec.Spec
+	Findings []diag.Finding
+}
+
+// LoadFile reads one spec file and loads it, as lint does before checking:
+// a file over spec.MaxFileSize is a finding, read no further. Commands
+// that need the syntax tree only (callspec breaking) start here.
+func LoadFile(path string) (Loaded, error) {
+	content, size, err := ReadSpec(path)
 	if err != nil {
-		return fileResult{err: err}
+		return Loaded{}, err
 	}
 	if size > spec.MaxFileSize {
-		return fileResult{file: source.NewFile(path, nil), findings: []diag.Finding{spec.TooLarge(path, size)}}
+		return Loaded{File: source.NewFile(path, nil), Findings: []diag.Finding{spec.TooLarge(path, size)}}, nil
 	}
 	s, findings := spec.Load(path, content)
 	if s == nil {
-		return fileResult{file: source.NewFile(path, content), findings: findings}
+		return Loaded{File: source.NewFile(path, content), Findings: findings}, nil
 	}
-	u, more := check.Check(s)
-	findings = append(findings, more...)
+	return Loaded{File: s.File, Spec: s, Findings: findings}, nil
+}
+
+// lintFile reads, loads and checks one file and runs the per-file rules.
+func lintFile(path string) fileResult {
+	l, err := LoadFile(path)
+	if err != nil {
+		return fileResult{err: err}
+	}
+	if l.Spec == nil {
+		return fileResult{file: l.File, findings: l.Findings}
+	}
+	u, more := check.Check(l.Spec)
+	findings := append(l.Findings, more...)
 	ruleFindings, facts := rules.RunFile(u)
-	r := fileResult{file: s.File, unit: u, facts: facts, findings: append(findings, ruleFindings...)}
-	if bytes.Contains(content, []byte(SuppressionMarker)) {
-		r.blocks = multiLineScalars(s)
+	r := fileResult{file: l.File, unit: u, facts: facts, findings: append(findings, ruleFindings...)}
+	if bytes.Contains(l.File.Content, []byte(SuppressionMarker)) {
+		r.blocks = multiLineScalars(l.Spec)
 	}
 	return r
 }
 
-// readSpec reads at most MaxFileSize+1 bytes, so a huge file costs no
-// more memory than the limit.
-func readSpec(path string) ([]byte, int64, error) {
+// ReadSpec reads a spec file, at most spec.MaxFileSize+1 bytes, so a huge
+// file costs no more memory than the limit; a size over the limit means
+// the file is too large and content is not to be used.
+func ReadSpec(path string) (content []byte, size int64, err error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read %s: %w", path, unwrapPathErr(err))
@@ -235,7 +267,7 @@ func readSpec(path string) ([]byte, int64, error) {
 	if info.Size() > spec.MaxFileSize {
 		return nil, info.Size(), nil
 	}
-	content, err := io.ReadAll(io.LimitReader(fh, spec.MaxFileSize+1))
+	content, err = io.ReadAll(io.LimitReader(fh, spec.MaxFileSize+1))
 	if err != nil {
 		return nil, 0, fmt.Errorf("read %s: %w", path, err)
 	}
@@ -245,30 +277,40 @@ func readSpec(path string) ([]byte, int64, error) {
 // finish applies suppressions and configured severities, then sorts.
 func finish(findings []diag.Finding, files map[string]*source.File, blocks map[string][]lineSpan, checked map[string]bool, cfg *Config) []diag.Finding {
 	sups := map[string]*suppressions{}
-	var extra []diag.Finding
 	for path, f := range files {
 		s := parseSuppressions(f, blocks[path])
 		s.unchecked = !checked[path]
 		sups[path] = s
-		extra = append(extra, s.unknown...)
 	}
-	findings = append(findings, extra...)
+	return finishFindings(findings, sups, cfg, isLintRule)
+}
+
+// finishFindings applies suppressions and configured severities to the
+// findings of a run whose own rules are those owns accepts: only their
+// suppressions that silenced nothing are reported, and only a run that
+// owns unknown-suppression reports the comments that name no rule.
+func finishFindings(findings []diag.Finding, sups map[string]*suppressions, cfg *Config, owns func(rule string) bool) []diag.Finding {
+	if owns(RuleUnknownSuppression) {
+		for _, s := range sups {
+			findings = append(findings, s.unknown...)
+		}
+	}
 	out := findings[:0]
 	for _, f := range findings {
 		if s := sups[f.Range.File]; s != nil && f.Rule != RuleUnknownSuppression && s.suppresses(f) {
 			continue
 		}
-		if sev, ok := cfg.severity(f.Rule); ok {
-			if sev == diag.Off {
-				continue
-			}
+		if sev, ok := cfg.Severity(f.Rule); ok {
 			f.Severity = sev
+		}
+		if f.Severity == diag.Off {
+			continue // switched off, or off by default (the STRICT rules of callspec breaking)
 		}
 		out = append(out, f)
 	}
 	for _, s := range sups {
-		for _, f := range s.unused() {
-			if sev, ok := cfg.severity(f.Rule); ok {
+		for _, f := range s.unused(owns) {
+			if sev, ok := cfg.Severity(f.Rule); ok {
 				if sev == diag.Off {
 					continue
 				}

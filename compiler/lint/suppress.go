@@ -6,6 +6,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/callspec/callspec/compiler/breaking/catalog"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/compiler/spec"
@@ -53,6 +54,39 @@ func (s *suppressions) suppresses(f diag.Finding) bool {
 		}
 	}
 	return false
+}
+
+// Suppressions are the `# callspec:ignore` comments of one spec file, for
+// a command other than lint that reports findings of its own rules in the
+// same files (callspec breaking): the same comments silence them.
+type Suppressions struct{ s *suppressions }
+
+// ReadSuppressions reads the suppression comments of f, whose syntax tree
+// is s. A nil s means the file did not load, so no rule ran on it and none
+// of its comments is reported as matching nothing.
+func ReadSuppressions(f *source.File, s *spec.Spec) *Suppressions {
+	var text []lineSpan
+	if s != nil && strings.Contains(string(f.Content), SuppressionMarker) {
+		text = multiLineScalars(s)
+	}
+	sup := parseSuppressions(f, text)
+	sup.unchecked = s == nil
+	return &Suppressions{sup}
+}
+
+// Finish does to the findings of another command what lint does to its
+// own: the comments in sups (by file path) silence findings on their
+// lines, cfg sets severities (a rule's entry, or its category's) and drops
+// the rules that are off, the suppressions of the command's own rules
+// (owns) that silenced nothing are reported, and the result is sorted.
+// Comments naming unknown rules are lint's to report, unless owns accepts
+// unknown-suppression.
+func Finish(findings []diag.Finding, sups map[string]*Suppressions, cfg *Config, owns func(rule string) bool) []diag.Finding {
+	m := make(map[string]*suppressions, len(sups))
+	for path, s := range sups {
+		m[path] = s.s
+	}
+	return finishFindings(findings, m, cfg, owns)
 }
 
 // lineSpan is a range of lines, inclusive.
@@ -136,10 +170,10 @@ func parseSuppressions(f *source.File, text []lineSpan) *suppressions {
 			if id == "" {
 				continue
 			}
-			if _, known := rules.Lookup(id); !known {
+			if !knownRule(id) {
 				col := utf8.RuneCountInString(line[:ruleStart]) + 1
 				msg := "callspec:ignore names unknown rule " + quote(id)
-				if best := diag.Nearest(id, rules.IDs()); best != "" {
+				if best := diag.Nearest(id, knownRuleIDs()); best != "" {
 					msg += "; did you mean " + quote(best) + "?"
 				} else {
 					msg += "; `callspec rules` lists the rule IDs"
@@ -165,6 +199,26 @@ func parseSuppressions(f *source.File, text []lineSpan) *suppressions {
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
+
+// knownRule reports whether a suppression or callspec.yaml may name id: a
+// lint rule, or a rule of callspec breaking, whose findings are in the
+// same files and are silenced by the same comments.
+func knownRule(id string) bool {
+	if _, ok := rules.Lookup(id); ok {
+		return true
+	}
+	_, ok := catalog.Lookup(id)
+	return ok
+}
+
+// knownRuleIDs lists every ID knownRule accepts, for did-you-mean.
+func knownRuleIDs() []string { return append(rules.IDs(), catalog.IDs()...) }
+
+// isLintRule reports whether lint itself reports rule.
+func isLintRule(rule string) bool {
+	_, ok := rules.Lookup(rule)
+	return ok
+}
 
 // commentStart returns the byte index of the # that starts a YAML comment
 // on line, or -1. A # starts a comment at the line start or after white

@@ -42,11 +42,38 @@ const PageName = "README.md"
 // IndexName is the page that lists every workflow.
 const IndexName = "index.md"
 
+// Changes are the contract changes of the workflows since another version
+// of the specs (`callspec build --changes-against REF`), for reviewers:
+// each page whose workflow changed gets a "Changes since" section.
+type Changes struct {
+	// Since names the other version as the user gave it.
+	Since string
+	// ByWorkflow holds each changed workflow's changes, by id, in the
+	// order to list them.
+	ByWorkflow map[string][]Change
+	// New holds the workflows the other version does not have.
+	New map[string]bool
+}
+
+// Change is one contract change in public words: Format is a sentence
+// whose %s verbs stand for Names (field names, values, reasons), which the
+// page shows as code.
+type Change struct {
+	Breaking bool
+	Format   string
+	Names    []string
+}
+
 // Pages renders the page of every workflow in ws (sorted by id by the
 // caller) and the index. Related workflows link to each other only within
 // ws, so every relative link resolves inside the output directory.
 // An empty set has no pages, not even an empty index.
-func Pages(ws []*ir.Workflow) ([]File, error) {
+func Pages(ws []*ir.Workflow) ([]File, error) { return PagesSince(ws, nil) }
+
+// PagesSince is Pages with the changes since another version on the pages
+// of the workflows that changed; with nil changes it is Pages, byte for
+// byte.
+func PagesSince(ws []*ir.Workflow, changes *Changes) ([]File, error) {
 	if len(ws) == 0 {
 		return nil, nil
 	}
@@ -59,7 +86,7 @@ func Pages(ws []*ir.Workflow) ([]File, error) {
 	errs := make([]error, len(ws))
 	parallel.ForEach(len(ws), 0, func(i int) {
 		w := ws[i]
-		b, err := Page(w, byID)
+		b, err := render(w, byID, changes)
 		if err != nil {
 			errs[i] = fmt.Errorf("docs page of %s: %w", w.ID, err)
 			return
@@ -75,6 +102,10 @@ func Pages(ws []*ir.Workflow) ([]File, error) {
 
 // Page renders the page of w; others holds the workflows it may link to.
 func Page(w *ir.Workflow, others map[string]*ir.Workflow) ([]byte, error) {
+	return render(w, others, nil)
+}
+
+func render(w *ir.Workflow, others map[string]*ir.Workflow, changes *Changes) ([]byte, error) {
 	c, err := scenario.Compile(w)
 	if err != nil {
 		return nil, fmt.Errorf("compile for the example payload: %w", err)
@@ -95,6 +126,7 @@ func Page(w *ir.Workflow, others map[string]*ir.Workflow) ([]byte, error) {
 	}
 	p.line("%s", intro)
 
+	p.changes(changes)
 	p.disclosure()
 	p.questions()
 	p.fields()
@@ -123,6 +155,39 @@ func (p *page) heading(title string) {
 	p.line("")
 	p.line("## %s", title)
 	p.line("")
+}
+
+// changes lists what changed since the other version, first, so that a
+// reviewer sees the contract change before the contract. A workflow that
+// did not change has no section.
+func (p *page) changes(ch *Changes) {
+	if ch == nil {
+		return
+	}
+	since := code(ch.Since)
+	if ch.New[p.w.ID] {
+		p.heading("Changes since " + since)
+		p.line("This workflow is new: %s has no workflow `%s`.", since, p.w.ID)
+		return
+	}
+	list := ch.ByWorkflow[p.w.ID]
+	if len(list) == 0 {
+		return
+	}
+	p.heading("Changes since " + since)
+	p.line("What consumers of this workflow's events and its service see change. **Breaking** changes break them unless they are updated first (`callspec breaking` explains each).")
+	p.line("")
+	for _, c := range list {
+		names := make([]any, len(c.Names))
+		for i, n := range c.Names {
+			names[i] = code(n)
+		}
+		mark := ""
+		if c.Breaking {
+			mark = "**Breaking:** "
+		}
+		p.line("- %s%s", mark, fmt.Sprintf(text(c.Format), names...))
+	}
 }
 
 func (p *page) disclosure() {

@@ -380,3 +380,50 @@ func TestPageStatesTheDecisionOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestChangesSection: with changes since another version, a changed
+// workflow's page gains one section before the disclosure and is
+// otherwise the same page; without, pages are byte for byte Pages'.
+func TestChangesSection(t *testing.T) {
+	ws := []*ir.Workflow{load(t, "testdata/shapes.yaml")}
+	id := ws[0].ID
+	plain, err := docs.Pages(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	intro := "What consumers of this workflow's events and its service see change. **Breaking** changes break them unless they are updated first (`callspec breaking` explains each).\n\n"
+	cases := []struct {
+		name    string
+		changes *docs.Changes
+		section string
+	}{
+		{"no changes", nil, ""},
+		{"workflow unchanged", &docs.Changes{Since: "origin/main", ByWorkflow: map[string][]docs.Change{"other": {{Format: "The field %s was removed.", Names: []string{"x"}}}}}, ""},
+		{"changed", &docs.Changes{Since: "origin/main", ByWorkflow: map[string][]docs.Change{id: {
+			{Breaking: true, Format: "The field %s was removed.", Names: []string{"a`b"}},
+			{Format: "The field %s was added (optional).", Names: []string{"notes"}},
+			{Breaking: true, Format: "The webhook address changed: every platform must be <reconfigured>.", Names: nil},
+		}}}, "\n## Changes since `origin/main`\n\n" + intro +
+			"- **Breaking:** The field ``a`b`` was removed.\n" +
+			"- The field `notes` was added (optional).\n" +
+			"- **Breaking:** The webhook address changed: every platform must be &lt;reconfigured&gt;.\n"},
+		{"new", &docs.Changes{Since: "../old checkout", New: map[string]bool{id: true}},
+			"\n## Changes since `../old checkout`\n\nThis workflow is new: `../old checkout` has no workflow `" + id + "`.\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			files, err := docs.PagesSince(ws, c.changes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const next = "\n## Opening disclosure\n"
+			want := strings.Replace(string(plain[0].Content), next, c.section+next, 1)
+			if got := string(files[0].Content); got != want {
+				t.Errorf("page:\n%s\nwant:\n%s", got, want)
+			}
+			if !bytes.Equal(files[1].Content, plain[1].Content) {
+				t.Errorf("the index changed:\n%s", files[1].Content)
+			}
+		})
+	}
+}
