@@ -108,7 +108,7 @@ func TestBreakingExitCodes(t *testing.T) {
 	}{
 		{[]string{"--against", "main"}, exitOK}, // a warning, under --fail-on error
 		{[]string{"--against", "main", "--fail-on", "warning"}, exitFindings},
-		{[]string{"--against", "main", "--config", os.DevNull}, exitFindings}, // the default severity
+		{[]string{"--against", "main", "--config", blankConfig(t)}, exitFindings}, // the default severity
 		{[]string{"--against", "HEAD~1"}, exitError},                          // no such commit
 		{[]string{}, exitError},                                               // no --against
 		{[]string{"--against", "main", "--format", "xml"}, exitError},
@@ -131,7 +131,7 @@ func TestBreakingSuppressionInLint(t *testing.T) {
 		s := strings.Replace(renameNextAction(base), "next_action: open_ticket", "next_action: open_ticket # callspec:ignore next-action-renamed the service has both methods", 1)
 		return strings.Replace(s, "expect: {next_action: create_work_order}", "expect: {next_action: open_ticket}", 1)
 	})
-	for _, args := range [][]string{{"lint", "--config", os.DevNull}, {"breaking", "--against", "main"}} {
+	for _, args := range [][]string{{"lint", "--config", blankConfig(t)}, {"breaking", "--against", "main"}} {
 		if out, errOut, code := runCLI(t, args...); code != exitOK || out != "" {
 			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
 		}
@@ -193,4 +193,15 @@ func TestBuildChangesAgainst(t *testing.T) {
 	if _, errOut, code := runCLI(t, "build", "--out", with, "--changes-against", "mian"); code != exitError || !strings.Contains(errOut, `callspec: --changes-against: the other version "mian" names no commit`) {
 		t.Errorf("unknown ref: exit %d\n%s", code, errOut)
 	}
+}
+
+// blankConfig is a callspec.yaml that sets nothing (a configuration must
+// be a regular file, so /dev/null is refused).
+func blankConfig(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "callspec.yaml")
+	if err := os.WriteFile(p, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/callspec/callspec/compiler/breaking"
 	"github.com/callspec/callspec/compiler/build"
@@ -14,7 +16,7 @@ import (
 func init() {
 	register(&command{
 		name:    "build",
-		usage:   "[paths…] [--out generated] [--check] [--changes-against GIT_REF|DIR]",
+		usage:   "[paths…] [--out generated] [--check] [--prune] [--changes-against GIT_REF|DIR]",
 		summary: "Lint, then generate schemas, platform configs, handlers and docs.",
 		run:     runBuild,
 	})
@@ -23,7 +25,8 @@ func init() {
 func runBuild(e *env, args []string) int {
 	fs := flags(e, "build")
 	out := fs.String("out", "generated", "output directory")
-	checkOnly := fs.Bool("check", false, "write nothing; list stale, missing and extra files and exit 1 when there are any")
+	checkOnly := fs.Bool("check", false, "write nothing; list stale, missing, extra, edited and foreign files and exit 1 when there are any")
+	prune := fs.Bool("prune", false, "also remove the output of workflows an earlier build wrote and this one did not load (implied when no paths are given: the build is then the whole of workflows/)")
 	quiet := quietFlag(fs)
 	changesAgainst := fs.String("changes-against", "", "add a \"Changes since\" section to the docs page of each workflow changed since this git ref or directory (as callspec breaking compares), for reviewers; write it elsewhere than the committed output (--out)")
 	var lf lintFlags
@@ -54,44 +57,76 @@ func runBuild(e *env, args []string) int {
 	for i, u := range res.Units {
 		ws[i] = u.IR
 	}
-	var opts build.Options
+	var gen build.GenerateOptions
 	if *changesAgainst != "" {
-		if opts.Changes, code, ok = changesSince(e, &lf, paths(fs), *changesAgainst); !ok {
+		if gen.Changes, code, ok = changesSince(e, &lf, paths(fs), *changesAgainst); !ok {
 			return code
 		}
 	}
-	files, err := build.GenerateWith(ws, opts)
+	files, err := build.GenerateWith(ws, gen)
 	if err != nil {
 		return fail(e, "generate: %v", err)
 	}
+	// With no paths the build is the whole project, so it prunes: the
+	// output of a deleted spec goes, and --check says when it is left.
+	opts := build.WriteOptions{Prune: *prune || fs.NArg() == 0}
 	if *checkOnly {
-		d, err := build.Check(*out, files)
+		d, err := build.Check(*out, files, opts)
 		if err != nil {
 			return fail(e, "%v", err)
 		}
+		notes(e, d, true)
 		if d.Empty() {
 			fmt.Fprintf(progress(e, *quiet), "%s is up to date (%d files)\n", *out, len(files))
 			return exitOK
 		}
-		for _, p := range d.Stale {
-			fmt.Fprintf(e.stdout, "stale:   %s/%s\n", *out, p)
+		for _, l := range []struct {
+			label string
+			paths []string
+		}{{"stale:  ", d.Stale}, {"missing:", d.Missing}, {"extra:  ", d.Extra}, {"edited: ", d.Edited}, {"foreign:", d.Foreign}} {
+			for _, p := range l.paths {
+				fmt.Fprintf(e.stdout, "%s %s\n", l.label, filepath.Join(*out, filepath.FromSlash(p)))
+			}
 		}
-		for _, p := range d.Missing {
-			fmt.Fprintf(e.stdout, "missing: %s/%s\n", *out, p)
+		fix := "run `callspec build`"
+		if len(d.Edited)+len(d.Foreign) > 0 {
+			fix += " (it keeps edited files and leaves foreign ones: move those out yourself)"
 		}
-		for _, p := range d.Extra {
-			fmt.Fprintf(e.stdout, "extra:   %s/%s\n", *out, p)
-		}
-		fmt.Fprintf(e.stderr, "callspec: %s is out of date; run `callspec build` and commit the result\n", *out)
+		fmt.Fprintf(e.stderr, "callspec: %s is out of date; %s and commit the result\n", *out, fix)
 		return exitFindings
 	}
-	d, err := build.Write(*out, files)
+	d, err := build.Write(*out, files, opts)
 	if err != nil {
 		return fail(e, "%v", err)
+	}
+	notes(e, d, false)
+	for _, p := range d.Edited {
+		fmt.Fprintf(e.stderr, "callspec: kept %s: callspec wrote it, but it changed since, and it is no longer generated; delete it if it is not needed\n", filepath.Join(*out, filepath.FromSlash(p)))
+	}
+	for _, p := range d.Foreign {
+		fmt.Fprintf(e.stderr, "callspec: left %s alone: %s does not list it, so callspec did not write it\n", filepath.Join(*out, filepath.FromSlash(p)), build.ManifestName)
 	}
 	fmt.Fprintf(progress(e, *quiet), "built %d workflows into %s: %d files (%d written, %d removed)\n",
 		len(ws), *out, len(files), len(d.Stale)+len(d.Missing), len(d.Extra))
 	return exitOK
+}
+
+// notes says which workflows' output a build of some workflows kept (or,
+// with --check, did not check), and which files over every workflow it
+// left as they were.
+func notes(e *env, d build.Diff, check bool) {
+	kept, prune, shared, fix := "kept", "removes it", "did not refresh", "build them all to refresh them"
+	if check {
+		kept, prune, shared, fix = "did not check", "checks that there is none", "did not check", "check them all to check them"
+	}
+	if len(d.Kept) > 0 {
+		fmt.Fprintf(e.stderr, "callspec: %s the output of %d workflows this build did not load (%s); --prune %s\n",
+			kept, len(d.Kept), strings.Join(d.Kept, ", "), prune)
+	}
+	if len(d.NotRefreshed) > 0 {
+		fmt.Fprintf(e.stderr, "callspec: %s %s: they cover or link across workflows, and this build loaded only some; %s\n",
+			shared, strings.Join(d.NotRefreshed, ", "), fix)
+	}
 }
 
 func keys[V any](m map[string]V) []string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -67,6 +68,11 @@ func (l *lintFlags) lint(e *env, paths []string) (*lint.Result, int, bool) {
 	res, err := lint.Run(paths, lint.Options{Config: cfg, FindingsOnly: l.findingsOnly, IROnly: l.irOnly})
 	if err != nil {
 		return nil, fail(e, "%v", err), false
+	}
+	// On stderr, so that the report on stdout stays one document in
+	// every format.
+	for _, s := range res.Skipped {
+		fmt.Fprintf(e.stderr, "callspec: skipped %s: %s\n", s.Path, s.Reason)
 	}
 	return res, 0, true
 }

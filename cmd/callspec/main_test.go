@@ -135,7 +135,7 @@ func TestBuildRefusesOnLintErrorsAndCheckReportsDrift(t *testing.T) {
 		t.Fatal(err)
 	}
 	stdout, _, code = runCLI(t, "build", "--config", "testdata/empty-config.yaml", "--check", "--out", out, spec)
-	if code != exitFindings || !strings.Contains(stdout, "stale:   "+stale) || !strings.Contains(stdout, "extra:   "+out+"/extra.txt") {
+	if code != exitFindings || !strings.Contains(stdout, "stale:   "+stale) || !strings.Contains(stdout, "foreign: "+out+"/extra.txt") {
 		t.Fatalf("check after drift: exit %d\n%s", code, stdout)
 	}
 	if b, _ := os.ReadFile(stale); string(b) != "{}" {

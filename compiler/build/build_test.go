@@ -20,40 +20,40 @@ func files(contents map[string]string) []build.File {
 
 func TestWriteThenCheck(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "generated")
-	v1 := files(map[string]string{"a/one.json": "1", "manifest.json": "m1", "b/two.md": "2"})
+	v1 := files(map[string]string{"a/one.json": "1", "manifest.json": "m1", "a/sub/two.md": "2", "b/three.go": "3"})
 
-	d, err := build.Check(out, v1)
+	d, err := build.Check(out, v1, build.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"a/one.json", "manifest.json", "b/two.md"}; len(d.Missing) != 3 || d.Empty() {
-		t.Fatalf("fresh dir: %+v, want missing %v", d, want)
+	if want := (build.Diff{Missing: []string{"a/one.json", "a/sub/two.md", "b/three.go", "manifest.json"}}); !reflect.DeepEqual(d, want) {
+		t.Fatalf("fresh dir: %+v, want %+v", d, want)
 	}
-	if _, err := build.Write(out, v1); err != nil {
+	if _, err := build.Write(out, v1, build.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := build.Check(out, v1); !d.Empty() {
+	if d, _ := build.Check(out, v1, build.WriteOptions{}); !d.Empty() {
 		t.Fatalf("after write: %+v", d)
 	}
 
 	// Change one file, drop another, add one: stale, extra and missing.
-	v2 := files(map[string]string{"a/one.json": "1 changed", "manifest.json": "m1", "c/three.go": "3"})
-	d, err = build.Check(out, v2)
+	v2 := files(map[string]string{"a/one.json": "1 changed", "b/three.go": "3", "b/four.go": "4"})
+	d, err = build.Check(out, v2, build.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := build.Diff{Stale: []string{"a/one.json"}, Missing: []string{"c/three.go"}, Extra: []string{"b/two.md"}}
+	want := build.Diff{Stale: []string{"a/one.json", "manifest.json"}, Missing: []string{"b/four.go"}, Extra: []string{"a/sub/two.md"}}
 	if !reflect.DeepEqual(d, want) {
 		t.Fatalf("diff = %+v, want %+v", d, want)
 	}
-	if _, err := build.Write(out, v2); err != nil {
+	if _, err := build.Write(out, v2, build.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := build.Check(out, v2); !d.Empty() {
+	if d, _ := build.Check(out, v2, build.WriteOptions{}); !d.Empty() {
 		t.Fatalf("after second write: %+v", d)
 	}
-	if _, err := os.Stat(filepath.Join(out, "b")); !os.IsNotExist(err) {
-		t.Errorf("the emptied directory b/ was left behind: %v", err)
+	if _, err := os.Stat(filepath.Join(out, "a", "sub")); !os.IsNotExist(err) {
+		t.Errorf("the emptied directory a/sub/ was left behind: %v", err)
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(out, "*", ".callspec-*"))
 	if len(leftovers) > 0 {
@@ -66,7 +66,7 @@ func TestWriteRefusesForeignDirectory(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := build.Write(out, files(map[string]string{"manifest.json": "m"}))
+	_, err := build.Write(out, files(map[string]string{"manifest.json": "m"}), build.WriteOptions{})
 	if err == nil || !strings.Contains(err.Error(), "no manifest.json, so callspec build did not make it") {
 		t.Fatalf("err = %v", err)
 	}
@@ -106,14 +106,14 @@ func TestWriteIntoNewDirectoryAppearsWhole(t *testing.T) {
 	parent := filepath.Join(t.TempDir(), "not", "yet")
 	out := filepath.Join(parent, "generated")
 	v := files(map[string]string{"manifest.json": "m", "a/b/c/deep.go": "deep", "a/top.json": "top", "z.md": "z"})
-	d, err := build.Write(out, v)
+	d, err := build.Write(out, v, build.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(d.Missing) != len(v) || len(d.Stale)+len(d.Extra) != 0 {
 		t.Errorf("diff = %+v, want every file missing", d)
 	}
-	if d, _ := build.Check(out, v); !d.Empty() {
+	if d, _ := build.Check(out, v, build.WriteOptions{}); !d.Empty() {
 		t.Fatalf("after write: %+v", d)
 	}
 	for _, dir := range []string{out, filepath.Join(out, "a", "b", "c")} {
@@ -137,10 +137,10 @@ func TestWriteIntoNewDirectoryAppearsWhole(t *testing.T) {
 func TestWriteIntoEmptyExistingDirectory(t *testing.T) {
 	out := t.TempDir()
 	v := files(map[string]string{"manifest.json": "m", "a/one.json": "1"})
-	if _, err := build.Write(out, v); err != nil {
+	if _, err := build.Write(out, v, build.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := build.Check(out, v); !d.Empty() {
+	if d, _ := build.Check(out, v, build.WriteOptions{}); !d.Empty() {
 		t.Fatalf("after write: %+v", d)
 	}
 }

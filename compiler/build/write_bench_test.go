@@ -33,7 +33,7 @@ func BenchmarkWrite(b *testing.B) {
 		n := 0
 		for b.Loop() {
 			n++
-			if _, err := build.Write(filepath.Join(root, fmt.Sprint(n)), files); err != nil {
+			if _, err := build.Write(filepath.Join(root, fmt.Sprint(n)), files, build.WriteOptions{}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -45,11 +45,11 @@ func BenchmarkWrite(b *testing.B) {
 			n++
 			out := filepath.Join(root, fmt.Sprint(n))
 			b.StopTimer()
-			if _, err := build.Write(out, files); err != nil {
+			if _, err := build.Write(out, files, build.WriteOptions{}); err != nil {
 				b.Fatal(err)
 			}
 			b.StartTimer()
-			if _, err := build.Write(out, changed); err != nil {
+			if _, err := build.Write(out, changed, build.WriteOptions{}); err != nil {
 				b.Fatal(err)
 			}
 		}

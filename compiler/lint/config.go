@@ -13,6 +13,8 @@ import (
 
 	"github.com/callspec/callspec/compiler/breaking/catalog"
 	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/internal/readfile"
 )
 
 // Config is the repository configuration, callspec.yaml:
@@ -51,9 +53,9 @@ type configFile struct {
 // LoadConfig reads a configuration file. Mistakes in it are errors (exit
 // 2), since a wrong configuration would silently change the gate.
 func LoadConfig(path string) (*Config, error) {
-	b, err := os.ReadFile(path)
+	b, err := readConfig(path)
 	if err != nil {
-		return nil, fmt.Errorf("read config %s: %w", path, unwrapPathErr(err))
+		return nil, err
 	}
 	var raw configFile
 	dec := yaml.NewDecoder(bytes.NewReader(b))
@@ -83,6 +85,25 @@ func LoadConfig(path string) (*Config, error) {
 		c.Rules[id] = sev
 	}
 	return c, nil
+}
+
+// readConfig reads a configuration file, which must be a regular file of
+// at most spec.MaxFileSize: callspec.yaml is found in the repository, so
+// in CI it may be a link to a device or a pipe.
+func readConfig(path string) ([]byte, error) {
+	fh, info, err := readfile.Open(nil, path)
+	if err != nil {
+		return nil, fmt.Errorf("read config %s: %w", path, readfile.Cause(err))
+	}
+	defer fh.Close()
+	if info.Size() > spec.MaxFileSize {
+		return nil, fmt.Errorf("read config %s: it is larger than 1 MiB, which no configuration needs", path)
+	}
+	b, err := io.ReadAll(io.LimitReader(fh, spec.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read config %s: %w", path, err)
+	}
+	return b, nil
 }
 
 // FindConfig looks for callspec.yaml in dir and its parents, stopping at

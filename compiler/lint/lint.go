@@ -6,14 +6,8 @@ package lint
 
 import (
 	"bytes"
-	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/diag"
@@ -50,6 +44,9 @@ type Result struct {
 	Files map[string]*source.File
 	// Findings are sorted by file, line, column and rule.
 	Findings []diag.Finding
+	// Skipped are the files a directory walk found and did not read
+	// (Run only), sorted by path.
+	Skipped []Skipped
 }
 
 // Summary counts the findings per severity.
@@ -65,74 +62,6 @@ func (r *Result) HasAtLeast(sev diag.Severity) bool {
 	return false
 }
 
-// SpecExtensions are the file name endings read as specs.
-var SpecExtensions = []string{".yaml", ".yml"}
-
-// ConfigFileName is the name of the repository configuration file, which is
-// skipped when directories are expanded.
-const ConfigFileName = "callspec.yaml"
-
-// ExpandPaths turns files and directories into the sorted list of spec
-// files. Directories are searched recursively for .yaml and .yml files,
-// skipping hidden directories and callspec.yaml. A named file is always
-// taken. A path that does not exist is an error.
-func ExpandPaths(paths []string) ([]string, error) {
-	seen := map[string]bool{}
-	var out []string
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", p, unwrapPathErr(err))
-		}
-		if !info.IsDir() {
-			if !seen[p] {
-				seen[p] = true
-				out = append(out, p)
-			}
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if path != p && SkipsDir(d.Name()) {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if IsSpecFile(d.Name()) && !seen[path] {
-				seen[path] = true
-				out = append(out, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("walk %s: %w", p, err)
-		}
-	}
-	slices.Sort(out)
-	return out, nil
-}
-
-// SkipsDir reports whether a directory of this name is skipped when a
-// directory given as a path is searched: hidden ones are.
-func SkipsDir(name string) bool { return strings.HasPrefix(name, ".") }
-
-// IsSpecFile reports whether a file of this name is read as a spec when a
-// directory given as a path is searched: .yaml and .yml files other than
-// the configuration.
-func IsSpecFile(name string) bool {
-	return name != ConfigFileName && name != "callspec.yml" && slices.Contains(SpecExtensions, filepath.Ext(name))
-}
-
-func unwrapPathErr(err error) error {
-	if pe, ok := err.(*fs.PathError); ok {
-		return pe.Err
-	}
-	return err
-}
-
 type fileResult struct {
 	file     *source.File
 	unit     *check.Unit
@@ -144,16 +73,25 @@ type fileResult struct {
 	err    error
 }
 
-// Run lints the spec files found under paths.
+// Run lints the spec files found under paths (see expand); Result.Skipped
+// lists the files the walk left out.
 func Run(paths []string, opts Options) (*Result, error) {
-	files, err := ExpandPaths(paths)
+	x, err := expand(paths)
 	if err != nil {
 		return nil, err
 	}
-	return RunFiles(files, opts)
+	defer x.close()
+	res, err := run(x.inputs, opts)
+	if err != nil {
+		return nil, err
+	}
+	res.Skipped = x.skipped
+	return res, nil
 }
 
-// RunFiles lints exactly the given files. Each file is read, loaded,
+// RunFiles lints exactly the given files, each taken as named (see
+// expand: a link is followed, and anything but a regular file is an
+// error). Each file is read, loaded,
 // checked and put through the per-file rules on one of the workers; the
 // rules over the whole set then run on the facts each file left (its
 // workflow id, its references to other workflows). Each file's findings
@@ -161,6 +99,14 @@ func Run(paths []string, opts Options) (*Result, error) {
 // result does not depend on the number of workers or the order in which
 // they finish.
 func RunFiles(files []string, opts Options) (*Result, error) {
+	inputs := make([]input, len(files))
+	for i, f := range files {
+		inputs[i] = input{path: f}
+	}
+	return run(inputs, opts)
+}
+
+func run(files []input, opts Options) (*Result, error) {
 	workers := opts.Parallelism
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -214,11 +160,15 @@ type Loaded struct {
 	Findings []diag.Finding
 }
 
-// LoadFile reads one spec file and loads it, as lint does before checking:
-// a file over spec.MaxFileSize is a finding, read no further. Commands
-// that need the syntax tree only (callspec breaking) start here.
-func LoadFile(path string) (Loaded, error) {
-	content, size, err := ReadSpec(path)
+// LoadFile reads one spec file and loads it, as lint does before checking
+// (the same size limit, and a file that is not a spec is one finding that
+// shows nothing of it). Commands that need the syntax tree only
+// (callspec breaking) start here.
+func LoadFile(path string) (Loaded, error) { return load(input{path: path}) }
+
+func load(in input) (Loaded, error) {
+	path := in.path
+	content, size, err := readSpec(in)
 	if err != nil {
 		return Loaded{}, err
 	}
@@ -226,15 +176,29 @@ func LoadFile(path string) (Loaded, error) {
 		return Loaded{File: source.NewFile(path, nil), Findings: []diag.Finding{spec.TooLarge(path, size)}}, nil
 	}
 	s, findings := spec.Load(path, content)
+	if !isSpec(s, content) {
+		r := notASpec(path)
+		return Loaded{File: r.file, Findings: r.findings}, nil
+	}
 	if s == nil {
+		if !spec.IsText(content) {
+			// A spec with a binary byte: the finding says where; its
+			// lines are not shown.
+			content = nil
+		}
 		return Loaded{File: source.NewFile(path, content), Findings: findings}, nil
 	}
 	return Loaded{File: s.File, Spec: s, Findings: findings}, nil
 }
 
+// ReadSpec reads a spec file named by path as lint does (readSpec).
+func ReadSpec(path string) (content []byte, size int64, err error) {
+	return readSpec(input{path: path})
+}
+
 // lintFile reads, loads and checks one file and runs the per-file rules.
-func lintFile(path string) fileResult {
-	l, err := LoadFile(path)
+func lintFile(in input) fileResult {
+	l, err := load(in)
 	if err != nil {
 		return fileResult{err: err}
 	}
@@ -249,29 +213,6 @@ func lintFile(path string) fileResult {
 		r.blocks = multiLineScalars(l.Spec)
 	}
 	return r
-}
-
-// ReadSpec reads a spec file, at most spec.MaxFileSize+1 bytes, so a huge
-// file costs no more memory than the limit; a size over the limit means
-// the file is too large and content is not to be used.
-func ReadSpec(path string) (content []byte, size int64, err error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, 0, fmt.Errorf("read %s: %w", path, unwrapPathErr(err))
-	}
-	defer fh.Close()
-	info, err := fh.Stat()
-	if err != nil {
-		return nil, 0, fmt.Errorf("read %s: %w", path, err)
-	}
-	if info.Size() > spec.MaxFileSize {
-		return nil, info.Size(), nil
-	}
-	content, err = io.ReadAll(io.LimitReader(fh, spec.MaxFileSize+1))
-	if err != nil {
-		return nil, 0, fmt.Errorf("read %s: %w", path, err)
-	}
-	return content, int64(len(content)), nil
 }
 
 // finish applies suppressions and configured severities, then sorts.

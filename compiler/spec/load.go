@@ -147,6 +147,13 @@ func secondDocument(f *source.File) source.Pos {
 	return source.Pos{Line: 1, Col: 1}
 }
 
+// IsText reports whether content is text as a spec holds it: valid UTF-8
+// without control characters other than tabs and line breaks. The loader
+// refuses anything else before parsing; lint shows no line of such a file.
+func IsText(content []byte) bool {
+	return invalidUTF8(content) < 0 && controlChar(content) < 0
+}
+
 func invalidUTF8(b []byte) int {
 	for off := 0; off < len(b); {
 		r, size := utf8.DecodeRune(b[off:])
