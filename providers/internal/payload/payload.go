@@ -332,7 +332,16 @@ var (
 
 // Unix-time magnitudes that tell seconds from milliseconds: any instant
 // after 2001-09-09 is above 1e9 s, and 1e12 ms is that same instant.
-const msThreshold = 1e11
+// Epoch numbers are taken only from that instant on (1e9 to 1e11 as
+// seconds, 1e12 to 1e14 as milliseconds): an earlier one is no call's
+// time, and read in the other unit it would be another instant, so a call
+// re-encoded in a platform's milliseconds would change its start.
+const (
+	minEpochS   = 1e9
+	msThreshold = 1e11
+	minEpochMS  = 1e12
+	maxEpochMS  = 1e14
+)
 
 // Time normalises a timestamp the way platforms send them (RFC 3339 with
 // or without fractional seconds, ISO 8601 without a zone, epoch seconds
@@ -376,7 +385,7 @@ func (r *Reader) Time(v any, what string) string {
 }
 
 func (r *Reader) epoch(f float64, what string) string {
-	if f <= 0 || f > 1e14 {
+	if f < minEpochS || (f >= msThreshold && f < minEpochMS) || f > maxEpochMS {
 		r.Note("%s is out of range and was left out", what)
 		return ""
 	}
