@@ -262,15 +262,13 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 func (Provider) WorkflowHint(body []byte) string { return WorkflowID(body) }
 
 // WorkflowID returns the workflow a delivery names in its metadata, or "".
+// The body is read as strictly as Decode reads it, so that the workflow
+// chosen is the one Decode would see.
 func WorkflowID(body []byte) string {
-	var b struct {
-		Metadata map[string]any `json:"metadata"`
-	}
-	if json.Unmarshal(body, &b) != nil {
-		return ""
-	}
-	id, _ := b.Metadata[MetadataWorkflowKey].(string)
-	return id
+	r := payload.NewReader(Name)
+	id, _ := payload.Get(r.Parse(body), "metadata", MetadataWorkflowKey)
+	s, _ := id.(string)
+	return s
 }
 
 // Encode implements providers.Provider: a call record.

@@ -71,7 +71,18 @@ func TestReplayIsNotDetected(t *testing.T) {
 	}
 }
 
-func FuzzDecode(f *testing.F) {
-	providertest.FuzzSeeds(f, p)
-	f.Fuzz(func(t *testing.T, body []byte) { providertest.CheckDecode(t, p, body) })
+// TestWorkflowIDReadsAsDecodeDoes: the workflow named in metadata is
+// taken only when Decode would read the same body.
+func TestWorkflowIDReadsAsDecodeDoes(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"metadata":{"callspec_workflow":"a"}}`:                                      "a",
+		`{"metadata":{"callspec_workflow":"a","callspec_workflow":"b"}}`:              "",
+		`{"metadata":{"callspec_workflow":"b"},"metadata":{"callspec_workflow":"a"}}`: "",
+		`{"METADATA":{"callspec_workflow":"a"}}`:                                      "",
+		`{"metadata":{"callspec_workflow":"a\udfff"}}`:                                "",
+	} {
+		if got := bland.WorkflowID([]byte(body)); got != want {
+			t.Errorf("WorkflowID(%s) = %q, want %q", body, got, want)
+		}
+	}
 }

@@ -125,27 +125,14 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 }
 
 // workflowContext reads context, the JSON the CallCow workflow was
-// started with: a JSON-encoded string, or an object. It returns nil when
-// there is none, with a note when the value cannot be used.
+// started with: a JSON-encoded string (read as strictly as the body), or
+// an object. It returns nil when there is none, with a note when the
+// value cannot be used.
 func workflowContext(r *payload.Reader, root payload.Object) payload.Object {
 	switch ctx := root["context"].(type) {
 	case nil:
 	case string:
-		if strings.TrimSpace(ctx) == "" {
-			return nil
-		}
-		if payload.TooDeep([]byte(ctx)) {
-			r.Note("context nests JSON more than %d levels deep (limit max-json-depth), so no field was taken from it", payload.MaxDepth)
-			return nil
-		}
-		var obj map[string]any
-		dec := json.NewDecoder(strings.NewReader(ctx))
-		dec.UseNumber()
-		if err := dec.Decode(&obj); err != nil || obj == nil {
-			r.Note("context is not a JSON object encoded as a string, so no field was taken from it")
-			return nil
-		}
-		return obj
+		return r.Embedded(ctx, "context")
 	case map[string]any:
 		return ctx
 	default:

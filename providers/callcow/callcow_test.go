@@ -132,8 +132,3 @@ func TestLosses(t *testing.T) {
 func TestSignVerifyRoundTrip(t *testing.T) {
 	providertest.RoundTrip(t, p, []byte("shared-secret-value"), false, false)
 }
-
-func FuzzDecode(f *testing.F) {
-	providertest.FuzzSeeds(f, p)
-	f.Fuzz(func(t *testing.T, body []byte) { providertest.CheckDecode(t, p, body) })
-}

@@ -231,16 +231,13 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 }
 
 // WorkflowHint implements providers.WorkflowHinter: the body's
-// workflow_id, or "".
+// workflow_id, or "". The body is read as strictly as Decode reads it, so
+// that the workflow chosen is the one Decode would see.
 func (Provider) WorkflowHint(body []byte) string {
-	var b struct {
-		WorkflowID any `json:"workflow_id"`
-	}
-	if json.Unmarshal(body, &b) != nil {
-		return ""
-	}
-	id, _ := b.WorkflowID.(string)
-	return id
+	r := payload.NewReader(Name)
+	id, _ := payload.Get(r.Parse(body), "workflow_id")
+	s, _ := id.(string)
+	return s
 }
 
 // Encode implements providers.Provider: the inbound part of a canonical

@@ -188,7 +188,20 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 	}
 }
 
-func FuzzDecode(f *testing.F) {
-	providertest.FuzzSeeds(f, p)
-	f.Fuzz(func(t *testing.T, body []byte) { providertest.CheckDecode(t, p, body) })
+// TestWorkflowHintReadsAsDecodeDoes: the hint names the workflow only
+// when Decode would read the same one, never from a body Decode refuses or
+// from a key Decode does not read.
+func TestWorkflowHintReadsAsDecodeDoes(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"workflow_id":"a"}`:                   "a",
+		`{"workflow_id":"a","workflow_id":"b"}`: "",
+		`{"WORKFLOW_ID":"a"}`:                   "",
+		`{"workflow_id":"a\ud800"}`:             "",
+		`{"workflow_id":"a","n":1e309}`:         "",
+		`{"workflow_id":{"id":"a"}}`:            "",
+	} {
+		if got := p.WorkflowHint([]byte(body)); got != want {
+			t.Errorf("WorkflowHint(%s) = %q, want %q", body, got, want)
+		}
+	}
 }

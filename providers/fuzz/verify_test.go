@@ -99,12 +99,12 @@ func FuzzVerifyVapiBearer(f *testing.F) {
 	fuzzVerify(f, scheme{vapi.New(vapi.Bearer), false, false, sharedSecretEquivalent})
 }
 
-// TestEveryProviderHasAVerifyTarget keeps this package in step with the
-// registry: a new platform needs its own FuzzVerify target.
-func TestEveryProviderHasAVerifyTarget(t *testing.T) {
+// TestEveryProviderHasItsTargets keeps this package in step with the
+// registry: a new platform needs its own FuzzVerify and FuzzDecode targets.
+func TestEveryProviderHasItsTargets(t *testing.T) {
 	covered := []string{"bland", "callcow", "callurl", "phonely", "retell", "synthflow", "vapi"}
 	if got := providers.Names(); !slices.Equal(got, covered) {
-		t.Errorf("providers %v, fuzz targets for %v: add a FuzzVerify target for each new provider", got, covered)
+		t.Errorf("providers %v, fuzz targets for %v: add a FuzzVerify and a FuzzDecode target for each new provider", got, covered)
 	}
 }
 

@@ -171,7 +171,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 		if end := r.Time(ended, "callEnded"); end != "" {
 			t0, _ := time.Parse(time.RFC3339, in.Call.StartedAt)
 			t1, _ := time.Parse(time.RFC3339, end)
-			in.Call.DurationS = r.Seconds(t1.Sub(t0).Seconds(), time.Second, "callEnded")
+			in.Call.DurationS = r.Elapsed(t1.Sub(t0).Seconds(), time.Second, "callEnded")
 		}
 	}
 

@@ -92,32 +92,3 @@ func TestLosses(t *testing.T) {
 func TestSignVerifyRoundTrip(t *testing.T) {
 	providertest.RoundTrip(t, p, []byte("shared-secret-value"), false, false)
 }
-
-func FuzzDecode(f *testing.F) {
-	providertest.FuzzSeeds(f, p)
-	f.Fuzz(func(t *testing.T, body []byte) { providertest.CheckDecode(t, p, body) })
-}
-
-// TestEndedReasonStatus: a call that ended in an error is failed (and hands
-// off as call_failed), never completed; no answer, busy and voicemail are
-// not answered.
-func TestEndedReasonStatus(t *testing.T) {
-	w := providertest.Get(t, "inbound_call_summary")
-	for _, tc := range []struct{ reason, status, handoff string }{
-		{"pipeline-error-openai-llm-failed", "failed", event.CallFailed},
-		{"phone-call-provider-fault", "failed", event.CallFailed},
-		{"customer-did-not-answer", "no_answer", event.NoAnswer},
-		{"customer-busy", "busy", event.NoAnswer},
-		{"voicemail", "voicemail", event.NoAnswer},
-	} {
-		body := []byte(`{"callId":"c1","endedReason":"` + tc.reason + `","topic":"Billing","summary":"Charged twice.","follow_up_required":false}`)
-		in, err := p.Decode(body, w.Def)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ev := w.Decide(t, in)
-		if in.Call.Status != tc.status || ev.Handoff == nil || ev.Handoff.Reason != tc.handoff {
-			t.Errorf("%s: status %s, event %s %+v; want %s and %s", tc.reason, in.Call.Status, ev.Event, ev.Handoff, tc.status, tc.handoff)
-		}
-	}
-}

@@ -250,9 +250,12 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	if ev != "" && ev != WebhookEvent {
 		r.Fail("event is not %s; set the agent's webhook_events to [%q], because only that event carries the extracted data", WebhookEvent, WebhookEvent)
 	}
-	call := r.Object(root, "call")
+	// at is the key of the call object, for paths in reasons.
+	at := "call"
+	call := r.Object(root, at)
 	if call == nil {
-		call = r.Object(root, "data")
+		at = "data"
+		call = r.Object(root, at)
 	}
 	if call == nil && !r.Failed() {
 		r.Fail("the body has no call object")
@@ -262,7 +265,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	}
 	in := &event.Inbound{Fields: map[string]any{}}
 	in.Call.Provider = Name
-	in.Call.ID = r.ID(call, "call_id")
+	in.Call.ID = r.ID(root, at, "call_id")
 	if r.String(call, "call_type") != "web_call" {
 		in.Call.Direction = r.Direction(r.String(call, "direction"), "call.direction")
 	}
@@ -292,13 +295,13 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	if v, ok := payload.Get(call, "start_timestamp"); ok {
 		in.Call.StartedAt = r.Time(v, "call.start_timestamp")
 	}
-	if ms, ok := r.Number(call, "duration_ms"); ok {
-		in.Call.DurationS = r.Seconds(ms, time.Millisecond, "call.duration_ms")
+	if ms, ok := r.Number(root, at, "duration_ms"); ok {
+		in.Call.DurationS = r.Seconds(ms, time.Millisecond, at+".duration_ms")
 	} else {
-		start, ok1 := r.Number(call, "start_timestamp")
-		end, ok2 := r.Number(call, "end_timestamp")
+		start, ok1 := r.Number(root, at, "start_timestamp")
+		end, ok2 := r.Number(root, at, "end_timestamp")
 		if ok1 && ok2 {
-			in.Call.DurationS = r.Seconds(end-start, time.Millisecond, "call.end_timestamp")
+			in.Call.DurationS = r.Elapsed(end-start, time.Millisecond, at+".end_timestamp")
 		}
 	}
 

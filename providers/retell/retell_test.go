@@ -141,8 +141,3 @@ func TestLosses(t *testing.T) {
 		t.Errorf("maintenance_report_intake loses nothing on retell, got %v", l)
 	}
 }
-
-func FuzzDecode(f *testing.F) {
-	providertest.FuzzSeeds(f, p)
-	f.Fuzz(func(t *testing.T, body []byte) { providertest.CheckDecode(t, p, body) })
-}

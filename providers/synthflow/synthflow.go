@@ -238,7 +238,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	}
 	in := &event.Inbound{Fields: map[string]any{}}
 	in.Call.Provider = Name
-	in.Call.ID = r.ID(call, "call_id")
+	in.Call.ID = r.ID(root, "call", "call_id")
 	status := r.String(call, "status")
 	if status == "" {
 		status = r.String(root, "status")
@@ -256,7 +256,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	}
 	start, _ := payload.Get(call, "start_time")
 	in.Call.StartedAt = r.Time(start, "call.start_time")
-	if d, ok := r.Number(call, "duration"); ok {
+	if d, ok := r.Number(root, "call", "duration"); ok {
 		in.Call.DurationS = r.Seconds(d, time.Second, "call.duration")
 	}
 	in.CallerFrom = strings.TrimSpace(r.String(root, "lead", "phone_number"))

@@ -355,7 +355,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	}
 	in := &event.Inbound{Fields: map[string]any{}}
 	in.Call.Provider = Name
-	in.Call.ID = r.ID(call, "id")
+	in.Call.ID = r.ID(root, "message", "call", "id")
 
 	switch r.String(call, "type") {
 	case "inboundPhoneCall":
@@ -398,12 +398,12 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 		endRaw, _ = payload.Get(call, "endedAt")
 	}
 	in.Call.StartedAt = r.Time(startRaw, "startedAt")
-	if d, ok := r.Number(msg, "durationSeconds"); ok {
+	if d, ok := r.Number(root, "message", "durationSeconds"); ok {
 		in.Call.DurationS = r.Seconds(d, time.Second, "message.durationSeconds")
 	} else if end := r.Time(endRaw, "endedAt"); end != "" && in.Call.StartedAt != "" {
 		t0, _ := time.Parse(time.RFC3339, in.Call.StartedAt)
 		t1, _ := time.Parse(time.RFC3339, end)
-		in.Call.DurationS = r.Seconds(t1.Sub(t0).Seconds(), time.Second, "endedAt")
+		in.Call.DurationS = r.Elapsed(t1.Sub(t0).Seconds(), time.Second, "endedAt")
 	}
 
 	name := OutputName(def.ID)

@@ -195,8 +195,3 @@ func TestVerifySecondsTimestamp(t *testing.T) {
 		t.Fatal("the HMAC default accepted a bare secret header")
 	}
 }
-
-func FuzzDecode(f *testing.F) {
-	providertest.FuzzSeeds(f, p)
-	f.Fuzz(func(t *testing.T, body []byte) { providertest.CheckDecode(t, p, body) })
-}

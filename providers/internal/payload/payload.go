@@ -1,5 +1,6 @@
 // Package payload reads platform webhook bodies for the provider adapters:
-// a strict JSON parse that keeps numbers exact, typed access by key path
+// a strict JSON parse that keeps numbers exact and refuses any body whose
+// bytes could mean two things (parse.go), typed access by key path
 // that never panics, timestamp and duration normalisation, caller number
 // classification and the status tables. Every problem becomes either a
 // *providers.DecodeError (the body is not usable) or a note (the body is
@@ -12,7 +13,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -44,25 +44,18 @@ func NewReader(provider string) *Reader { return &Reader{Provider: provider} }
 const MaxDepth = providers.MaxJSONDepth
 
 // Parse decodes body, which must be exactly one JSON object nested at most
-// MaxDepth levels deep.
+// MaxDepth levels deep, whose bytes have one meaning (see parse.go): a
+// repeated key, text that is not UTF-8 or holds a lone surrogate, and a
+// number beyond float64 or an integer beyond int64 fail it with a reason
+// that names the JSON path.
 func (r *Reader) Parse(body []byte) Object {
 	if len(bytes.TrimSpace(body)) == 0 {
 		r.Fail("the body is empty; expected the platform's post-call JSON object")
 		return nil
 	}
-	if TooDeep(body) {
-		r.Fail("the body nests JSON objects and arrays more than %d levels deep (limit max-json-depth)", MaxDepth)
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		r.Fail("the body is not valid JSON (%s)", jsonProblem(err))
-		return nil
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		r.Fail("the body holds more than one JSON value")
+	v, err := parseJSON(body)
+	if err != nil {
+		r.Fail("%s", err.reason("the body"))
 		return nil
 	}
 	o, ok := v.(map[string]any)
@@ -73,48 +66,31 @@ func (r *Reader) Parse(body []byte) Object {
 	return o
 }
 
-// TooDeep reports whether the JSON text b nests objects and arrays more
-// than MaxDepth levels deep. It scans the bytes once, skipping strings, at
-// a fraction of the cost of decoding; malformed JSON is left to the
-// decoder.
-func TooDeep(b []byte) bool {
-	depth := 0
-	inString, escaped := false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			if depth++; depth > MaxDepth {
-				return true
-			}
-		case c == '}' || c == ']':
-			depth--
-		}
+// Embedded parses JSON text that the body carries in a string (CallCow's
+// context), with the strictness of Parse. what names the key. Text that
+// is not a JSON object, or nests too deep, is noted and gives nil: the
+// platform may put any text there. Text that is JSON but ambiguous (a
+// repeated key, a lone surrogate, a number out of range) fails the body,
+// because it would be read as something its signed bytes do not say.
+func (r *Reader) Embedded(text, what string) Object {
+	if strings.TrimSpace(text) == "" {
+		return nil
 	}
-	return false
-}
-
-// jsonProblem describes a JSON syntax error by offset only, never by
-// content.
-func jsonProblem(err error) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+	v, err := parseJSON([]byte(text))
+	switch {
+	case err != nil && err.problem.ambiguous():
+		r.Fail("%s", err.reason("the JSON text in "+what))
+		return nil
+	case err != nil && err.problem == tooDeep:
+		r.Note("%s nests JSON more than %d levels deep (limit max-json-depth), so no field was taken from it", what, MaxDepth)
+		return nil
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return "it ends early"
+	o, ok := v.(map[string]any)
+	if err != nil || !ok {
+		r.Note("%s is not a JSON object encoded as a string, so no field was taken from it", what)
+		return nil
 	}
-	return "it cannot be decoded"
+	return o
 }
 
 // Fail records a structural problem; only the first one is kept. format
@@ -204,16 +180,33 @@ func (r *Reader) String(o Object, path ...string) string {
 	return s
 }
 
-// ID returns the identifier at path, which must be present. Platforms
-// that send ids as numbers are accepted too.
+// ID returns the identifier at path, which must be present: it keys
+// idempotency, so it is taken exactly as sent. Ids with white space
+// around them or control characters in them are refused rather than
+// trimmed or cleaned, because two different ids must never become one key.
+// Platforms that send ids as numbers are accepted too, when whole: the
+// literal is the id.
 func (r *Reader) ID(o Object, path ...string) string {
 	v, ok := Get(o, path...)
 	var s string
 	switch x := v.(type) {
 	case string:
-		s = strings.TrimSpace(x)
+		switch t := strings.TrimSpace(x); {
+		case t == "": // missing, below
+		case t != x:
+			r.Fail("%s has white space before or after it; send the call id without it", name(path))
+			return ""
+		case strings.IndexFunc(x, unicode.IsControl) >= 0:
+			r.Fail("%s holds a control character; a call id must be printable text", name(path))
+			return ""
+		default:
+			s = x
+		}
 	case json.Number:
-		s = x.String()
+		if s = x.String(); strings.ContainsAny(s, ".eE") {
+			r.Fail("%s must be a string or a whole number written without a fraction or an exponent", name(path))
+			return ""
+		}
 	case nil:
 	default:
 		r.Fail("%s must be a string, not a %s", name(path), kindOf(v))
@@ -226,8 +219,11 @@ func (r *Reader) ID(o Object, path ...string) string {
 }
 
 // Number returns the number at path; ok is false when absent or null.
-// Numeric strings are accepted; anything else is noted and ignored, since
-// call metadata is never worth refusing a delivery for.
+// Numeric strings are accepted. A number float64 cannot hold (a string
+// such as "1e309", "NaN" or "Infinity"; a JSON number that large never
+// gets past Parse) fails the body, because reading it as absent would
+// give the call a value its body does not say. Anything else is noted
+// and ignored, since call metadata is never worth refusing a delivery for.
 func (r *Reader) Number(o Object, path ...string) (float64, bool) {
 	v, ok := Get(o, path...)
 	if !ok || v == nil {
@@ -235,6 +231,10 @@ func (r *Reader) Number(o Object, path ...string) (float64, bool) {
 	}
 	if f, ok := ToFloat(v); ok {
 		return f, true
+	}
+	if numeric(v) {
+		r.Fail("%s is %s", name(path), notFinite)
+		return 0, false
 	}
 	r.Note("%s is not a number and was ignored", name(path))
 	return 0, false
@@ -286,6 +286,24 @@ func ToFloat(v any) (float64, bool) {
 	return f, true
 }
 
+// numeric reports whether v, which ToFloat refused, is still written as a
+// number: one beyond float64, NaN or an infinity.
+func numeric(v any) bool {
+	var s string
+	switch x := v.(type) {
+	case json.Number:
+		s = x.String()
+	case string:
+		s = strings.TrimSpace(x)
+	case float64:
+		return true // NaN or an infinity
+	default:
+		return false
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil || errors.Is(err, strconv.ErrRange)
+}
+
 // kindOf names a JSON value's type for messages.
 func kindOf(v any) string {
 	switch v.(type) {
@@ -314,7 +332,16 @@ var (
 
 // Unix-time magnitudes that tell seconds from milliseconds: any instant
 // after 2001-09-09 is above 1e9 s, and 1e12 ms is that same instant.
-const msThreshold = 1e11
+// Epoch numbers are taken only from that instant on (1e9 to 1e11 as
+// seconds, 1e12 to 1e14 as milliseconds): an earlier one is no call's
+// time, and read in the other unit it would be another instant, so a call
+// re-encoded in a platform's milliseconds would change its start.
+const (
+	minEpochS   = 1e9
+	msThreshold = 1e11
+	minEpochMS  = 1e12
+	maxEpochMS  = 1e14
+)
 
 // Time normalises a timestamp the way platforms send them (RFC 3339 with
 // or without fractional seconds, ISO 8601 without a zone, epoch seconds
@@ -349,12 +376,16 @@ func (r *Reader) Time(v any, what string) string {
 			return r.epoch(f, what)
 		}
 	}
+	if numeric(v) {
+		r.Fail("%s is %s", what, notFinite)
+		return ""
+	}
 	r.Note("%s is not a recognised timestamp and was left out", what)
 	return ""
 }
 
 func (r *Reader) epoch(f float64, what string) string {
-	if f <= 0 || f > 1e14 {
+	if f < minEpochS || (f >= msThreshold && f < minEpochMS) || f > maxEpochMS {
 		r.Note("%s is out of range and was left out", what)
 		return ""
 	}
@@ -373,15 +404,40 @@ func format(t time.Time) string {
 	return t.Format(time.RFC3339)
 }
 
-// Seconds turns a duration in the given unit into whole seconds, rounded
-// to the nearest second; negative or absurd values become 0 (noted).
+// maxSeconds bounds a call's length: seven years, far beyond any call,
+// below any overflow.
+const maxSeconds = 7 * 24 * 3600 * 365
+
+// Seconds turns a duration the body states, in the given unit, into whole
+// seconds, rounded to the nearest second. A negative, non-finite or absurd
+// one fails the body: read as 0 it would give the call a length its body
+// does not say. what names the key.
 func (r *Reader) Seconds(v float64, unit time.Duration, what string) int64 {
-	s := v * float64(unit) / float64(time.Second)
-	if s < 0 || s > 7*24*3600*365 || math.IsNaN(s) {
-		r.Note("%s is out of range and was left at 0", what)
-		return 0
+	s, ok := seconds(v, unit)
+	if !ok {
+		r.Fail("%s is out of range for a call's length (negative, or more than seven years); send the call's length", what)
 	}
-	return int64(math.Round(s))
+	return s
+}
+
+// Elapsed is Seconds for a duration derived from two timestamps of the
+// body (the end minus the start). Platforms leave the end unset or before
+// the start on calls that never connected, so an out-of-range result is
+// noted and left at 0 instead of failing the body.
+func (r *Reader) Elapsed(v float64, unit time.Duration, what string) int64 {
+	s, ok := seconds(v, unit)
+	if !ok {
+		r.Note("%s is before the start or too far after it, so the call's length was left at 0", what)
+	}
+	return s
+}
+
+func seconds(v float64, unit time.Duration) (int64, bool) {
+	s := v * float64(unit) / float64(time.Second)
+	if !(s >= 0 && s <= maxSeconds) { // NaN fails both comparisons
+		return 0, false
+	}
+	return int64(math.Round(s)), true
 }
 
 // Caller classifies a raw caller number: e164 is the number in E.164 form
