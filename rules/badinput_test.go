@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"text/template"
+	"unicode/utf8"
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/spec"
@@ -46,14 +47,20 @@ func recipes(tb testing.TB) []string {
 // renderRecipe renders a recipe over the base spec. Every {{fill "unit"}}
 // of the recipe writes its unit the same number of times k, the largest k
 // for which the spec stays within size bytes; {{repeat n "unit"}} writes
-// it n times whatever the size, and {{range seq n}} counts 1 to n. Since
+// it n times whatever the size, {{range seq n}} counts 1 to n, and
+// {{fit "prefix" "unit" "suffix"}} is the longest CEL expression of that
+// form within the length limit ({{fitCount …}} its number of units). Since
 // the output grows by the same number of bytes with each k, two trial
-// renderings give k.
-func renderRecipe(path string, size int) ([]byte, error) {
+// renderings give k; grows reports whether the recipe fills at all.
+func renderRecipe(path string, size int) (content []byte, grows bool, err error) {
 	k := 0
 	funcs := template.FuncMap{
 		"fill":   func(unit string) string { return strings.Repeat(unit, k) },
 		"repeat": func(n int, unit string) string { return strings.Repeat(unit, n) },
+		"fit": func(prefix, unit, suffix string) string {
+			return prefix + strings.Repeat(unit, fitCount(prefix, unit, suffix)) + suffix
+		},
+		"fitCount": fitCount,
 		"seq": func(n int) []int {
 			s := make([]int, n)
 			for i := range s {
@@ -64,7 +71,7 @@ func renderRecipe(path string, size int) ([]byte, error) {
 	}
 	t, err := template.New(recipeBase).Funcs(funcs).ParseFiles(filepath.Join(lintCorpus, recipeBase), path)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	render := func(n int) ([]byte, error) {
 		k = n
@@ -74,22 +81,31 @@ func renderRecipe(path string, size int) ([]byte, error) {
 	}
 	empty, err := render(0)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	one, err := render(1)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if per := len(one) - len(empty); per > 0 {
+	per := len(one) - len(empty)
+	if per > 0 {
 		if k = (size - len(empty)) / per; k < 0 {
-			return nil, fmt.Errorf("%s: the recipe is larger than %d bytes without its fill", path, size)
+			return nil, true, fmt.Errorf("%s: the recipe is larger than %d bytes without its fill", path, size)
 		}
-		return render(k)
+		content, err = render(k)
+		return content, true, err
 	}
 	if len(empty) > size {
-		return nil, fmt.Errorf("%s: the recipe renders to %d bytes, more than %d", path, len(empty), size)
+		return nil, false, fmt.Errorf("%s: the recipe renders to %d bytes, more than %d", path, len(empty), size)
 	}
-	return empty, nil
+	return empty, false, nil
+}
+
+// fitCount is how many times unit fits between prefix and suffix in a CEL
+// expression of at most check.MaxCELLength code points.
+func fitCount(prefix, unit, suffix string) int {
+	n := utf8.RuneCountInString
+	return (check.MaxCELLength - n(prefix) - n(suffix)) / n(unit)
 }
 
 // TestLintCorpus lints every spec and recipe of the lint corpus, recipes
@@ -117,7 +133,7 @@ func TestLintCorpus(t *testing.T) {
 	for _, path := range recipes(t) {
 		name := strings.TrimSuffix(filepath.Base(path), ".tmpl")
 		t.Run(name, func(t *testing.T) {
-			content, err := renderRecipe(path, spec.MaxFileSize)
+			content, _, err := renderRecipe(path, spec.MaxFileSize)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -131,25 +147,24 @@ func TestLintCorpus(t *testing.T) {
 }
 
 // BenchmarkLintCorpus runs the per-file front end (load, check, every
-// rule) on each recipe of the lint corpus, at a quarter of the largest
-// file and at the largest: linear work takes four times as long at the
-// larger size.
+// rule) on each recipe of the lint corpus. A recipe that fills is run at
+// a quarter of the largest file and at the largest: linear work takes
+// four times as long at the larger size.
 //
 //	go test ./rules -run '^$' -bench LintCorpus
 func BenchmarkLintCorpus(b *testing.B) {
 	for _, path := range recipes(b) {
 		name := strings.TrimSuffix(filepath.Base(path), ".tmpl")
-		full, err := renderRecipe(path, spec.MaxFileSize)
-		if err != nil {
+		sizes := []int{spec.MaxFileSize}
+		if _, grows, err := renderRecipe(path, spec.MaxFileSize); err != nil {
 			b.Fatal(err)
+		} else if grows {
+			sizes = []int{spec.MaxFileSize / 4, spec.MaxFileSize}
 		}
-		for _, size := range []int{spec.MaxFileSize / 4, spec.MaxFileSize} {
-			content, err := renderRecipe(path, size)
+		for _, size := range sizes {
+			content, _, err := renderRecipe(path, size)
 			if err != nil {
 				b.Fatal(err)
-			}
-			if size < spec.MaxFileSize && bytes.Equal(content, full) {
-				continue // a recipe without fill has one size
 			}
 			b.Run(fmt.Sprintf("%s/%dKiB", name, size>>10), func(b *testing.B) {
 				b.SetBytes(int64(len(content)))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/ast"
@@ -48,9 +49,18 @@ type Unit struct {
 // Limits on what one spec may declare. Every field is a CEL declaration, a
 // JSON Schema property and a Go struct field, and every handoff rule a CEL
 // program run on each call; a spec past these is hostile or wants splitting.
+//
+// MaxCELLength bounds each CEL expression (a `when`, the idempotency key),
+// in code points. cel-go parses and checks in time linear in the text, but
+// at one to three microseconds per code point (the ANTLR parser, macros,
+// list literals): a spec of 1 MiB of CEL took seconds to compile. Real
+// rules are a line or two; the 101 expressions a spec may hold, each at
+// the limit, compile in well under a second
+// (testdata/bad-input/lint/cel-limit-*).
 const (
 	MaxFields       = 500
 	MaxHandoffRules = 100
+	MaxCELLength    = 2048
 )
 
 // KnownTargets are the platforms a spec may name under targets; each has a
@@ -338,6 +348,16 @@ func (k *checker) webhook() {
 // its place in the file, and checks its result type.
 func (k *checker) compile(pos *celpos.Expr, what string, want *cel.Type) *cel.Ast {
 	if k.w.Env == nil {
+		return nil
+	}
+	if n := utf8.RuneCountInString(pos.Text); n > MaxCELLength {
+		hint := "split the condition into several handoff rules"
+		if want != cel.BoolType {
+			hint = "build the key from a few call and field values"
+		}
+		k.c.Add(spec.RuleSchema, diag.Error, pos.Whole(),
+			"`%s` is %d characters long; a CEL expression may be at most %d (limit max-cel-length), so %s",
+			what, n, MaxCELLength, hint)
 		return nil
 	}
 	env := k.w.Env.CEL
