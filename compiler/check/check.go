@@ -78,6 +78,11 @@ type checker struct {
 	u    *Unit
 	c    diag.Collector
 	file *source.File
+	// suggest bounds the did-you-mean work for the file.
+	suggest *diag.Suggester
+	// enumSets holds each enum field's values as a set, made on the
+	// first comparison with a literal.
+	enumSets map[string]map[string]bool
 }
 
 // Check builds the IR of s. It always returns a Unit; IR parts that did not
@@ -92,7 +97,7 @@ func Check(s *spec.Spec) (*Unit, []diag.Finding) {
 		Disclosure: s.Disclosure.Value,
 		NextAction: s.NextAction.Value,
 	}
-	k := &checker{s: s, w: w, u: &Unit{Spec: s, IR: w}, file: s.File}
+	k := &checker{s: s, w: w, u: &Unit{Spec: s, IR: w}, file: s.File, suggest: diag.NewSuggester()}
 	if s.Workflow.ID.Set && !IsLowerSnake(w.ID) {
 		k.c.Add(spec.RuleSchema, diag.Error, s.Workflow.ID.Range,
 			"workflow id %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it names generated files and a Go package", w.ID)
@@ -160,7 +165,7 @@ func (k *checker) fields() {
 		t := f.Type.Value
 		if !validKind(t, celenv.Kinds) {
 			k.c.Add(RuleFieldType, diag.Error, f.Type.Range, "field %q has unknown type %q%s",
-				name.Value, t, suggestion(t, kindNames(celenv.Kinds)))
+				name.Value, t, k.suggestion(t, kindNames(celenv.Kinds)))
 			continue
 		}
 		kind := celenv.Kind(t)
@@ -173,7 +178,7 @@ func (k *checker) fields() {
 				continue
 			case !validKind(f.Items.Value, celenv.ItemKinds):
 				k.c.Add(RuleFieldType, diag.Error, f.Items.Range, "list field %q has unknown item type %q%s",
-					name.Value, f.Items.Value, suggestion(f.Items.Value, kindNames(celenv.ItemKinds)))
+					name.Value, f.Items.Value, k.suggestion(f.Items.Value, kindNames(celenv.ItemKinds)))
 				continue
 			}
 			elem = celenv.Kind(f.Items.Value)
@@ -267,9 +272,19 @@ func unwrapRegexpErr(err error) string {
 	return strings.TrimPrefix(msg, "error parsing regexp: ")
 }
 
-func suggestion(got string, known []string) string {
-	if best := diag.Nearest(got, known); best != "" {
+// maxListed is the most names a message lists: an enum may have
+// thousands of values, and a message naming them all for each of
+// thousands of wrong literals made gigabytes of findings.
+const maxListed = 32
+
+// suggestion is "; did you mean …?" for the name nearest got, or else the
+// list of names to use.
+func (k *checker) suggestion(got string, known []string) string {
+	if best := k.suggest.Nearest(got, known); best != "" {
 		return fmt.Sprintf("; did you mean %q?", best)
+	}
+	if len(known) > maxListed {
+		return fmt.Sprintf(" (use one of %s and %d more)", strings.Join(known[:maxListed], ", "), len(known)-maxListed)
 	}
 	return fmt.Sprintf(" (use one of %s)", strings.Join(known, ", "))
 }
@@ -473,14 +488,25 @@ func (k *checker) enumLiteral(pos *celpos.Expr, a *ast.AST, field, lit ast.Expr)
 	if !ok {
 		return
 	}
-	for _, v := range f.Values {
-		if v == string(s) {
-			return
+	// A set, not a scan of the values: a rule may compare with
+	// thousands of literals, and an enum may have thousands of values.
+	values, ok := k.enumSets[f.Name]
+	if !ok {
+		values = make(map[string]bool, len(f.Values))
+		for _, v := range f.Values {
+			values[v] = true
 		}
+		if k.enumSets == nil {
+			k.enumSets = map[string]map[string]bool{}
+		}
+		k.enumSets[f.Name] = values
+	}
+	if values[string(s)] {
+		return
 	}
 	k.c.Add(RuleCELType, diag.Error, pos.NodeRange(a, lit.ID()),
 		"%q is not a value of enum field %q, so this comparison can never match%s",
-		string(s), f.Name, suggestion(string(s), f.Values))
+		string(s), f.Name, k.suggestion(string(s), f.Values))
 }
 
 func (k *checker) targets() {
@@ -495,7 +521,7 @@ func (k *checker) targets() {
 		}
 		switch {
 		case !known:
-			k.c.Add(spec.RuleSchema, diag.Error, t.Range, "unknown target %q%s", t.Value, suggestion(t.Value, KnownTargets))
+			k.c.Add(spec.RuleSchema, diag.Error, t.Range, "unknown target %q%s", t.Value, k.suggestion(t.Value, KnownTargets))
 		case seen[t.Value]:
 			k.c.Add(spec.RuleSchema, diag.Error, t.Range, "target %q is listed twice", t.Value)
 		}

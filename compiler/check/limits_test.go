@@ -120,3 +120,36 @@ func TestCELLengthLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestEnumLiteralMessagesAreBounded compares an enum of 2,000 values with
+// 100 literals that are none of them: each finding names 32 values and
+// counts the others, where it once listed all 2,000 (for thousands of
+// literals, gigabytes of messages).
+func TestEnumLiteralMessagesAreBounded(t *testing.T) {
+	var values, literals []string
+	for i := range 2000 {
+		values = append(values, fmt.Sprintf("v%d", i+1))
+	}
+	for range 100 {
+		literals = append(literals, `"unknown"`)
+	}
+	src := "callspec: 1\nworkflow: {id: enums, title: Enums, goal: Test the messages}\n" +
+		"fields: {kind: {type: enum, required: true, values: [" + strings.Join(values, ", ") + "]}}\n" +
+		"handoff:\n  - reason: r0\n    when: fields.kind in [" + strings.Join(literals, ", ") + "]\n    caller_message: A person will call you back.\n" +
+		"webhook: {url: \"https://example.com/h\", secret: \"env:S\"}\n"
+	s, fs := spec.Load("enums.yaml", []byte(src))
+	if s == nil {
+		t.Fatalf("load: %v", fs)
+	}
+	_, fs = check.Check(s)
+	want := `"unknown" is not a value of enum field "kind", so this comparison can never match (use one of ` +
+		strings.Join(values[:32], ", ") + " and 1968 more)"
+	if len(fs) != len(literals) {
+		t.Fatalf("%d findings, want %d", len(fs), len(literals))
+	}
+	for _, f := range fs {
+		if f.Message != want {
+			t.Fatalf("message\n%s\nwant\n%s", f.Message, want)
+		}
+	}
+}
