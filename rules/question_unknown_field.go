@@ -41,7 +41,7 @@ Good:
 					if _, ok := p.Spec.Fields.Get(c.Value); ok {
 						continue
 					}
-					p.Report(c.Range, "question %q collects %q, which is not a declared field%s", q.ID.Value, c.Value, didYouMean(c.Value, names, "; declare it under fields: or remove it from collects"))
+					p.Report(c.Range, "question %q collects %q, which is not a declared field%s", q.ID.Value, c.Value, p.didYouMean(c.Value, names, "; declare it under fields: or remove it from collects"))
 				}
 			}
 		},
@@ -55,13 +55,4 @@ func (p *Pass) fieldNames() []string {
 		out = append(out, e.Key.Value)
 	}
 	return out
-}
-
-// didYouMean returns "; did you mean "x"?" for the candidate nearest got,
-// or otherwise when there is none.
-func didYouMean(got string, candidates []string, otherwise string) string {
-	if best := diag.Nearest(got, candidates); best != "" {
-		return "; did you mean \"" + best + "\"?"
-	}
-	return otherwise
 }

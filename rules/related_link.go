@@ -56,7 +56,7 @@ Good:
 				for _, ref := range f.Refs {
 					if !p.KnownWorkflow(ref.ID) {
 						p.Report(ref.At, "related workflow %q is not declared by any spec linted with this one%s", ref.ID,
-							didYouMean(ref.ID, p.WorkflowIDs, "; check the id, or lint the whole workflows/ directory together"))
+							p.didYouMean(ref.ID, p.WorkflowIDs, "; check the id, or lint the whole workflows/ directory together"))
 					}
 				}
 			}

@@ -46,6 +46,25 @@ type Pass struct {
 	rule     *Rule
 	findings *[]diag.Finding
 	facts    *FileFacts
+	suggestions
+}
+
+// suggestions bounds the did-you-mean work of one rule over one file or
+// one set (diag.SuggestBudget), however many unknown names there are.
+type suggestions struct {
+	s *diag.Suggester
+}
+
+// didYouMean returns "; did you mean "x"?" for the candidate nearest got,
+// or otherwise when there is none.
+func (x *suggestions) didYouMean(got string, candidates []string, otherwise string) string {
+	if x.s == nil {
+		x.s = diag.NewSuggester()
+	}
+	if best := x.s.Nearest(got, candidates); best != "" {
+		return "; did you mean \"" + best + "\"?"
+	}
+	return otherwise
 }
 
 // FileFacts is what one file contributes to the rules over the whole set.
@@ -108,6 +127,7 @@ type SetPass struct {
 	WorkflowIDs []string
 	rule        *Rule
 	findings    *[]diag.Finding
+	suggestions
 }
 
 // KnownWorkflow reports whether id names a workflow of the set.

@@ -103,7 +103,7 @@ func checkScenarioFields(p *Pass, c *workflow.Validator, t *spec.Scenario) {
 	v := c.Validate(raw)
 	for _, u := range v.Unknown {
 		e := byName[u]
-		p.Report(e.Key.Range, "scenario %q sets %q, which is not a declared field, and the handler would drop it%s", name, u, didYouMean(u, p.fieldNames(), "; remove it or declare the field"))
+		p.Report(e.Key.Range, "scenario %q sets %q, which is not a declared field, and the handler would drop it%s", name, u, p.didYouMean(u, p.fieldNames(), "; remove it or declare the field"))
 	}
 	for _, inv := range v.Refused() {
 		e := byName[inv.Field]
@@ -199,6 +199,6 @@ func checkExpectation(p *Pass, t *spec.Scenario) {
 	reasons = append(reasons, event.BuiltinReasons...)
 	if !contains(reasons, ho.Value) {
 		p.Report(ho.Range, "scenario %q expects handoff %q, which is neither a declared handoff reason nor one callspec decides itself (%s)%s", name, ho.Value,
-			strings.Join(event.BuiltinReasons, ", "), didYouMean(ho.Value, reasons, "; use "+quoteList(reasons)))
+			strings.Join(event.BuiltinReasons, ", "), p.didYouMean(ho.Value, reasons, "; use "+quoteList(reasons)))
 	}
 }

@@ -4,6 +4,7 @@
 package celpos
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -23,6 +24,10 @@ type Expr struct {
 	str   spec.String
 	smap  *source.ScalarMap
 	lines []int // code point offset of each line start in Text
+	// runes is Text as code points, made on the first find: a rule may
+	// look up a name for each of thousands of reads, and converting the
+	// text for each made that quadratic.
+	runes []rune
 }
 
 // New prepares the expression held in s, a scalar of file f.
@@ -123,10 +128,12 @@ func (e *Expr) SelectFieldRange(checked *ast.AST, id int64, field string) source
 // find returns the code point offset of the first whole-word occurrence of
 // name at or after from, or -1.
 func (e *Expr) find(name string, from int) int {
-	runes := []rune(e.Text)
-	target := []rune(name)
+	if e.runes == nil {
+		e.runes = []rune(e.Text)
+	}
+	runes, target := e.runes, []rune(name)
 	for i := max(from, 0); i+len(target) <= len(runes); i++ {
-		if string(runes[i:i+len(target)]) != name {
+		if !slices.Equal(runes[i:i+len(target)], target) {
 			continue
 		}
 		before := i == 0 || !isIdent(runes[i-1])

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/ast"
@@ -50,9 +51,18 @@ type Unit struct {
 // Limits on what one spec may declare. Every field is a CEL declaration, a
 // JSON Schema property and a Go struct field, and every handoff rule a CEL
 // program run on each call; a spec past these is hostile or wants splitting.
+//
+// MaxCELLength bounds each CEL expression (a `when`, the idempotency key),
+// in code points. cel-go parses and checks in time linear in the text, but
+// at one to three microseconds per code point (the ANTLR parser, macros,
+// list literals): a spec of 1 MiB of CEL took seconds to compile. Real
+// rules are a line or two; the 101 expressions a spec may hold, each at
+// the limit, compile in well under a second
+// (testdata/bad-input/lint/cel-limit-*).
 const (
 	MaxFields       = 500
 	MaxHandoffRules = 100
+	MaxCELLength    = 2048
 )
 
 // KnownTargets are the platforms a spec may name under targets; each has a
@@ -70,6 +80,11 @@ type checker struct {
 	u    *Unit
 	c    diag.Collector
 	file *source.File
+	// suggest bounds the did-you-mean work for the file.
+	suggest *diag.Suggester
+	// enumSets holds each enum field's values as a set, made on the
+	// first comparison with a literal.
+	enumSets map[string]map[string]bool
 }
 
 // Check builds the IR of s. It always returns a Unit; IR parts that did not
@@ -84,7 +99,7 @@ func Check(s *spec.Spec) (*Unit, []diag.Finding) {
 		Disclosure: s.Disclosure.Value,
 		NextAction: s.NextAction.Value,
 	}
-	k := &checker{s: s, w: w, u: &Unit{Spec: s, IR: w}, file: s.File}
+	k := &checker{s: s, w: w, u: &Unit{Spec: s, IR: w}, file: s.File, suggest: diag.NewSuggester()}
 	if s.Workflow.ID.Set && !IsLowerSnake(w.ID) {
 		k.c.Add(spec.RuleSchema, diag.Error, s.Workflow.ID.Range,
 			"workflow id %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it names generated files and a Go package", w.ID)
@@ -155,7 +170,7 @@ func (k *checker) fields() {
 		t := f.Type.Value
 		if !validKind(t, celenv.Kinds) {
 			k.c.Add(RuleFieldType, diag.Error, f.Type.Range, "field %q has unknown type %q%s",
-				name.Value, t, suggestion(t, kindNames(celenv.Kinds)))
+				name.Value, t, k.suggestion(t, kindNames(celenv.Kinds)))
 			continue
 		}
 		kind := celenv.Kind(t)
@@ -168,7 +183,7 @@ func (k *checker) fields() {
 				continue
 			case !validKind(f.Items.Value, celenv.ItemKinds):
 				k.c.Add(RuleFieldType, diag.Error, f.Items.Range, "list field %q has unknown item type %q%s",
-					name.Value, f.Items.Value, suggestion(f.Items.Value, kindNames(celenv.ItemKinds)))
+					name.Value, f.Items.Value, k.suggestion(f.Items.Value, kindNames(celenv.ItemKinds)))
 				continue
 			}
 			elem = celenv.Kind(f.Items.Value)
@@ -262,9 +277,19 @@ func unwrapRegexpErr(err error) string {
 	return strings.TrimPrefix(msg, "error parsing regexp: ")
 }
 
-func suggestion(got string, known []string) string {
-	if best := diag.Nearest(got, known); best != "" {
+// maxListed is the most names a message lists: an enum may have
+// thousands of values, and a message naming them all for each of
+// thousands of wrong literals made gigabytes of findings.
+const maxListed = 32
+
+// suggestion is "; did you mean …?" for the name nearest got, or else the
+// list of names to use.
+func (k *checker) suggestion(got string, known []string) string {
+	if best := k.suggest.Nearest(got, known); best != "" {
 		return fmt.Sprintf("; did you mean %q?", best)
+	}
+	if len(known) > maxListed {
+		return fmt.Sprintf(" (use one of %s and %d more)", strings.Join(known[:maxListed], ", "), len(known)-maxListed)
 	}
 	return fmt.Sprintf(" (use one of %s)", strings.Join(known, ", "))
 }
@@ -405,6 +430,16 @@ func (k *checker) compile(pos *celpos.Expr, what string, want *cel.Type) *cel.As
 	if k.w.Env == nil {
 		return nil
 	}
+	if n := utf8.RuneCountInString(pos.Text); n > MaxCELLength {
+		hint := "split the condition into several handoff rules"
+		if want != cel.BoolType {
+			hint = "build the key from a few call and field values"
+		}
+		k.c.Add(spec.RuleSchema, diag.Error, pos.Whole(),
+			"`%s` is %d characters long; a CEL expression may be at most %d (limit max-cel-length), so %s",
+			what, n, MaxCELLength, hint)
+		return nil
+	}
 	env := k.w.Env.CEL
 	parsed, iss := env.Parse(pos.Text)
 	if iss.Err() != nil {
@@ -518,14 +553,25 @@ func (k *checker) enumLiteral(pos *celpos.Expr, a *ast.AST, field, lit ast.Expr)
 	if !ok {
 		return
 	}
-	for _, v := range f.Values {
-		if v == string(s) {
-			return
+	// A set, not a scan of the values: a rule may compare with
+	// thousands of literals, and an enum may have thousands of values.
+	values, ok := k.enumSets[f.Name]
+	if !ok {
+		values = make(map[string]bool, len(f.Values))
+		for _, v := range f.Values {
+			values[v] = true
 		}
+		if k.enumSets == nil {
+			k.enumSets = map[string]map[string]bool{}
+		}
+		k.enumSets[f.Name] = values
+	}
+	if values[string(s)] {
+		return
 	}
 	k.c.Add(RuleCELType, diag.Error, pos.NodeRange(a, lit.ID()),
 		"%q is not a value of enum field %q, so this comparison can never match%s",
-		string(s), f.Name, suggestion(string(s), f.Values))
+		string(s), f.Name, k.suggestion(string(s), f.Values))
 }
 
 func (k *checker) targets() {
@@ -540,7 +586,7 @@ func (k *checker) targets() {
 		}
 		switch {
 		case !known:
-			k.c.Add(spec.RuleSchema, diag.Error, t.Range, "unknown target %q%s", t.Value, suggestion(t.Value, KnownTargets))
+			k.c.Add(spec.RuleSchema, diag.Error, t.Range, "unknown target %q%s", t.Value, k.suggestion(t.Value, KnownTargets))
 		case seen[t.Value]:
 			k.c.Add(spec.RuleSchema, diag.Error, t.Range, "target %q is listed twice", t.Value)
 		}

@@ -31,7 +31,7 @@ func (k *checker) log() {
 		if name, ok := strings.CutPrefix(entry, "fields."); ok {
 			what = fmt.Sprintf("a declared field (there is no field %q)", name)
 		}
-		hint := suggestion(entry, known)
+		hint := k.suggestion(entry, known)
 		k.c.Add(spec.RuleSchema, diag.Error, e.Range, "log entry %q is not %s, so nothing would be logged for it%s", entry, what, hint)
 	}
 }

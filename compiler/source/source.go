@@ -44,20 +44,90 @@ type File struct {
 	Content []byte
 	// lineStarts holds the byte offset at which each line begins.
 	lineStarts []int
+	// marks holds, for each line (by index) that is not all ASCII, the
+	// byte offset from the line start of every markStride-th code point:
+	// converting between columns and offsets then walks at most
+	// markStride code points, not the line. (Walking the line made a
+	// flow list of 45,000 entries on one line take a minute to load.)
+	// ASCII lines have none: there a column is an offset.
+	marks map[int][]int
 }
+
+// markStride is the number of code points between two marks.
+const markStride = 64
 
 // NewFile indexes content for position look-ups.
 func NewFile(path string, content []byte) *File {
 	starts := make([]int, 1, 64)
+	var wide []int // lines with a byte of a multi-byte code point
+	high := false
 	for i, b := range content {
+		high = high || b >= utf8.RuneSelf
 		// YAML ends a line at \n, \r\n and a lone \r, so positions from
 		// the parser count lines the same way (a lone \r was found by
 		// FuzzLoadAndLint).
 		if b == '\n' || b == '\r' && (i+1 == len(content) || content[i+1] != '\n') {
+			if high {
+				wide = append(wide, len(starts)-1)
+			}
 			starts = append(starts, i+1)
+			high = false
 		}
 	}
-	return &File{Path: path, Content: content, lineStarts: starts}
+	if high {
+		wide = append(wide, len(starts)-1)
+	}
+	f := &File{Path: path, Content: content, lineStarts: starts}
+	if len(wide) > 0 {
+		f.marks = make(map[int][]int, len(wide))
+		for _, line := range wide {
+			start, end := f.lineBounds(line + 1)
+			var m []int
+			for off, n := start, 0; off < end; n++ {
+				if n%markStride == 0 {
+					m = append(m, off-start)
+				}
+				_, size := utf8.DecodeRune(f.Content[off:end])
+				off += size
+			}
+			f.marks[line] = m
+		}
+	}
+	return f
+}
+
+// colOffset returns the byte offset of the code point at column col of
+// line n (1-based), or the end of the line's text when the line is
+// shorter.
+func (f *File) colOffset(n, col int) int {
+	start, end := f.lineBounds(n)
+	skip := max(col-1, 0)
+	m := f.marks[n-1]
+	if m == nil {
+		return min(start+skip, end)
+	}
+	k := min(skip/markStride, len(m)-1)
+	off := start + m[k]
+	for skip -= k * markStride; skip > 0 && off < end; skip-- {
+		_, size := utf8.DecodeRune(f.Content[off:end])
+		off += size
+	}
+	return off
+}
+
+// colsBefore is the number of code points of line n (1-based) before the
+// byte offset off, which lies on the line or its line break.
+func (f *File) colsBefore(n, off int) int {
+	start := f.lineStarts[n-1]
+	m := f.marks[n-1]
+	if m == nil {
+		return off - start
+	}
+	k := sort.Search(len(m), func(i int) bool { return start+m[i] > off }) - 1
+	if k < 0 {
+		return utf8.RuneCount(f.Content[start:off])
+	}
+	return k*markStride + utf8.RuneCount(f.Content[start+m[k]:off])
 }
 
 // LineCount is the number of lines (a final line without newline counts).
@@ -82,12 +152,7 @@ func (f *File) Offset(p Pos) int {
 	if p.Line > len(f.lineStarts) {
 		return len(f.Content)
 	}
-	off := f.lineStarts[p.Line-1]
-	for col := 1; col < p.Col && off < len(f.Content) && f.Content[off] != '\n' && f.Content[off] != '\r'; col++ {
-		_, size := utf8.DecodeRune(f.Content[off:])
-		off += size
-	}
-	return off
+	return f.colOffset(p.Line, p.Col)
 }
 
 // Clamp moves a position that lies past the end of its line, or past the
@@ -100,8 +165,8 @@ func (f *File) Clamp(p Pos) Pos {
 	if p.Line > f.LineCount() {
 		p = f.PosAt(len(f.Content))
 	}
-	start, end := f.lineBounds(p.Line)
-	if width := utf8.RuneCount(f.Content[start:end]); p.Col > width+1 {
+	_, end := f.lineBounds(p.Line)
+	if width := f.colsBefore(p.Line, end); p.Col > width+1 {
 		p.Col = width + 1
 	}
 	return p
@@ -129,8 +194,7 @@ func (f *File) PosAt(offset int) Pos {
 		offset = len(f.Content)
 	}
 	line := sort.Search(len(f.lineStarts), func(i int) bool { return f.lineStarts[i] > offset })
-	start := f.lineStarts[line-1]
-	return Pos{Line: line, Col: utf8.RuneCount(f.Content[start:offset]) + 1}
+	return Pos{Line: line, Col: f.colsBefore(line, offset) + 1}
 }
 
 // Range builds a range of this file.
