@@ -54,7 +54,11 @@ func runBuild(e *env, args []string) int {
 	for i, u := range res.Units {
 		ws[i] = u.IR
 	}
-	var opts build.Options
+	goOpts, err := build.ImportRoot(*out)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	opts := build.Options{Go: goOpts}
 	if *changesAgainst != "" {
 		if opts.Changes, code, ok = changesSince(e, &lf, paths(fs), *changesAgainst); !ok {
 			return code

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/server"
@@ -191,7 +191,7 @@ func TestServeMasksCallIDs(t *testing.T) {
 	body, err := p.Encode(&event.Inbound{
 		Call:   event.Call{ID: "cust15557654321", Provider: "retell", Status: "completed", Direction: "inbound", DurationS: 60},
 		Fields: map[string]any{"issue_type": "leak", "location": "kitchen sink", "urgency": "routine", "permission_to_enter": true},
-	}, intake.Definition)
+	}, intake.Definition())
 	if err != nil {
 		t.Fatal(err)
 	}

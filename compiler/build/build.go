@@ -40,7 +40,7 @@ type File struct {
 // the workflow's directory <id>/.
 type WorkflowEmitter struct {
 	Name string
-	Emit func(w *ir.Workflow) ([]File, error)
+	Emit func(w *ir.Workflow, opts Options) ([]File, error)
 }
 
 // SetEmitter produces files that cover every workflow (an index page),
@@ -56,6 +56,10 @@ type Options struct {
 	// Changes puts a "Changes since" section on the docs page of each
 	// workflow that changed (build --changes-against).
 	Changes *docs.Changes
+	// Go says where the output directory is in the user's Go module, for
+	// the import paths of the generated code (ImportRoot finds it); the
+	// zero value is callspec's own generated/.
+	Go handler.Options
 }
 
 // WorkflowEmitters run for each workflow, in order. Adding an output is one
@@ -76,8 +80,8 @@ var SetEmitters = []SetEmitter{
 // ManifestName is the manifest's file name in the output directory.
 const ManifestName = "manifest.json"
 
-func emitHandler(w *ir.Workflow) ([]File, error) {
-	out, err := handler.Emit(w)
+func emitHandler(w *ir.Workflow, opts Options) ([]File, error) {
+	out, err := handler.Emit(w, opts.Go)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +94,7 @@ func emitHandler(w *ir.Workflow) ([]File, error) {
 
 // emitProviderConfigs writes providers/<name>.json for each target that has
 // an API configuration.
-func emitProviderConfigs(w *ir.Workflow) ([]File, error) {
+func emitProviderConfigs(w *ir.Workflow, _ Options) ([]File, error) {
 	out, err := providers.Configs(w)
 	if err != nil {
 		return nil, err
@@ -102,7 +106,7 @@ func emitProviderConfigs(w *ir.Workflow) ([]File, error) {
 	return files, nil
 }
 
-func emitSchemas(w *ir.Workflow) ([]File, error) {
+func emitSchemas(w *ir.Workflow, _ Options) ([]File, error) {
 	outcome, err := schema.Outcome(w)
 	if err != nil {
 		return nil, err
@@ -141,7 +145,7 @@ func GenerateWith(ws []*ir.Workflow, opts Options) ([]File, error) {
 	parallel.ForEach(len(ws), 0, func(i int) {
 		w := ws[i]
 		for _, e := range WorkflowEmitters {
-			out, err := e.Emit(w)
+			out, err := e.Emit(w, opts)
 			if err != nil {
 				errs[i] = fmt.Errorf("emit %s for workflow %s: %w", e.Name, w.ID, err)
 				return

@@ -37,11 +37,11 @@ func load(t *testing.T, path string) *ir.Workflow {
 // every field type, and checks that two runs give the same bytes.
 func TestGolden(t *testing.T) {
 	w := load(t, "testdata/all_types.yaml")
-	files, err := handler.Emit(w)
+	files, err := handler.Emit(w, handler.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, _ := handler.Emit(w)
+	again, _ := handler.Emit(w, handler.Options{})
 	for i, f := range files {
 		if !bytes.Equal(f.Content, again[i].Content) {
 			t.Errorf("%s: two runs differ", f.Path)
