@@ -60,7 +60,7 @@ func fixInitialisms(s string) string {
 var stubNames = []string{
 	"context", "log", "slog", "http", "os", "signal", "sync", "syscall", "forward", "rt", "server", "store", // imports
 	"service", "main", "getenv", // declarations
-	"ctx", "o", "h", "st", "err", "stop", "logger", "cfg", "wg", "worker", "mux", "srv", "addr", "r", "name", "def", "v", // parameters and variables
+	"ctx", "o", "h", "st", "err", "stop", "logger", "cfg", "wg", "worker", "mux", "srv", "ln", "r", "name", "def", "v", // parameters and variables
 }
 
 // PackageName is the Go package of a workflow's handler: its id without

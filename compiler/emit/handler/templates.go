@@ -371,15 +371,20 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	addr := getenv("CALLSPEC_ADDR", "127.0.0.1:8080")
-	for _, r := range {{.Package}}.Routes() {
-		logger.Info("route", "method", "POST", "path", r.Path, "provider", r.Provider, "addr", addr)
-	}
-	if err := srv.ListenAndServe(ctx, addr); err != nil {
-		stop()
-		wg.Wait()
+	ln, err := srv.Listen(getenv("CALLSPEC_ADDR", "127.0.0.1:8080"))
+	if err != nil {
 		log.Fatal(err)
 	}
+	for _, r := range {{.Package}}.Routes() {
+		logger.Info("route", "method", "POST", "path", r.Path, "provider", r.Provider)
+	}
+	logger.Info("listening", "addr", ln.Addr().String())
+	// Serve returns when SIGINT or SIGTERM cancels ctx, after the requests
+	// in flight are answered.
+	if err := srv.Serve(ctx, ln); err != nil {
+		logger.Error("serve", "error", err)
+	}
+	stop() // ends the workers, which the deferred wg.Wait waits for
 }
 
 // getenv is the environment variable name, or def when it is unset.
