@@ -44,9 +44,16 @@ type served struct {
 // listens.
 func startServe(t *testing.T, flags ...string) *served {
 	t.Helper()
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--store", "memory:"}, flags...)
-	cmd := exec.Command(os.Args[0], append(args, "../../workflows")...)
-	cmd.Env = append(os.Environ(), "CALLSPEC_TEST_RUN_MAIN=1", "MAINTENANCE_WEBHOOK_SECRET="+serveSecret)
+	return startServeWith(t, []string{"MAINTENANCE_WEBHOOK_SECRET=" + serveSecret}, append(flags, "../../workflows")...)
+}
+
+// startServeWith runs `callspec serve` on a free port with a memory store,
+// the environment variables env and args (flags, then spec paths).
+func startServeWith(t *testing.T, env []string, args ...string) *served {
+	t.Helper()
+	args = append([]string{"serve", "--addr", "127.0.0.1:0", "--store", "memory:"}, args...)
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), "CALLSPEC_TEST_RUN_MAIN=1"), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
