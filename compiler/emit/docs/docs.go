@@ -387,7 +387,7 @@ func (p *page) nextAction(c *workflow.Compiled) error {
 		p.line("")
 		p.line("### Example payload")
 		p.line("")
-		p.line("The event the workflow's webhook receives for the routine scenario “%s” (the values are the scenario's example data):", text(sc.Name))
+		p.line("The event the workflow's webhook receives for the routine scenario “%s” (the values are the scenario's example data; personal data is replaced by placeholders, phone numbers from the fictional 555-0100 to 555-0199 range):", text(sc.Name))
 		p.line("")
 		p.line("```json")
 		p.b.Write(b)
@@ -440,7 +440,68 @@ func example(sc *ir.Scenario, w *ir.Workflow) *ir.Scenario {
 	if ex.Call.Status == "" {
 		ex.Call.Status = "completed"
 	}
+	withPlaceholders(&ex, w)
 	return &ex
+}
+
+// fictionalPhone is the n-th of NANP's numbers reserved for fiction
+// (555-0100 to 555-0199), in E.164, so that a placeholder still
+// validates as a phone number and can never ring anyone.
+func fictionalPhone(n int) string { return fmt.Sprintf("+1202555%04d", 100+n%100) }
+
+// withPlaceholders replaces, in a scenario the public page shows, every
+// value that is personal data with a placeholder of the same kind: the
+// caller's and the called numbers and phone fields with reserved fictional
+// numbers, email fields with an address at example.com (RFC 2606), text
+// fields with "<field name>" (cut to max_length). A page is public and a
+// spec's author may have pasted a real number into a scenario. Values of
+// other personal-data fields (and texts with a pattern, which a
+// placeholder might not match) are the scenario's, which lint's
+// pii-in-scenario rules are for.
+func withPlaceholders(ex *ir.Scenario, w *ir.Workflow) {
+	n := 0
+	next := func() string { n++; return fictionalPhone(n - 1) }
+	if ex.From != "" {
+		ex.From = next()
+	}
+	if ex.To != "" {
+		ex.To = next()
+	}
+	fields := make(map[string]any, len(ex.Fields))
+	for k, v := range ex.Fields {
+		fields[k] = v
+	}
+	for _, f := range w.Fields {
+		v, ok := fields[f.Name]
+		if !ok || !f.PII {
+			continue
+		}
+		placeholder := func(kind celenv.Kind, v any) any {
+			switch {
+			case kind == celenv.Phone:
+				return next()
+			case kind == celenv.Email:
+				return "person@example.com"
+			case kind == celenv.Text && f.Pattern == "":
+				text := []rune("<" + f.Name + ">")
+				if f.MaxLength > 0 && int64(len(text)) > f.MaxLength {
+					text = text[:f.MaxLength]
+				}
+				return string(text)
+			}
+			return v
+		}
+		if items, ok := v.([]any); ok && f.Type == celenv.ListKind {
+			out := make([]any, len(items))
+			for i, item := range items {
+				out[i] = placeholder(f.Items, item)
+			}
+			fields[f.Name] = out
+		} else {
+			fields[f.Name] = placeholder(f.Type, v)
+		}
+	}
+	ex.Fields = fields
 }
 
 func indentJSON(v any) ([]byte, error) {
