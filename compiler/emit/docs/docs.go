@@ -380,7 +380,7 @@ func (p *page) nextAction(c *workflow.Compiled) error {
 	}
 	if sc := p.scenario(ir.KindRoutine); sc != nil {
 		d := scenario.Decide(c, p.w, example(sc, p.w), event.SignatureVerified)
-		b, err := indentJSON(d.Event)
+		b, err := indentJSON(WithPlaceholders(d.Event, p.w))
 		if err != nil {
 			return err
 		}
@@ -440,7 +440,6 @@ func example(sc *ir.Scenario, w *ir.Workflow) *ir.Scenario {
 	if ex.Call.Status == "" {
 		ex.Call.Status = "completed"
 	}
-	withPlaceholders(&ex, w)
 	return &ex
 }
 
@@ -449,30 +448,28 @@ func example(sc *ir.Scenario, w *ir.Workflow) *ir.Scenario {
 // validates as a phone number and can never ring anyone.
 func fictionalPhone(n int) string { return fmt.Sprintf("+1202555%04d", 100+n%100) }
 
-// withPlaceholders replaces, in a scenario the public page shows, every
-// value that is personal data with a placeholder of the same kind: the
-// caller's and the called numbers and phone fields with reserved fictional
-// numbers, email fields with an address at example.com (RFC 2606), text
-// fields with "<field name>" (cut to max_length). A page is public and a
-// spec's author may have pasted a real number into a scenario. Values of
-// other personal-data fields (and texts with a pattern, which a
-// placeholder might not match) are the scenario's, which lint's
-// pii-in-scenario rules are for.
-func withPlaceholders(ex *ir.Scenario, w *ir.Workflow) {
+// WithPlaceholders is ev as a public page shows it: a copy in which the
+// caller's number and every value of a personal-data field is replaced by
+// a placeholder of the same kind (phone numbers by reserved fictional
+// numbers, emails by an address at example.com (RFC 2606), texts by
+// "<field name>" cut to max_length), since a spec's author may have put a
+// real number into a scenario. The decision is made on the scenario's
+// values before, so it is the one callspec test shows. Values of other
+// personal-data fields (and texts with a pattern, which a placeholder
+// might not match) are kept.
+func WithPlaceholders(ev *event.Event, w *ir.Workflow) *event.Event {
+	out := *ev
 	n := 0
 	next := func() string { n++; return fictionalPhone(n - 1) }
-	if ex.From != "" {
-		ex.From = next()
+	if out.Caller.PhoneE164 != "" {
+		out.Caller.PhoneE164 = next()
 	}
-	if ex.To != "" {
-		ex.To = next()
-	}
-	fields := make(map[string]any, len(ex.Fields))
-	for k, v := range ex.Fields {
-		fields[k] = v
+	out.Fields = make(map[string]any, len(ev.Fields))
+	for k, v := range ev.Fields {
+		out.Fields[k] = v
 	}
 	for _, f := range w.Fields {
-		v, ok := fields[f.Name]
+		v, ok := out.Fields[f.Name]
 		if !ok || !f.PII {
 			continue
 		}
@@ -492,16 +489,16 @@ func withPlaceholders(ex *ir.Scenario, w *ir.Workflow) {
 			return v
 		}
 		if items, ok := v.([]any); ok && f.Type == celenv.ListKind {
-			out := make([]any, len(items))
+			list := make([]any, len(items))
 			for i, item := range items {
-				out[i] = placeholder(f.Items, item)
+				list[i] = placeholder(f.Items, item)
 			}
-			fields[f.Name] = out
+			out.Fields[f.Name] = list
 		} else {
-			fields[f.Name] = placeholder(f.Type, v)
+			out.Fields[f.Name] = placeholder(f.Type, v)
 		}
 	}
-	ex.Fields = fields
+	return &out
 }
 
 func indentJSON(v any) ([]byte, error) {
