@@ -73,6 +73,12 @@ type Loss struct {
 	Field string
 	// What says what is lost, e.g. "integer is sent as number".
 	What string
+	// Safe is true when callspec handles the loss itself: the handler
+	// parses what the platform sends or refuses it (the call goes to a
+	// person), so no wrong value reaches the service. lint reports a safe
+	// loss as info and any other (a value the platform cannot deliver at
+	// all, or one that arrives changed) as a warning.
+	Safe bool
 }
 
 // DecodeError is a payload the adapter cannot use; the handler answers 400

@@ -15,8 +15,13 @@ func init() {
 Each target gets its own configuration, in the platform's own types. Where a
 platform has no matching type, callspec maps the field to the closest one and
 the handler still checks the value against the spec, so a value the platform
-could not constrain may be refused and the call handed to a person. The
-mapping tables are in the providers package documentation (go doc
+could not constrain may be refused and the call handed to a person. Such a
+loss, which the handler handles safely (a number or integer that Synthflow
+extracts as text and the handler parses, an integer that Retell sends as a
+number and the handler refuses when it has a fraction), is reported as
+info; a warning is a value the platform cannot deliver at all (CallCow,
+Phonely) or one that arrives changed (a list split on commas). The mapping
+tables are in the providers package documentation (go doc
 github.com/callspec/callspec/providers).
 
 Examples: Synthflow extracts numbers with an open question, as free text;
@@ -49,6 +54,12 @@ returns reliably:
 					continue // an unknown target is a schema finding
 				}
 				for _, l := range prov.Losses(p.IR) {
+					if l.Safe {
+						// The handler parses or refuses the value: worth
+						// knowing, not a defect of the spec.
+						p.ReportAs(diag.Info, t.Range, "target %s cannot express field %q as declared: %s", t.Value, l.Field, l.What)
+						continue
+					}
 					p.Report(t.Range, "target %s cannot express field %q as declared: %s", t.Value, l.Field, l.What)
 				}
 			}

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -51,5 +52,29 @@ func TestTargetUnsupportedWants(t *testing.T) {
 	slices.SortFunc(want, less)
 	if len(want) == 0 || !slices.Equal(got, want) {
 		t.Errorf("findings at %v, want %v", got, want)
+	}
+}
+
+// TestTargetUnsupportedSeverity: a loss the handler handles (Synthflow's
+// number as text, Retell's integer as number) is info; a value the
+// platform cannot deliver at all (CallCow) is a warning.
+func TestTargetUnsupportedSeverity(t *testing.T) {
+	want := map[string]string{
+		"retell_integer.yaml":     "info",
+		"synthflow_number.yaml":   "info",
+		"callcow_transcript.yaml": "warning",
+	}
+	res, err := lint.Run([]string{filepath.Join("testdata", "target-unsupported")}, lint.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range res.Findings {
+		if f.Rule == "target-unsupported" {
+			got[filepath.Base(f.Range.File)] += f.Severity.String()
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("severities %v, want %v", got, want)
 	}
 }

@@ -26,7 +26,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 
-	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all"
 	"github.com/callspec/callspec/runtime/event"
@@ -152,7 +152,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	defer srv.stop()
-	target := base + "/hooks/" + intake.Definition.ID + "/" + p.Name()
+	target := base + "/hooks/" + intake.Definition().ID + "/" + p.Name()
 	logf("callspec serve (store %s) listens at %s", cfg.Store, base)
 
 	client := &http.Client{
@@ -326,7 +326,7 @@ func newDelivery(p providers.Provider, callID string, bad bool) (delivery, error
 		CallerFrom: "+15551234567", CallerPhone: "+15551234567", CalledTo: "+15550000000",
 		Fields: map[string]any{"issue_type": "leak", "location": "kitchen sink", "urgency": "routine", "permission_to_enter": true},
 	}
-	body, err := p.Encode(in, intake.Definition)
+	body, err := p.Encode(in, intake.Definition())
 	if err != nil {
 		return delivery{}, err
 	}

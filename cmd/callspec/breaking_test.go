@@ -109,8 +109,8 @@ func TestBreakingExitCodes(t *testing.T) {
 		{[]string{"--against", "main"}, exitOK}, // a warning, under --fail-on error
 		{[]string{"--against", "main", "--fail-on", "warning"}, exitFindings},
 		{[]string{"--against", "main", "--config", blankConfig(t)}, exitFindings}, // the default severity
-		{[]string{"--against", "HEAD~1"}, exitError},                          // no such commit
-		{[]string{}, exitError},                                               // no --against
+		{[]string{"--against", "HEAD~1"}, exitError},                              // no such commit
+		{[]string{}, exitError},                                                   // no --against
 		{[]string{"--against", "main", "--format", "xml"}, exitError},
 	} {
 		out, errOut, code := runCLI(t, append([]string{"breaking"}, c.args...)...)

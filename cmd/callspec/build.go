@@ -57,7 +57,11 @@ func runBuild(e *env, args []string) int {
 	for i, u := range res.Units {
 		ws[i] = u.IR
 	}
-	var gen build.GenerateOptions
+	goOpts, err := build.ImportRoot(*out)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	gen := build.GenerateOptions{Go: goOpts}
 	if *changesAgainst != "" {
 		if gen.Changes, code, ok = changesSince(e, &lf, paths(fs), *changesAgainst); !ok {
 			return code

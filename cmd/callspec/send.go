@@ -12,12 +12,13 @@ import (
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers"
+	"github.com/callspec/callspec/runtime/handler"
 )
 
 func init() {
 	register(&command{
 		name:    "send",
-		usage:   "WORKFLOW SCENARIO --provider P --to URL [--secret-env NAME] [--spec paths…]",
+		usage:   "WORKFLOW SCENARIO --provider P --to URL [--call-id ID] [--secret-env NAME] [--spec paths…]",
 		summary: "Post a correctly signed sample delivery, in a platform's format, built from a spec scenario.",
 		run:     runSend,
 	})
@@ -27,6 +28,7 @@ func runSend(e *env, args []string) int {
 	fs := flags(e, "send")
 	providerName := fs.String("provider", "", "platform whose delivery format and signature to use (required)")
 	to := fs.String("to", "", "URL to post to, e.g. http://127.0.0.1:8080/hooks/<workflow>/<provider> (required)")
+	callID := fs.String("call-id", "", "call id of the delivery (default: the scenario's, else a new one); send twice with one id to see the handler answer a duplicate")
 	secretEnv := fs.String("secret-env", "", "environment variable holding the signing secret (default: the spec's webhook.secret)")
 	specPaths := fs.StringSlice("spec", []string{"workflows"}, "spec files or directories to find the workflow in")
 	timeout := fs.Duration("timeout", 30*time.Second, "request timeout")
@@ -60,6 +62,9 @@ func runSend(e *env, args []string) int {
 	}
 	def := u.IR.Definition()
 	in := sc.Inbound()
+	if *callID != "" {
+		in.Call.ID = *callID
+	}
 	if in.Call.ID == "" {
 		in.Call.ID = "send_" + u.IR.ID + "_" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	}
@@ -96,7 +101,11 @@ func runSend(e *env, args []string) int {
 	}
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	fmt.Fprintf(e.stdout, "%s %s scenario %q → %s\n%s", p.Name(), u.IR.ID, sc.Name, resp.Status, answer)
+	fmt.Fprintf(e.stdout, "%s %s scenario %q call %s → %s\n%s", p.Name(), u.IR.ID, sc.Name, in.Call.ID, resp.Status, answer)
+	if resp.Header.Get(handler.ReplayedHeader) == "true" {
+		// The handler did nothing this time: the answer is the first one.
+		fmt.Fprintf(e.stdout, "duplicate of an earlier delivery of call %s: the handler answered with its first answer and did not run the service again\n", in.Call.ID)
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return exitFindings
 	}

@@ -29,7 +29,7 @@ func init() {
 	register(&command{
 		name:    "serve",
 		usage:   "[paths…] [--addr 127.0.0.1:8080] [--store sqlite:callspec.db|postgres://…|redis://…|memory:] [--read-timeout 20s …]",
-		summary: "Run every workflow's webhook handler locally at /hooks/<workflow_id>/<provider>.",
+		summary: "Run every workflow's webhook handler locally at <webhook.url path>/<platform>, for each target.",
 		run:     runServe,
 		// A long-running server keeps Go's default.
 		gcPercent: 100,
@@ -100,6 +100,7 @@ func runServe(e *env, args []string) int {
 	}
 
 	var routes []route
+	taken := map[string]string{} // path → the workflow served there
 	for _, u := range res.Units {
 		def := u.IR.Definition()
 		compiled, err := workflow.Compile(def)
@@ -111,8 +112,23 @@ func runServe(e *env, args []string) int {
 			fmt.Fprintf(e.stderr, "callspec: skipping workflow %s: set $%s to its webhook signing secret\n", def.ID, def.SecretEnv)
 			continue
 		}
-		for _, name := range providers.Names() {
-			p, _ := providers.Lookup(name)
+		// The paths Mount serves in the generated package and the platform
+		// configs post to: <webhook.url path>/<platform>, for each target.
+		for _, name := range u.IR.Targets {
+			path, err := workflow.HookPath(u.IR.Webhook.URL, name)
+			if err != nil {
+				fmt.Fprintf(e.stderr, "callspec: skipping %s/%s: %v\n", def.ID, name, err)
+				continue
+			}
+			if other, ok := taken[path]; ok {
+				fmt.Fprintf(e.stderr, "callspec: skipping %s/%s: workflow %s is served at %s already; give the two workflows different webhook.url paths\n", def.ID, name, other, path)
+				continue
+			}
+			p, err := providers.Lookup(name)
+			if err != nil {
+				fmt.Fprintf(e.stderr, "callspec: skipping %s/%s: %v\n", def.ID, name, err)
+				continue
+			}
 			h, err := handler.New(compiled, handler.Config{
 				Provider: p, Secret: []byte(secret), Store: st, Logger: logger, Enqueued: worker.Notify,
 			}, devService(e.stdout, sink))
@@ -120,33 +136,45 @@ func runServe(e *env, args []string) int {
 				fmt.Fprintf(e.stderr, "callspec: skipping %s/%s: %v\n", def.ID, name, err)
 				continue
 			}
-			path := "/hooks/" + def.ID + "/" + name
+			taken[path] = def.ID
 			mux.Handle("POST "+path, h)
 			routes = append(routes, route{Workflow: def.ID, Provider: name, Path: path})
 		}
 	}
+	// Liveness: the process answers. Readiness (below) says whether it can
+	// take deliveries.
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := st.Stats(r.Context()); err != nil {
-			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
-			return
-		}
 		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		switch _, err := st.Stats(r.Context()); {
+		case len(routes) == 0:
+			writeJSON(w, http.StatusServiceUnavailable, readiness{Reason: "no workflow is served: set each workflow's webhook signing secret (serve printed which) and start serve again"})
+		case err != nil:
+			writeJSON(w, http.StatusServiceUnavailable, readiness{Routes: len(routes), Reason: "the idempotency store is unavailable"})
+		default:
+			writeJSON(w, http.StatusOK, readiness{Ready: true, Routes: len(routes)})
+		}
 	})
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
 		status, err := serveStatus(r.Context(), st, routes)
 		if err != nil {
-			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			writeJSON(w, http.StatusServiceUnavailable, errorAnswer{Error: "the idempotency store is unavailable"})
 			return
 		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(status)
+		writeJSON(w, http.StatusOK, status)
+	})
+	// Every other path and method: a JSON answer too, which says what is
+	// served, since a platform pointed at a wrong path shows only the body.
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, errorAnswer{Error: fmt.Sprintf("nothing is served at %s %s; deliveries are POST requests to <webhook.url path>/<platform> (GET /status lists the routes)", r.Method, r.URL.Path)})
 	})
 
 	ln, err := srv.Listen(*addr)
 	if err != nil {
 		return fail(e, "listen on %s: %v", *addr, err)
 	}
-	fmt.Fprintf(e.stdout, "callspec serve: listening on http://%s with %d routes (store %s); GET /status, GET /healthz\n", ln.Addr(), len(routes), store.RedactDSN(*dsn))
+	fmt.Fprintf(e.stdout, "callspec serve: listening on http://%s with %d routes (store %s); GET /status, GET /healthz, GET /readyz\n", ln.Addr(), len(routes), store.RedactDSN(*dsn))
 	c := srv.Config()
 	fmt.Fprintf(e.stdout, "  limits: header %v, read %v, write %v, idle %v, %d connections; retention %v\n",
 		c.ReadHeaderTimeout, c.ReadTimeout, c.WriteTimeout, c.IdleTimeout, c.MaxConns, *retention)
@@ -203,6 +231,23 @@ func (s *eventSink) write(ev *event.Event) error {
 	}
 	_, err = s.w.Write(append(b, '\n'))
 	return err
+}
+
+// readiness is the answer of GET /readyz.
+type readiness struct {
+	Ready  bool   `json:"ready"`
+	Routes int    `json:"routes"`
+	Reason string `json:"reason,omitempty"`
+}
+
+type errorAnswer struct {
+	Error string `json:"error"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
 }
 
 type deadLetter struct {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/server"
@@ -44,9 +44,16 @@ type served struct {
 // listens.
 func startServe(t *testing.T, flags ...string) *served {
 	t.Helper()
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--store", "memory:"}, flags...)
-	cmd := exec.Command(os.Args[0], append(args, "../../workflows")...)
-	cmd.Env = append(os.Environ(), "CALLSPEC_TEST_RUN_MAIN=1", "MAINTENANCE_WEBHOOK_SECRET="+serveSecret)
+	return startServeWith(t, []string{"MAINTENANCE_WEBHOOK_SECRET=" + serveSecret}, append(flags, "../../workflows")...)
+}
+
+// startServeWith runs `callspec serve` on a free port with a memory store,
+// the environment variables env and args (flags, then spec paths).
+func startServeWith(t *testing.T, env []string, args ...string) *served {
+	t.Helper()
+	args = append([]string{"serve", "--addr", "127.0.0.1:0", "--store", "memory:"}, args...)
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), "CALLSPEC_TEST_RUN_MAIN=1"), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -191,7 +198,7 @@ func TestServeMasksCallIDs(t *testing.T) {
 	body, err := p.Encode(&event.Inbound{
 		Call:   event.Call{ID: "cust15557654321", Provider: "retell", Status: "completed", Direction: "inbound", DurationS: 60},
 		Fields: map[string]any{"issue_type": "leak", "location": "kitchen sink", "urgency": "routine", "permission_to_enter": true},
-	}, intake.Definition)
+	}, intake.Definition())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func (f File) digest() string {
 // the workflow's directory <id>/.
 type WorkflowEmitter struct {
 	Name string
-	Emit func(w *ir.Workflow) ([]File, error)
+	Emit func(w *ir.Workflow, opts GenerateOptions) ([]File, error)
 }
 
 // SetEmitter produces files that cover every workflow (an index page),
@@ -69,6 +69,10 @@ type GenerateOptions struct {
 	// Changes puts a "Changes since" section on the docs page of each
 	// workflow that changed (build --changes-against).
 	Changes *docs.Changes
+	// Go says where the output directory is in the user's Go module, for
+	// the import paths of the generated code (ImportRoot finds it); the
+	// zero value is callspec's own generated/.
+	Go handler.Options
 }
 
 // WorkflowEmitters run for each workflow, in order. Adding an output is one
@@ -86,8 +90,8 @@ var SetEmitters = []SetEmitter{
 	{Name: "docs", Emit: emitDocs},
 }
 
-func emitHandler(w *ir.Workflow) ([]File, error) {
-	out, err := handler.Emit(w)
+func emitHandler(w *ir.Workflow, opts GenerateOptions) ([]File, error) {
+	out, err := handler.Emit(w, opts.Go)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +104,7 @@ func emitHandler(w *ir.Workflow) ([]File, error) {
 
 // emitProviderConfigs writes providers/<name>.json for each target that has
 // an API configuration.
-func emitProviderConfigs(w *ir.Workflow) ([]File, error) {
+func emitProviderConfigs(w *ir.Workflow, _ GenerateOptions) ([]File, error) {
 	out, err := providers.Configs(w)
 	if err != nil {
 		return nil, err
@@ -112,7 +116,7 @@ func emitProviderConfigs(w *ir.Workflow) ([]File, error) {
 	return files, nil
 }
 
-func emitSchemas(w *ir.Workflow) ([]File, error) {
+func emitSchemas(w *ir.Workflow, _ GenerateOptions) ([]File, error) {
 	outcome, err := schema.Outcome(w)
 	if err != nil {
 		return nil, err
@@ -151,7 +155,7 @@ func GenerateWith(ws []*ir.Workflow, opts GenerateOptions) ([]File, error) {
 	parallel.ForEach(len(ws), 0, func(i int) {
 		w := ws[i]
 		for _, e := range WorkflowEmitters {
-			out, err := e.Emit(w)
+			out, err := e.Emit(w, opts)
 			if err != nil {
 				errs[i] = fmt.Errorf("emit %s for workflow %s: %w", e.Name, w.ID, err)
 				return

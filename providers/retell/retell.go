@@ -158,7 +158,7 @@ func (Provider) Losses(w *ir.Workflow) []providers.Loss {
 	for _, f := range w.Fields {
 		switch f.Type {
 		case celenv.Integer:
-			out = append(out, providers.Loss{Field: f.Name, What: "integer is sent as a Retell number item, so the platform may return a fraction, which the handler refuses"})
+			out = append(out, providers.Loss{Field: f.Name, What: "integer is sent as a Retell number item, so the platform may return a fraction, which the handler refuses", Safe: true})
 		case celenv.ListKind:
 			out = append(out, providers.Loss{Field: f.Name, What: "a list is sent as a Retell string item and split on commas, so items that contain commas are split apart"})
 		}

@@ -181,9 +181,9 @@ func (Provider) Losses(w *ir.Workflow) []providers.Loss {
 	for _, f := range w.Fields {
 		switch f.Type {
 		case celenv.Number:
-			out = append(out, providers.Loss{Field: f.Name, What: "number is extracted by an open question as free text; the handler parses digits but refuses answers such as \"about 60k\""})
+			out = append(out, providers.Loss{Field: f.Name, What: "number is extracted by an open question as free text; the handler parses digits but refuses answers such as \"about 60k\"", Safe: true})
 		case celenv.Integer:
-			out = append(out, providers.Loss{Field: f.Name, What: "integer is extracted by an open question as free text; the handler parses digits but refuses words and fractions"})
+			out = append(out, providers.Loss{Field: f.Name, What: "integer is extracted by an open question as free text; the handler parses digits but refuses words and fractions", Safe: true})
 		case celenv.ListKind:
 			out = append(out, providers.Loss{Field: f.Name, What: "a list is extracted by an open question as free text and split on commas, so items that contain commas are split apart"})
 		}

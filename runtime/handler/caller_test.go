@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/event"
 )
@@ -25,7 +25,7 @@ func TestOutboundCallerPerProvider(t *testing.T) {
 				CallerFrom: business, CalledTo: customer, CallerPhone: customer,
 				Fields: routine(),
 			}
-			body, err := f.p.Encode(in, intake.Definition)
+			body, err := f.p.Encode(in, intake.Definition())
 			if err != nil {
 				t.Fatal(err)
 			}

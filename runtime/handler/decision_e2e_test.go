@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
-	intakees "github.com/callspec/callspec/generated/maintenance_report_intake_es/handler"
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
+	intakees "github.com/callspec/callspec/generated/maintenance_report_intake_es/maintenancereportintakees"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/handler"
@@ -29,11 +29,11 @@ func (f *fixture) deliveryWith(callID, status, endReason string, fields map[stri
 		CallerFrom: callerNumber, CallerPhone: callerNumber, CalledTo: "+15550000000",
 		Fields: fields,
 	}
-	body, err := f.p.Encode(in, intake.Definition)
+	body, err := f.p.Encode(in, intake.Definition())
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	back, err := f.p.Decode(body, intake.Definition)
+	back, err := f.p.Decode(body, intake.Definition())
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestSpanishWorkflowOverHTTP(t *testing.T) {
 	p, _ := providers.Lookup("vapi")
 	post := func(id string, fields map[string]any) {
 		t.Helper()
-		body, err := p.Encode(&event.Inbound{Call: event.Call{ID: id, Provider: "vapi", Status: "completed", DurationS: 60}, Fields: fields}, intakees.Definition)
+		body, err := p.Encode(&event.Inbound{Call: event.Call{ID: id, Provider: "vapi", Status: "completed", DurationS: 60}, Fields: fields}, intakees.Definition())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all"
 	"github.com/callspec/callspec/runtime/event"
@@ -120,7 +120,7 @@ func (f *fixture) delivery(callID string, fields map[string]any) []byte {
 		CallerFrom: callerNumber, CallerPhone: callerNumber, CalledTo: "+15550000000",
 		Fields: fields,
 	}
-	body, err := f.p.Encode(in, intake.Definition)
+	body, err := f.p.Encode(in, intake.Definition())
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func (f *fixture) post(body []byte, signedAt time.Time, key string) (int, string
 
 // stored reports whether the store holds anything for a call id.
 func (f *fixture) stored(callID string) bool {
-	c, err := f.st.Claim(context.Background(), store.Key(intake.Definition.ID, callID), time.Minute)
+	c, err := f.st.Claim(context.Background(), store.Key(intake.Definition().ID, callID), time.Minute)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	"github.com/callspec/callspec/runtime/forward"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/stdwebhooks"
@@ -157,7 +157,7 @@ func TestForwardFaults(t *testing.T) {
 			})
 			var want []string
 			for _, id := range ids {
-				want = append(want, store.MessageID(intake.Definition.ID, id))
+				want = append(want, store.MessageID(intake.Definition().ID, id))
 			}
 			attempts := ds.check(t, want)
 			if stats.Dead != 0 || stats.Delivered != events {

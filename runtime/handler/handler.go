@@ -162,6 +162,12 @@ func (d discard) WithAttrs([]slog.Attr) slog.Handler      { return d }
 func (d discard) WithGroup(string) slog.Handler           { return d }
 
 // answer is the JSON body of every response.
+// ReplayedHeader is set to "true" on the answer to a duplicate of a
+// finished delivery, whose body is the first answer byte for byte (the
+// name is the one Stripe and others use for an idempotent replay), so that
+// a sender can tell a replay from a new delivery.
+const ReplayedHeader = "Idempotent-Replayed"
+
 type answer struct {
 	Status         string `json:"status"`
 	Event          string `json:"event,omitempty"`
@@ -262,6 +268,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 		return s, b, append(a, attrs...)
 	}
 	if claim.Outcome != store.Acquired {
+		if claim.Outcome == store.Done {
+			w.Header().Set(ReplayedHeader, "true")
+		}
 		if claim.Outcome == store.Busy {
 			w.Header().Set("Retry-After", strconv.Itoa(int(claim.RetryAfter(h.cfg.Now())/time.Second)))
 		}

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/store"
@@ -224,7 +224,7 @@ func killAndRetry(t *testing.T, dir, dsn string) {
 	defer st.Close()
 	stored := 0
 	for _, id := range append(append([]string{}, done...), hung...) {
-		c, err := st.Claim(context.Background(), store.Key(intake.Definition.ID, id), time.Minute)
+		c, err := st.Claim(context.Background(), store.Key(intake.Definition().ID, id), time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/event"
 )
@@ -29,7 +29,7 @@ func TestLogsMaskPlatformValues(t *testing.T) {
 					Call:   event.Call{ID: c.id, Provider: name, Status: c.status, Direction: "inbound", DurationS: 95},
 					Fields: routine(),
 				}
-				body, err := f.p.Encode(in, intake.Definition)
+				body, err := f.p.Encode(in, intake.Definition())
 				if err != nil {
 					t.Fatal(err)
 				}

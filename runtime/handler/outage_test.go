@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/store"
@@ -289,7 +289,7 @@ func TestStoreOutage(t *testing.T) {
 			for _, ph := range phases {
 				stored := 0
 				for _, id := range ph.ids {
-					c, err := direct.Claim(context.Background(), store.Key(intake.Definition.ID, id), time.Minute)
+					c, err := direct.Claim(context.Background(), store.Key(intake.Definition().ID, id), time.Minute)
 					if err != nil {
 						t.Fatal(err)
 					}

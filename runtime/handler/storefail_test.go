@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/store"
 )
@@ -88,7 +88,7 @@ func TestStoreFailures(t *testing.T) {
 		return svc.calls[id]
 	}
 	stored := func(id string) bool {
-		c, err := mem.Claim(context.Background(), store.Key(intake.Definition.ID, id), time.Millisecond)
+		c, err := mem.Claim(context.Background(), store.Key(intake.Definition().ID, id), time.Millisecond)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -380,14 +380,14 @@ func (p *page) nextAction(c *workflow.Compiled) error {
 	}
 	if sc := p.scenario(ir.KindRoutine); sc != nil {
 		d := scenario.Decide(c, p.w, example(sc, p.w), event.SignatureVerified)
-		b, err := indentJSON(d.Event)
+		b, err := indentJSON(WithPlaceholders(d.Event, p.w))
 		if err != nil {
 			return err
 		}
 		p.line("")
 		p.line("### Example payload")
 		p.line("")
-		p.line("The event the workflow's webhook receives for the routine scenario “%s” (the values are the scenario's example data):", text(sc.Name))
+		p.line("The event the workflow's webhook receives for the routine scenario “%s” (the values are the scenario's example data; personal data is replaced by placeholders, phone numbers from the fictional 555-0100 to 555-0199 range):", text(sc.Name))
 		p.line("")
 		p.line("```json")
 		p.b.Write(b)
@@ -441,6 +441,64 @@ func example(sc *ir.Scenario, w *ir.Workflow) *ir.Scenario {
 		ex.Call.Status = "completed"
 	}
 	return &ex
+}
+
+// fictionalPhone is the n-th of NANP's numbers reserved for fiction
+// (555-0100 to 555-0199), in E.164, so that a placeholder still
+// validates as a phone number and can never ring anyone.
+func fictionalPhone(n int) string { return fmt.Sprintf("+1202555%04d", 100+n%100) }
+
+// WithPlaceholders is ev as a public page shows it: a copy in which the
+// caller's number and every value of a personal-data field is replaced by
+// a placeholder of the same kind (phone numbers by reserved fictional
+// numbers, emails by an address at example.com (RFC 2606), texts by
+// "<field name>" cut to max_length), since a spec's author may have put a
+// real number into a scenario. The decision is made on the scenario's
+// values before, so it is the one callspec test shows. Values of other
+// personal-data fields (and texts with a pattern, which a placeholder
+// might not match) are kept.
+func WithPlaceholders(ev *event.Event, w *ir.Workflow) *event.Event {
+	out := *ev
+	n := 0
+	next := func() string { n++; return fictionalPhone(n - 1) }
+	if out.Caller.PhoneE164 != "" {
+		out.Caller.PhoneE164 = next()
+	}
+	out.Fields = make(map[string]any, len(ev.Fields))
+	for k, v := range ev.Fields {
+		out.Fields[k] = v
+	}
+	for _, f := range w.Fields {
+		v, ok := out.Fields[f.Name]
+		if !ok || !f.PII {
+			continue
+		}
+		placeholder := func(kind celenv.Kind, v any) any {
+			switch {
+			case kind == celenv.Phone:
+				return next()
+			case kind == celenv.Email:
+				return "person@example.com"
+			case kind == celenv.Text && f.Pattern == "":
+				text := []rune("<" + f.Name + ">")
+				if f.MaxLength > 0 && int64(len(text)) > f.MaxLength {
+					text = text[:f.MaxLength]
+				}
+				return string(text)
+			}
+			return v
+		}
+		if items, ok := v.([]any); ok && f.Type == celenv.ListKind {
+			list := make([]any, len(items))
+			for i, item := range items {
+				list[i] = placeholder(f.Items, item)
+			}
+			out.Fields[f.Name] = list
+		} else {
+			out.Fields[f.Name] = placeholder(f.Type, v)
+		}
+	}
+	return &out
 }
 
 func indentJSON(v any) ([]byte, error) {

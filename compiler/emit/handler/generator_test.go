@@ -12,9 +12,9 @@ import (
 
 	"github.com/callspec/callspec/bench/specgen"
 	"github.com/callspec/callspec/compiler/build"
+	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/emit/handler"
 	"github.com/callspec/callspec/compiler/emit/handler/internal/gocheck"
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/lint"
 )
@@ -65,7 +65,7 @@ func buildOne(t *testing.T, w *ir.Workflow) []handler.File {
 	}
 	var files []handler.File
 	for _, f := range out {
-		if rel, ok := strings.CutPrefix(f.Path, w.ID+"/"); ok && (rel == "handler/handler.go" || rel == "service.go.txt") {
+		if rel, ok := strings.CutPrefix(f.Path, w.ID+"/"); ok && (rel == handler.GoFile(w.ID) || rel == handler.StubFile) {
 			files = append(files, handler.File{Path: rel, Content: f.Content})
 		}
 	}
@@ -166,7 +166,7 @@ func TestLintCleanBuildsAndCompiles(t *testing.T) {
 
 	// The golden spec, which uses every field type.
 	w := load(t, "testdata/all_types.yaml")
-	golden, err := handler.Emit(w)
+	golden, err := handler.Emit(w, handler.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

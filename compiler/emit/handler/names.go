@@ -58,9 +58,9 @@ func fixInitialisms(s string) string {
 // of the same name would be shadowed by them or shadow them. A test
 // renders the stub and keeps this list complete.
 var stubNames = []string{
-	"context", "log", "slog", "http", "os", "rt", "store", // imports
-	"service", "main", // declarations
-	"ctx", "o", "h", "st", "err", // parameters and variables
+	"context", "log", "slog", "http", "os", "signal", "sync", "syscall", "forward", "rt", "server", "store", // imports
+	"service", "main", "getenv", // declarations
+	"ctx", "o", "h", "st", "err", "stop", "logger", "cfg", "wg", "worker", "mux", "srv", "ln", "r", "name", "def", "v", // parameters and variables
 }
 
 // PackageName is the Go package of a workflow's handler: its id without
@@ -88,7 +88,7 @@ func PackageName(id string) string {
 
 // fixedNames are the package-level names every generated handler.go
 // declares; its imports are importNames.
-var fixedNames = []string{"Definition", "compiled", "Fields", "Outcome", "Handoff", "HandoffReason", "Service", "Validate", "Decide", "NewHandler", "fieldsFrom"}
+var fixedNames = []string{"Definition", "compiled", "Fields", "Outcome", "Handoff", "HandoffReason", "Service", "Validate", "Decide", "NewHandler", "Route", "Routes", "Mount", "fieldsFrom"}
 
 // Methods are the methods every generated handler.go declares, as
 // Type.Method.
@@ -98,7 +98,7 @@ var Methods = []string{"Handoff.Reason"}
 // is reserved either way, so that adding one renames nothing.
 const nextActionType = "NextAction"
 
-var importNames = []string{"context", "time", "celenv", "event", "handler", "workflow", "phone"}
+var importNames = []string{"context", "http", "time", "celenv", "event", "handler", "workflow", "phone"}
 
 // Names are the Go identifiers of one workflow's generated package, decided
 // in one place for the emitter and for the go-name-clash rule.

@@ -39,10 +39,12 @@ func loadAllTypes(t *testing.T) *ir.Workflow {
 // it implements and struct keys), so that PackageName avoids all of them.
 func TestStubNames(t *testing.T) {
 	w := loadAllTypes(t)
-	m, err := newModel(w)
+	m, err := newModel(w, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// With a forward, so that the names of the forward worker are used too.
+	m.Forward, m.ForwardURL, m.ForwardSecret, m.ForwardMax = true, "https://crm.example.com/in", "F", 3
 	var b bytes.Buffer
 	if err := stubTemplate.Execute(&b, m); err != nil {
 		t.Fatal(err)
@@ -69,15 +71,14 @@ func TestStubNames(t *testing.T) {
 	})
 	var used []string
 	ast.Inspect(f, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && !skip[id] && id.Name != m.Package && types.Universe.Lookup(id.Name) == nil {
+		if id, ok := n.(*ast.Ident); ok && !skip[id] && id.Name != m.Package && id.Name != "_" && types.Universe.Lookup(id.Name) == nil {
 			used = append(used, id.Name)
 		}
 		return true
 	})
 	// Imports without a name are used through their package name.
 	for _, s := range f.Imports {
-		if s.Name == nil {
-			path := strings.Trim(s.Path.Value, `"`)
+		if path := strings.Trim(s.Path.Value, `"`); s.Name == nil && path != m.ImportPath {
 			used = append(used, path[strings.LastIndex(path, "/")+1:])
 		}
 	}
@@ -139,8 +140,8 @@ func TestFormatErrorIsShort(t *testing.T) {
 	saved := handlerTemplate
 	defer func() { handlerTemplate = saved }()
 	handlerTemplate = template.Must(template.New("broken").Parse("package x\n\nfunc {{.Package}}( {\n"))
-	_, err := Emit(loadAllTypes(t))
-	want := "internal error: the generated handler/handler.go of workflow all_types is not valid Go (3:16: expected ')', found '{'); this is a bug in callspec, please report it with the spec"
+	_, err := Emit(loadAllTypes(t), Options{})
+	want := "internal error: the generated alltypes/handler.go of workflow all_types is not valid Go (3:16: expected ')', found '{'); this is a bug in callspec, please report it with the spec"
 	if err == nil || err.Error() != want {
 		t.Fatalf("Emit error:\n%v\nwant:\n%s", err, want)
 	}
@@ -151,7 +152,7 @@ func TestFormatErrorIsShort(t *testing.T) {
 func TestEmitRefusesID(t *testing.T) {
 	w := loadAllTypes(t)
 	w.ID = "../x\nfunc init() {}"
-	_, err := Emit(w)
+	_, err := Emit(w, Options{})
 	want := `workflow id "../x\nfunc init() {}" is not lower_snake (a-z, 0-9 and _, starting with a letter), so it cannot name a Go package or a directory; fix the id (lint reports it as schema, a finding that must not be suppressed)`
 	if err == nil || err.Error() != want {
 		t.Fatalf("Emit error:\n%v\nwant:\n%s", err, want)

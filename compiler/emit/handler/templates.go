@@ -32,15 +32,17 @@ const handlerSource = `{{header .Source}}
 // Package {{.Package}} is the webhook handler of the workflow {{.ID}}
 // ({{comment .Title}}): {{comment .Goal}}.
 //
-// Implement Service in your own package and serve NewHandler(svc,
-// "<provider>", cfg) at the URL the platform posts to. The handler verifies
-// the platform's signature, drops duplicate deliveries, validates the
-// fields, routes the call to a person when a handoff rule matches or the
-// call is incomplete, and logs only: {{quoteList .Log}}.
+// Implement Service in your own package and call Mount, which serves
+// NewHandler(svc, platform, cfg) for every target platform at the path it
+// posts to (Routes). The handler verifies the platform's signature, drops
+// duplicate deliveries, validates the fields, routes the call to a person
+// when a handoff rule matches or the call is incomplete, and logs only:
+// {{quoteList .Log}}.
 package {{.Package}}
 
 import (
 	"context"
+	"net/http"
 {{- if .ImportTime}}
 	"time"
 {{- end}}
@@ -55,8 +57,10 @@ import (
 {{- end}}
 )
 
-// Definition is the workflow as checked by callspec lint.
-var Definition = &workflow.Definition{
+// Definition returns the workflow as checked by callspec lint: a new value
+// on every call, so that changing it changes no handler.
+func Definition() *workflow.Definition {
+	return &workflow.Definition{
 	ID: {{quote .ID}},
 	Owner: {{quote .Owner}},
 	Fields: []workflow.Field{
@@ -97,11 +101,12 @@ var Definition = &workflow.Definition{
 		CallerMessage: {{quote .CallerMessage}},
 	},
 {{- end}}
+	}
 }
 
 // compiled holds the handoff rules and the idempotency key, compiled once
 // when the program starts.
-var compiled = workflow.MustCompile(Definition)
+var compiled = workflow.MustCompile(Definition())
 
 // HandoffReason is the reason of a handoff (Handoff.Info.Reason): one of
 // the workflow's handoff rules, or a reason callspec decides itself.
@@ -202,6 +207,36 @@ func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Hand
 	})
 }
 
+// Route is where one target platform posts: the path of webhook.url, then
+// "/" and the platform's name.
+type Route struct {
+	Provider, Path string
+}
+
+// Routes are the workflow's target platforms and their paths, in the
+// spec's order.
+func Routes() []Route {
+	return []Route{
+{{- range .Routes}}
+		{Provider: {{quote .Provider}}, Path: {{quote .Path}}},
+{{- end}}
+	}
+}
+
+// Mount serves NewHandler(svc, platform, cfg) on mux for POST requests at
+// the path of every target platform (Routes). It fails when a handler
+// cannot be built, for example when the signing secret is not set.
+func Mount(mux *http.ServeMux, svc Service, cfg handler.Config) error {
+	for _, r := range Routes() {
+		h, err := NewHandler(svc, r.Provider, cfg)
+		if err != nil {
+			return err
+		}
+		mux.Handle("POST "+r.Path, h)
+	}
+	return nil
+}
+
 // fieldsFrom types the validated values of an event.
 func fieldsFrom(m map[string]any) Fields {
 	var f Fields
@@ -247,8 +282,20 @@ func fieldsFrom(m map[string]any) Fields {
 }
 `
 
-const stubSource = `// Copy this file into your own package and fill in the two methods.
-// callspec build regenerates it from {{comment .Source}}; your copy is yours.
+const stubSource = `// Copy this file into the main package of your service (for example
+// cmd/{{comment .ID}}/main.go) and fill in the two methods; it builds and
+// runs as it is. callspec build regenerates it from {{comment .Source}};
+// your copy is yours.
+{{- if .NoModule}}
+//
+// callspec build found no go.mod above its output directory, so the
+// import path of the generated package below is callspec's own: change it
+// to the package's import path in your module.
+{{- end}}
+//
+// Environment: ${{comment .SecretEnv}} (the signing secret),
+// CALLSPEC_ADDR (default 127.0.0.1:8080), CALLSPEC_STORE (default
+// sqlite:callspec.db; postgres://… and redis://… work too).
 
 package main
 
@@ -256,11 +303,18 @@ import (
 	"context"
 	"log"
 	"log/slog"
-	"net/http"
 	"os"
+	"os/signal"
+	"net/http"
+	"sync"
+	"syscall"
 
-	{{.Package}} {{quote .ImportPath}}
+	{{quote .ImportPath}}
+{{- if .Forward}}
+	"{{module}}/runtime/forward"
+{{- end}}
 	rt "{{module}}/runtime/handler"
+	"{{module}}/runtime/server"
 	"{{module}}/runtime/store"
 )
 
@@ -275,26 +329,69 @@ func (service) {{.NextMethod}}(ctx context.Context, o *{{.Package}}.Outcome) err
 	return nil
 }
 
-// Handoff routes a call to a person: o.Info.Owner, o.Info.Severity and
-// o.Info.Notify say who, how fast and how.
+// Handoff routes a call to a person: h.Info.Owner, h.Info.Severity and
+// h.Info.Notify say who, how fast and how.
 func (service) Handoff(ctx context.Context, h *{{.Package}}.Handoff) error {
 	return nil
 }
 
 func main() {
-	st, err := store.Open(os.Getenv("CALLSPEC_STORE")) // default: sqlite:callspec.db
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	st, err := store.Open(getenv("CALLSPEC_STORE", store.DefaultDSN))
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer st.Close()
-	h, err := {{.Package}}.NewHandler(service{}, {{quote .StubProvider}}, rt.Config{
-		Store:  st,
-		Logger: slog.New(slog.NewJSONHandler(os.Stderr, nil)),
-	})
+	cfg := rt.Config{Store: st, Logger: logger}
+	var wg sync.WaitGroup
+	defer wg.Wait() // before st.Close: the workers below use the store
+{{- if .Forward}}
+	// Events are forwarded from the store's outbox, signed with
+	// ${{comment .ForwardSecret}}, by this worker.
+	worker, err := forward.New(forward.Config{Store: st, Logger: logger})
 	if err != nil {
+		log.Fatal(err)
+	}
+	cfg.Enqueued = worker.Notify
+	wg.Go(func() { worker.Run(ctx) })
+{{- end}}
+	// Completed deliveries are kept for the retention, then pruned.
+	wg.Go(func() {
+		if err := (store.Pruner{Store: st, Logger: logger}).Run(ctx); err != nil {
+			logger.Error("prune", "error", err)
+		}
+	})
+	mux := http.NewServeMux()
+	if err := {{.Package}}.Mount(mux, service{}, cfg); err != nil {
 		log.Fatal(err) // for example: ${{comment .SecretEnv}} is not set
 	}
-	http.Handle({{quote .HookPath}}, h)
-	log.Fatal(http.ListenAndServe(":8080", nil))
+	srv, err := server.New(mux, server.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ln, err := srv.Listen(getenv("CALLSPEC_ADDR", "127.0.0.1:8080"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range {{.Package}}.Routes() {
+		logger.Info("route", "method", "POST", "path", r.Path, "provider", r.Provider)
+	}
+	logger.Info("listening", "addr", ln.Addr().String())
+	// Serve returns when SIGINT or SIGTERM cancels ctx, after the requests
+	// in flight are answered.
+	if err := srv.Serve(ctx, ln); err != nil {
+		logger.Error("serve", "error", err)
+	}
+	stop() // ends the workers, which the deferred wg.Wait waits for
+}
+
+// getenv is the environment variable name, or def when it is unset.
+func getenv(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }
 `

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	intake "github.com/callspec/callspec/generated/maintenance_report_intake/handler"
+	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all"
 	"github.com/callspec/callspec/runtime/event"
@@ -99,7 +99,7 @@ func FuzzHandler(f *testing.F) {
 		p, _ := providers.Lookup(name)
 		for _, in := range calls {
 			in.Call.Provider = name
-			body, err := p.Encode(in, intake.Definition)
+			body, err := p.Encode(in, intake.Definition())
 			if err != nil {
 				f.Fatal(err)
 			}

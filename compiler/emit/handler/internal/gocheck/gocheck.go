@@ -31,13 +31,16 @@ import (
 	"github.com/callspec/callspec/compiler/emit/handler"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/runtime/workflow"
 )
 
 // runtimeImports are the packages generated files import, besides the
 // handler package itself.
 var runtimeImports = []string{
-	"context", "time", "log", "log/slog", "net/http", "os",
+	"context", "time", "log", "log/slog", "net/http", "os", "os/signal", "sync", "syscall",
 	handler.Module + "/runtime/celenv",
+	handler.Module + "/runtime/forward",
+	handler.Module + "/runtime/server",
 	handler.Module + "/runtime/event",
 	handler.Module + "/runtime/handler",
 	handler.Module + "/runtime/workflow",
@@ -89,24 +92,28 @@ func New() (*Checker, error) {
 // generatedHeader is how go vet and editors recognise a generated file.
 var generatedHeader = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
 
-// Check checks the files handler.Emit returned for w.
+// Check checks the files handler.Emit returned for w with the default
+// options (callspec's own generated/).
 func (c *Checker) Check(w *ir.Workflow, files []handler.File) error {
 	byPath := map[string][]byte{}
 	for _, f := range files {
 		byPath[f.Path] = f.Content
 	}
+	if len(byPath) != 2 {
+		return fmt.Errorf("%d files, want exactly %s and %s", len(byPath), handler.GoFile(w.ID), handler.StubFile)
+	}
 	names := handler.Plan(w)
-	importPath := handler.Module + "/generated/" + w.ID + "/handler"
+	importPath := handler.ImportPath("", w.ID)
 
-	src, ok := byPath["handler/handler.go"]
+	src, ok := byPath[handler.GoFile(w.ID)]
 	if !ok {
-		return errors.New("no handler/handler.go")
+		return fmt.Errorf("no %s", handler.GoFile(w.ID))
 	}
 	f, err := c.parse("handler.go", src, names.Package)
 	if err != nil {
 		return err
 	}
-	wantImports := []string{"context", handler.Module + "/runtime/celenv", handler.Module + "/runtime/event", handler.Module + "/runtime/handler", handler.Module + "/runtime/workflow"}
+	wantImports := []string{"context", "net/http", handler.Module + "/runtime/celenv", handler.Module + "/runtime/event", handler.Module + "/runtime/handler", handler.Module + "/runtime/workflow"}
 	if slices.ContainsFunc(w.Fields, func(f ir.Field) bool { return f.Type == celenv.DateTime || f.Items == celenv.DateTime }) {
 		wantImports = append(wantImports, "time")
 	}
@@ -163,16 +170,21 @@ func (c *Checker) Check(w *ir.Workflow, files []handler.File) error {
 		return fmt.Errorf("handler.go does not type-check: %w", err)
 	}
 
-	stub, ok := byPath["service.go.txt"]
+	stub, ok := byPath[handler.StubFile]
 	if !ok {
-		return errors.New("no service.go.txt")
+		return errors.New("no " + handler.StubFile)
 	}
 	sf, err := c.parse("service.go.txt", stub, "main")
 	if err != nil {
 		return err
 	}
-	if err := imports(sf, []string{"context", "log", "log/slog", "net/http", "os", importPath, handler.Module + "/runtime/handler", handler.Module + "/runtime/store"},
-		map[string]string{importPath: names.Package, handler.Module + "/runtime/handler": "rt"}); err != nil {
+	stubImports := []string{"context", "log", "log/slog", "net/http", "os", "os/signal", "sync", "syscall", importPath,
+		handler.Module + "/runtime/handler", handler.Module + "/runtime/server", handler.Module + "/runtime/store"}
+	if w.Webhook.Forward != nil {
+		stubImports = append(stubImports, handler.Module+"/runtime/forward")
+	}
+	// The package is imported under its own name: no alias.
+	if err := imports(sf, stubImports, map[string]string{handler.Module + "/runtime/handler": "rt"}); err != nil {
 		return fmt.Errorf("service.go.txt: %w", err)
 	}
 	var stubDecls []string
@@ -193,7 +205,7 @@ func (c *Checker) Check(w *ir.Workflow, files []handler.File) error {
 		}
 	}
 	slices.Sort(stubDecls)
-	wantStub := []string{"main", "service", "service.Handoff", "service." + names.NextMethod}
+	wantStub := []string{"getenv", "main", "service", "service.Handoff", "service." + names.NextMethod}
 	slices.Sort(wantStub)
 	if !slices.Equal(stubDecls, wantStub) {
 		return fmt.Errorf("service.go.txt declares %v, want exactly %v", stubDecls, wantStub)
@@ -299,6 +311,12 @@ func values(w *ir.Workflow) []string {
 	if d.Forward != nil {
 		out = append(out, d.Forward.URL, d.Forward.SecretEnv)
 	}
+	for _, t := range w.Targets {
+		p, err := workflow.HookPath(w.Webhook.URL, t)
+		if err == nil {
+			out = append(out, t, p)
+		}
+	}
 	return out
 }
 
@@ -369,11 +387,11 @@ func (c *Checker) Vet(dir string, pkgs []Package) error {
 		for _, f := range p.Files {
 			var err error
 			switch f.Path {
-			case "handler/handler.go":
-				err = write(p.ID+"/handler/handler.go", f.Content)
-			case "service.go.txt":
-				from := strconv.Quote(handler.Module + "/generated/" + p.ID + "/handler")
-				to := strconv.Quote(vetModule + "/" + p.ID + "/handler")
+			case handler.GoFile(p.ID):
+				err = write(p.ID+"/"+f.Path, f.Content)
+			case handler.StubFile:
+				from := strconv.Quote(handler.ImportPath("", p.ID))
+				to := strconv.Quote(handler.ImportPath(vetModule, p.ID))
 				if !bytes.Contains(f.Content, []byte(from)) {
 					return fmt.Errorf("the stub of %s does not import %s", p.ID, from)
 				}

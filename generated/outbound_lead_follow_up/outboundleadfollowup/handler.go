@@ -3,15 +3,17 @@
 // Package outboundleadfollowup is the webhook handler of the workflow outbound_lead_follow_up
 // (Outbound lead follow-up): Confirm a web lead's interest and book a discovery call.
 //
-// Implement Service in your own package and serve NewHandler(svc,
-// "<provider>", cfg) at the URL the platform posts to. The handler verifies
-// the platform's signature, drops duplicate deliveries, validates the
-// fields, routes the call to a person when a handoff rule matches or the
-// call is incomplete, and logs only: "workflow_id", "call.id", "call.provider", "call.status".
+// Implement Service in your own package and call Mount, which serves
+// NewHandler(svc, platform, cfg) for every target platform at the path it
+// posts to (Routes). The handler verifies the platform's signature, drops
+// duplicate deliveries, validates the fields, routes the call to a person
+// when a handoff rule matches or the call is incomplete, and logs only:
+// "workflow_id", "call.id", "call.provider", "call.status".
 package outboundleadfollowup
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
@@ -19,43 +21,46 @@ import (
 	"github.com/callspec/callspec/runtime/workflow"
 )
 
-// Definition is the workflow as checked by callspec lint.
-var Definition = &workflow.Definition{
-	ID:    "outbound_lead_follow_up",
-	Owner: "sales_development",
-	Fields: []workflow.Field{
-		{Name: "interested", Type: celenv.Boolean, Required: true},
-		{Name: "install_timeframe", Type: celenv.Enum, Values: []string{"within_3_months", "within_12_months", "later", "unsure"}},
-		{Name: "meeting_date", Type: celenv.Date},
-		{Name: "do_not_call", Type: celenv.Boolean, Required: true},
-	},
-	NextAction: "book_discovery_call",
-	Handoff: []workflow.HandoffRule{
-		{
-			Reason:        "do_not_call_request",
-			When:          "fields.do_not_call",
-			Severity:      "urgent",
-			Owner:         "compliance",
-			Notify:        []string{"slack"},
-			CallerMessage: "Understood. I have passed your request on, and a person will make sure you are not called again.",
+// Definition returns the workflow as checked by callspec lint: a new value
+// on every call, so that changing it changes no handler.
+func Definition() *workflow.Definition {
+	return &workflow.Definition{
+		ID:    "outbound_lead_follow_up",
+		Owner: "sales_development",
+		Fields: []workflow.Field{
+			{Name: "interested", Type: celenv.Boolean, Required: true},
+			{Name: "install_timeframe", Type: celenv.Enum, Values: []string{"within_3_months", "within_12_months", "later", "unsure"}},
+			{Name: "meeting_date", Type: celenv.Date},
+			{Name: "do_not_call", Type: celenv.Boolean, Required: true},
 		},
-		{
-			Reason:        "not_interested",
-			When:          "!fields.interested",
-			Severity:      "info",
-			Owner:         "sales_development",
-			Notify:        []string{"email"},
-			CallerMessage: "Thanks for letting us know. Someone from the team will close your request.",
+		NextAction: "book_discovery_call",
+		Handoff: []workflow.HandoffRule{
+			{
+				Reason:        "do_not_call_request",
+				When:          "fields.do_not_call",
+				Severity:      "urgent",
+				Owner:         "compliance",
+				Notify:        []string{"slack"},
+				CallerMessage: "Understood. I have passed your request on, and a person will make sure you are not called again.",
+			},
+			{
+				Reason:        "not_interested",
+				When:          "!fields.interested",
+				Severity:      "info",
+				Owner:         "sales_development",
+				Notify:        []string{"email"},
+				CallerMessage: "Thanks for letting us know. Someone from the team will close your request.",
+			},
 		},
-	},
-	SecretEnv:      "LEADS_WEBHOOK_SECRET",
-	IdempotencyKey: "call.id",
-	Log:            []string{"workflow_id", "call.id", "call.provider", "call.status"},
+		SecretEnv:      "LEADS_WEBHOOK_SECRET",
+		IdempotencyKey: "call.id",
+		Log:            []string{"workflow_id", "call.id", "call.provider", "call.status"},
+	}
 }
 
 // compiled holds the handoff rules and the idempotency key, compiled once
 // when the program starts.
-var compiled = workflow.MustCompile(Definition)
+var compiled = workflow.MustCompile(Definition())
 
 // HandoffReason is the reason of a handoff (Handoff.Info.Reason): one of
 // the workflow's handoff rules, or a reason callspec decides itself.
@@ -152,6 +157,35 @@ func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Hand
 		}
 		return svc.BookDiscoveryCall(ctx, &Outcome{Event: ev, Fields: f})
 	})
+}
+
+// Route is where one target platform posts: the path of webhook.url, then
+// "/" and the platform's name.
+type Route struct {
+	Provider, Path string
+}
+
+// Routes are the workflow's target platforms and their paths, in the
+// spec's order.
+func Routes() []Route {
+	return []Route{
+		{Provider: "bland", Path: "/hooks/outbound_lead_follow_up/bland"},
+		{Provider: "retell", Path: "/hooks/outbound_lead_follow_up/retell"},
+	}
+}
+
+// Mount serves NewHandler(svc, platform, cfg) on mux for POST requests at
+// the path of every target platform (Routes). It fails when a handler
+// cannot be built, for example when the signing secret is not set.
+func Mount(mux *http.ServeMux, svc Service, cfg handler.Config) error {
+	for _, r := range Routes() {
+		h, err := NewHandler(svc, r.Provider, cfg)
+		if err != nil {
+			return err
+		}
+		mux.Handle("POST "+r.Path, h)
+	}
+	return nil
 }
 
 // fieldsFrom types the validated values of an event.

@@ -3,15 +3,17 @@
 // Package inboundcallsummary is the webhook handler of the workflow inbound_call_summary
 // (Inbound call summary for the owner): Leave a message for the business owner.
 //
-// Implement Service in your own package and serve NewHandler(svc,
-// "<provider>", cfg) at the URL the platform posts to. The handler verifies
-// the platform's signature, drops duplicate deliveries, validates the
-// fields, routes the call to a person when a handoff rule matches or the
-// call is incomplete, and logs only: "workflow_id", "call.id", "call.status", "call.duration_s", "fields.follow_up_required".
+// Implement Service in your own package and call Mount, which serves
+// NewHandler(svc, platform, cfg) for every target platform at the path it
+// posts to (Routes). The handler verifies the platform's signature, drops
+// duplicate deliveries, validates the fields, routes the call to a person
+// when a handoff rule matches or the call is incomplete, and logs only:
+// "workflow_id", "call.id", "call.status", "call.duration_s", "fields.follow_up_required".
 package inboundcallsummary
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
@@ -19,47 +21,50 @@ import (
 	"github.com/callspec/callspec/runtime/workflow"
 )
 
-// Definition is the workflow as checked by callspec lint.
-var Definition = &workflow.Definition{
-	ID:    "inbound_call_summary",
-	Owner: "office_manager",
-	Fields: []workflow.Field{
-		{Name: "topic", Type: celenv.Text, Required: true, MaxLength: 120},
-		{Name: "summary", Type: celenv.Text, Required: true, MaxLength: 1000},
-		{Name: "sentiment", Type: celenv.Enum, Values: []string{"positive", "neutral", "negative"}},
-		{Name: "caller_name", Type: celenv.Text, PII: true, MaxLength: 120},
-		{Name: "mentioned_email", Type: celenv.Email, PII: true},
-		{Name: "mentioned_date", Type: celenv.Date},
-		{Name: "follow_up_required", Type: celenv.Boolean, Required: true},
-		{Name: "follow_up_reason", Type: celenv.Text, MaxLength: 300},
-	},
-	NextAction: "email_summary_to_owner",
-	Handoff: []workflow.HandoffRule{
-		{
-			Reason:        "unhappy_caller_follow_up",
-			When:          "fields.follow_up_required && has(fields.sentiment) && fields.sentiment == \"negative\"",
-			Severity:      "urgent",
-			Owner:         "office_manager",
-			Notify:        []string{"sms", "email"},
-			CallerMessage: "I have flagged this for the office manager, who will call you back today.",
+// Definition returns the workflow as checked by callspec lint: a new value
+// on every call, so that changing it changes no handler.
+func Definition() *workflow.Definition {
+	return &workflow.Definition{
+		ID:    "inbound_call_summary",
+		Owner: "office_manager",
+		Fields: []workflow.Field{
+			{Name: "topic", Type: celenv.Text, Required: true, MaxLength: 120},
+			{Name: "summary", Type: celenv.Text, Required: true, MaxLength: 1000},
+			{Name: "sentiment", Type: celenv.Enum, Values: []string{"positive", "neutral", "negative"}},
+			{Name: "caller_name", Type: celenv.Text, PII: true, MaxLength: 120},
+			{Name: "mentioned_email", Type: celenv.Email, PII: true},
+			{Name: "mentioned_date", Type: celenv.Date},
+			{Name: "follow_up_required", Type: celenv.Boolean, Required: true},
+			{Name: "follow_up_reason", Type: celenv.Text, MaxLength: 300},
 		},
-		{
-			Reason:        "callback_requested",
-			When:          "fields.follow_up_required",
-			Severity:      "normal",
-			Owner:         "front_desk",
-			Notify:        []string{"email"},
-			CallerMessage: "Someone from the front desk will call you back during office hours.",
+		NextAction: "email_summary_to_owner",
+		Handoff: []workflow.HandoffRule{
+			{
+				Reason:        "unhappy_caller_follow_up",
+				When:          "fields.follow_up_required && has(fields.sentiment) && fields.sentiment == \"negative\"",
+				Severity:      "urgent",
+				Owner:         "office_manager",
+				Notify:        []string{"sms", "email"},
+				CallerMessage: "I have flagged this for the office manager, who will call you back today.",
+			},
+			{
+				Reason:        "callback_requested",
+				When:          "fields.follow_up_required",
+				Severity:      "normal",
+				Owner:         "front_desk",
+				Notify:        []string{"email"},
+				CallerMessage: "Someone from the front desk will call you back during office hours.",
+			},
 		},
-	},
-	SecretEnv:      "PHONELY_WEBHOOK_SECRET",
-	IdempotencyKey: "call.id",
-	Log:            []string{"workflow_id", "call.id", "call.status", "call.duration_s", "fields.follow_up_required"},
+		SecretEnv:      "PHONELY_WEBHOOK_SECRET",
+		IdempotencyKey: "call.id",
+		Log:            []string{"workflow_id", "call.id", "call.status", "call.duration_s", "fields.follow_up_required"},
+	}
 }
 
 // compiled holds the handoff rules and the idempotency key, compiled once
 // when the program starts.
-var compiled = workflow.MustCompile(Definition)
+var compiled = workflow.MustCompile(Definition())
 
 // HandoffReason is the reason of a handoff (Handoff.Info.Reason): one of
 // the workflow's handoff rules, or a reason callspec decides itself.
@@ -163,6 +168,35 @@ func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Hand
 		}
 		return svc.EmailSummaryToOwner(ctx, &Outcome{Event: ev, Fields: f})
 	})
+}
+
+// Route is where one target platform posts: the path of webhook.url, then
+// "/" and the platform's name.
+type Route struct {
+	Provider, Path string
+}
+
+// Routes are the workflow's target platforms and their paths, in the
+// spec's order.
+func Routes() []Route {
+	return []Route{
+		{Provider: "callurl", Path: "/hooks/inbound_call_summary/callurl"},
+		{Provider: "vapi", Path: "/hooks/inbound_call_summary/vapi"},
+	}
+}
+
+// Mount serves NewHandler(svc, platform, cfg) on mux for POST requests at
+// the path of every target platform (Routes). It fails when a handler
+// cannot be built, for example when the signing secret is not set.
+func Mount(mux *http.ServeMux, svc Service, cfg handler.Config) error {
+	for _, r := range Routes() {
+		h, err := NewHandler(svc, r.Provider, cfg)
+		if err != nil {
+			return err
+		}
+		mux.Handle("POST "+r.Path, h)
+	}
+	return nil
 }
 
 // fieldsFrom types the validated values of an event.

@@ -3,15 +3,17 @@
 // Package maintenancereportintake is the webhook handler of the workflow maintenance_report_intake
 // (Maintenance report intake): Report a maintenance problem in a rented unit.
 //
-// Implement Service in your own package and serve NewHandler(svc,
-// "<provider>", cfg) at the URL the platform posts to. The handler verifies
-// the platform's signature, drops duplicate deliveries, validates the
-// fields, routes the call to a person when a handoff rule matches or the
-// call is incomplete, and logs only: "workflow_id", "call.id", "call.status", "fields.issue_type", "fields.urgency".
+// Implement Service in your own package and call Mount, which serves
+// NewHandler(svc, platform, cfg) for every target platform at the path it
+// posts to (Routes). The handler verifies the platform's signature, drops
+// duplicate deliveries, validates the fields, routes the call to a person
+// when a handoff rule matches or the call is incomplete, and logs only:
+// "workflow_id", "call.id", "call.status", "fields.issue_type", "fields.urgency".
 package maintenancereportintake
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
@@ -19,45 +21,48 @@ import (
 	"github.com/callspec/callspec/runtime/workflow"
 )
 
-// Definition is the workflow as checked by callspec lint.
-var Definition = &workflow.Definition{
-	ID:    "maintenance_report_intake",
-	Owner: "facilities",
-	Fields: []workflow.Field{
-		{Name: "issue_type", Type: celenv.Enum, Values: []string{"leak", "heating", "electrical", "appliance", "pest", "other"}, Required: true},
-		{Name: "location", Type: celenv.Text, Required: true, MaxLength: 200},
-		{Name: "urgency", Type: celenv.Enum, Values: []string{"routine", "urgent", "emergency"}, Required: true},
-		{Name: "permission_to_enter", Type: celenv.Boolean},
-		{Name: "callback_phone", Type: celenv.Phone, PII: true},
-	},
-	NextAction: "create_work_order",
-	Handoff: []workflow.HandoffRule{
-		{
-			Reason:        "emergency_or_sensitive_request",
-			When:          "fields.urgency == \"emergency\" || fields.issue_type == \"electrical\"",
-			Severity:      "urgent",
-			Owner:         "on_call_maintenance",
-			Notify:        []string{"sms", "slack"},
-			CallerMessage: "I am marking this for a person now. Someone from the on-call team will call you back shortly.",
+// Definition returns the workflow as checked by callspec lint: a new value
+// on every call, so that changing it changes no handler.
+func Definition() *workflow.Definition {
+	return &workflow.Definition{
+		ID:    "maintenance_report_intake",
+		Owner: "facilities",
+		Fields: []workflow.Field{
+			{Name: "issue_type", Type: celenv.Enum, Values: []string{"leak", "heating", "electrical", "appliance", "pest", "other"}, Required: true},
+			{Name: "location", Type: celenv.Text, Required: true, MaxLength: 200},
+			{Name: "urgency", Type: celenv.Enum, Values: []string{"routine", "urgent", "emergency"}, Required: true},
+			{Name: "permission_to_enter", Type: celenv.Boolean},
+			{Name: "callback_phone", Type: celenv.Phone, PII: true},
 		},
-		{
-			Reason:        "callback_number_given",
-			When:          "has(fields.callback_phone)",
-			Severity:      "normal",
-			Owner:         "facilities",
-			Notify:        []string{"slack"},
-			CallerMessage: "Thanks. A person from the team will call you back on the number you gave to arrange a visit.",
+		NextAction: "create_work_order",
+		Handoff: []workflow.HandoffRule{
+			{
+				Reason:        "emergency_or_sensitive_request",
+				When:          "fields.urgency == \"emergency\" || fields.issue_type == \"electrical\"",
+				Severity:      "urgent",
+				Owner:         "on_call_maintenance",
+				Notify:        []string{"sms", "slack"},
+				CallerMessage: "I am marking this for a person now. Someone from the on-call team will call you back shortly.",
+			},
+			{
+				Reason:        "callback_number_given",
+				When:          "has(fields.callback_phone)",
+				Severity:      "normal",
+				Owner:         "facilities",
+				Notify:        []string{"slack"},
+				CallerMessage: "Thanks. A person from the team will call you back on the number you gave to arrange a visit.",
+			},
 		},
-	},
-	SecretEnv:      "MAINTENANCE_WEBHOOK_SECRET",
-	IdempotencyKey: "call.id",
-	Log:            []string{"workflow_id", "call.id", "call.status", "fields.issue_type", "fields.urgency"},
-	Forward:        &workflow.Forward{URL: "https://crm.example.com/callspec", SecretEnv: "CRM_WEBHOOK_SECRET", MaxAttempts: 8},
+		SecretEnv:      "MAINTENANCE_WEBHOOK_SECRET",
+		IdempotencyKey: "call.id",
+		Log:            []string{"workflow_id", "call.id", "call.status", "fields.issue_type", "fields.urgency"},
+		Forward:        &workflow.Forward{URL: "https://crm.example.com/callspec", SecretEnv: "CRM_WEBHOOK_SECRET", MaxAttempts: 8},
+	}
 }
 
 // compiled holds the handoff rules and the idempotency key, compiled once
 // when the program starts.
-var compiled = workflow.MustCompile(Definition)
+var compiled = workflow.MustCompile(Definition())
 
 // HandoffReason is the reason of a handoff (Handoff.Info.Reason): one of
 // the workflow's handoff rules, or a reason callspec decides itself.
@@ -168,6 +173,38 @@ func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Hand
 		}
 		return svc.CreateWorkOrder(ctx, &Outcome{Event: ev, Fields: f})
 	})
+}
+
+// Route is where one target platform posts: the path of webhook.url, then
+// "/" and the platform's name.
+type Route struct {
+	Provider, Path string
+}
+
+// Routes are the workflow's target platforms and their paths, in the
+// spec's order.
+func Routes() []Route {
+	return []Route{
+		{Provider: "retell", Path: "/hooks/maintenance_report_intake/retell"},
+		{Provider: "vapi", Path: "/hooks/maintenance_report_intake/vapi"},
+		{Provider: "synthflow", Path: "/hooks/maintenance_report_intake/synthflow"},
+		{Provider: "bland", Path: "/hooks/maintenance_report_intake/bland"},
+		{Provider: "callurl", Path: "/hooks/maintenance_report_intake/callurl"},
+	}
+}
+
+// Mount serves NewHandler(svc, platform, cfg) on mux for POST requests at
+// the path of every target platform (Routes). It fails when a handler
+// cannot be built, for example when the signing secret is not set.
+func Mount(mux *http.ServeMux, svc Service, cfg handler.Config) error {
+	for _, r := range Routes() {
+		h, err := NewHandler(svc, r.Provider, cfg)
+		if err != nil {
+			return err
+		}
+		mux.Handle("POST "+r.Path, h)
+	}
+	return nil
 }
 
 // fieldsFrom types the validated values of an event.

@@ -3,15 +3,17 @@
 // Package maintenancereportintakees is the webhook handler of the workflow maintenance_report_intake_es
 // (Reporte de mantenimiento): Reportar un problema de mantenimiento en una vivienda alquilada.
 //
-// Implement Service in your own package and serve NewHandler(svc,
-// "<provider>", cfg) at the URL the platform posts to. The handler verifies
-// the platform's signature, drops duplicate deliveries, validates the
-// fields, routes the call to a person when a handoff rule matches or the
-// call is incomplete, and logs only: "workflow_id", "call.id", "call.status", "fields.tipo_de_problema", "fields.urgencia".
+// Implement Service in your own package and call Mount, which serves
+// NewHandler(svc, platform, cfg) for every target platform at the path it
+// posts to (Routes). The handler verifies the platform's signature, drops
+// duplicate deliveries, validates the fields, routes the call to a person
+// when a handoff rule matches or the call is incomplete, and logs only:
+// "workflow_id", "call.id", "call.status", "fields.tipo_de_problema", "fields.urgencia".
 package maintenancereportintakees
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
@@ -21,44 +23,47 @@ import (
 	_ "github.com/callspec/callspec/runtime/workflow/phone"
 )
 
-// Definition is the workflow as checked by callspec lint.
-var Definition = &workflow.Definition{
-	ID:    "maintenance_report_intake_es",
-	Owner: "mantenimiento",
-	Fields: []workflow.Field{
-		{Name: "tipo_de_problema", Type: celenv.Enum, Values: []string{"fuga", "calefaccion", "electrico", "electrodomestico", "plagas", "otro"}, Required: true},
-		{Name: "ubicacion", Type: celenv.Text, Required: true, MaxLength: 200},
-		{Name: "urgencia", Type: celenv.Enum, Values: []string{"normal", "urgente", "emergencia"}, Required: true},
-		{Name: "permiso_para_entrar", Type: celenv.Boolean},
-		{Name: "telefono_de_contacto", Type: celenv.Phone, PII: true},
-	},
-	NextAction: "crear_orden_de_trabajo",
-	Handoff: []workflow.HandoffRule{
-		{
-			Reason:        "emergencia_o_caso_delicado",
-			When:          "fields.urgencia == \"emergencia\" || fields.tipo_de_problema == \"electrico\"",
-			Severity:      "urgent",
-			Owner:         "guardia_mantenimiento",
-			Notify:        []string{"sms", "slack"},
-			CallerMessage: "Voy a pasar esto a una persona ahora mismo. Alguien del equipo de guardia le llamará en breve.",
+// Definition returns the workflow as checked by callspec lint: a new value
+// on every call, so that changing it changes no handler.
+func Definition() *workflow.Definition {
+	return &workflow.Definition{
+		ID:    "maintenance_report_intake_es",
+		Owner: "mantenimiento",
+		Fields: []workflow.Field{
+			{Name: "tipo_de_problema", Type: celenv.Enum, Values: []string{"fuga", "calefaccion", "electrico", "electrodomestico", "plagas", "otro"}, Required: true},
+			{Name: "ubicacion", Type: celenv.Text, Required: true, MaxLength: 200},
+			{Name: "urgencia", Type: celenv.Enum, Values: []string{"normal", "urgente", "emergencia"}, Required: true},
+			{Name: "permiso_para_entrar", Type: celenv.Boolean},
+			{Name: "telefono_de_contacto", Type: celenv.Phone, PII: true},
 		},
-	},
-	SecretEnv:      "MANTENIMIENTO_WEBHOOK_SECRET",
-	IdempotencyKey: "call.id",
-	Log:            []string{"workflow_id", "call.id", "call.status", "fields.tipo_de_problema", "fields.urgencia"},
-	Language:       "es",
-	PhoneRegion:    "MX",
-	Incomplete: &workflow.Incomplete{
-		Severity:      "normal",
-		Owner:         "mantenimiento",
-		Notify:        []string{"slack"},
-		CallerMessage: "No he podido recoger todo lo necesario. Una persona del equipo le llamará para completar su reporte.",
-	},
+		NextAction: "crear_orden_de_trabajo",
+		Handoff: []workflow.HandoffRule{
+			{
+				Reason:        "emergencia_o_caso_delicado",
+				When:          "fields.urgencia == \"emergencia\" || fields.tipo_de_problema == \"electrico\"",
+				Severity:      "urgent",
+				Owner:         "guardia_mantenimiento",
+				Notify:        []string{"sms", "slack"},
+				CallerMessage: "Voy a pasar esto a una persona ahora mismo. Alguien del equipo de guardia le llamará en breve.",
+			},
+		},
+		SecretEnv:      "MANTENIMIENTO_WEBHOOK_SECRET",
+		IdempotencyKey: "call.id",
+		Log:            []string{"workflow_id", "call.id", "call.status", "fields.tipo_de_problema", "fields.urgencia"},
+		Language:       "es",
+		PhoneRegion:    "MX",
+		Incomplete: &workflow.Incomplete{
+			Severity:      "normal",
+			Owner:         "mantenimiento",
+			Notify:        []string{"slack"},
+			CallerMessage: "No he podido recoger todo lo necesario. Una persona del equipo le llamará para completar su reporte.",
+		},
+	}
 }
 
 // compiled holds the handoff rules and the idempotency key, compiled once
 // when the program starts.
-var compiled = workflow.MustCompile(Definition)
+var compiled = workflow.MustCompile(Definition())
 
 // HandoffReason is the reason of a handoff (Handoff.Info.Reason): one of
 // the workflow's handoff rules, or a reason callspec decides itself.
@@ -168,6 +173,35 @@ func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Hand
 		}
 		return svc.CrearOrdenDeTrabajo(ctx, &Outcome{Event: ev, Fields: f})
 	})
+}
+
+// Route is where one target platform posts: the path of webhook.url, then
+// "/" and the platform's name.
+type Route struct {
+	Provider, Path string
+}
+
+// Routes are the workflow's target platforms and their paths, in the
+// spec's order.
+func Routes() []Route {
+	return []Route{
+		{Provider: "retell", Path: "/hooks/maintenance_report_intake_es/retell"},
+		{Provider: "vapi", Path: "/hooks/maintenance_report_intake_es/vapi"},
+	}
+}
+
+// Mount serves NewHandler(svc, platform, cfg) on mux for POST requests at
+// the path of every target platform (Routes). It fails when a handler
+// cannot be built, for example when the signing secret is not set.
+func Mount(mux *http.ServeMux, svc Service, cfg handler.Config) error {
+	for _, r := range Routes() {
+		h, err := NewHandler(svc, r.Provider, cfg)
+		if err != nil {
+			return err
+		}
+		mux.Handle("POST "+r.Path, h)
+	}
+	return nil
 }
 
 // fieldsFrom types the validated values of an event.

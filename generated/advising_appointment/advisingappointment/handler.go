@@ -3,15 +3,17 @@
 // Package advisingappointment is the webhook handler of the workflow advising_appointment
 // (Academic advising appointment): Book an appointment with an academic adviser.
 //
-// Implement Service in your own package and serve NewHandler(svc,
-// "<provider>", cfg) at the URL the platform posts to. The handler verifies
-// the platform's signature, drops duplicate deliveries, validates the
-// fields, routes the call to a person when a handoff rule matches or the
-// call is incomplete, and logs only: "workflow_id", "call.id", "call.status", "call.end_reason", "fields.adviser_type".
+// Implement Service in your own package and call Mount, which serves
+// NewHandler(svc, platform, cfg) for every target platform at the path it
+// posts to (Routes). The handler verifies the platform's signature, drops
+// duplicate deliveries, validates the fields, routes the call to a person
+// when a handoff rule matches or the call is incomplete, and logs only:
+// "workflow_id", "call.id", "call.status", "call.end_reason", "fields.adviser_type".
 package advisingappointment
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
@@ -19,45 +21,48 @@ import (
 	"github.com/callspec/callspec/runtime/workflow"
 )
 
-// Definition is the workflow as checked by callspec lint.
-var Definition = &workflow.Definition{
-	ID:    "advising_appointment",
-	Owner: "advising_office",
-	Fields: []workflow.Field{
-		{Name: "adviser_type", Type: celenv.Enum, Values: []string{"academic", "financial_aid", "admissions", "career"}, Required: true},
-		{Name: "preferred_date", Type: celenv.Date},
-		{Name: "name", Type: celenv.Text, Required: true, PII: true, MaxLength: 120},
-		{Name: "email", Type: celenv.Email, Required: true, PII: true},
-		{Name: "zip_code", Type: celenv.Text, PII: true, MaxLength: 10, Pattern: "^[0-9]{5}(-[0-9]{4})?$"},
-		{Name: "annual_income", Type: celenv.Number, PII: true, Min: workflow.Float(0)},
-	},
-	NextAction: "book_advising_appointment",
-	Handoff: []workflow.HandoffRule{
-		{
-			Reason:        "financial_aid_counselling",
-			When:          "fields.adviser_type == \"financial_aid\" && has(fields.annual_income) && fields.annual_income < 30000",
-			Severity:      "normal",
-			Owner:         "financial_aid_office",
-			Notify:        []string{"email"},
-			CallerMessage: "A financial aid counsellor will contact you by email to find a time that works for you.",
+// Definition returns the workflow as checked by callspec lint: a new value
+// on every call, so that changing it changes no handler.
+func Definition() *workflow.Definition {
+	return &workflow.Definition{
+		ID:    "advising_appointment",
+		Owner: "advising_office",
+		Fields: []workflow.Field{
+			{Name: "adviser_type", Type: celenv.Enum, Values: []string{"academic", "financial_aid", "admissions", "career"}, Required: true},
+			{Name: "preferred_date", Type: celenv.Date},
+			{Name: "name", Type: celenv.Text, Required: true, PII: true, MaxLength: 120},
+			{Name: "email", Type: celenv.Email, Required: true, PII: true},
+			{Name: "zip_code", Type: celenv.Text, PII: true, MaxLength: 10, Pattern: "^[0-9]{5}(-[0-9]{4})?$"},
+			{Name: "annual_income", Type: celenv.Number, PII: true, Min: workflow.Float(0)},
 		},
-		{
-			Reason:        "admissions_decision_question",
-			When:          "fields.adviser_type == \"admissions\"",
-			Severity:      "info",
-			Owner:         "admissions_office",
-			Notify:        []string{"email"},
-			CallerMessage: "Someone from the admissions office will reach out to you by email.",
+		NextAction: "book_advising_appointment",
+		Handoff: []workflow.HandoffRule{
+			{
+				Reason:        "financial_aid_counselling",
+				When:          "fields.adviser_type == \"financial_aid\" && has(fields.annual_income) && fields.annual_income < 30000",
+				Severity:      "normal",
+				Owner:         "financial_aid_office",
+				Notify:        []string{"email"},
+				CallerMessage: "A financial aid counsellor will contact you by email to find a time that works for you.",
+			},
+			{
+				Reason:        "admissions_decision_question",
+				When:          "fields.adviser_type == \"admissions\"",
+				Severity:      "info",
+				Owner:         "admissions_office",
+				Notify:        []string{"email"},
+				CallerMessage: "Someone from the admissions office will reach out to you by email.",
+			},
 		},
-	},
-	SecretEnv:      "ADVISING_WEBHOOK_SECRET",
-	IdempotencyKey: "call.id",
-	Log:            []string{"workflow_id", "call.id", "call.status", "call.end_reason", "fields.adviser_type"},
+		SecretEnv:      "ADVISING_WEBHOOK_SECRET",
+		IdempotencyKey: "call.id",
+		Log:            []string{"workflow_id", "call.id", "call.status", "call.end_reason", "fields.adviser_type"},
+	}
 }
 
 // compiled holds the handoff rules and the idempotency key, compiled once
 // when the program starts.
-var compiled = workflow.MustCompile(Definition)
+var compiled = workflow.MustCompile(Definition())
 
 // HandoffReason is the reason of a handoff (Handoff.Info.Reason): one of
 // the workflow's handoff rules, or a reason callspec decides itself.
@@ -158,6 +163,36 @@ func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Hand
 		}
 		return svc.BookAdvisingAppointment(ctx, &Outcome{Event: ev, Fields: f})
 	})
+}
+
+// Route is where one target platform posts: the path of webhook.url, then
+// "/" and the platform's name.
+type Route struct {
+	Provider, Path string
+}
+
+// Routes are the workflow's target platforms and their paths, in the
+// spec's order.
+func Routes() []Route {
+	return []Route{
+		{Provider: "synthflow", Path: "/hooks/advising_appointment/synthflow"},
+		{Provider: "retell", Path: "/hooks/advising_appointment/retell"},
+		{Provider: "vapi", Path: "/hooks/advising_appointment/vapi"},
+	}
+}
+
+// Mount serves NewHandler(svc, platform, cfg) on mux for POST requests at
+// the path of every target platform (Routes). It fails when a handler
+// cannot be built, for example when the signing secret is not set.
+func Mount(mux *http.ServeMux, svc Service, cfg handler.Config) error {
+	for _, r := range Routes() {
+		h, err := NewHandler(svc, r.Provider, cfg)
+		if err != nil {
+			return err
+		}
+		mux.Handle("POST "+r.Path, h)
+	}
+	return nil
 }
 
 // fieldsFrom types the validated values of an event.

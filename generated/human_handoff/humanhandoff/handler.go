@@ -3,15 +3,17 @@
 // Package humanhandoff is the webhook handler of the workflow human_handoff
 // (Human handoff for sensitive calls): Reach the right person at the office for a request the assistant should not settle.
 //
-// Implement Service in your own package and serve NewHandler(svc,
-// "<provider>", cfg) at the URL the platform posts to. The handler verifies
-// the platform's signature, drops duplicate deliveries, validates the
-// fields, routes the call to a person when a handoff rule matches or the
-// call is incomplete, and logs only: "workflow_id", "call.id", "call.provider", "call.status", "fields.request_type", "fields.immediate_danger".
+// Implement Service in your own package and call Mount, which serves
+// NewHandler(svc, platform, cfg) for every target platform at the path it
+// posts to (Routes). The handler verifies the platform's signature, drops
+// duplicate deliveries, validates the fields, routes the call to a person
+// when a handoff rule matches or the call is incomplete, and logs only:
+// "workflow_id", "call.id", "call.provider", "call.status", "fields.request_type", "fields.immediate_danger".
 package humanhandoff
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
@@ -19,60 +21,63 @@ import (
 	"github.com/callspec/callspec/runtime/workflow"
 )
 
-// Definition is the workflow as checked by callspec lint.
-var Definition = &workflow.Definition{
-	ID:    "human_handoff",
-	Owner: "front_desk",
-	Fields: []workflow.Field{
-		{Name: "request_type", Type: celenv.Enum, Values: []string{"appointment_change", "billing_question", "medical_question", "complaint", "legal_request", "emergency", "other"}, Required: true},
-		{Name: "summary", Type: celenv.Text, Required: true, MaxLength: 500},
-		{Name: "immediate_danger", Type: celenv.Boolean, Required: true},
-		{Name: "caller_name", Type: celenv.Text, PII: true, MaxLength: 120},
-		{Name: "callback_phone", Type: celenv.Phone, Required: true, PII: true},
-	},
-	NextAction: "create_callback_task",
-	Handoff: []workflow.HandoffRule{
-		{
-			Reason:        "emergency_or_sensitive_request",
-			When:          "fields.immediate_danger || fields.request_type == \"emergency\"",
-			Severity:      "urgent",
-			Owner:         "on_call_clinician",
-			Notify:        []string{"sms", "slack", "pager"},
-			CallerMessage: "I am marking this for a person now. If anyone is in danger, hang up and call emergency services. Someone from the team will call you back right away.",
+// Definition returns the workflow as checked by callspec lint: a new value
+// on every call, so that changing it changes no handler.
+func Definition() *workflow.Definition {
+	return &workflow.Definition{
+		ID:    "human_handoff",
+		Owner: "front_desk",
+		Fields: []workflow.Field{
+			{Name: "request_type", Type: celenv.Enum, Values: []string{"appointment_change", "billing_question", "medical_question", "complaint", "legal_request", "emergency", "other"}, Required: true},
+			{Name: "summary", Type: celenv.Text, Required: true, MaxLength: 500},
+			{Name: "immediate_danger", Type: celenv.Boolean, Required: true},
+			{Name: "caller_name", Type: celenv.Text, PII: true, MaxLength: 120},
+			{Name: "callback_phone", Type: celenv.Phone, Required: true, PII: true},
 		},
-		{
-			Reason:        "clinical_question",
-			When:          "fields.request_type == \"medical_question\"",
-			Severity:      "normal",
-			Owner:         "nurse_line",
-			Notify:        []string{"slack"},
-			CallerMessage: "A nurse will review your question and call you back today. I cannot give medical advice on this line.",
+		NextAction: "create_callback_task",
+		Handoff: []workflow.HandoffRule{
+			{
+				Reason:        "emergency_or_sensitive_request",
+				When:          "fields.immediate_danger || fields.request_type == \"emergency\"",
+				Severity:      "urgent",
+				Owner:         "on_call_clinician",
+				Notify:        []string{"sms", "slack", "pager"},
+				CallerMessage: "I am marking this for a person now. If anyone is in danger, hang up and call emergency services. Someone from the team will call you back right away.",
+			},
+			{
+				Reason:        "clinical_question",
+				When:          "fields.request_type == \"medical_question\"",
+				Severity:      "normal",
+				Owner:         "nurse_line",
+				Notify:        []string{"slack"},
+				CallerMessage: "A nurse will review your question and call you back today. I cannot give medical advice on this line.",
+			},
+			{
+				Reason:        "complaint_or_legal",
+				When:          "fields.request_type in [\"complaint\", \"legal_request\"]",
+				Severity:      "normal",
+				Owner:         "practice_manager",
+				Notify:        []string{"email", "slack"},
+				CallerMessage: "I have passed this to the practice manager, who will call you back within two business days.",
+			},
+			{
+				Reason:        "billing_review",
+				When:          "fields.request_type == \"billing_question\"",
+				Severity:      "info",
+				Owner:         "billing_office",
+				Notify:        []string{"email"},
+				CallerMessage: "Someone from the billing office will review your account and call you back.",
+			},
 		},
-		{
-			Reason:        "complaint_or_legal",
-			When:          "fields.request_type in [\"complaint\", \"legal_request\"]",
-			Severity:      "normal",
-			Owner:         "practice_manager",
-			Notify:        []string{"email", "slack"},
-			CallerMessage: "I have passed this to the practice manager, who will call you back within two business days.",
-		},
-		{
-			Reason:        "billing_review",
-			When:          "fields.request_type == \"billing_question\"",
-			Severity:      "info",
-			Owner:         "billing_office",
-			Notify:        []string{"email"},
-			CallerMessage: "Someone from the billing office will review your account and call you back.",
-		},
-	},
-	SecretEnv:      "HANDOFF_WEBHOOK_SECRET",
-	IdempotencyKey: "call.provider + \":\" + call.id",
-	Log:            []string{"workflow_id", "call.id", "call.provider", "call.status", "fields.request_type", "fields.immediate_danger"},
+		SecretEnv:      "HANDOFF_WEBHOOK_SECRET",
+		IdempotencyKey: "call.provider + \":\" + call.id",
+		Log:            []string{"workflow_id", "call.id", "call.provider", "call.status", "fields.request_type", "fields.immediate_danger"},
+	}
 }
 
 // compiled holds the handoff rules and the idempotency key, compiled once
 // when the program starts.
-var compiled = workflow.MustCompile(Definition)
+var compiled = workflow.MustCompile(Definition())
 
 // HandoffReason is the reason of a handoff (Handoff.Info.Reason): one of
 // the workflow's handoff rules, or a reason callspec decides itself.
@@ -176,6 +181,36 @@ func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Hand
 		}
 		return svc.CreateCallbackTask(ctx, &Outcome{Event: ev, Fields: f})
 	})
+}
+
+// Route is where one target platform posts: the path of webhook.url, then
+// "/" and the platform's name.
+type Route struct {
+	Provider, Path string
+}
+
+// Routes are the workflow's target platforms and their paths, in the
+// spec's order.
+func Routes() []Route {
+	return []Route{
+		{Provider: "retell", Path: "/hooks/human_handoff/retell"},
+		{Provider: "vapi", Path: "/hooks/human_handoff/vapi"},
+		{Provider: "callurl", Path: "/hooks/human_handoff/callurl"},
+	}
+}
+
+// Mount serves NewHandler(svc, platform, cfg) on mux for POST requests at
+// the path of every target platform (Routes). It fails when a handler
+// cannot be built, for example when the signing secret is not set.
+func Mount(mux *http.ServeMux, svc Service, cfg handler.Config) error {
+	for _, r := range Routes() {
+		h, err := NewHandler(svc, r.Provider, cfg)
+		if err != nil {
+			return err
+		}
+		mux.Handle("POST "+r.Path, h)
+	}
+	return nil
 }
 
 // fieldsFrom types the validated values of an event.
