@@ -46,13 +46,13 @@ func TestGitHubAction(t *testing.T) {
 	if action.Name != "callspec" || action.Description == "" || action.Runs.Using != "composite" {
 		t.Errorf("name %q, description %q, runs.using %q", action.Name, action.Description, action.Runs.Using)
 	}
-	for _, in := range []string{"paths", "fail-on", "version"} {
+	for _, in := range []string{"paths", "fail-on", "version", "breaking-against"} {
 		if i, ok := action.Inputs[in]; !ok || i.Description == "" || i.Required || i.Default == nil {
 			t.Errorf("input %s: %+v; want an optional input with a description and a default", in, i)
 		}
 	}
-	if len(action.Inputs) != 3 {
-		t.Errorf("inputs %v; want paths, fail-on and version (breaking-against is only planned)", action.Inputs)
+	if len(action.Inputs) != 4 {
+		t.Errorf("inputs %v; want paths, fail-on, version and breaking-against", action.Inputs)
 	}
 	if d := *action.Inputs["fail-on"].Default; d != "error" {
 		t.Errorf("fail-on default %q", d)
@@ -77,13 +77,14 @@ func TestGitHubAction(t *testing.T) {
 		`go install "github.com/callspec/callspec/cmd/callspec@$CALLSPEC_VERSION"`,
 		`callspec lint --format github --fail-on "$CALLSPEC_FAIL_ON" $CALLSPEC_PATHS`,
 		`callspec build --check $CALLSPEC_PATHS`,
+		`callspec breaking --against "$CALLSPEC_AGAINST" --format github --fail-on "$CALLSPEC_FAIL_ON" $CALLSPEC_PATHS`,
 	} {
 		if !strings.Contains(script.String(), want) {
 			t.Errorf("the action's steps do not run %s", want)
 		}
 	}
 	// The commands the action runs take the flags it passes.
-	for _, args := range [][]string{{"lint", "--format", "github", "--fail-on", "error", "--help"}, {"build", "--check", "--help"}, {"version"}} {
+	for _, args := range [][]string{{"lint", "--format", "github", "--fail-on", "error", "--help"}, {"build", "--check", "--help"}, {"breaking", "--against", "HEAD", "--format", "github", "--fail-on", "error", "--help"}, {"version"}} {
 		if _, errOut, code := runCLI(t, args...); code != exitOK {
 			t.Errorf("callspec %s: exit %d: %s", strings.Join(args, " "), code, errOut)
 		}
