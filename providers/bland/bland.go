@@ -152,11 +152,15 @@ func (Provider) Config(w *ir.Workflow) ([]byte, error) {
 	} else {
 		owner = "the " + emit.Human(owner) + " team"
 	}
+	hook, err := emit.WebhookURL(w, Name)
+	if err != nil {
+		return nil, err
+	}
 	return emit.JSON(CallRequest{
 		AnalysisSchema: schema,
 		SummaryPrompt: fmt.Sprintf("Summarize the call in two or three sentences for %s. The caller's goal: %s. Say what the caller asked for and what was agreed. Do not include phone numbers, email addresses or payment details.",
 			owner, strings.TrimSuffix(w.Goal, ".")),
-		Webhook:  w.Webhook.URL,
+		Webhook:  hook,
 		Metadata: map[string]string{MetadataWorkflowKey: w.ID},
 	})
 }

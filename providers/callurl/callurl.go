@@ -107,7 +107,11 @@ type Schema struct {
 
 // Config implements providers.Provider.
 func (Provider) Config(w *ir.Workflow) ([]byte, error) {
-	s := Schema{Outcome: w.Title + " outcome", Fields: []Field{}, WebhookURL: w.Webhook.URL}
+	hook, err := emit.WebhookURL(w, Name)
+	if err != nil {
+		return nil, err
+	}
+	s := Schema{Outcome: w.Title + " outcome", Fields: []Field{}, WebhookURL: hook}
 	for i := range w.Fields {
 		f := &w.Fields[i]
 		desc := f.Description

@@ -133,7 +133,11 @@ func itemType(k celenv.Kind) string {
 
 // Config implements providers.Provider.
 func (Provider) Config(w *ir.Workflow) ([]byte, error) {
-	u := AgentUpdate{PostCallAnalysisData: []AnalysisItem{}, WebhookURL: w.Webhook.URL, WebhookEvents: []string{WebhookEvent}}
+	hook, err := emit.WebhookURL(w, Name)
+	if err != nil {
+		return nil, err
+	}
+	u := AgentUpdate{PostCallAnalysisData: []AnalysisItem{}, WebhookURL: hook, WebhookEvents: []string{WebhookEvent}}
 	for i := range w.Fields {
 		f := &w.Fields[i]
 		it := AnalysisItem{Type: itemType(f.Type), Name: f.Name, Description: emit.Description(w, f), Required: f.Required}

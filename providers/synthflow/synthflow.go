@@ -150,7 +150,11 @@ func extractorType(k celenv.Kind) string {
 
 // Config implements providers.Provider.
 func (Provider) Config(w *ir.Workflow) ([]byte, error) {
-	c := Config{Actions: []map[string]Extractor{}, ExternalWebhookURL: w.Webhook.URL}
+	hook, err := emit.WebhookURL(w, Name)
+	if err != nil {
+		return nil, err
+	}
+	c := Config{Actions: []map[string]Extractor{}, ExternalWebhookURL: hook}
 	for i := range w.Fields {
 		f := &w.Fields[i]
 		condition := emit.Question(w, f.Name)

@@ -244,8 +244,12 @@ func property(k celenv.Kind, f *ir.Field) *JSONSchema {
 
 // Config implements providers.Provider.
 func (Provider) Config(w *ir.Workflow) ([]byte, error) {
+	hook, err := emit.WebhookURL(w, Name)
+	if err != nil {
+		return nil, err
+	}
 	return emit.JSON(AssistantUpdate{
-		Server:         Server{URL: w.Webhook.URL, TimeoutSeconds: 20},
+		Server:         Server{URL: hook, TimeoutSeconds: 20},
 		ServerMessages: []string{MessageType},
 		ArtifactPlan:   ArtifactPlan{StructuredOutputs: []StructuredOutput{StructuredOutputFor(w)}},
 	})

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/runtime/workflow"
 	"github.com/callspec/callspec/runtime/celenv"
 )
 
@@ -237,4 +238,16 @@ func DefaultExample(k celenv.Kind) string {
 		return "2026-11-23T15:04:05Z"
 	}
 	return ""
+}
+
+// WebhookURL is the URL platform provider posts w's deliveries to: the
+// spec's webhook.url followed by "/" and the platform's name, decided by
+// workflow.PlatformURL, where the generated Mount and `callspec serve`
+// answer for that platform.
+func WebhookURL(w *ir.Workflow, provider string) (string, error) {
+	u, err := workflow.PlatformURL(w.Webhook.URL, provider)
+	if err != nil {
+		return "", err
+	}
+	return u.String(), nil
 }
