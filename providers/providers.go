@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -89,6 +90,40 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string { return e.Provider + ": " + e.Reason }
+
+// IgnoredError is a delivery of an event type the workflow does not
+// process (Retell's call_started, Vapi's status-update, a type a platform
+// adds later). Platforms send those to the same URL by default and retry
+// or alert on anything but a 2xx, so the handler answers 200 once the
+// delivery is verified, stores nothing and calls no service. A body that
+// names the processed type but is malformed is a *DecodeError, never this.
+type IgnoredError struct {
+	Provider string
+	// Event is the event type the body names, or "" when it is not a
+	// short plain name (it comes from the body and is logged).
+	Event string
+	// Processed is the one event type the workflow decides on.
+	Processed string
+}
+
+func (e *IgnoredError) Error() string {
+	what := "an event type"
+	if e.Event != "" {
+		what = "the event " + strconv.Quote(e.Event)
+	}
+	return fmt.Sprintf("%s: %s is not one callspec processes (only %s is): acknowledged and ignored", e.Provider, what, e.Processed)
+}
+
+// Ignored returns the IgnoredError of a delivery whose event type is
+// event; a type that is not a short plain name is not repeated.
+func Ignored(provider, event, processed string) *IgnoredError {
+	if len(event) > 64 || strings.IndexFunc(event, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.')
+	}) >= 0 {
+		event = ""
+	}
+	return &IgnoredError{Provider: provider, Event: event, Processed: processed}
+}
 
 // MaxJSONDepth bounds how deeply a delivery may nest JSON objects and
 // arrays; every adapter refuses a deeper body with a *DecodeError naming

@@ -78,6 +78,20 @@ func runDecode(e *env, args []string) int {
 	}
 	def := u.IR.Definition()
 	in, err := p.Decode(body, def)
+	var ignored *providers.IgnoredError
+	if errors.As(err, &ignored) {
+		// The handler answers 200 and does nothing: not a failure.
+		if *format == "json" {
+			b, _ := json.Marshal(struct {
+				Ignored bool   `json:"ignored"`
+				Reason  string `json:"reason"`
+			}{true, ignored.Error()})
+			fmt.Fprintf(e.stdout, "%s\n", b)
+		} else {
+			fmt.Fprintf(e.stdout, "the handler would answer 200 and ignore it: %s\n", ignored.Error())
+		}
+		return exitOK
+	}
 	if err != nil {
 		var de *providers.DecodeError
 		if errors.As(err, &de) {

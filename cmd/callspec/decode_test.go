@@ -69,3 +69,20 @@ func TestDecodeErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeIgnoredEvent: a body of an event type the workflow does not
+// process is what the handler acknowledges and ignores: exit 0, and with
+// --format json exactly {"ignored": true, "reason": …}.
+func TestDecodeIgnoredEvent(t *testing.T) {
+	for _, c := range []struct{ format, want string }{
+		{"json", `{"ignored":true,"reason":"retell: the event \"call_ended\" is not one callspec processes (only call_analyzed is): acknowledged and ignored"}` + "\n"},
+		{"text", `the handler would answer 200 and ignore it: retell: the event "call_ended" is not one callspec processes (only call_analyzed is): acknowledged and ignored` + "\n"},
+	} {
+		var out, errb strings.Builder
+		e := &env{stdin: strings.NewReader(`{"event":"call_ended","call":{"call_id":"c1"}}`), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+		code := run(e, []string{"decode", "--provider", "retell", "--workflow", "maintenance_report_intake", "--workflows", workflowsDir, "--format", c.format, "-"})
+		if code != exitOK || out.String() != c.want {
+			t.Errorf("--format %s: exit %d\n%s%s\nwant:\n%s", c.format, code, out.String(), errb.String(), c.want)
+		}
+	}
+}

@@ -251,8 +251,10 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	if ev == "" {
 		ev = r.String(root, "event_type")
 	}
-	if ev != "" && ev != WebhookEvent {
-		r.Fail("event is not %s; set the agent's webhook_events to [%q], because only that event carries the extracted data", WebhookEvent, WebhookEvent)
+	if ev != "" && ev != WebhookEvent && !r.Failed() {
+		// call_started, call_ended, transcript_updated, transfer_*: the
+		// defaults of a dashboard-configured URL, acknowledged unread.
+		return nil, providers.Ignored(Name, ev, WebhookEvent)
 	}
 	// at is the key of the call object, for paths in reasons.
 	at := "call"

@@ -74,10 +74,32 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+// TestDecodeIgnoresOtherEvents: the events a dashboard-configured URL gets
+// besides call_analyzed are acknowledged, not refused (Retell retries a
+// non-2xx three times); call_analyzed itself, malformed, is still refused.
+func TestDecodeIgnoresOtherEvents(t *testing.T) {
+	w := providertest.Get(t, "human_handoff")
+	for _, ev := range []string{"call_started", "call_ended", "transcript_updated", "transfer_started", "transfer_bridged", "transfer_cancelled", "transfer_ended", "a_later_event"} {
+		_, err := p.Decode([]byte(`{"event":"`+ev+`","call":{"call_id":"c1"}}`), w.Def)
+		var ig *providers.IgnoredError
+		if !errors.As(err, &ig) || ig.Event != ev || ig.Processed != "call_analyzed" {
+			t.Errorf("%s: got %v, want an IgnoredError", ev, err)
+		}
+	}
+	_, err := p.Decode([]byte(`{"event":"call_started\u2028<script>","call":{}}`), w.Def)
+	if want := `retell: an event type is not one callspec processes (only call_analyzed is): acknowledged and ignored`; err == nil || err.Error() != want {
+		t.Errorf("an odd event name: got %v, want %q (the name is not repeated)", err, want)
+	}
+	_, err = p.Decode([]byte(`{"event":"call_started","event":"call_analyzed"}`), w.Def)
+	var de *providers.DecodeError
+	if !errors.As(err, &de) {
+		t.Errorf("a body that names two events: got %v, want a DecodeError", err)
+	}
+}
+
 func TestDecodeRefuses(t *testing.T) {
 	w := providertest.Get(t, "maintenance_report_intake")
 	for name, body := range map[string]string{
-		"call_started event": `{"event":"call_started","call":{"call_id":"c1","from_number":"+15551234567"}}`,
 		"no call":            `{"event":"call_analyzed"}`,
 		"call id missing":    `{"event":"call_analyzed","call":{"from_number":"+15551234567"}}`,
 		"call is a string":   `{"event":"call_analyzed","call":"+15551234567"}`,

@@ -348,9 +348,16 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	if r.Failed() {
 		return nil, r.Err()
 	}
-	if t := r.String(msg, "type"); t != MessageType {
-		r.Fail("message.type is not %s; set the assistant's serverMessages to [%q], because only that message carries the call's outcome", MessageType, MessageType)
+	switch t := r.String(msg, "type"); {
+	case r.Failed():
 		return nil, r.Err()
+	case t == "":
+		r.Fail("message.type is missing; Vapi names every server message's type")
+		return nil, r.Err()
+	case t != MessageType:
+		// status-update, transcript, conversation-update, speech-update,
+		// hang, …: Vapi's default serverMessages, acknowledged unread.
+		return nil, providers.Ignored(Name, t, MessageType)
 	}
 	call := r.Object(msg, "call")
 	if call == nil {

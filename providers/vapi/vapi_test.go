@@ -134,10 +134,23 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+// TestDecodeIgnoresOtherMessages: Vapi's default serverMessages besides
+// end-of-call-report are acknowledged, not refused.
+func TestDecodeIgnoresOtherMessages(t *testing.T) {
+	w := providertest.Get(t, "human_handoff")
+	for _, typ := range []string{"status-update", "transcript", "conversation-update", "speech-update", "hang", "user-interrupted", "assistant.started", "a-later-message"} {
+		_, err := p.Decode([]byte(`{"message":{"type":"`+typ+`","call":{"id":"c1"}}}`), w.Def)
+		var ig *providers.IgnoredError
+		if !errors.As(err, &ig) || ig.Event != typ || ig.Processed != "end-of-call-report" {
+			t.Errorf("%s: got %v, want an IgnoredError", typ, err)
+		}
+	}
+}
+
 func TestDecodeRefusesOtherMessages(t *testing.T) {
 	w := providertest.Get(t, "human_handoff")
 	for _, body := range []string{
-		`{"message":{"type":"status-update","call":{"id":"c1"}}}`,
+		`{"message":{"call":{"id":"c1"}}}`,
 		`{"message":{"type":"end-of-call-report"}}`,
 		`{"type":"end-of-call-report","call":{"id":"c1"}}`,
 	} {

@@ -174,6 +174,8 @@ type answer struct {
 	HandoffReason  string `json:"handoff_reason,omitempty"`
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	Error          string `json:"error,omitempty"`
+	// Reason says why a delivery was acknowledged without processing.
+	Reason string `json:"reason,omitempty"`
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -245,6 +247,13 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 	// 3. Decode.
 	def := h.wf.Definition()
 	in, err := h.cfg.Provider.Decode(body, def)
+	var ignored *providers.IgnoredError
+	if errors.As(err, &ignored) {
+		// An event type the workflow does not process: verified, then
+		// acknowledged, so the platform neither retries nor alerts;
+		// nothing is stored and no service is called.
+		return http.StatusOK, encode(answer{Status: "ignored", Reason: ignored.Error()}), []slog.Attr{slog.String("outcome", "ignored"), slog.String("reason", ignored.Error())}
+	}
 	if err != nil {
 		reason := "the payload is not a post-call delivery of " + h.cfg.Provider.Name()
 		var de *providers.DecodeError
