@@ -100,11 +100,11 @@ func TestDecodeIgnoresOtherEvents(t *testing.T) {
 func TestDecodeRefuses(t *testing.T) {
 	w := providertest.Get(t, "maintenance_report_intake")
 	for name, body := range map[string]string{
-		"no call":            `{"event":"call_analyzed"}`,
-		"call id missing":    `{"event":"call_analyzed","call":{"from_number":"+15551234567"}}`,
-		"call is a string":   `{"event":"call_analyzed","call":"+15551234567"}`,
-		"not JSON":           `event=call_analyzed`,
-		"array":              `[{"event":"call_analyzed"}]`,
+		"no call":          `{"event":"call_analyzed"}`,
+		"call id missing":  `{"event":"call_analyzed","call":{"from_number":"+15551234567"}}`,
+		"call is a string": `{"event":"call_analyzed","call":"+15551234567"}`,
+		"not JSON":         `event=call_analyzed`,
+		"array":            `[{"event":"call_analyzed"}]`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := p.Decode([]byte(body), w.Def)

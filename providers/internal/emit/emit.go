@@ -12,8 +12,8 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/runtime/workflow"
 	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/runtime/workflow"
 )
 
 // JSON encodes v indented by two spaces, without HTML escaping, with a
