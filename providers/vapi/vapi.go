@@ -118,6 +118,10 @@ const (
 // MessageType is the server message callspec decides on.
 const MessageType = "end-of-call-report"
 
+// UnwrappedType is the type of the same outcome in the unwrapped shape
+// that Vapi's structured-outputs guide shows (no "message" envelope).
+const UnwrappedType = "call.ended"
+
 // E164Pattern is the pattern of a phone property.
 const E164Pattern = `^\+[1-9][0-9]{1,14}$`
 
@@ -342,8 +346,16 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 		return nil, r.Err()
 	}
 	msg := r.Object(root, "message")
+	// at is the path of the message object: Vapi's structured-outputs
+	// guide also shows the end of a call unwrapped, as
+	// {"type": "call.ended", "call": {"artifact": {"structuredOutputs": …}}}.
+	at := []string{"message"}
 	if msg == nil && !r.Failed() {
-		r.Fail("the body has no message object; Vapi server messages are {\"message\": {...}}")
+		if _, typed := root["type"]; typed {
+			msg, at = root, nil
+		} else {
+			r.Fail("the body has no message object; Vapi server messages are {\"message\": {...}}")
+		}
 	}
 	if r.Failed() {
 		return nil, r.Err()
@@ -354,6 +366,12 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	case t == "":
 		r.Fail("message.type is missing; Vapi names every server message's type")
 		return nil, r.Err()
+	case at == nil && t == UnwrappedType:
+	case at == nil && t == MessageType:
+		r.Fail("the body has no message object; Vapi sends %s as {\"message\": {\"type\": %q, ...}}", MessageType, MessageType)
+		return nil, r.Err()
+	case at == nil:
+		return nil, providers.Ignored(Name, t, UnwrappedType)
 	case t != MessageType:
 		// status-update, transcript, conversation-update, speech-update,
 		// hang, …: Vapi's default serverMessages, acknowledged unread.
@@ -366,7 +384,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	}
 	in := &event.Inbound{Fields: map[string]any{}}
 	in.Call.Provider = Name
-	in.Call.ID = r.ID(root, "message", "call", "id")
+	in.Call.ID = r.ID(root, append(at, "call", "id")...)
 
 	switch r.String(call, "type") {
 	case "inboundPhoneCall":
@@ -409,8 +427,8 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 		endRaw, _ = payload.Get(call, "endedAt")
 	}
 	in.Call.StartedAt = r.Time(startRaw, "startedAt")
-	if d, ok := r.Number(root, "message", "durationSeconds"); ok {
-		in.Call.DurationS = r.Seconds(d, time.Second, "message.durationSeconds")
+	if d, ok := r.Number(root, append(at, "durationSeconds")...); ok {
+		in.Call.DurationS = r.Seconds(d, time.Second, strings.Join(append(at, "durationSeconds"), "."))
 	} else if end := r.Time(endRaw, "endedAt"); end != "" && in.Call.StartedAt != "" {
 		t0, _ := time.Parse(time.RFC3339, in.Call.StartedAt)
 		t1, _ := time.Parse(time.RFC3339, end)

@@ -81,6 +81,11 @@ func TestPayloadsMatchOpenAPI(t *testing.T) {
 			if err := json.Unmarshal(providertest.ReadTestdata(t, pathBase(path)), &env); err != nil {
 				t.Fatal(err)
 			}
+			if env.Message == nil {
+				// The unwrapped shape of the structured-outputs guide,
+				// which the OpenAPI does not describe.
+				t.Skip("no message envelope: not a server message of the OpenAPI")
+			}
 			providertest.ValidateOpenAPI(t, openapi, "ServerMessageEndOfCallReport", env.Message)
 		})
 	}
@@ -105,6 +110,9 @@ func TestDecode(t *testing.T) {
 		durationS        int64
 	}{
 		{file: "end_of_call_report.json", workflow: "human_handoff", event: event.Handoff, handoff: "complaint_or_legal",
+			status: "completed", end: "caller_hangup", dir: "inbound", caller: "+15550002222", durationS: 210},
+		// The shape of Vapi's structured-outputs guide: no message envelope.
+		{file: "call_ended_unwrapped.json", workflow: "human_handoff", event: event.Handoff, handoff: "complaint_or_legal",
 			status: "completed", end: "caller_hangup", dir: "inbound", caller: "+15550002222", durationS: 210},
 		{file: "legacy_structured_data.json", workflow: "maintenance_report_intake", event: event.Handoff, handoff: "emergency_or_sensitive_request",
 			status: "completed", end: "agent_hangup", dir: "inbound", caller: "+15551234567", durationS: 140},
