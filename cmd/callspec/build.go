@@ -31,6 +31,7 @@ func runBuild(e *env, args []string) int {
 	changesAgainst := fs.String("changes-against", "", "add a \"Changes since\" section to the docs page of each workflow changed since this git ref or directory (as callspec breaking compares), for reviewers; write it elsewhere than the committed output (--out)")
 	var lf lintFlags
 	lf.add(fs)
+	lf.quiet = quiet
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}

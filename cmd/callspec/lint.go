@@ -31,14 +31,24 @@ func init() {
 // lintFlags are shared by every command that lints first.
 type lintFlags struct {
 	config string
+	// verbose lists each YAML file a walk left out as not a spec; quiet
+	// (set by the commands that have -q) prints neither the list nor
+	// its count.
+	verbose bool
+	quiet   *bool
 	// findingsOnly: the command uses the findings, not the checked units;
 	// irOnly: it uses the units' IR, not their syntax trees.
 	findingsOnly, irOnly bool
 }
 
-func (l *lintFlags) add(fs interface {
-	StringVar(p *string, name, value, usage string)
-}) {
+func (l *lintFlags) add(fs *pflag.FlagSet) {
+	l.addConfig(fs)
+	fs.BoolVarP(&l.verbose, "verbose", "v", false, "list each YAML file a directory walk skipped because it is not a spec")
+}
+
+// addConfig registers --config alone, for a command that finds its specs
+// without lint's walk (breaking).
+func (l *lintFlags) addConfig(fs *pflag.FlagSet) {
 	fs.StringVar(&l.config, "config", "", "configuration file (default: callspec.yaml in this directory or a parent, up to the repository root)")
 }
 
@@ -74,7 +84,30 @@ func (l *lintFlags) lint(e *env, paths []string) (*lint.Result, int, bool) {
 	for _, s := range res.Skipped {
 		fmt.Fprintf(e.stderr, "callspec: skipped %s: %s\n", s.Path, s.Reason)
 	}
+	l.reportNotSpecs(e, res.NotSpecs)
 	return res, 0, true
+}
+
+// reportNotSpecs says how many YAML files the walk left out as not specs,
+// so that a spec that lost its `callspec:` line does not vanish unnoticed;
+// -v names them.
+func (l *lintFlags) reportNotSpecs(e *env, notSpecs []string) {
+	if len(notSpecs) == 0 || (l.quiet != nil && *l.quiet) {
+		return
+	}
+	if l.verbose {
+		for _, p := range notSpecs {
+			fmt.Fprintf(e.stderr, "callspec: skipped %s: it is not a spec (no top-level `callspec:` key)\n", p)
+		}
+	}
+	files, hint := "files that are not specs", "; -v lists them"
+	if len(notSpecs) == 1 {
+		files, hint = "file that is not a spec", "; -v names it"
+	}
+	if l.verbose {
+		hint = ""
+	}
+	fmt.Fprintf(e.stderr, "callspec: skipped %d YAML %s (no top-level `callspec:` key)%s.\n", len(notSpecs), files, hint)
 }
 
 // reportFlags are the output flags of the commands that report findings
@@ -128,6 +161,7 @@ func runLint(e *env, args []string) int {
 	rf.add(fs)
 	var lf lintFlags
 	lf.add(fs)
+	lf.quiet = rf.quiet
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}

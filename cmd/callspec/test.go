@@ -29,6 +29,7 @@ func runTest(e *env, args []string) int {
 	quiet := quietFlag(fs)
 	var lf lintFlags
 	lf.add(fs)
+	lf.quiet = quiet
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}

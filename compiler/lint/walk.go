@@ -185,6 +185,9 @@ func skipReason(root *os.Root, dir, name string, t fs.FileMode) string {
 // readSpec reads at most MaxFileSize+1 bytes, so a huge file costs no
 // more memory than the limit. A walked file is read through its
 // directory's root, so a link swapped in after the walk cannot lead out.
+// Of a file over the limit it returns no content, except for a walked
+// file: its first MaxFileSize bytes, which decide whether it is a spec at
+// all (too large) or a YAML file of something else (skipped).
 func readSpec(in input) ([]byte, int64, error) {
 	name := in.path
 	if in.root != nil {
@@ -196,7 +199,14 @@ func readSpec(in input) ([]byte, int64, error) {
 	}
 	defer fh.Close()
 	if info.Size() > spec.MaxFileSize {
-		return nil, info.Size(), nil
+		if in.root == nil {
+			return nil, info.Size(), nil
+		}
+		prefix, err := io.ReadAll(io.LimitReader(fh, spec.MaxFileSize))
+		if err != nil {
+			return nil, 0, fmt.Errorf("read %s: %w", in.path, err)
+		}
+		return prefix, info.Size(), nil
 	}
 	content, err := io.ReadAll(io.LimitReader(fh, spec.MaxFileSize+1))
 	if err != nil {
