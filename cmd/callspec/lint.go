@@ -1,7 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
+	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -16,7 +19,7 @@ import (
 func init() {
 	register(&command{
 		name:    "lint",
-		usage:   "[paths…] [--format text|json|sarif|github|junit] [--fail-on error|warning|info]",
+		usage:   "[paths…|-] [--stdin-filename NAME] [--format text|json|sarif|github|junit] [--fail-on error|warning|info]",
 		summary: "Check specs against the quality gate.",
 		run:     runLint,
 		// lint keeps only findings, so its live heap stays small and
@@ -36,6 +39,10 @@ type lintFlags struct {
 	// its count.
 	verbose bool
 	quiet   *bool
+	// stdin is read for the path "-" (lint only: decode reads its
+	// payload there), named stdinName in findings.
+	stdin     io.Reader
+	stdinName string
 	// findingsOnly: the command uses the findings, not the checked units;
 	// irOnly: it uses the units' IR, not their syntax trees.
 	findingsOnly, irOnly bool
@@ -57,7 +64,9 @@ func (l *lintFlags) addConfig(fs *pflag.FlagSet) {
 func (l *lintFlags) loadConfig(e *env) (*lint.Config, int, bool) {
 	cfgPath := l.config
 	if cfgPath == "" {
-		cfgPath = lint.FindConfig(".")
+		// A spec piped in by an editor is configured as the file it
+		// names would be.
+		cfgPath = lint.FindConfig(filepath.Dir(cmp.Or(l.stdinName, "x")))
 	}
 	if cfgPath == "" {
 		return nil, 0, true
@@ -75,7 +84,7 @@ func (l *lintFlags) lint(e *env, paths []string) (*lint.Result, int, bool) {
 	if !ok {
 		return nil, code, false
 	}
-	res, err := lint.Run(paths, lint.Options{Config: cfg, FindingsOnly: l.findingsOnly, IROnly: l.irOnly})
+	res, err := lint.Run(paths, lint.Options{Config: cfg, FindingsOnly: l.findingsOnly, IROnly: l.irOnly, Stdin: l.stdin, StdinName: l.stdinName})
 	if err != nil {
 		return nil, fail(e, "%v", err), false
 	}
@@ -162,6 +171,8 @@ func runLint(e *env, args []string) int {
 	var lf lintFlags
 	lf.add(fs)
 	lf.quiet = rf.quiet
+	lf.stdin = e.stdin
+	fs.StringVar(&lf.stdinName, "stdin-filename", "", "the name of the spec read from stdin (-) in findings, and where its callspec.yaml is looked up (default: "+lint.DefaultStdinName+", looked up from this directory)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}

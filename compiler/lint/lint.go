@@ -6,6 +6,7 @@ package lint
 
 import (
 	"bytes"
+	"io"
 	"runtime"
 	"slices"
 
@@ -33,7 +34,15 @@ type Options struct {
 	// and position maps once the rules have run: what callspec build
 	// needs, since emitters never see YAML.
 	IROnly bool
+	// Stdin is read for the path "-", once, as a spec named StdinName
+	// (default "<stdin>") in findings; nil refuses "-".
+	Stdin     io.Reader
+	StdinName string
 }
+
+// DefaultStdinName names a spec read from stdin in findings when the user
+// gives no name.
+const DefaultStdinName = "<stdin>"
 
 // Result is the outcome of a lint run.
 type Result struct {
@@ -88,6 +97,9 @@ func Run(paths []string, opts Options) (*Result, error) {
 		return nil, err
 	}
 	defer x.close()
+	if err := x.readStdin(opts); err != nil {
+		return nil, err
+	}
 	res, err := run(x.inputs, opts)
 	if err != nil {
 		return nil, err
