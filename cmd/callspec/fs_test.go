@@ -80,8 +80,8 @@ func TestNamedPipeIsNeverOpened(t *testing.T) {
 		{[]string{"lint", "--config", emptyConfig, dir}, note, exitOK},
 		{[]string{"build", "--config", emptyConfig, "--check", "--out", filepath.Join(dir, "gen"), dir},
 			note + "callspec: " + filepath.Join(dir, "gen") + " is out of date; run `callspec build` and commit the result\n", exitFindings},
-		{[]string{"decode", "--config", emptyConfig, "--provider", "retell", "--workflows", dir, payload}, note + "callspec: no workflow without lint errors was loaded; check --workflows\n", exitError},
-		{[]string{"send", "--config", emptyConfig, "--provider", "retell", "--to", "http://127.0.0.1:9/", "--spec", dir, "wf", "1"}, note + "callspec: no workflow \"wf\" in the specs\n", exitError},
+		{[]string{"decode", "--config", emptyConfig, "--provider", "retell", payload, dir}, note + "callspec: no workflow without lint errors was loaded; check the spec paths\n", exitError},
+		{[]string{"send", "--config", emptyConfig, "--provider", "retell", "--to", "http://127.0.0.1:9/", "wf", "1", dir}, note + "callspec: no workflow \"wf\" in the specs\n", exitError},
 		{[]string{"lint", "--config", emptyConfig, pipe}, named, exitError},
 		{[]string{"test", "--config", emptyConfig, pipe}, named, exitError},
 	} {

@@ -119,6 +119,32 @@ func (l *lintFlags) reportNotSpecs(e *env, notSpecs []string) {
 	fmt.Fprintf(e.stderr, "callspec: skipped %d YAML %s (no top-level `callspec:` key)%s.\n", len(notSpecs), files, hint)
 }
 
+// oldPathsFlag is a flag that named spec paths before every command took
+// them as arguments (decode's --workflows, send's --spec): still accepted,
+// with a one-line note on stderr when used.
+type oldPathsFlag struct {
+	name  string
+	paths *[]string
+}
+
+func addOldPathsFlag(fs *pflag.FlagSet, name string) oldPathsFlag {
+	f := oldPathsFlag{name: name, paths: fs.StringSlice(name, nil, "spec files or directories (deprecated: give them as the last arguments)")}
+	fs.MarkDeprecated(name, "give spec files or directories as the last arguments instead, as every command takes them")
+	return f
+}
+
+// specPaths returns the spec paths: the arguments after the first n, or
+// the old flag's; giving both is a usage error.
+func (f oldPathsFlag) specPaths(e *env, fs *pflag.FlagSet, n int) ([]string, int, bool) {
+	if !fs.Changed(f.name) {
+		return pathsAfter(fs, n), 0, true
+	}
+	if fs.NArg() > n {
+		return nil, fail(e, "spec paths are given both as arguments and with --%s; give them as arguments only", f.name), false
+	}
+	return *f.paths, 0, true
+}
+
 // reportFlags are the output flags of the commands that report findings
 // (lint, breaking): the format, and the severity that fails the run.
 type reportFlags struct {
