@@ -24,7 +24,7 @@ func runBreaking(e *env, args []string) int {
 	var rf reportFlags
 	rf.add(fs)
 	var lf lintFlags
-	lf.add(fs)
+	lf.addConfig(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}

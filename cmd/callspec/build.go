@@ -7,10 +7,8 @@ import (
 
 	"github.com/callspec/callspec/compiler/breaking"
 	"github.com/callspec/callspec/compiler/build"
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/emit/docs"
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/compiler/report"
 )
 
 func init() {
@@ -31,6 +29,7 @@ func runBuild(e *env, args []string) int {
 	changesAgainst := fs.String("changes-against", "", "add a \"Changes since\" section to the docs page of each workflow changed since this git ref or directory (as callspec breaking compares), for reviewers; write it elsewhere than the committed output (--out)")
 	var lf lintFlags
 	lf.add(fs)
+	lf.quiet = quiet
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -42,15 +41,7 @@ func runBuild(e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	if res.HasAtLeast(diag.Error) {
-		errs := []diag.Finding{}
-		for _, f := range res.Findings {
-			if f.Severity >= diag.Error {
-				errs = append(errs, f)
-			}
-		}
-		report.Text(e.stderr, report.Input{Findings: errs, Files: res.Files, Linted: keys(res.Files)})
-		fmt.Fprintf(e.stderr, "callspec: build refused: lint found %d errors; fix them and build again (nothing was written)\n", len(errs))
+	if lintGate(e, res, *quiet, "build refused: lint found %d errors; fix them and build again (nothing was written)") {
 		return exitFindings
 	}
 	ws := make([]*ir.Workflow, len(res.Units))

@@ -21,7 +21,7 @@ import (
 func init() {
 	register(&command{
 		name:    "decode",
-		usage:   "--provider P [--workflow ID] [--format text|json] [--workflows PATH…] FILE|-",
+		usage:   "--provider P [--workflow ID] [--format text|json] FILE|- [paths…]",
 		summary: "Show the event a handler would make of a raw platform payload (signature check skipped).",
 		run:     runDecode,
 	})
@@ -35,7 +35,7 @@ func runDecode(e *env, args []string) int {
 	provider := fs.String("provider", "", "the platform that sent the payload: "+strings.Join(providers.Names(), ", "))
 	workflowID := fs.String("workflow", "", "the workflow the payload belongs to (default: the one the payload names or whose fields it fills)")
 	format := fs.String("format", "text", "output format: text (summary, notes and the event) or json (exactly the event)")
-	specs := fs.StringSlice("workflows", []string{"workflows"}, "spec files or directories to load workflows from")
+	oldSpecs := addOldPathsFlag(fs, "workflows")
 	var lf lintFlags
 	lf.add(fs)
 	if code, ok := parse(fs, args); !ok {
@@ -44,7 +44,7 @@ func runDecode(e *env, args []string) int {
 	if *format != "text" && *format != "json" {
 		return fail(e, "unknown --format %q: use text or json", *format)
 	}
-	if *provider == "" || fs.NArg() != 1 {
+	if *provider == "" || fs.NArg() < 1 {
 		fs.Usage()
 		return exitError
 	}
@@ -56,7 +56,11 @@ func runDecode(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "%v", err)
 	}
-	res, code, ok := lf.lint(e, *specs)
+	specs, code, ok := oldSpecs.specPaths(e, fs, 1)
+	if !ok {
+		return code
+	}
+	res, code, ok := lf.lint(e, specs)
 	if !ok {
 		return code
 	}
@@ -213,7 +217,7 @@ func chooseWorkflow(p providers.Provider, body []byte, id string, all, usable []
 	}
 	switch len(usable) {
 	case 0:
-		return nil, "", errors.New("no workflow without lint errors was loaded; check --workflows")
+		return nil, "", errors.New("no workflow without lint errors was loaded; check the spec paths")
 	case 1:
 		return usable[0], "the only workflow loaded", nil
 	}

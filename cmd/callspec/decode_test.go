@@ -9,8 +9,8 @@ import (
 const workflowsDir = "../../workflows"
 
 func TestDecodeSynthflowSeed(t *testing.T) {
-	out, stderr, code := runCLI(t, "decode", "--provider", "synthflow", "--workflows", workflowsDir, "--format", "json",
-		"../../providers/synthflow/testdata/seed_002.json")
+	out, stderr, code := runCLI(t, "decode", "--provider", "synthflow", "--format", "json",
+		"../../providers/synthflow/testdata/seed_002.json", workflowsDir)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -38,7 +38,7 @@ func TestDecodeTextAndStdin(t *testing.T) {
 	var out, errb strings.Builder
 	e := &env{stdin: strings.NewReader(`{"workflow_id":"human_handoff","call":{"id":"c1","status":"completed"},"fields":{"request_type":"emergency","summary":"Fire.","immediate_danger":true,"callback_phone":"+15550001111"}}`),
 		stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
-	code := run(e, []string{"decode", "--provider", "callurl", "--workflows", workflowsDir, "-"})
+	code := run(e, []string{"decode", "--provider", "callurl", "-", workflowsDir})
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
@@ -55,12 +55,12 @@ func TestDecodeErrors(t *testing.T) {
 		want int
 		msg  string
 	}{
-		{[]string{"decode", "--workflows", workflowsDir, "x.json"}, exitError, "Usage"},
-		{[]string{"decode", "--provider", "twilio", "--workflows", workflowsDir, "x.json"}, exitError, "unknown provider"},
-		{[]string{"decode", "--provider", "retell", "--workflows", workflowsDir, "missing.json"}, exitError, "read missing.json"},
-		{[]string{"decode", "--provider", "retell", "--workflows", workflowsDir, "--workflow", "nope", "../../providers/retell/testdata/call_analyzed.json"}, exitError, `no workflow "nope"`},
-		{[]string{"decode", "--provider", "vapi", "--workflows", workflowsDir, "--workflow", "human_handoff", "../../providers/retell/testdata/call_analyzed.json"}, exitFindings, "would answer 400"},
-		{[]string{"decode", "--provider", "callcow", "--workflows", workflowsDir, "../../providers/bland/testdata/call_voicemail.json"}, exitError, "pass --workflow"},
+		{[]string{"decode", "x.json", workflowsDir}, exitError, "Usage"},
+		{[]string{"decode", "--provider", "twilio", "x.json", workflowsDir}, exitError, "unknown provider"},
+		{[]string{"decode", "--provider", "retell", "missing.json", workflowsDir}, exitError, "read missing.json"},
+		{[]string{"decode", "--provider", "retell", "--workflow", "nope", "../../providers/retell/testdata/call_analyzed.json", workflowsDir}, exitError, `no workflow "nope"`},
+		{[]string{"decode", "--provider", "vapi", "--workflow", "human_handoff", "../../providers/retell/testdata/call_analyzed.json", workflowsDir}, exitFindings, "would answer 400"},
+		{[]string{"decode", "--provider", "callcow", "../../providers/bland/testdata/call_voicemail.json", workflowsDir}, exitError, "pass --workflow"},
 	}
 	for _, c := range cases {
 		_, stderr, code := runCLI(t, c.args...)

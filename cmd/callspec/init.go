@@ -75,8 +75,9 @@ func runInit(e *env, args []string) int {
 	if *dir != "workflows" {
 		target = " " + *dir
 	}
-	fmt.Fprintf(e.stdout, "wrote %s\n\nNext:\n  callspec lint%s\n  callspec test%s\n  callspec build%s\n  then read generated/%s/README.md, the workflow's public page\n",
-		name, target, target, target, id)
+	fmt.Fprintf(e.stdout, "wrote %s\n\nNext:\n  callspec lint%s\n  callspec test%s\n  callspec build%s\n  then read generated/%s/README.md, the workflow's public page\n"+
+		"  copy generated/%s/service.go.txt to cmd/%s/main.go and `go run ./cmd/%s` to serve its webhooks (with $%s set to the signing secret)\n",
+		name, target, target, target, id, id, id, id, starterSecretEnv(id))
 	return exitOK
 }
 
@@ -202,13 +203,17 @@ tests:                                 # run by callspec test
     expect: {handoff: urgent_or_complaint, severity: urgent}
 `))
 
+// starterSecretEnv is the environment variable of the starter's webhook
+// secret.
+func starterSecretEnv(id string) string { return strings.ToUpper(id) + "_WEBHOOK_SECRET" }
+
 func starter(id, provider, schema string) ([]byte, error) {
 	title := strings.ReplaceAll(id, "_", " ")
 	title = strings.ToUpper(title[:1]) + title[1:]
 	var b bytes.Buffer
 	err := starterTemplate.Execute(&b, struct {
 		ID, Title, Provider, Schema, SecretEnv string
-	}{id, title, provider, schema, strings.ToUpper(id) + "_WEBHOOK_SECRET"})
+	}{id, title, provider, schema, starterSecretEnv(id)})
 	if err != nil {
 		return nil, fmt.Errorf("render the starter spec: %w", err)
 	}

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
+	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -16,7 +19,7 @@ import (
 func init() {
 	register(&command{
 		name:    "lint",
-		usage:   "[paths…] [--format text|json|sarif|github|junit] [--fail-on error|warning|info]",
+		usage:   "[paths…|-] [--stdin-filename NAME] [--format text|json|sarif|github|junit] [--fail-on error|warning|info]",
 		summary: "Check specs against the quality gate.",
 		run:     runLint,
 		// lint keeps only findings, so its live heap stays small and
@@ -31,14 +34,28 @@ func init() {
 // lintFlags are shared by every command that lints first.
 type lintFlags struct {
 	config string
+	// verbose lists each YAML file a walk left out as not a spec; quiet
+	// (set by the commands that have -q) prints neither the list nor
+	// its count.
+	verbose bool
+	quiet   *bool
+	// stdin is read for the path "-" (lint only: decode reads its
+	// payload there), named stdinName in findings.
+	stdin     io.Reader
+	stdinName string
 	// findingsOnly: the command uses the findings, not the checked units;
 	// irOnly: it uses the units' IR, not their syntax trees.
 	findingsOnly, irOnly bool
 }
 
-func (l *lintFlags) add(fs interface {
-	StringVar(p *string, name, value, usage string)
-}) {
+func (l *lintFlags) add(fs *pflag.FlagSet) {
+	l.addConfig(fs)
+	fs.BoolVarP(&l.verbose, "verbose", "v", false, "list each YAML file a directory walk skipped because it is not a spec")
+}
+
+// addConfig registers --config alone, for a command that finds its specs
+// without lint's walk (breaking).
+func (l *lintFlags) addConfig(fs *pflag.FlagSet) {
 	fs.StringVar(&l.config, "config", "", "configuration file (default: callspec.yaml in this directory or a parent, up to the repository root)")
 }
 
@@ -47,7 +64,9 @@ func (l *lintFlags) add(fs interface {
 func (l *lintFlags) loadConfig(e *env) (*lint.Config, int, bool) {
 	cfgPath := l.config
 	if cfgPath == "" {
-		cfgPath = lint.FindConfig(".")
+		// A spec piped in by an editor is configured as the file it
+		// names would be.
+		cfgPath = lint.FindConfig(filepath.Dir(cmp.Or(l.stdinName, "x")))
 	}
 	if cfgPath == "" {
 		return nil, 0, true
@@ -65,7 +84,7 @@ func (l *lintFlags) lint(e *env, paths []string) (*lint.Result, int, bool) {
 	if !ok {
 		return nil, code, false
 	}
-	res, err := lint.Run(paths, lint.Options{Config: cfg, FindingsOnly: l.findingsOnly, IROnly: l.irOnly})
+	res, err := lint.Run(paths, lint.Options{Config: cfg, FindingsOnly: l.findingsOnly, IROnly: l.irOnly, Stdin: l.stdin, StdinName: l.stdinName})
 	if err != nil {
 		return nil, fail(e, "%v", err), false
 	}
@@ -74,7 +93,56 @@ func (l *lintFlags) lint(e *env, paths []string) (*lint.Result, int, bool) {
 	for _, s := range res.Skipped {
 		fmt.Fprintf(e.stderr, "callspec: skipped %s: %s\n", s.Path, s.Reason)
 	}
+	l.reportNotSpecs(e, res.NotSpecs)
 	return res, 0, true
+}
+
+// reportNotSpecs says how many YAML files the walk left out as not specs,
+// so that a spec that lost its `callspec:` line does not vanish unnoticed;
+// -v names them.
+func (l *lintFlags) reportNotSpecs(e *env, notSpecs []string) {
+	if len(notSpecs) == 0 || (l.quiet != nil && *l.quiet) {
+		return
+	}
+	if l.verbose {
+		for _, p := range notSpecs {
+			fmt.Fprintf(e.stderr, "callspec: skipped %s: it is not a spec (no top-level `callspec:` key)\n", p)
+		}
+	}
+	files, hint := "files that are not specs", "; -v lists them"
+	if len(notSpecs) == 1 {
+		files, hint = "file that is not a spec", "; -v names it"
+	}
+	if l.verbose {
+		hint = ""
+	}
+	fmt.Fprintf(e.stderr, "callspec: skipped %d YAML %s (no top-level `callspec:` key)%s.\n", len(notSpecs), files, hint)
+}
+
+// oldPathsFlag is a flag that named spec paths before every command took
+// them as arguments (decode's --workflows, send's --spec): still accepted,
+// with a one-line note on stderr when used.
+type oldPathsFlag struct {
+	name  string
+	paths *[]string
+}
+
+func addOldPathsFlag(fs *pflag.FlagSet, name string) oldPathsFlag {
+	f := oldPathsFlag{name: name, paths: fs.StringSlice(name, nil, "spec files or directories (deprecated: give them as the last arguments)")}
+	fs.MarkDeprecated(name, "give spec files or directories as the last arguments instead, as every command takes them")
+	return f
+}
+
+// specPaths returns the spec paths: the arguments after the first n, or
+// the old flag's; giving both is a usage error.
+func (f oldPathsFlag) specPaths(e *env, fs *pflag.FlagSet, n int) ([]string, int, bool) {
+	if !fs.Changed(f.name) {
+		return pathsAfter(fs, n), 0, true
+	}
+	if fs.NArg() > n {
+		return nil, fail(e, "spec paths are given both as arguments and with --%s; give them as arguments only", f.name), false
+	}
+	return *f.paths, 0, true
 }
 
 // reportFlags are the output flags of the commands that report findings
@@ -128,6 +196,9 @@ func runLint(e *env, args []string) int {
 	rf.add(fs)
 	var lf lintFlags
 	lf.add(fs)
+	lf.quiet = rf.quiet
+	lf.stdin = e.stdin
+	fs.StringVar(&lf.stdinName, "stdin-filename", "", "the name of the spec read from stdin (-) in findings, and where its callspec.yaml is looked up (default: "+lint.DefaultStdinName+", looked up from this directory)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}

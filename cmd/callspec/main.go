@@ -173,11 +173,17 @@ func parse(fs *pflag.FlagSet, args []string) (code int, ok bool) {
 }
 
 // paths returns the positional arguments, defaulting to workflows/.
-func paths(fs *pflag.FlagSet) []string {
-	if fs.NArg() == 0 {
+func paths(fs *pflag.FlagSet) []string { return pathsAfter(fs, 0) }
+
+// pathsAfter returns the spec paths of a command whose first n arguments
+// are something else (decode's payload, send's workflow and scenario):
+// every command takes its specs as the arguments it ends with, defaulting
+// to workflows/.
+func pathsAfter(fs *pflag.FlagSet, n int) []string {
+	if fs.NArg() <= n {
 		return []string{"workflows"}
 	}
-	return fs.Args()
+	return fs.Args()[n:]
 }
 
 func fail(e *env, format string, args ...any) int {

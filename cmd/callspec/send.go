@@ -18,7 +18,7 @@ import (
 func init() {
 	register(&command{
 		name:    "send",
-		usage:   "WORKFLOW SCENARIO --provider P --to URL [--call-id ID] [--secret-env NAME] [--spec paths…]",
+		usage:   "WORKFLOW SCENARIO [paths…] --provider P --to URL [--call-id ID] [--secret-env NAME]",
 		summary: "Post a correctly signed sample delivery, in a platform's format, built from a spec scenario.",
 		run:     runSend,
 	})
@@ -30,14 +30,14 @@ func runSend(e *env, args []string) int {
 	to := fs.String("to", "", "URL to post to, e.g. http://127.0.0.1:8080/hooks/<workflow>/<provider> (required)")
 	callID := fs.String("call-id", "", "call id of the delivery (default: the scenario's, else a new one); send twice with one id to see the handler answer a duplicate")
 	secretEnv := fs.String("secret-env", "", "environment variable holding the signing secret (default: the spec's webhook.secret)")
-	specPaths := fs.StringSlice("spec", []string{"workflows"}, "spec files or directories to find the workflow in")
+	oldSpecs := addOldPathsFlag(fs, "spec")
 	timeout := fs.Duration("timeout", 30*time.Second, "request timeout")
 	var lf lintFlags
 	lf.add(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	if fs.NArg() != 2 || *providerName == "" || *to == "" {
+	if fs.NArg() < 2 || *providerName == "" || *to == "" {
 		fs.Usage()
 		return exitError
 	}
@@ -45,7 +45,11 @@ func runSend(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "%v", err)
 	}
-	res, code, ok := lf.lint(e, *specPaths)
+	specPaths, code, ok := oldSpecs.specPaths(e, fs, 2)
+	if !ok {
+		return code
+	}
+	res, code, ok := lf.lint(e, specPaths)
 	if !ok {
 		return code
 	}

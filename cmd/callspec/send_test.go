@@ -23,7 +23,7 @@ func TestSendCallIDAndDuplicate(t *testing.T) {
 			return ""
 		}}
 		code := run(e, []string{"send", "maintenance_report_intake", "routine leak", "--provider", "retell",
-			"--to", s.base + "/hooks/maintenance_report_intake/retell", "--call-id", "send_twice_1", "--spec", "../../workflows"})
+			"--to", s.base + "/hooks/maintenance_report_intake/retell", "--call-id", "send_twice_1", "../../workflows"})
 		return code, out.String(), errb.String()
 	}
 	code, first, errOut := send()

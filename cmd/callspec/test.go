@@ -29,6 +29,7 @@ func runTest(e *env, args []string) int {
 	quiet := quietFlag(fs)
 	var lf lintFlags
 	lf.add(fs)
+	lf.quiet = quiet
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -39,7 +40,7 @@ func runTest(e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	if refuseOnLintErrors(e, res, "test") {
+	if lintGate(e, res, *quiet, "test refused: lint found %d errors; fix them and run it again") {
 		return exitFindings
 	}
 	var results []scenario.Result
@@ -65,22 +66,22 @@ func runTest(e *env, args []string) int {
 	return exitOK
 }
 
-// refuseOnLintErrors prints the lint errors of res to stderr and reports
-// whether there were any; commands that act on specs refuse broken ones.
-func refuseOnLintErrors(e *env, res *lint.Result, verb string) bool {
-	if !res.HasAtLeast(diag.Error) {
-		return false
-	}
-	var errs []diag.Finding
-	for _, f := range res.Findings {
-		if f.Severity >= diag.Error {
-			errs = append(errs, f)
-		}
+// lintGate prints lint's findings on stderr in lint's text format, so
+// that build and test show the warnings lint would (under -q, only the
+// errors), and refuses the command when one is an error: refusal, with
+// the number of errors, completes "callspec: ".
+func lintGate(e *env, res *lint.Result, quiet bool, refusal string) (refused bool) {
+	shown, errs := res.Findings, failing(res.Findings, diag.Error)
+	if quiet {
+		shown = errs
 	}
 	linted := keys(res.Files)
 	slices.Sort(linted)
-	report.Text(e.stderr, report.Input{Findings: errs, Files: res.Files, Linted: linted})
-	fmt.Fprintf(e.stderr, "callspec: %s refused: lint found %d errors; fix them and run it again\n", verb, len(errs))
+	report.Text(e.stderr, report.Input{Findings: shown, Files: res.Files, Linted: linted})
+	if len(errs) == 0 {
+		return false
+	}
+	fmt.Fprintf(e.stderr, "callspec: "+refusal+"\n", len(errs))
 	return true
 }
 

@@ -6,6 +6,7 @@ package lint
 
 import (
 	"bytes"
+	"io"
 	"runtime"
 	"slices"
 
@@ -33,7 +34,15 @@ type Options struct {
 	// and position maps once the rules have run: what callspec build
 	// needs, since emitters never see YAML.
 	IROnly bool
+	// Stdin is read for the path "-", once, as a spec named StdinName
+	// (default "<stdin>") in findings; nil refuses "-".
+	Stdin     io.Reader
+	StdinName string
 }
+
+// DefaultStdinName names a spec read from stdin in findings when the user
+// gives no name.
+const DefaultStdinName = "<stdin>"
 
 // Result is the outcome of a lint run.
 type Result struct {
@@ -47,6 +56,11 @@ type Result struct {
 	// Skipped are the files a directory walk found and did not read
 	// (Run only), sorted by path.
 	Skipped []Skipped
+	// NotSpecs are the YAML files a directory walk read and left out
+	// because they are not specs (no top-level callspec key: a
+	// docker-compose.yml, a CI workflow), sorted by path. A file named
+	// as a path is linted instead, and that is one finding.
+	NotSpecs []string
 }
 
 // Summary counts the findings per severity.
@@ -67,6 +81,8 @@ type fileResult struct {
 	unit     *check.Unit
 	facts    *rules.FileFacts
 	findings []diag.Finding
+	// notSpec: a walked file that is not a spec, left out of the result.
+	notSpec bool
 	// blocks are the multi-line scalars of a file with suppression
 	// comments, where a "# callspec:ignore" is text, not a comment.
 	blocks []lineSpan
@@ -81,6 +97,9 @@ func Run(paths []string, opts Options) (*Result, error) {
 		return nil, err
 	}
 	defer x.close()
+	if err := x.readStdin(opts); err != nil {
+		return nil, err
+	}
 	res, err := run(x.inputs, opts)
 	if err != nil {
 		return nil, err
@@ -133,6 +152,10 @@ func run(files []input, opts Options) (*Result, error) {
 		if r.err != nil {
 			return nil, r.err
 		}
+		if r.notSpec {
+			res.NotSpecs = append(res.NotSpecs, r.file.Path)
+			continue
+		}
 		res.Files[r.file.Path] = r.file
 		if r.unit != nil {
 			res.Units = append(res.Units, r.unit)
@@ -158,6 +181,9 @@ type Loaded struct {
 	// Spec is nil when the file did not load (Findings say why).
 	Spec     *spec.Spec
 	Findings []diag.Finding
+	// NotSpec is set, with no findings, for a file a directory walk found
+	// that is not a spec.
+	NotSpec bool
 }
 
 // LoadFile reads one spec file and loads it, as lint does before checking
@@ -172,11 +198,21 @@ func load(in input) (Loaded, error) {
 	if err != nil {
 		return Loaded{}, err
 	}
+	// A walked file that is not a spec is left out (NotSpec): a
+	// directory of specs may hold other YAML. Over the size limit it is
+	// not parsed: the lines of its first MaxFileSize bytes decide.
+	walked := in.root != nil
 	if size > spec.MaxFileSize {
+		if walked && !isSpec(nil, content) {
+			return Loaded{File: source.NewFile(path, nil), NotSpec: true}, nil
+		}
 		return Loaded{File: source.NewFile(path, nil), Findings: []diag.Finding{spec.TooLarge(path, size)}}, nil
 	}
 	s, findings := spec.Load(path, content)
 	if !isSpec(s, content) {
+		if walked {
+			return Loaded{File: source.NewFile(path, nil), NotSpec: true}, nil
+		}
 		r := notASpec(path)
 		return Loaded{File: r.file, Findings: r.findings}, nil
 	}
@@ -203,7 +239,7 @@ func lintFile(in input) fileResult {
 		return fileResult{err: err}
 	}
 	if l.Spec == nil {
-		return fileResult{file: l.File, findings: l.Findings}
+		return fileResult{file: l.File, findings: l.Findings, notSpec: l.NotSpec}
 	}
 	u, more := check.Check(l.Spec)
 	findings := append(l.Findings, more...)

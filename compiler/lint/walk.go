@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"io/fs"
@@ -43,6 +44,31 @@ type input struct {
 	// it is read; nil for a file named on the command line.
 	root *os.Root
 	name string // slash-separated, relative to root
+	// stdin: the spec is read from stdin (the path "-"); content holds
+	// it, at most MaxFileSize+1 bytes, once readStdin has run.
+	stdin   bool
+	content []byte
+}
+
+// readStdin reads the spec given as "-" and names it.
+func (x *expansion) readStdin(opts Options) error {
+	for i := range x.inputs {
+		in := &x.inputs[i]
+		if !in.stdin {
+			continue
+		}
+		if opts.Stdin == nil {
+			return fmt.Errorf("this command reads no spec from stdin (-); name spec files or the directories that hold them")
+		}
+		content, err := io.ReadAll(io.LimitReader(opts.Stdin, spec.MaxFileSize+1))
+		if err != nil {
+			return fmt.Errorf("read the spec from stdin: %w", err)
+		}
+		in.path, in.content = cmp.Or(opts.StdinName, DefaultStdinName), content
+		slices.SortFunc(x.inputs, func(a, b input) int { return strings.Compare(a.path, b.path) })
+		break // named once (expand)
+	}
+	return nil
 }
 
 // expansion is what expand found.
@@ -87,10 +113,21 @@ func ExpandPaths(paths []string) ([]string, error) {
 // and stays inside the directory, a link to a directory is not walked
 // (what it names inside the directory is walked there), and a named pipe,
 // device or socket is never opened. Those files are listed as skipped.
+// A walked file that is not a spec is left out when it is read (see
+// load). The path "-" is stdin (see readStdin).
 func expand(paths []string) (*expansion, error) {
 	x := &expansion{}
 	seen := map[string]bool{}
 	for _, p := range paths {
+		if p == "-" {
+			if seen[p] {
+				x.close()
+				return nil, fmt.Errorf("stdin (-) is named twice; a spec can be read from it once")
+			}
+			seen[p] = true
+			x.inputs = append(x.inputs, input{path: p, stdin: true})
+			continue
+		}
 		info, err := os.Stat(p)
 		if err != nil {
 			x.close()
@@ -185,7 +222,13 @@ func skipReason(root *os.Root, dir, name string, t fs.FileMode) string {
 // readSpec reads at most MaxFileSize+1 bytes, so a huge file costs no
 // more memory than the limit. A walked file is read through its
 // directory's root, so a link swapped in after the walk cannot lead out.
+// Of a file over the limit it returns no content, except for a walked
+// file: its first MaxFileSize bytes, which decide whether it is a spec at
+// all (too large) or a YAML file of something else (skipped).
 func readSpec(in input) ([]byte, int64, error) {
+	if in.stdin {
+		return in.content, int64(len(in.content)), nil
+	}
 	name := in.path
 	if in.root != nil {
 		name = in.name
@@ -196,7 +239,14 @@ func readSpec(in input) ([]byte, int64, error) {
 	}
 	defer fh.Close()
 	if info.Size() > spec.MaxFileSize {
-		return nil, info.Size(), nil
+		if in.root == nil {
+			return nil, info.Size(), nil
+		}
+		prefix, err := io.ReadAll(io.LimitReader(fh, spec.MaxFileSize))
+		if err != nil {
+			return nil, 0, fmt.Errorf("read %s: %w", in.path, err)
+		}
+		return prefix, info.Size(), nil
 	}
 	content, err := io.ReadAll(io.LimitReader(fh, spec.MaxFileSize+1))
 	if err != nil {

@@ -4,8 +4,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/compiler/spec"
 )
 
 func write(t *testing.T, name, content string) {
@@ -122,4 +127,62 @@ func TestIsSpec(t *testing.T) {
 			t.Errorf("%q: the result holds the content of a file that is not a spec", content)
 		}
 	}
+}
+
+// TestWalkSkipsFilesThatAreNotSpecs: a directory of specs may hold other
+// YAML (a docker-compose.yml, a CI workflow). The walk leaves each one out
+// and counts it, whatever its size or syntax; a spec in flow style, and a
+// spec over the size limit, are still specs. Named, a file that is not a
+// spec is one finding.
+func TestWalkSkipsFilesThatAreNotSpecs(t *testing.T) {
+	dir := t.TempDir()
+	const good = "callspec: 1\nworkflow:\n  id: x\n"
+	write(t, filepath.Join(dir, "a.yaml"), good)
+	write(t, filepath.Join(dir, "flow.yaml"), "{callspec: 1, workflow: {id: y}}\n")
+	write(t, filepath.Join(dir, "docker-compose.yml"), "services:\n  db:\n    image: postgres\n")
+	write(t, filepath.Join(dir, "ci", "broken.yaml"), "on: [push\n")
+	write(t, filepath.Join(dir, "big-data.yaml"), "rows:\n"+strings.Repeat("  - 1\n", 200_000))
+	write(t, filepath.Join(dir, "big-spec.yaml"), "callspec: 1\n"+strings.Repeat("# padding\n", 110_000))
+
+	res, err := Run([]string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSkipped := []string{filepath.Join(dir, "big-data.yaml"), filepath.Join(dir, "ci", "broken.yaml"), filepath.Join(dir, "docker-compose.yml")}
+	if !reflect.DeepEqual(res.NotSpecs, wantSkipped) {
+		t.Errorf("NotSpecs = %q\nwant %q", res.NotSpecs, wantSkipped)
+	}
+	linted := keys(res.Files)
+	wantLinted := []string{filepath.Join(dir, "a.yaml"), filepath.Join(dir, "big-spec.yaml"), filepath.Join(dir, "flow.yaml")}
+	if !reflect.DeepEqual(linted, wantLinted) {
+		t.Errorf("linted %q\nwant %q", linted, wantLinted)
+	}
+	for _, f := range res.Findings {
+		if f.Message == notASpec(f.Range.File).findings[0].Message {
+			t.Errorf("a walked file that is not a spec got a finding: %v", f)
+		}
+	}
+	if !slices.ContainsFunc(res.Findings, func(f diag.Finding) bool {
+		return f.Range.File == filepath.Join(dir, "big-spec.yaml") && f.Rule == spec.TooLarge("", 0).Rule
+	}) {
+		t.Errorf("the spec over the size limit has no finding saying so: %v", res.Findings)
+	}
+
+	named := filepath.Join(dir, "docker-compose.yml")
+	res, err = Run([]string{named}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.NotSpecs) != 0 || len(res.Findings) != 1 || res.Findings[0] != notASpec(named).findings[0] {
+		t.Errorf("named: NotSpecs %q, findings %v; want the one finding of a file that is not a spec", res.NotSpecs, res.Findings)
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
