@@ -80,7 +80,7 @@ func TestDecodeIgnoredEvent(t *testing.T) {
 	} {
 		var out, errb strings.Builder
 		e := &env{stdin: strings.NewReader(`{"event":"call_ended","call":{"call_id":"c1"}}`), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
-		code := run(e, []string{"decode", "--provider", "retell", "--workflow", "maintenance_report_intake", "--workflows", workflowsDir, "--format", c.format, "-"})
+		code := run(e, []string{"decode", "--provider", "retell", "--workflow", "maintenance_report_intake", "--format", c.format, "-", workflowsDir})
 		if code != exitOK || out.String() != c.want {
 			t.Errorf("--format %s: exit %d\n%s%s\nwant:\n%s", c.format, code, out.String(), errb.String(), c.want)
 		}
