@@ -128,7 +128,7 @@ func stringLiteral(e ast.Expr) (string, bool) {
 	return string(s), ok
 }
 
-// checkedWhen pairs each handoff rule that type-checked with the position
+// checkedWhen pairs a handoff rule whose `when` parsed with the position
 // map of its expression.
 type checkedWhen struct {
 	Index int
@@ -150,6 +150,32 @@ func (p *Pass) checkedRules() []checkedWhen {
 			continue
 		}
 		out = append(out, checkedWhen{Index: i, Rule: r, AST: r.Checked.NativeRep(), Pos: p.When[i]})
+	}
+	return out
+}
+
+// parsedRules returns the handoff rules whose `when` parsed, with the
+// checked tree when it type-checked and the parsed one otherwise: rules
+// that look only at the shape of an expression report in the same run as
+// its type errors, so that fixing a spec does not take a round per rule.
+func (p *Pass) parsedRules() []checkedWhen {
+	var out []checkedWhen
+	if p.IR == nil {
+		return nil
+	}
+	for i := range p.IR.Handoff {
+		r := &p.IR.Handoff[i]
+		if i >= len(p.When) || p.When[i] == nil {
+			continue
+		}
+		a := r.Checked
+		if a == nil && i < len(p.WhenParsed) {
+			a = p.WhenParsed[i]
+		}
+		if a == nil {
+			continue
+		}
+		out = append(out, checkedWhen{Index: i, Rule: r, AST: a.NativeRep(), Pos: p.When[i]})
 	}
 	return out
 }
