@@ -120,6 +120,18 @@ func readsField(a *ast.AST, name string) bool {
 	return false
 }
 
+// readsUntyped reports whether a reads a field whose type did not check,
+// which CEL declares as dyn: what the expression costs or means is
+// decided once the type is fixed, and field-type already says so.
+func readsUntyped(p *Pass, a *ast.AST) bool {
+	for _, r := range fieldReads(a) {
+		if _, typed := p.IR.Field(r.Name); !typed {
+			return true
+		}
+	}
+	return false
+}
+
 func stringLiteral(e ast.Expr) (string, bool) {
 	if e.Kind() != ast.LiteralKind {
 		return "", false

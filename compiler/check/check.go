@@ -181,7 +181,7 @@ func (k *checker) fields() {
 		t := f.Type.Value
 		if !validKind(t, celenv.Kinds) {
 			k.c.Add(RuleFieldType, diag.Error, f.Type.Range, "field %q has unknown type %q%s",
-				name.Value, t, k.typeSuggestion(t))
+				name.Value, t, k.typeSuggestion(t, celenv.Kinds))
 			k.untyped = append(k.untyped, name.Value)
 			continue
 		}
@@ -196,7 +196,7 @@ func (k *checker) fields() {
 				continue
 			case !validKind(f.Items.Value, celenv.ItemKinds):
 				k.c.Add(RuleFieldType, diag.Error, f.Items.Range, "list field %q has unknown item type %q%s",
-					name.Value, f.Items.Value, k.typeSuggestion(f.Items.Value))
+					name.Value, f.Items.Value, k.typeSuggestion(f.Items.Value, celenv.ItemKinds))
 				k.untyped = append(k.untyped, name.Value)
 				continue
 			}
@@ -317,12 +317,12 @@ var typeAliases = map[string]celenv.Kind{
 	"array": celenv.ListKind,
 }
 
-// typeSuggestion is suggestion for a field type.
-func (k *checker) typeSuggestion(got string) string {
-	if a, ok := typeAliases[strings.ToLower(got)]; ok {
+// typeSuggestion is suggestion for a field type among the kinds.
+func (k *checker) typeSuggestion(got string, among []celenv.Kind) string {
+	if a, ok := typeAliases[strings.ToLower(got)]; ok && validKind(string(a), among) {
 		return fmt.Sprintf("; did you mean %q?", a)
 	}
-	return k.suggestion(got, kindNames(celenv.Kinds))
+	return k.suggestion(got, kindNames(among))
 }
 
 func (k *checker) env() {
