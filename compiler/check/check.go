@@ -599,13 +599,33 @@ func (k *checker) readsDate(e ast.Expr) bool {
 // that reads an undefined field of fields, call or workflow, when a
 // declared name is near; "" otherwise.
 func (k *checker) fieldSuggestion(id int64, parsed *cel.Ast) string {
-	e := findExpr(parsed, id)
-	if e == nil || e.Kind() != ast.SelectKind || e.AsSelect().Operand().Kind() != ast.IdentKind {
+	var operand ast.Expr
+	var name string
+	switch e := findExpr(parsed, id); {
+	case e == nil:
+		return ""
+	case e.Kind() == ast.SelectKind:
+		operand, name = e.AsSelect().Operand(), e.AsSelect().FieldName()
+	case e.Kind() == ast.CallKind && e.AsCall().FunctionName() == operators.OptSelect && len(e.AsCall().Args()) == 2:
+		// fields.?x
+		operand = e.AsCall().Args()[0]
+		lit := e.AsCall().Args()[1]
+		if lit.Kind() != ast.LiteralKind {
+			return ""
+		}
+		s, ok := lit.AsLiteral().(types.String)
+		if !ok {
+			return ""
+		}
+		name = string(s)
+	default:
 		return ""
 	}
-	sel := e.AsSelect()
+	if operand.Kind() != ast.IdentKind {
+		return ""
+	}
 	var known []string
-	switch sel.Operand().AsIdent() {
+	switch operand.AsIdent() {
 	case "fields":
 		for _, f := range k.w.Env.Fields {
 			known = append(known, f.Name)
@@ -617,7 +637,7 @@ func (k *checker) fieldSuggestion(id int64, parsed *cel.Ast) string {
 	case "workflow":
 		known = []string{"id"}
 	}
-	if best := k.suggest.Nearest(sel.FieldName(), known); best != "" {
+	if best := k.suggest.Nearest(name, known); best != "" {
 		return fmt.Sprintf("; did you mean %q?", best)
 	}
 	return ""
