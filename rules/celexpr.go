@@ -152,18 +152,7 @@ type checkedWhen struct {
 // checkedRules returns the handoff rules whose `when` type-checked; rules
 // that did not are reported by cel-syntax or cel-type.
 func (p *Pass) checkedRules() []checkedWhen {
-	var out []checkedWhen
-	if p.IR == nil {
-		return nil
-	}
-	for i := range p.IR.Handoff {
-		r := &p.IR.Handoff[i]
-		if r.Checked == nil || i >= len(p.When) || p.When[i] == nil {
-			continue
-		}
-		out = append(out, checkedWhen{Index: i, Rule: r, AST: r.Checked.NativeRep(), Pos: p.When[i]})
-	}
-	return out
+	return p.handoffTrees(false)
 }
 
 // parsedRules returns the handoff rules whose `when` parsed, with the
@@ -171,6 +160,10 @@ func (p *Pass) checkedRules() []checkedWhen {
 // that look only at the shape of an expression report in the same run as
 // its type errors, so that fixing a spec does not take a round per rule.
 func (p *Pass) parsedRules() []checkedWhen {
+	return p.handoffTrees(true)
+}
+
+func (p *Pass) handoffTrees(parsed bool) []checkedWhen {
 	var out []checkedWhen
 	if p.IR == nil {
 		return nil
@@ -181,7 +174,7 @@ func (p *Pass) parsedRules() []checkedWhen {
 			continue
 		}
 		a := r.Checked
-		if a == nil && i < len(p.WhenParsed) {
+		if a == nil && parsed && i < len(p.WhenParsed) {
 			a = p.WhenParsed[i]
 		}
 		if a == nil {
