@@ -67,9 +67,12 @@ Good:
 				return
 			}
 			for _, w := range p.checkedRules() {
+				if readsUntyped(p, w.AST) {
+					continue
+				}
 				checkCost(p, "`when` of handoff rule "+quoteName(w.Rule.Reason), w.Rule.Checked, w.Pos)
 			}
-			if p.Idempotency != nil && p.IR.Webhook.IdempotencyChecked != nil {
+			if p.Idempotency != nil && p.IR.Webhook.IdempotencyChecked != nil && !readsUntyped(p, p.IR.Webhook.IdempotencyChecked.NativeRep()) {
 				checkCost(p, "idempotency_key", p.IR.Webhook.IdempotencyChecked, p.Idempotency)
 			}
 		},

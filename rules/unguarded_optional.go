@@ -49,7 +49,7 @@ Good:
     when: has(fields.annual_income) && fields.annual_income < 30000
 `,
 		Check: func(p *Pass) {
-			for _, w := range p.checkedRules() {
+			for _, w := range p.parsedRules() {
 				g := &guardWalk{p: p, w: w, known: map[string]int{}}
 				g.walk(w.AST.Expr(), false)
 			}

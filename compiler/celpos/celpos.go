@@ -99,6 +99,19 @@ func (e *Expr) ErrorRange(err *common.Error, checked *cel.Ast) source.Range {
 			return e.Span(i, i+utf8.RuneCountInString(name))
 		}
 	}
+	// A call's location is its opening parenthesis, and the message names
+	// the function: date("2026-01-31") is to be marked at date, not four
+	// columns on. Operators ('_>_') are marked where they are.
+	name, ok := quotedName(err.Message, "undeclared reference to '")
+	if !ok {
+		name, ok = quotedName(err.Message, "found no matching overload for '")
+	}
+	if ok && name != "" && !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, "@") {
+		name = name[strings.LastIndexByte(name, '.')+1:]
+		if i := e.findBefore(name, from); i >= 0 {
+			return e.Span(i, i+utf8.RuneCountInString(name))
+		}
+	}
 	return e.Span(from, to)
 }
 
@@ -143,6 +156,16 @@ func (e *Expr) find(name string, from int) int {
 		}
 	}
 	return -1
+}
+
+// findBefore returns the code point offset of the last whole-word
+// occurrence of name that starts at or before at, or -1.
+func (e *Expr) findBefore(name string, at int) int {
+	best := -1
+	for i := e.find(name, 0); i >= 0 && i <= at; i = e.find(name, i+1) {
+		best = i
+	}
+	return best
 }
 
 func isIdent(r rune) bool {

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common"
 	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
@@ -42,8 +43,13 @@ const (
 type Unit struct {
 	Spec *spec.Spec
 	IR   *ir.Workflow
-	// Exprs maps each handoff rule's `when` (by index) to its position map.
+	// When maps each handoff rule's `when` (by index) to its position map.
 	When []*celpos.Expr
+	// WhenParsed holds each handoff rule's `when` as parsed, also when it
+	// did not type-check (nil when it did not parse), so that rules which
+	// need only its shape report alongside a type error instead of after
+	// it is fixed.
+	WhenParsed []*cel.Ast
 	// Idempotency is the position map of webhook.idempotency_key, or nil.
 	Idempotency *celpos.Expr
 }
@@ -85,6 +91,10 @@ type checker struct {
 	// enumSets holds each enum field's values as a set, made on the
 	// first comparison with a literal.
 	enumSets map[string]map[string]bool
+	// untyped are the fields whose type did not check: they are declared
+	// in CEL as dyn, so that the one finding at the type is not repeated
+	// as "undefined field" by every rule that reads them.
+	untyped []string
 }
 
 // Check builds the IR of s. It always returns a Unit; IR parts that did not
@@ -165,12 +175,14 @@ func (k *checker) fields() {
 				"field name %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it becomes a CEL field, a JSON key and a Go identifier", name.Value)
 		}
 		if !f.Type.Set {
+			k.untyped = append(k.untyped, name.Value)
 			continue // reported by schema
 		}
 		t := f.Type.Value
 		if !validKind(t, celenv.Kinds) {
 			k.c.Add(RuleFieldType, diag.Error, f.Type.Range, "field %q has unknown type %q%s",
-				name.Value, t, k.suggestion(t, kindNames(celenv.Kinds)))
+				name.Value, t, k.typeSuggestion(t, celenv.Kinds))
+			k.untyped = append(k.untyped, name.Value)
 			continue
 		}
 		kind := celenv.Kind(t)
@@ -180,10 +192,12 @@ func (k *checker) fields() {
 			case !f.Items.Set:
 				k.c.Add(RuleFieldType, diag.Error, f.Type.Range,
 					"list field %q needs `items: <type>` naming the type of its elements (one of %s)", name.Value, strings.Join(kindNames(celenv.ItemKinds), ", "))
+				k.untyped = append(k.untyped, name.Value)
 				continue
 			case !validKind(f.Items.Value, celenv.ItemKinds):
 				k.c.Add(RuleFieldType, diag.Error, f.Items.Range, "list field %q has unknown item type %q%s",
-					name.Value, f.Items.Value, k.suggestion(f.Items.Value, kindNames(celenv.ItemKinds)))
+					name.Value, f.Items.Value, k.typeSuggestion(f.Items.Value, celenv.ItemKinds))
+				k.untyped = append(k.untyped, name.Value)
 				continue
 			}
 			elem = celenv.Kind(f.Items.Value)
@@ -294,10 +308,30 @@ func (k *checker) suggestion(got string, known []string) string {
 	return fmt.Sprintf(" (use one of %s)", strings.Join(known, ", "))
 }
 
+// typeAliases are the type names of JSON Schema, Go and CEL that authors
+// write for a callspec type; edit distance alone does not find them
+// (bool is three edits from boolean).
+var typeAliases = map[string]celenv.Kind{
+	"bool": celenv.Boolean, "int": celenv.Integer, "int64": celenv.Integer, "float": celenv.Number,
+	"double": celenv.Number, "string": celenv.Text, "str": celenv.Text, "timestamp": celenv.DateTime,
+	"array": celenv.ListKind,
+}
+
+// typeSuggestion is suggestion for a field type among the kinds.
+func (k *checker) typeSuggestion(got string, among []celenv.Kind) string {
+	if a, ok := typeAliases[strings.ToLower(got)]; ok && validKind(string(a), among) {
+		return fmt.Sprintf("; did you mean %q?", a)
+	}
+	return k.suggestion(got, kindNames(among))
+}
+
 func (k *checker) env() {
-	decls := make([]celenv.Field, 0, len(k.w.Fields))
+	decls := make([]celenv.Field, 0, len(k.w.Fields)+len(k.untyped))
 	for _, f := range k.w.Fields {
 		decls = append(decls, celenv.Field{Name: f.Name, Type: f.Type, Items: f.Items, MaxLength: f.MaxLength})
+	}
+	for _, name := range k.untyped {
+		decls = append(decls, celenv.Field{Name: name}) // no kind: dyn
 	}
 	env, err := celenv.New(decls)
 	if err != nil {
@@ -335,11 +369,13 @@ func (k *checker) handoff() {
 			rule.Severity = workflow.DefaultSeverity
 		}
 		var pos *celpos.Expr
+		var parsed *cel.Ast
 		if r.When.Set {
 			pos = celpos.New(k.file, r.When)
-			rule.Checked = k.compile(pos, "when", cel.BoolType)
+			rule.Checked, parsed = k.compile(pos, "when", cel.BoolType)
 		}
 		k.u.When = append(k.u.When, pos)
+		k.u.WhenParsed = append(k.u.WhenParsed, parsed)
 		k.w.Handoff = append(k.w.Handoff, rule)
 	}
 }
@@ -406,7 +442,7 @@ func (k *checker) webhook() {
 	}
 	if wh.IdempotencyKey.Set {
 		k.u.Idempotency = celpos.New(k.file, wh.IdempotencyKey)
-		k.w.Webhook.IdempotencyChecked = k.compile(k.u.Idempotency, "idempotency_key", cel.StringType)
+		k.w.Webhook.IdempotencyChecked, _ = k.compile(k.u.Idempotency, "idempotency_key", cel.StringType)
 	} else {
 		k.w.Webhook.IdempotencyKey = workflow.DefaultIdempotencyKey
 	}
@@ -425,10 +461,12 @@ func (k *checker) webhook() {
 }
 
 // compile parses and type-checks one expression, reporting every issue at
-// its place in the file, and checks its result type.
-func (k *checker) compile(pos *celpos.Expr, what string, want *cel.Type) *cel.Ast {
+// its place in the file, and checks its result type. It returns the
+// checked AST, nil unless all of that passed, and the parsed one, nil
+// unless the expression parsed.
+func (k *checker) compile(pos *celpos.Expr, what string, want *cel.Type) (checked, parsed *cel.Ast) {
 	if k.w.Env == nil {
-		return nil
+		return nil, nil
 	}
 	if n := utf8.RuneCountInString(pos.Text); n > MaxCELLength {
 		hint := "split the condition into several handoff rules"
@@ -438,7 +476,7 @@ func (k *checker) compile(pos *celpos.Expr, what string, want *cel.Type) *cel.As
 		k.c.Add(spec.RuleSchema, diag.Error, pos.Whole(),
 			"`%s` is %d characters long; a CEL expression may be at most %d (limit max-cel-length), so %s",
 			what, n, MaxCELLength, hint)
-		return nil
+		return nil, nil
 	}
 	env := k.w.Env.CEL
 	parsed, iss := env.Parse(pos.Text)
@@ -446,14 +484,18 @@ func (k *checker) compile(pos *celpos.Expr, what string, want *cel.Type) *cel.As
 		for _, e := range iss.Errors() {
 			k.c.Add(RuleCELSyntax, diag.Error, pos.ErrorRange(e, nil), "`%s` is not valid CEL: %s", what, explainSyntaxError(e.Message))
 		}
-		return nil
+		return nil, nil
 	}
-	checked, iss := env.Check(parsed)
+	// The checker reports every type error of the expression; the enum
+	// literals are read from the parsed tree, so that they are reported
+	// in the same run as a type error elsewhere in the expression.
+	checked, iss = env.Check(parsed)
 	if iss.Err() != nil {
 		for _, e := range iss.Errors() {
-			k.c.Add(RuleCELType, diag.Error, pos.ErrorRange(e, parsed), "`%s` does not type-check: %s", what, explainTypeError(e.Message))
+			k.c.Add(RuleCELType, diag.Error, pos.ErrorRange(e, parsed), "`%s` does not type-check: %s", what, k.explainTypeError(e, parsed))
 		}
-		return nil
+		k.enumLiterals(pos, parsed)
+		return nil, parsed
 	}
 	k.enumLiterals(pos, checked)
 	out := checked.OutputType()
@@ -463,9 +505,9 @@ func (k *checker) compile(pos *celpos.Expr, what string, want *cel.Type) *cel.As
 			rule = RuleIdempotencyKey
 		}
 		k.c.Add(rule, diag.Error, pos.Whole(), "`%s` must evaluate to %s, but this expression is %s", what, typeWord(want), typeWord(out))
-		return nil
+		return nil, parsed
 	}
-	return checked
+	return checked, parsed
 }
 
 func typeWord(t *types.Type) string {
@@ -491,14 +533,114 @@ func explainSyntaxError(msg string) string {
 	return msg
 }
 
-func explainTypeError(msg string) string {
-	if strings.HasPrefix(msg, "found no matching overload for") {
+// dateHint says how dates and datetimes are written in CEL (see
+// runtime/celenv): CEL has no date type, and authors reach for date(…).
+const dateHint = `dates are "YYYY-MM-DD" strings in CEL, so compare a date field with a string such as fields.day == "2026-01-31" or fields.day < "2026-02-01"; datetime fields are timestamps: fields.at < timestamp("2026-01-31T09:00:00Z")`
+
+// explainTypeError adds to a checker message what to do about it.
+func (k *checker) explainTypeError(e *common.Error, parsed *cel.Ast) string {
+	msg := e.Message
+	switch {
+	case strings.HasPrefix(msg, "found no matching overload for"):
+		if strings.Contains(msg, "google.protobuf.Timestamp") && strings.Contains(msg, "string") || k.readsDate(findExpr(parsed, e.ExprID)) {
+			return msg + " (" + dateHint + ")"
+		}
+		if name, _, _ := strings.Cut(strings.TrimPrefix(msg, "found no matching overload for '"), "'"); !strings.HasPrefix(name, "_") {
+			return msg + fmt.Sprintf(" (%s does not take arguments of these types)", name)
+		}
 		return msg + " (the two sides have different types; compare a field with a value of its declared type)"
-	}
-	if strings.HasPrefix(msg, "undefined field") {
+	case strings.HasPrefix(msg, "undefined field"):
+		if hint := k.fieldSuggestion(e.ExprID, parsed); hint != "" {
+			return msg + hint
+		}
 		return msg + " (only declared fields exist; check the name under fields:)"
+	case strings.HasPrefix(msg, "undeclared reference to 'date'"), strings.HasPrefix(msg, "undeclared reference to 'datetime'"):
+		return msg + " (" + dateHint + ")"
+	case strings.HasPrefix(msg, "undeclared reference to '"):
+		name, _, _ := strings.Cut(strings.TrimPrefix(msg, "undeclared reference to '"), "'")
+		if _, ok := k.w.Env.Field(name); ok {
+			return msg + fmt.Sprintf("; did you mean %q?", "fields."+name)
+		}
+		return msg + " (the variables are fields, call and workflow)"
 	}
 	return msg
+}
+
+// findExpr returns the node id of parsed, or nil. Only an error message
+// looks a node up, so a walk is cheap enough.
+func findExpr(parsed *cel.Ast, id int64) ast.Expr {
+	var found ast.Expr
+	ast.PreOrderVisit(parsed.NativeRep().Expr(), ast.NewExprVisitor(func(e ast.Expr) {
+		if e.ID() == id {
+			found = e
+		}
+	}))
+	return found
+}
+
+// readsDate reports whether e is a call with a date field as an operand:
+// fields.day > 3.
+func (k *checker) readsDate(e ast.Expr) bool {
+	if e == nil || e.Kind() != ast.CallKind {
+		return false
+	}
+	for _, a := range e.AsCall().Args() {
+		if a.Kind() != ast.SelectKind || a.AsSelect().Operand().Kind() != ast.IdentKind || a.AsSelect().Operand().AsIdent() != "fields" {
+			continue
+		}
+		if f, ok := k.w.Field(a.AsSelect().FieldName()); ok && f.Type == celenv.Date {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldSuggestion is "; did you mean …?" for the select node id of parsed
+// that reads an undefined field of fields, call or workflow, when a
+// declared name is near; "" otherwise.
+func (k *checker) fieldSuggestion(id int64, parsed *cel.Ast) string {
+	var operand ast.Expr
+	var name string
+	switch e := findExpr(parsed, id); {
+	case e == nil:
+		return ""
+	case e.Kind() == ast.SelectKind:
+		operand, name = e.AsSelect().Operand(), e.AsSelect().FieldName()
+	case e.Kind() == ast.CallKind && e.AsCall().FunctionName() == operators.OptSelect && len(e.AsCall().Args()) == 2:
+		// fields.?x
+		operand = e.AsCall().Args()[0]
+		lit := e.AsCall().Args()[1]
+		if lit.Kind() != ast.LiteralKind {
+			return ""
+		}
+		s, ok := lit.AsLiteral().(types.String)
+		if !ok {
+			return ""
+		}
+		name = string(s)
+	default:
+		return ""
+	}
+	if operand.Kind() != ast.IdentKind {
+		return ""
+	}
+	var known []string
+	switch operand.AsIdent() {
+	case "fields":
+		for _, f := range k.w.Env.Fields {
+			known = append(known, f.Name)
+		}
+	case "call":
+		for _, f := range celenv.CallFields {
+			known = append(known, f.Name)
+		}
+	case "workflow":
+		known = []string{"id"}
+	}
+	if best := k.suggest.Nearest(name, known); best != "" {
+		return fmt.Sprintf("; did you mean %q?", best)
+	}
+	return ""
 }
 
 // enumLiterals reports comparisons of an enum field with a literal that is

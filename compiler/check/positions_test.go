@@ -79,6 +79,20 @@ func TestCELPositionsInEveryScalarStyle(t *testing.T) {
 			[]wantFinding{{"cel-syntax", 9, 26, 27}}},
 		{"syntax error in literal block", " |-\n      fields.urgency ==\n        == \"x\"",
 			[]wantFinding{{"cel-syntax", 10, 9, 10}}},
+		// A call's location is its opening parenthesis; the caret goes on
+		// the function's name.
+		{"plain undeclared function", ` has(fields.notes) && fields.notes > date("2026-01-31")`,
+			[]wantFinding{{"cel-type", 8, 47, 51}}},
+		{"double quoted undeclared function", ` "fields.urgency == \"routine\" || date(\"x\") == \"y\""`,
+			[]wantFinding{{"cel-type", 8, 45, 49}}},
+		{"literal block undeclared function", " |\n      has(fields.notes) &&\n        date(\"2026-01-31\") > fields.notes",
+			[]wantFinding{{"cel-type", 10, 9, 13}}},
+		{"folded block undeclared function", " >-\n      fields.urgency == \"routine\"\n      || date (\"2026-01-31\") == \"x\"",
+			[]wantFinding{{"cel-type", 10, 10, 14}}},
+		{"member function overload", ` has(fields.notes) && fields.notes.startsWith(1)`,
+			[]wantFinding{{"cel-type", 8, 45, 55}}},
+		{"function named twice, the second undeclared", ` has(fields.notes) && fields.notes.size() > 1 && size(1, 2) > 0`,
+			[]wantFinding{{"cel-type", 8, 59, 63}}},
 		{"not bool", ` fields.notes`,
 			[]wantFinding{{"cel-not-bool", 8, 11, 23}}},
 	}

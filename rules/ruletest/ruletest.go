@@ -15,7 +15,12 @@
 // `# want RULE…` expects one finding per listed rule ID whose range starts
 // on that line; `# want+N RULE…` expects them N lines below, for lines that
 // cannot hold a comment (inside a block scalar). RULE:COL also pins the
-// column. The test fails on every expected finding that is missing and on
+// column. A Go string literal after a rule ID ("…" or `…`) is a regular
+// expression the finding's message must match, as in analysistest:
+//
+//	type: bool   # want field-type:11 `unknown type "bool"; did you mean "boolean"\?`
+//
+// The test fails on every expected finding that is missing and on
 // every finding that is not expected, so a rule that reports on the wrong
 // line fails twice; the message says where the finding went instead.
 package ruletest
@@ -49,6 +54,8 @@ type Want struct {
 	// Col is 0 when the comment does not pin the column.
 	Col  int
 	Rule string
+	// Message, when set, must match the finding's message.
+	Message *regexp.Regexp
 	// At is where the comment stands, for messages.
 	At string
 }
@@ -127,10 +134,30 @@ func ParseWants(path string) ([]Want, error) {
 			n, _ := strconv.Atoi(m[1][1:])
 			target += n
 		}
-		for _, tok := range strings.Fields(m[2]) {
+		toks, err := wantTokens(m[2])
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", at, err))
+			continue
+		}
+		ruleAt := -1 // index in out of the last rule of this comment
+		for _, tok := range toks {
+			if tok[0] == '"' || tok[0] == '`' {
+				pat, _ := strconv.Unquote(tok) // wantTokens checked the quoting
+				re, err := regexp.Compile(pat)
+				switch {
+				case ruleAt < 0 || out[ruleAt].Message != nil:
+					problems = append(problems, fmt.Sprintf("%s: # want has the message %s without a rule ID before it", at, tok))
+				case err != nil:
+					problems = append(problems, fmt.Sprintf("%s: # want message %s is not a valid regular expression: %v", at, tok, err))
+				default:
+					out[ruleAt].Message = re
+				}
+				continue
+			}
 			rm := ruleWithCol.FindStringSubmatch(tok)
 			if rm == nil || !slices.Contains(known, rm[1]) {
 				problems = append(problems, fmt.Sprintf("%s: # want names %q, which is not a rule ID (write explanations on a separate comment line)", at, tok))
+				ruleAt = -1
 				continue
 			}
 			col := 0
@@ -138,12 +165,46 @@ func ParseWants(path string) ([]Want, error) {
 				col, _ = strconv.Atoi(rm[2])
 			}
 			out = append(out, Want{File: path, Line: target, Col: col, Rule: rm[1], At: at})
+			ruleAt = len(out) - 1
 		}
 	}
 	if len(problems) > 0 {
 		return out, fmt.Errorf("%s", strings.Join(problems, "\n"))
 	}
 	return out, nil
+}
+
+// wantTokens splits the rest of a # want comment into rule IDs and Go
+// string literals, which may hold spaces.
+func wantTokens(s string) ([]string, error) {
+	var out []string
+	for {
+		s = strings.TrimLeft(s, " \t")
+		if s == "" {
+			return out, nil
+		}
+		if s[0] == '"' || s[0] == '`' {
+			q, err := strconv.QuotedPrefix(s)
+			if err != nil {
+				return nil, fmt.Errorf("# want has an unterminated or invalid string literal at %.20q", s)
+			}
+			out = append(out, q)
+			s = s[len(q):]
+			continue
+		}
+		end := strings.IndexAny(s, " \t")
+		if end < 0 {
+			end = len(s)
+		}
+		out = append(out, s[:end])
+		s = s[end:]
+	}
+}
+
+// matches reports whether f is the finding w expects.
+func (w Want) matches(f diag.Finding) bool {
+	return filepath.Clean(w.File) == filepath.Clean(f.Range.File) && w.Line == f.Range.Start.Line && w.Rule == f.Rule &&
+		(w.Col == 0 || w.Col == f.Range.Start.Col) && (w.Message == nil || w.Message.MatchString(f.Message))
 }
 
 // Compare reports every want without a finding and every finding without a
@@ -153,10 +214,9 @@ func Compare(t TB, wants []Want, findings []diag.Finding) {
 	used := make([]bool, len(wants))
 	var extra []diag.Finding
 	for _, f := range findings {
-		file := filepath.Clean(f.Range.File)
 		match := -1
 		for i, w := range wants {
-			if !used[i] && filepath.Clean(w.File) == file && w.Line == f.Range.Start.Line && w.Rule == f.Rule && (w.Col == 0 || w.Col == f.Range.Start.Col) {
+			if !used[i] && w.matches(f) {
 				match = i
 				break
 			}
@@ -175,6 +235,9 @@ func Compare(t TB, wants []Want, findings []diag.Finding) {
 		for _, f := range extra {
 			if filepath.Clean(f.Range.File) == filepath.Clean(w.File) && f.Rule == w.Rule {
 				where = fmt.Sprintf(" (it reported at %d:%d instead)", f.Range.Start.Line, f.Range.Start.Col)
+				if w.Message != nil && f.Range.Start.Line == w.Line {
+					where = fmt.Sprintf(" (it reported at %d:%d with the message %q)", f.Range.Start.Line, f.Range.Start.Col, f.Message)
+				}
 				break
 			}
 		}
@@ -182,7 +245,11 @@ func Compare(t TB, wants []Want, findings []diag.Finding) {
 		if w.Col != 0 {
 			col = fmt.Sprintf(":%d", w.Col)
 		}
-		t.Errorf("%s: missing finding: want %s at line %d%s%s", w.At, w.Rule, w.Line, col, where)
+		msg := ""
+		if w.Message != nil {
+			msg = fmt.Sprintf(" matching %q", w.Message)
+		}
+		t.Errorf("%s: missing finding: want %s at line %d%s%s%s", w.At, w.Rule, w.Line, col, msg, where)
 	}
 	for _, f := range extra {
 		t.Errorf("%s:%d:%d: unexpected finding [%s] %s", f.Range.File, f.Range.Start.Line, f.Range.Start.Col, f.Rule, f.Message)
