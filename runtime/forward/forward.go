@@ -177,7 +177,7 @@ func (w *Worker) loop(ctx context.Context) {
 // outcome. It reports whether a message was due. Run calls it in a loop;
 // tests call it to step the worker by hand.
 func (w *Worker) AttemptNext(ctx context.Context) (bool, error) {
-	ms, err := w.cfg.Store.LeaseDue(ctx, 1, w.cfg.Lease)
+	ms, err := w.cfg.Store.LeaseDue(ctx, store.Forward, 1, w.cfg.Lease)
 	if err != nil {
 		return false, err
 	}
