@@ -155,7 +155,7 @@ func TestSpanishWorkflowOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(inline(t, h))
 	defer srv.Close()
 	p, _ := providers.Lookup("vapi")
 	post := func(id string, fields map[string]any) {

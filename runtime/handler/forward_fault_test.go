@@ -140,7 +140,7 @@ func TestForwardFaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			hooks := httptest.NewServer(h)
+			hooks := httptest.NewServer(inline(t, h))
 			defer hooks.Close()
 			pl := newPlatform(t, "retell", hooks.URL)
 			const events = 30
