@@ -259,14 +259,16 @@ func (s *sqlStore) Complete(ctx context.Context, held Claim, result Result, msgs
 	}
 	for _, m := range ms {
 		// A message id already present was enqueued by an earlier completion
-		// of the same delivery; it is not sent twice. seq orders a group:
-		// concurrent inserts on PostgreSQL may draw the same number, and
-		// are then ordered by id (they were concurrent anyway).
+		// of the same delivery; it is not sent twice. seq orders a group,
+		// read from the group's rows only (the index on kind, grp): an
+		// ungrouped message needs none. Concurrent inserts of one group on
+		// PostgreSQL may draw the same number, and are then ordered by id
+		// (they were concurrent anyway).
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO callspec_outbox (id, kind, workflow_id, grp, url, secret_env, body, state, attempts, max_attempts,
 				next_attempt_at, last_error, lease_token, created_at, updated_at, seq)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $9, '', '', $10, $10,
-				(SELECT COALESCE(MAX(seq), 0) + 1 FROM callspec_outbox))
+				CASE WHEN $4 = '' THEN 0 ELSE (SELECT COALESCE(MAX(seq), 0) + 1 FROM callspec_outbox WHERE kind = $2 AND grp = $4) END)
 			ON CONFLICT (id) DO NOTHING`,
 			m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, toMS(m.NextAttemptAt), toMS(m.CreatedAt))
 		if err != nil {
@@ -461,7 +463,9 @@ func (s *sqlStore) Requeue(ctx context.Context, id string) error {
 	now := toMS(s.now())
 	res, err := s.db.ExecContext(ctx, `
 		UPDATE callspec_outbox SET state = 'pending', attempts = 0, last_error = '', lease_token = '',
-			next_attempt_at = $1, updated_at = $1, seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM callspec_outbox)
+			next_attempt_at = $1, updated_at = $1,
+			seq = CASE WHEN grp = '' THEN 0 ELSE (SELECT COALESCE(MAX(e.seq), 0) + 1 FROM callspec_outbox e
+				WHERE e.kind = callspec_outbox.kind AND e.grp = callspec_outbox.grp) END
 		WHERE id = $2 AND state = 'dead'`, now, id)
 	if err := oneRow(res, err); err != nil {
 		if errors.Is(err, ErrLeaseLost) {
