@@ -385,7 +385,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 		return refuse(http.StatusInternalServerError, "internal", "the event could not be encoded")
 	}
 	inboxEntry := &store.Message{
-		ID: store.InboxID(def.ID, key), Kind: store.Service, WorkflowID: def.ID,
+		ID: store.InboxID(def.ID, key), Kind: store.Service, WorkflowID: def.ID, Summary: summarize(ev, h.cfg.Provider.Name()),
 		// The call orders its events; the workflow keeps two workflows'
 		// ids apart.
 		Group: def.ID + "/" + in.Call.ID,
@@ -478,6 +478,32 @@ func (h *Handler) claim(ctx context.Context, key string) (store.Claim, int, []by
 		}
 		wait = min(wait*2, 200*time.Millisecond)
 	}
+}
+
+// Summary is the metadata of a decided event that is kept with its inbox
+// entry (store.Message.Summary) for `callspec stats`: names only, never a
+// field's value.
+type Summary struct {
+	Event    string `json:"event"`
+	Reason   string `json:"reason,omitempty"`
+	Platform string `json:"platform"`
+	// Missing and Invalid name required fields the call did not produce or
+	// whose values were refused.
+	Missing []string `json:"missing,omitempty"`
+	Invalid []string `json:"invalid,omitempty"`
+}
+
+func summarize(ev *event.Event, platform string) string {
+	s := Summary{Event: ev.Event, Platform: platform}
+	if ev.Handoff != nil {
+		s.Reason = ev.Handoff.Reason
+		s.Missing = ev.Handoff.MissingFields
+		for _, p := range ev.Handoff.InvalidFields {
+			s.Invalid = append(s.Invalid, p.Field)
+		}
+	}
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 // outcomeOf reads the outcome attribute of a delivery's log line.

@@ -235,7 +235,7 @@ func (s *memoryStore) Messages(ctx context.Context, f Filter) ([]Message, error)
 		}
 	}
 	sortMessages(out)
-	if limit := normLimit(f.Limit); len(out) > limit {
+	if limit := listLimit(f.Limit); len(out) > limit {
 		out = out[:limit]
 	}
 	return out, nil

@@ -190,14 +190,14 @@ redis.call('PERSIST', KEYS[1])
 local lease = tonumber(redis.call('HGET', KEYS[1], 'lease_until'))
 redis.call('ZADD', KEYS[2], math.max(lease, tonumber(ARGV[4])), ARGV[5])
 for i = 0, tonumber(ARGV[6]) - 1 do
-	local a = 7 + i * 11
+	local a = 7 + i * 12
 	local qp, id = ARGV[a], ARGV[a + 1]
 	local k = qp .. 'msg:' .. id
 	if redis.call('EXISTS', k) == 0 then
 		redis.call('HSET', k, 'id', id, 'kind', ARGV[a + 2], 'workflow_id', ARGV[a + 3], 'group', ARGV[a + 4],
 			'url', ARGV[a + 5], 'secret_env', ARGV[a + 6], 'body', ARGV[a + 7], 'state', 'pending', 'attempts', 0,
 			'max_attempts', ARGV[a + 8], 'next_attempt_at', ARGV[a + 9], 'last_error', '', 'lease_token', '',
-			'created_at', ARGV[a + 10], 'updated_at', ARGV[a + 10])
+			'created_at', ARGV[a + 10], 'updated_at', ARGV[a + 10], 'summary', ARGV[a + 11])
 		enqueue(qp, id, ARGV[a + 4], ARGV[a + 9], ARGV[a + 10])
 	end
 end
@@ -220,7 +220,7 @@ func (s *redisStore) Complete(ctx context.Context, held Claim, result Result, ms
 	args := []any{held.Token, result.Status, result.Body, toMS(now), held.Key, len(ms)}
 	for _, m := range ms {
 		args = append(args, s.queuePrefix(m.Kind), m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body,
-			m.MaxAttempts, toMS(m.NextAttemptAt), toMS(m.CreatedAt))
+			m.MaxAttempts, toMS(m.NextAttemptAt), toMS(m.CreatedAt), m.Summary)
 	}
 	ok, err := redisComplete.Run(ctx, s.client, keys, args...).Int()
 	if err != nil {
@@ -435,7 +435,7 @@ func (s *redisStore) list(ctx context.Context, kind Kind, sets []string, newest 
 }
 
 func (s *redisStore) Messages(ctx context.Context, f Filter) ([]Message, error) {
-	limit := normLimit(f.Limit)
+	limit := listLimit(f.Limit)
 	sets := []string{"due", "waiting", "dead"}
 	switch f.State {
 	case Pending:
@@ -452,7 +452,7 @@ func (s *redisStore) Messages(ctx context.Context, f Filter) ([]Message, error) 
 		}
 		// Sets are read whole up to the limit each: the filter on the
 		// workflow is applied after reading.
-		ms, err := s.list(ctx, kind, sets, false, max(limit, 10000))
+		ms, err := s.list(ctx, kind, sets, false, maxListLimit)
 		if err != nil {
 			return nil, fmt.Errorf("list messages: %w", err)
 		}
@@ -623,6 +623,7 @@ func redisMessage(h map[string]string) (Message, error) {
 		Kind:          kind,
 		WorkflowID:    h["workflow_id"],
 		Group:         h["group"],
+		Summary:       h["summary"],
 		URL:           h["url"],
 		SecretEnv:     h["secret_env"],
 		Body:          []byte(h["body"]),

@@ -45,8 +45,8 @@ type dialect struct {
 // its ALTER statements to migrate, guarded by the stored version.
 //
 // Version 2 added the inbox to the outbox's table: the columns kind
-// (forward or service), grp (the call whose events are kept in order) and
-// seq (the order of storing).
+// (forward or service), grp (the call whose events are kept in order), seq
+// (the order of storing) and summary (metadata for callspec stats).
 const schemaVersion = 2
 
 // migrations[v] moves a schema of version v to v+1.
@@ -55,6 +55,7 @@ var migrations = map[int][]string{
 		`ALTER TABLE callspec_outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'forward'`,
 		`ALTER TABLE callspec_outbox ADD COLUMN grp TEXT NOT NULL DEFAULT ''`,
 		`ALTER TABLE callspec_outbox ADD COLUMN seq BIGINT NOT NULL DEFAULT 0`,
+		`ALTER TABLE callspec_outbox ADD COLUMN summary TEXT NOT NULL DEFAULT ''`,
 	},
 }
 
@@ -66,6 +67,8 @@ var indexes = []string{
 	`CREATE INDEX IF NOT EXISTS callspec_outbox_kind_due ON callspec_outbox (kind, state, next_attempt_at)`,
 	// LeaseDue: is an earlier message of the group pending?
 	`CREATE INDEX IF NOT EXISTS callspec_outbox_group ON callspec_outbox (kind, grp, state, seq)`,
+	// Messages of a window (callspec stats).
+	`CREATE INDEX IF NOT EXISTS callspec_outbox_created ON callspec_outbox (kind, created_at)`,
 	// Prune's lookups.
 	`CREATE INDEX IF NOT EXISTS callspec_claims_updated ON callspec_claims (updated_at)`,
 	`CREATE INDEX IF NOT EXISTS callspec_outbox_updated ON callspec_outbox (state, updated_at)`,
@@ -101,7 +104,8 @@ func (d dialect) schema() []string {
 			updated_at BIGINT NOT NULL,
 			kind TEXT NOT NULL DEFAULT 'forward',
 			grp TEXT NOT NULL DEFAULT '',
-			seq BIGINT NOT NULL DEFAULT 0
+			seq BIGINT NOT NULL DEFAULT 0,
+			summary TEXT NOT NULL DEFAULT ''
 		)`,
 	}
 }
@@ -265,12 +269,12 @@ func (s *sqlStore) Complete(ctx context.Context, held Claim, result Result, msgs
 		// PostgreSQL may draw the same number, and are then ordered by id
 		// (they were concurrent anyway).
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO callspec_outbox (id, kind, workflow_id, grp, url, secret_env, body, state, attempts, max_attempts,
+			INSERT INTO callspec_outbox (id, kind, workflow_id, grp, url, secret_env, body, summary, state, attempts, max_attempts,
 				next_attempt_at, last_error, lease_token, created_at, updated_at, seq)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $9, '', '', $10, $10,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $11, 'pending', 0, $8, $9, '', '', $10, $10,
 				CASE WHEN $4 = '' THEN 0 ELSE (SELECT COALESCE(MAX(seq), 0) + 1 FROM callspec_outbox WHERE kind = $2 AND grp = $4) END)
 			ON CONFLICT (id) DO NOTHING`,
-			m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, toMS(m.NextAttemptAt), toMS(m.CreatedAt))
+			m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, toMS(m.NextAttemptAt), toMS(m.CreatedAt), m.Summary)
 		if err != nil {
 			return fmt.Errorf("enqueue the %s message of %q: %w", m.Kind, held.Key, err)
 		}
@@ -295,7 +299,7 @@ func (s *sqlStore) Release(ctx context.Context, held Claim) error {
 	return nil
 }
 
-const outboxColumns = `id, kind, workflow_id, grp, url, secret_env, body, state, attempts, max_attempts, next_attempt_at, last_error, lease_token, created_at, updated_at`
+const outboxColumns = `id, kind, workflow_id, grp, url, secret_env, body, summary, state, attempts, max_attempts, next_attempt_at, last_error, lease_token, created_at, updated_at`
 
 func (s *sqlStore) LeaseDue(ctx context.Context, kind Kind, n int, lease time.Duration) ([]Message, error) {
 	if err := checkLeaseDueArgs(kind, n, lease); err != nil {
@@ -436,6 +440,9 @@ func filterSQL(f Filter, first int) (string, []any) {
 	if f.WorkflowID != "" {
 		arg("workflow_id = $%d", f.WorkflowID)
 	}
+	if !f.Since.IsZero() {
+		arg("created_at >= $%d", toMS(f.Since))
+	}
 	if f.State != "" {
 		arg("state = $%d", string(f.State))
 	} else {
@@ -448,7 +455,7 @@ func (s *sqlStore) Messages(ctx context.Context, f Filter) ([]Message, error) {
 	where, args := filterSQL(f, 2)
 	cols := strings.Replace(outboxColumns, "body", "NULL", 1)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+cols+` FROM callspec_outbox WHERE `+where+`
-		ORDER BY created_at, id LIMIT $1`, append([]any{normLimit(f.Limit)}, args...)...)
+		ORDER BY created_at, id LIMIT $1`, append([]any{listLimit(f.Limit)}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list messages: %w", err)
 	}
@@ -556,7 +563,7 @@ func scanMessages(rows *sql.Rows) ([]Message, error) {
 			next, created, updated int64
 			kind                   string
 		)
-		if err := rows.Scan(&m.ID, &kind, &m.WorkflowID, &m.Group, &m.URL, &m.SecretEnv, &m.Body, &state, &m.Attempts, &m.MaxAttempts,
+		if err := rows.Scan(&m.ID, &kind, &m.WorkflowID, &m.Group, &m.URL, &m.SecretEnv, &m.Body, &m.Summary, &state, &m.Attempts, &m.MaxAttempts,
 			&next, &m.LastError, &m.LeaseToken, &created, &updated); err != nil {
 			return nil, err
 		}

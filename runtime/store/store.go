@@ -192,12 +192,14 @@ type Filter struct {
 	WorkflowID string
 	// State selects one state; empty means pending and dead.
 	State State
-	// Limit bounds Messages (0: 100, at most 10000).
+	// Since, when not zero, selects messages created at or after it.
+	Since time.Time
+	// Limit bounds Messages (0: 100, at most 1,000,000).
 	Limit int
 }
 
 func (f Filter) match(m *Message) bool {
-	return (f.Kind == "" || m.Kind == f.Kind) &&
+	return (f.Kind == "" || m.Kind == f.Kind) && !m.CreatedAt.Before(f.Since) &&
 		(f.WorkflowID == "" || m.WorkflowID == f.WorkflowID) &&
 		(f.State == "" && m.State != Delivered || m.State == f.State)
 }
@@ -238,8 +240,13 @@ type Message struct {
 	// secret; the secret itself is never stored (Forward only).
 	SecretEnv string
 	// Body is the canonical event JSON, sent and signed byte for byte.
-	Body  []byte
-	State State
+	Body []byte
+	// Summary is metadata of the event that `callspec stats` reads: the
+	// handler writes it (event type, handoff reason, platform, the names
+	// of missing fields), never a field's value. Listings carry it; they
+	// never carry Body.
+	Summary string
+	State   State
 	// Attempts counts the delivery attempts started, including the one a
 	// lease was taken for.
 	Attempts int
@@ -530,6 +537,7 @@ func prepareMessage(m *Message, now time.Time) (Message, error) {
 		URL:           m.URL,
 		SecretEnv:     m.SecretEnv,
 		Body:          append([]byte(nil), m.Body...),
+		Summary:       m.Summary,
 		State:         Pending,
 		MaxAttempts:   m.MaxAttempts,
 		NextAttemptAt: now,
@@ -567,6 +575,19 @@ const abandonedFinalAttempt = "the final attempt was never recorded: the deliver
 
 // deadLetterLimit bounds DeadLetters when the caller gives no limit.
 const deadLetterLimit = 100
+
+// maxListLimit bounds Messages: `callspec stats` reads a window's events.
+const maxListLimit = 1_000_000
+
+func listLimit(limit int) int {
+	switch {
+	case limit <= 0:
+		return deadLetterLimit
+	case limit > maxListLimit:
+		return maxListLimit
+	}
+	return limit
+}
 
 func normLimit(limit int) int {
 	switch {

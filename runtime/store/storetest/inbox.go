@@ -36,6 +36,7 @@ func inboxEntry(key, group string, maxAttempts int) *store.Message {
 		WorkflowID:  workflow,
 		Group:       group,
 		Body:        fmt.Appendf(nil, `{"event":"call_app.completed","idempotency_key":%q}`, key),
+		Summary:     `{"event":"call_app.completed","platform":"retell"}`,
 		MaxAttempts: maxAttempts,
 	}
 }
@@ -179,8 +180,13 @@ func testMessagesList(t *testing.T, h *harness) {
 	if err != nil {
 		t.Fatalf("Messages(dead): %v", err)
 	}
-	if len(dead) != 1 || dead[0].ID != m.ID || dead[0].LastError == "" || dead[0].Attempts != 1 {
-		t.Fatalf("Messages(dead inbox) = %+v, want %s with its error", dead, m.ID)
+	if len(dead) != 1 || dead[0].ID != m.ID || dead[0].LastError == "" || dead[0].Attempts != 1 ||
+		dead[0].Summary != `{"event":"call_app.completed","platform":"retell"}` {
+		t.Fatalf("Messages(dead inbox) = %+v, want %s with its error and summary", dead, m.ID)
+	}
+	recent, err := s.Messages(h.ctx, store.Filter{Since: h.clock.Now()})
+	if err != nil || !slices.Equal(ids(recent), []string{store.InboxID(workflow, "call-2")}) {
+		t.Fatalf("Messages(since the second delivery) = %v, %v; want call-2's entry", ids(recent), err)
 	}
 	none, err := s.Messages(h.ctx, store.Filter{WorkflowID: "other_workflow"})
 	if err != nil || len(none) != 0 {
