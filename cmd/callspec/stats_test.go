@@ -14,6 +14,7 @@ import (
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/handler"
+	"github.com/callspec/callspec/runtime/inbox"
 	"github.com/callspec/callspec/runtime/store"
 )
 
@@ -33,6 +34,12 @@ func seedStats(t *testing.T) string {
 	}
 	defer st.Close()
 	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+	// A worker that never runs: the events wait in the inbox, which is
+	// what stats reads (delivered ones count the same).
+	worker, err := inbox.New(inbox.Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
 	routine := map[string]any{"issue_type": "leak", "location": "kitchen sink", "urgency": "routine", "permission_to_enter": true}
 	for _, d := range []struct {
 		provider, id string
@@ -45,7 +52,7 @@ func seedStats(t *testing.T) string {
 		{"vapi", "c5", map[string]any{"issue_type": "leak", "urgency": "emergency", "location": "basement", "callback_phone": "+15557654321"}},
 	} {
 		p, _ := providers.Lookup(d.provider)
-		h, err := intake.NewHandler(nopService{}, d.provider, handler.Config{Store: st, Secret: []byte(secret)})
+		h, err := intake.NewHandler(nopService{}, d.provider, handler.Config{Store: st, Secret: []byte(secret), Inbox: worker})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -151,7 +151,7 @@ func TestSpanishWorkflowOverHTTP(t *testing.T) {
 	}
 	defer st.Close()
 	svc := &spanish{}
-	h, err := intakees.NewHandler(svc, "vapi", handler.Config{Store: st, Secret: []byte(secret)})
+	h, err := intakees.NewHandler(svc, "vapi", handler.Config{Store: st, Secret: []byte(secret), Inbox: idleInbox(t, st)})
 	if err != nil {
 		t.Fatal(err)
 	}

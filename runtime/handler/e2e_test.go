@@ -351,3 +351,59 @@ func drain(ctx context.Context, w *inbox.Worker) bool {
 		}
 	}
 }
+
+// idleInbox is an inbox worker that nothing runs: inline and drain step
+// it. Giving it to a handler makes the handler store events for it.
+func idleInbox(t testing.TB, st store.Store) *inbox.Worker {
+	t.Helper()
+	w, err := inbox.New(inbox.Config{Store: st, Logger: slog.New(slog.DiscardHandler), Jitter: func() float64 { return 0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// TestWithoutAWorkerTheServiceRunsInTheRequest: a handler given no inbox
+// worker whose Run nobody calls (a program written before the inbox) calls
+// the service inside the request, as it used to: a failure answers 500
+// and the platform's retry runs it again; once Run runs, events go
+// through the inbox.
+func TestWithoutAWorkerTheServiceRunsInTheRequest(t *testing.T) {
+	st, err := store.Open("memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := &service{failures: 1}
+	h, err := intake.NewHandler(svc, "retell", handler.Config{Store: st, Secret: []byte(secret)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	p, _ := providers.Lookup("retell")
+	f := &fixture{t: t, p: p, srv: srv}
+	body := f.delivery("legacy-1", routine())
+	if status, _ := f.post(body, time.Now(), secret); status != http.StatusInternalServerError {
+		t.Fatalf("a failing service without a worker: %d, want 500", status)
+	}
+	if status, _ := f.post(body, time.Now(), secret); status != http.StatusOK {
+		t.Fatalf("the retry: %d, want 200", status)
+	}
+	if n, _ := svc.counts(); n != 1 {
+		t.Fatalf("the service accepted %d events, want 1", n)
+	}
+	if s, _ := st.Stats(t.Context()); s.Inbox != (store.Counts{}) {
+		t.Errorf("inbox = %+v, want nothing stored without a worker", s.Inbox)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { h.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, 10*time.Second, "Run to start", func() bool {
+		status, _ := f.post(f.delivery("durable-1", routine()), time.Now(), secret)
+		s, _ := st.Stats(t.Context())
+		return status == http.StatusOK && s.Inbox.Pending+s.Inbox.Delivered == 1
+	})
+	waitFor(t, 10*time.Second, "the worker to call the service", func() bool { n, _ := svc.counts(); return n == 2 })
+}

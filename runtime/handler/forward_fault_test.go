@@ -136,7 +136,7 @@ func TestForwardFaults(t *testing.T) {
 			defer func() { cancel(); wg.Wait() }()
 
 			svc := &keyedService{}
-			h, err := intake.NewHandler(svc, "retell", handler.Config{Store: st, Secret: []byte(secret), Enqueued: worker.Notify})
+			h, err := intake.NewHandler(svc, "retell", handler.Config{Store: st, Secret: []byte(secret), Enqueued: worker.Notify, Inbox: idleInbox(t, st)})
 			if err != nil {
 				t.Fatal(err)
 			}

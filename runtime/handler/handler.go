@@ -26,9 +26,13 @@
 //     events, signature failures, latency), which `callspec serve` serves
 //     at /metrics.
 //
-// The service runs in the inbox worker, not in the request: a handler
-// whose Config names no Inbox creates its own, which Run runs; a process
-// that serves several workflows from one store gives them one worker.
+// The service runs in the inbox worker, not in the request, as soon as a
+// worker runs: Config.Inbox names one (a process that serves several
+// workflows from one store gives them one), or the handler's own runs
+// under Run. A handler with neither (a program written before the inbox,
+// which never calls Run) calls the service inside the request as it used
+// to, so that no event waits for a worker that never starts: an error
+// releases the claim and answers 500, so the platform retries it.
 package handler
 
 import (
@@ -42,6 +46,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/callspec/callspec/providers"
@@ -139,8 +144,9 @@ type Handler struct {
 	dispatch Dispatch
 	log      *slog.Logger
 	// ownInbox is true when the handler made cfg.Inbox itself (Run runs
-	// it).
+	// it); running, once Run has started it.
 	ownInbox bool
+	running  atomic.Bool
 }
 
 // NewFor returns the handler of a workflow for deliveries from the named
@@ -220,11 +226,15 @@ func New(wf *workflow.Compiled, cfg Config, dispatch Dispatch) (*Handler, error)
 // server: go h.Run(ctx).
 func (h *Handler) Run(ctx context.Context) {
 	if h.ownInbox {
+		h.running.Store(true)
 		h.cfg.Inbox.Run(ctx)
 		return
 	}
 	<-ctx.Done()
 }
+
+// durable reports whether a worker calls the service from the inbox.
+func (h *Handler) durable() bool { return !h.ownInbox || h.running.Load() }
 
 // Inbox returns the worker that calls the service (Config.Inbox or the
 // handler's own).
@@ -391,6 +401,19 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 		Group: def.ID + "/" + in.Call.ID,
 		Body:  eventJSON, MaxAttempts: h.cfg.ServiceMaxAttempts,
 	}
+	if !h.durable() {
+		// No worker runs: the service is called here, before anything is
+		// stored, as before the inbox.
+		ctx, cancel := context.WithTimeout(r.Context(), h.cfg.ServiceTimeout)
+		err = h.dispatch(ctx, ev)
+		cancel()
+		if err != nil {
+			h.release(r.Context(), claim)
+			return http.StatusInternalServerError, encode(answer{Status: "error", Error: "the service failed to process the event; retry later"}),
+				append(attrs, slog.String("outcome", "service_error"), slog.String("error_kind", fmt.Sprintf("%T", err)))
+		}
+		inboxEntry = nil
+	}
 	var msg *store.Message
 	if def.Forward != nil {
 		msg = &store.Message{
@@ -410,7 +433,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 		return http.StatusServiceUnavailable, encode(answer{Status: "error", Error: "the result could not be stored; retry later"}),
 			append(attrs, slog.String("outcome", "store_unavailable"))
 	}
-	h.cfg.Inbox.Notify()
+	if inboxEntry != nil {
+		h.cfg.Inbox.Notify()
+	}
 	if msg != nil && h.cfg.Enqueued != nil {
 		h.cfg.Enqueued()
 	}

@@ -75,7 +75,7 @@ func TestStoreFailures(t *testing.T) {
 	defer mem.Close()
 	st := &flakyStore{Store: mem}
 	svc := &keyedService{}
-	h, err := intake.NewHandler(svc, "retell", handler.Config{Store: st, Secret: []byte(secret), Lease: 50 * time.Millisecond, StoreTimeout: time.Second})
+	h, err := intake.NewHandler(svc, "retell", handler.Config{Store: st, Secret: []byte(secret), Lease: 50 * time.Millisecond, StoreTimeout: time.Second, Inbox: idleInbox(t, mem)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -218,6 +218,19 @@ func (w *Worker) loop(ctx context.Context) {
 	}
 }
 
+// Drain attempts due messages one after another until none is due, the
+// store fails or ctx ends: a process that stops hands over what it
+// accepted and can, instead of leaving it for the next start.
+func (w *Worker) Drain(ctx context.Context) error {
+	for ctx.Err() == nil {
+		attempted, err := w.AttemptNext(ctx)
+		if err != nil || !attempted {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
 // AttemptNext leases one due message, attempts it and records the outcome.
 // It reports whether a message was due. Run calls it in a loop; tests call
 // it to step the worker by hand.
