@@ -19,7 +19,9 @@ import (
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/forward"
 	"github.com/callspec/callspec/runtime/handler"
+	"github.com/callspec/callspec/runtime/inbox"
 	"github.com/callspec/callspec/runtime/logging"
+	"github.com/callspec/callspec/runtime/metrics"
 	"github.com/callspec/callspec/runtime/server"
 	"github.com/callspec/callspec/runtime/store"
 	"github.com/callspec/callspec/runtime/workflow"
@@ -85,7 +87,13 @@ func runServe(e *env, args []string) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	worker, err := forward.New(forward.Config{Store: st, Logger: logger})
+	meter := metrics.New(st)
+	worker, err := forward.New(forward.Config{Store: st, Logger: logger, Observe: meter.Observe})
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	// One inbox worker calls the services of every workflow of the store.
+	inboxWorker, err := inbox.New(inbox.Config{Store: st, Logger: logger, Observe: meter.Observe})
 	if err != nil {
 		return fail(e, "%v", err)
 	}
@@ -131,6 +139,7 @@ func runServe(e *env, args []string) int {
 			}
 			h, err := handler.New(compiled, handler.Config{
 				Provider: p, Secret: []byte(secret), Store: st, Logger: logger, Enqueued: worker.Notify,
+				Inbox: inboxWorker, Metrics: meter,
 			}, devService(e.stdout, sink))
 			if err != nil {
 				fmt.Fprintf(e.stderr, "callspec: skipping %s/%s: %v\n", def.ID, name, err)
@@ -156,6 +165,7 @@ func runServe(e *env, args []string) int {
 			writeJSON(w, http.StatusOK, readiness{Ready: true, Routes: len(routes)})
 		}
 	})
+	mux.Handle("GET /metrics", meter.Handler())
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, r *http.Request) {
 		status, err := serveStatus(r.Context(), st, routes)
 		if err != nil {
@@ -183,10 +193,18 @@ func runServe(e *env, args []string) int {
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() { worker.Run(ctx) })
+	wg.Go(func() { inboxWorker.Run(ctx) })
 	wg.Go(func() { _ = store.Pruner{Store: st, Retention: *retention, Logger: logger}.Run(ctx) })
 	err = srv.Serve(ctx, ln)
 	stop()
 	wg.Wait()
+	// Events accepted just before the stop are handed to the service now
+	// rather than at the next start.
+	drainCtx, cancelDrain := context.WithTimeout(context.Background(), 30*time.Second)
+	if err := inboxWorker.Drain(drainCtx); err != nil {
+		fmt.Fprintf(e.stderr, "callspec serve: events left in the inbox for the next start: %v\n", err)
+	}
+	cancelDrain()
 	if err != nil {
 		return fail(e, "serve: %v", err)
 	}

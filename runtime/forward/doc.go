@@ -3,8 +3,10 @@
 //
 // The handler never sends anything itself: store.Store.Complete writes the
 // event to the outbox in the same atomic step as the delivery's result, and
-// only then does the handler acknowledge the platform. A Worker, running in
-// the same process as the handler or in another, then:
+// only then does the handler acknowledge the platform. A Worker (a
+// queue.Worker of the store.Forward queue, the same loop that calls the
+// user's service from the inbox), running in the same process as the
+// handler or in another, then:
 //
 //  1. leases one due message (store.Store.LeaseDue), which hides it from
 //     every other worker and replica until the lease runs out;
@@ -17,7 +19,8 @@
 //     any other status, a timeout or a connection error is retried after
 //     an exponential backoff with full jitter (honouring Retry-After),
 //     until the message's max attempts, after which it is dead. Dead
-//     letters are listed by store.Store.DeadLetters for `callspec serve`.
+//     letters are listed by store.Store.DeadLetters for `callspec serve`
+//     and by `callspec events list --dead --queue forward`.
 //
 // Delivery is at least once: a worker that dies after the receiver answered
 // 2xx but before it recorded that leaves a lease that runs out, and the

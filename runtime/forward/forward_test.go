@@ -304,7 +304,7 @@ func TestEveryEventDeliveredOnceThroughAnOutage(t *testing.T) {
 					t.Errorf("message %s: %d attempts and %d accepted, want 4 attempts and exactly 1 accepted", id, attempts, accepted)
 				}
 			}
-			if got := stats(t, first); got != (store.Stats{Delivered: events}) {
+			if got := stats(t, first); got != (store.Stats{Counts: store.Counts{Delivered: events}}) {
 				t.Errorf("Stats = %+v, want all %d delivered", got, events)
 			}
 		})
@@ -382,7 +382,7 @@ func TestRetryScheduleThenDeadLetter(t *testing.T) {
 	if attempts, accepted := rc.counts(id); attempts != 5 || accepted != 0 {
 		t.Errorf("%d attempts, %d accepted; want 5 and 0", attempts, accepted)
 	}
-	if got := stats(t, s.st); got != (store.Stats{Dead: 1}) {
+	if got := stats(t, s.st); got != (store.Stats{Counts: store.Counts{Dead: 1}}) {
 		t.Errorf("Stats = %+v, want one dead letter", got)
 	}
 	dead, err := s.st.DeadLetters(t.Context(), 10)
@@ -427,17 +427,17 @@ func TestStatusHandling(t *testing.T) {
 		status    int
 		wantStats store.Stats
 	}{
-		{200, store.Stats{Delivered: 1}},
-		{201, store.Stats{Delivered: 1}},
-		{204, store.Stats{Delivered: 1}},
-		{299, store.Stats{Delivered: 1}},
-		{410, store.Stats{Dead: 1}},
-		{302, store.Stats{Pending: 1}},
-		{400, store.Stats{Pending: 1}},
-		{404, store.Stats{Pending: 1}},
-		{429, store.Stats{Pending: 1}},
-		{500, store.Stats{Pending: 1}},
-		{502, store.Stats{Pending: 1}},
+		{200, store.Stats{Counts: store.Counts{Delivered: 1}}},
+		{201, store.Stats{Counts: store.Counts{Delivered: 1}}},
+		{204, store.Stats{Counts: store.Counts{Delivered: 1}}},
+		{299, store.Stats{Counts: store.Counts{Delivered: 1}}},
+		{410, store.Stats{Counts: store.Counts{Dead: 1}}},
+		{302, store.Stats{Counts: store.Counts{Pending: 1}}},
+		{400, store.Stats{Counts: store.Counts{Pending: 1}}},
+		{404, store.Stats{Counts: store.Counts{Pending: 1}}},
+		{429, store.Stats{Counts: store.Counts{Pending: 1}}},
+		{500, store.Stats{Counts: store.Counts{Pending: 1}}},
+		{502, store.Stats{Counts: store.Counts{Pending: 1}}},
 	} {
 		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
 			var moved atomic.Int32
@@ -486,7 +486,7 @@ func TestAbandonedAttemptIsRetriedAfterLease(t *testing.T) {
 	rc.now = s.clock.Now
 	id := enqueue(t, s.st, srv.URL, 1, 3)[0]
 
-	if ms, err := s.st.LeaseDue(t.Context(), 1, lease); err != nil || len(ms) != 1 {
+	if ms, err := s.st.LeaseDue(t.Context(), store.Forward, 1, lease); err != nil || len(ms) != 1 {
 		t.Fatalf("the dying worker's LeaseDue = %d messages, %v", len(ms), err)
 	} // ... and the dying worker never records anything.
 	s.step(false)
@@ -498,7 +498,7 @@ func TestAbandonedAttemptIsRetriedAfterLease(t *testing.T) {
 	if attempts, accepted := rc.counts(id); attempts != 1 || accepted != 1 {
 		t.Errorf("%d requests, %d accepted; want exactly one of each", attempts, accepted)
 	}
-	if got := stats(t, s.st); got != (store.Stats{Delivered: 1}) {
+	if got := stats(t, s.st); got != (store.Stats{Counts: store.Counts{Delivered: 1}}) {
 		t.Errorf("Stats = %+v", got)
 	}
 }
@@ -610,7 +610,7 @@ func TestStopFinishesTheAttemptUnderWay(t *testing.T) {
 	close(release)
 	<-stopped
 	rc.check(t)
-	if got := stats(t, st); got != (store.Stats{Delivered: 1}) {
+	if got := stats(t, st); got != (store.Stats{Counts: store.Counts{Delivered: 1}}) {
 		t.Errorf("Stats after stopping = %+v, want the attempt under way recorded as delivered", got)
 	}
 }

@@ -151,11 +151,11 @@ func TestSpanishWorkflowOverHTTP(t *testing.T) {
 	}
 	defer st.Close()
 	svc := &spanish{}
-	h, err := intakees.NewHandler(svc, "vapi", handler.Config{Store: st, Secret: []byte(secret)})
+	h, err := intakees.NewHandler(svc, "vapi", handler.Config{Store: st, Secret: []byte(secret), Inbox: idleInbox(t, st)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(inline(t, h))
 	defer srv.Close()
 	p, _ := providers.Lookup("vapi")
 	post := func(id string, fields map[string]any) {

@@ -19,6 +19,7 @@ import (
 	_ "github.com/callspec/callspec/providers/all"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/handler"
+	"github.com/callspec/callspec/runtime/inbox"
 	"github.com/callspec/callspec/runtime/store"
 )
 
@@ -103,11 +104,17 @@ func newFixture(t *testing.T, provider string) *fixture {
 	t.Cleanup(func() { st.Close() })
 	f := &fixture{t: t, p: p, svc: &service{}, st: st, logs: &syncBuffer{}}
 	logger := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h, err := intake.NewHandler(f.svc, provider, handler.Config{Store: st, Secret: []byte(secret), Logger: logger})
+	// No jitter: a failed call of the service is due again at once, so
+	// inline retries it within the same delivery.
+	worker, err := inbox.New(inbox.Config{Store: st, Logger: logger, Jitter: func() float64 { return 0 }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.srv = httptest.NewServer(h)
+	h, err := intake.NewHandler(f.svc, provider, handler.Config{Store: st, Secret: []byte(secret), Logger: logger, Inbox: worker})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv = httptest.NewServer(inline(t, h))
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -272,21 +279,21 @@ func TestEndToEndPerProvider(t *testing.T) {
 				t.Errorf("typed callback phone: %v", sens.Fields.CallbackPhone)
 			}
 
-			// The service fails once: 5xx, then the platform's retry succeeds once.
+			// The service fails once: the platform is answered 200 all the
+			// same, the inbox worker retries the call, which succeeds once,
+			// and the platform's retries are answered from the store.
 			f.svc.failures = 1
-			body5 := f.delivery("call-5", routine())
-			if status, _ := f.post(body5, now, secret); status < 500 {
-				t.Errorf("failing service: %d, want 5xx", status)
-			}
 			before, _ := f.svc.counts()
-			if status, _ := f.post(body5, time.Now(), secret); status != http.StatusOK {
-				t.Errorf("retry after failure: %d", status)
+			body5 := f.delivery("call-5", routine())
+			status5, first5 := f.post(body5, now, secret)
+			if status5 != http.StatusOK {
+				t.Errorf("failing service: %d, want 200: the platform never waits for the service", status5)
 			}
-			if status, _ := f.post(body5, time.Now(), secret); status != http.StatusOK {
-				t.Errorf("second retry: %d", status)
+			if status, again := f.post(body5, time.Now(), secret); status != http.StatusOK || again != first5 {
+				t.Errorf("retry after failure: %d %q, want the first answer", status, again)
 			}
-			if after, _ := f.svc.counts(); after != before+1 {
-				t.Errorf("the retry reached the service %d times, want once", after-before)
+			if after, _ := f.svc.counts(); after != before+1 || f.svc.failures != 0 {
+				t.Errorf("the event reached the service %d times after %d failures left, want once after the failure", after-before, f.svc.failures)
 			}
 
 			// Nothing personal in the logs.
@@ -301,4 +308,102 @@ func TestEndToEndPerProvider(t *testing.T) {
 			}
 		})
 	}
+}
+
+// inline serves h and then, before the answer leaves, hands every stored
+// event that is due to the service through h's inbox worker, so that tests
+// of the decision see the service's calls as soon as a delivery is
+// answered 200. The handler itself answers without waiting for the
+// service (see inbox_test.go). A store that fails leaves the rest for a
+// later drain.
+func inline(t testing.TB, h *handler.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w}
+		h.ServeHTTP(rec, r)
+		if rec.status == http.StatusOK {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 2*time.Second)
+			drain(ctx, h.Inbox())
+			cancel()
+		}
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+// drain steps w until no event is due or the store fails, and reports
+// whether it stopped because none was due.
+func drain(ctx context.Context, w *inbox.Worker) bool {
+	for {
+		attempted, err := w.AttemptNext(ctx)
+		if err != nil {
+			return false
+		}
+		if !attempted {
+			return true
+		}
+	}
+}
+
+// idleInbox is an inbox worker that nothing runs: inline and drain step
+// it. Giving it to a handler makes the handler store events for it.
+func idleInbox(t testing.TB, st store.Store) *inbox.Worker {
+	t.Helper()
+	w, err := inbox.New(inbox.Config{Store: st, Logger: slog.New(slog.DiscardHandler), Jitter: func() float64 { return 0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// TestWithoutAWorkerTheServiceRunsInTheRequest: a handler given no inbox
+// worker whose Run nobody calls (a program written before the inbox) calls
+// the service inside the request, as it used to: a failure answers 500
+// and the platform's retry runs it again; once Run runs, events go
+// through the inbox.
+func TestWithoutAWorkerTheServiceRunsInTheRequest(t *testing.T) {
+	st, err := store.Open("memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := &service{failures: 1}
+	h, err := intake.NewHandler(svc, "retell", handler.Config{Store: st, Secret: []byte(secret)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	p, _ := providers.Lookup("retell")
+	f := &fixture{t: t, p: p, srv: srv}
+	body := f.delivery("legacy-1", routine())
+	if status, _ := f.post(body, time.Now(), secret); status != http.StatusInternalServerError {
+		t.Fatalf("a failing service without a worker: %d, want 500", status)
+	}
+	if status, _ := f.post(body, time.Now(), secret); status != http.StatusOK {
+		t.Fatalf("the retry: %d, want 200", status)
+	}
+	if n, _ := svc.counts(); n != 1 {
+		t.Fatalf("the service accepted %d events, want 1", n)
+	}
+	if s, _ := st.Stats(t.Context()); s.Inbox != (store.Counts{}) {
+		t.Errorf("inbox = %+v, want nothing stored without a worker", s.Inbox)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { h.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, 10*time.Second, "Run to start", func() bool {
+		status, _ := f.post(f.delivery("durable-1", routine()), time.Now(), secret)
+		s, _ := st.Stats(t.Context())
+		return status == http.StatusOK && s.Inbox.Pending+s.Inbox.Delivered == 1
+	})
+	waitFor(t, 10*time.Second, "the worker to call the service", func() bool { n, _ := svc.counts(); return n == 2 })
 }

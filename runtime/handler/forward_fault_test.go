@@ -136,11 +136,11 @@ func TestForwardFaults(t *testing.T) {
 			defer func() { cancel(); wg.Wait() }()
 
 			svc := &keyedService{}
-			h, err := intake.NewHandler(svc, "retell", handler.Config{Store: st, Secret: []byte(secret), Enqueued: worker.Notify})
+			h, err := intake.NewHandler(svc, "retell", handler.Config{Store: st, Secret: []byte(secret), Enqueued: worker.Notify, Inbox: idleInbox(t, st)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			hooks := httptest.NewServer(h)
+			hooks := httptest.NewServer(inline(t, h))
 			defer hooks.Close()
 			pl := newPlatform(t, "retell", hooks.URL)
 			const events = 30

@@ -12,12 +12,27 @@
 //     process died is taken over after its lease;
 //  5. validates the fields and evaluates the handoff rules: exactly one
 //     completed or handoff event;
-//  6. calls the user's service (an error → Release and 500, so the
-//     platform's retry runs it again), then stores the answer and, when the
-//     spec forwards, the event in the durable outbox, in one atomic step
-//     before answering 200 (a store failure → 503: nothing is acknowledged
-//     that was not stored; every store step is bounded by StoreTimeout);
-//  7. logs only the attributes the spec's log: list allows.
+//  6. durable inbox: stores the answer, the event in the inbox and, when
+//     the spec forwards, the event in the outbox, in one atomic step, and
+//     answers 200 at once (a store failure → 503: nothing is acknowledged
+//     that was not stored; every store step is bounded by StoreTimeout).
+//     The user's service is called from the inbox by an inbox.Worker, with
+//     backoff and jitter, at least once per event, the events of one call
+//     in order; after ServiceMaxAttempts (or the worker's MaxAge) the
+//     event is a dead letter for `callspec events`. The platform's timeout
+//     never depends on the service;
+//  7. logs only the attributes the spec's log: list allows;
+//  8. counts what it did in Config.Metrics (deliveries, decisions, ignored
+//     events, signature failures, latency), which `callspec serve` serves
+//     at /metrics.
+//
+// The service runs in the inbox worker, not in the request, as soon as a
+// worker runs: Config.Inbox names one (a process that serves several
+// workflows from one store gives them one), or the handler's own runs
+// under Run. A handler with neither (a program written before the inbox,
+// which never calls Run) calls the service inside the request as it used
+// to, so that no event waits for a worker that never starts: an error
+// releases the claim and answers 500, so the platform retries it.
 package handler
 
 import (
@@ -31,19 +46,23 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all" // NewFor looks platforms up by name
 	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/runtime/inbox"
 	"github.com/callspec/callspec/runtime/logging"
 	"github.com/callspec/callspec/runtime/store"
 	"github.com/callspec/callspec/runtime/workflow"
 )
 
-// Dispatch hands a decided event to the user's service. The event's
-// idempotency_key lets the service drop the rare repeat that happens when
-// the store fails after the service succeeded.
+// Dispatch hands a decided event to the user's service. It runs in the
+// inbox worker, after the platform was answered; an error makes the worker
+// retry it later. The event's idempotency_key lets the service drop the
+// rare repeat that happens when a process dies after the service
+// succeeded.
 type Dispatch func(ctx context.Context, ev *event.Event) error
 
 // Config configures a handler.
@@ -65,8 +84,19 @@ type Config struct {
 	// DuplicateWait is how long a duplicate of a delivery in flight waits
 	// for its answer (default 10 s).
 	DuplicateWait time.Duration
-	// ServiceTimeout bounds the user's service call (default 30 s).
+	// ServiceTimeout bounds the user's service call in the handler's own
+	// inbox worker (default 30 s; see Inbox).
 	ServiceTimeout time.Duration
+	// ServiceMaxAttempts is the retry budget of an event in the inbox: the
+	// calls of the service before it is a dead letter (default 20).
+	ServiceMaxAttempts int
+	// Inbox calls the service with the stored events. Nil: the handler
+	// makes its own from Store, with ServiceTimeout and the inbox
+	// package's defaults, and Run runs it. Handlers of several workflows
+	// sharing one store should share one worker.
+	Inbox *inbox.Worker
+	// Metrics counts deliveries; nil counts nothing.
+	Metrics Metrics
 	// StoreTimeout bounds each step that talks to the store (claiming,
 	// completing with its retries, releasing; default 5 s), so that an
 	// unreachable database makes the handler answer 503 rather than hold
@@ -79,6 +109,18 @@ type Config struct {
 	Enqueued func()
 }
 
+// Metrics receives what the handler counts (runtime/metrics implements
+// it for Prometheus). Labels are ids, names and reasons, never a value a
+// caller said.
+type Metrics interface {
+	// Delivery counts one answered delivery: its outcome (the log's
+	// outcome attribute) and how long the handler took.
+	Delivery(workflowID, provider, outcome string, d time.Duration)
+	// Decision counts one decided event: its type and handoff reason
+	// ("" for a completed call).
+	Decision(workflowID, event, reason string)
+}
+
 // Defaults.
 const (
 	DefaultMaxBodyBytes   = 1 << 20
@@ -86,6 +128,9 @@ const (
 	DefaultDuplicateWait  = 10 * time.Second
 	DefaultServiceTimeout = 30 * time.Second
 	DefaultStoreTimeout   = 5 * time.Second
+	// DefaultServiceMaxAttempts calls a failing service for about an hour
+	// with the inbox package's backoff (see inbox.DefaultBackoffCap).
+	DefaultServiceMaxAttempts = 20
 )
 
 // completeAttempts bounds how often the handler tries to store a result
@@ -98,6 +143,10 @@ type Handler struct {
 	cfg      Config
 	dispatch Dispatch
 	log      *slog.Logger
+	// ownInbox is true when the handler made cfg.Inbox itself (Run runs
+	// it); running, once Run has started it.
+	ownInbox bool
+	running  atomic.Bool
 }
 
 // NewFor returns the handler of a workflow for deliveries from the named
@@ -144,6 +193,9 @@ func New(wf *workflow.Compiled, cfg Config, dispatch Dispatch) (*Handler, error)
 	if cfg.StoreTimeout <= 0 {
 		cfg.StoreTimeout = DefaultStoreTimeout
 	}
+	if cfg.ServiceMaxAttempts <= 0 {
+		cfg.ServiceMaxAttempts = DefaultServiceMaxAttempts
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -151,7 +203,56 @@ func New(wf *workflow.Compiled, cfg Config, dispatch Dispatch) (*Handler, error)
 	if cfg.Logger != nil {
 		log = slog.New(logging.AllowList(cfg.Logger.Handler(), def.Log))
 	}
-	return &Handler{wf: wf, cfg: cfg, dispatch: dispatch, log: log}, nil
+	h := &Handler{wf: wf, cfg: cfg, dispatch: dispatch, log: log}
+	if h.cfg.Inbox == nil {
+		logger := cfg.Logger
+		if logger == nil {
+			logger = slog.New(discard{})
+		}
+		w, err := inbox.New(inbox.Config{Store: cfg.Store, Timeout: cfg.ServiceTimeout, Now: cfg.Now, Logger: logger})
+		if err != nil {
+			return nil, fmt.Errorf("workflow %s: %w", def.ID, err)
+		}
+		h.cfg.Inbox, h.ownInbox = w, true
+	}
+	h.cfg.Inbox.Handle(def.ID, h.callService)
+	return h, nil
+}
+
+// Run calls the service with the stored events until ctx ends, when the
+// handler made its own inbox worker (Config.Inbox was nil); otherwise the
+// owner of the shared worker runs it, and Run only waits for ctx. A
+// program that serves a generated handler starts it beside the HTTP
+// server: go h.Run(ctx).
+func (h *Handler) Run(ctx context.Context) {
+	if h.ownInbox {
+		h.running.Store(true)
+		h.cfg.Inbox.Run(ctx)
+		return
+	}
+	<-ctx.Done()
+}
+
+// durable reports whether a worker calls the service from the inbox.
+func (h *Handler) durable() bool { return !h.ownInbox || h.running.Load() }
+
+// Inbox returns the worker that calls the service (Config.Inbox or the
+// handler's own).
+func (h *Handler) Inbox() *inbox.Worker { return h.cfg.Inbox }
+
+// callService decodes a stored event and hands it to the service. The
+// stored JSON is the event the handler decided; its fields are validated
+// again so that they carry the Go types the service's code expects
+// (int64 for integers), not the float64 of a JSON number.
+func (h *Handler) callService(ctx context.Context, body []byte) error {
+	var ev event.Event
+	if err := json.Unmarshal(body, &ev); err != nil {
+		return fmt.Errorf("the stored event does not decode: %w", err)
+	}
+	if ev.Fields != nil {
+		ev.Fields = h.wf.Validate(ev.Fields).JSON
+	}
+	return h.dispatch(ctx, &ev)
 }
 
 type discard struct{}
@@ -193,6 +294,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		level = slog.LevelWarn
 	}
 	h.log.LogAttrs(r.Context(), level, "delivery", attrs...)
+	if h.cfg.Metrics != nil {
+		h.cfg.Metrics.Delivery(h.wf.Definition().ID, h.cfg.Provider.Name(), outcomeOf(attrs), h.cfg.Now().Sub(start))
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
@@ -289,32 +393,53 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 	d := h.wf.Decide(in, key, providers.SignatureStatus(h.cfg.Provider))
 	ev := d.Event
 	attrs = appendEventAttrs(attrs, ev, def.Log)
-	// 6. Service, then the answer and the outbox together.
-	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.ServiceTimeout)
-	err = h.dispatch(ctx, ev)
-	cancel()
-	if err != nil {
-		h.release(r.Context(), claim)
-		return http.StatusInternalServerError, encode(answer{Status: "error", Error: "the service failed to process the event; retry later"}),
-			append(attrs, slog.String("outcome", "service_error"), slog.String("error_kind", fmt.Sprintf("%T", err)))
+	if h.cfg.Metrics != nil {
+		reason := ""
+		if ev.Handoff != nil {
+			reason = ev.Handoff.Reason
+		}
+		h.cfg.Metrics.Decision(def.ID, ev.Event, reason)
 	}
+	// 6. Durable inbox: the answer, the event for the service and its
+	// forward, stored together; the service is called from the store.
 	ok := answer{Status: "accepted", Event: ev.Event, IdempotencyKey: key}
 	if ev.Handoff != nil {
 		ok.HandoffReason = ev.Handoff.Reason
 	}
 	result := store.Result{Status: http.StatusOK, Body: encode(ok)}
+	eventJSON, err := json.Marshal(ev)
+	if err != nil {
+		h.release(r.Context(), claim)
+		return refuse(http.StatusInternalServerError, "internal", "the event could not be encoded")
+	}
+	inboxEntry := &store.Message{
+		ID: store.InboxID(def.ID, key), Kind: store.Service, WorkflowID: def.ID, Summary: summarize(ev, h.cfg.Provider.Name()),
+		// The call orders its events; the workflow keeps two workflows'
+		// ids apart.
+		Group: def.ID + "/" + in.Call.ID,
+		Body:  eventJSON, MaxAttempts: h.cfg.ServiceMaxAttempts,
+	}
+	if !h.durable() {
+		// No worker runs: the service is called here, before anything is
+		// stored, as before the inbox.
+		ctx, cancel := context.WithTimeout(r.Context(), h.cfg.ServiceTimeout)
+		err = h.dispatch(ctx, ev)
+		cancel()
+		if err != nil {
+			h.release(r.Context(), claim)
+			return http.StatusInternalServerError, encode(answer{Status: "error", Error: "the service failed to process the event; retry later"}),
+				append(attrs, slog.String("outcome", "service_error"), slog.String("error_kind", fmt.Sprintf("%T", err)))
+		}
+		inboxEntry = nil
+	}
 	var msg *store.Message
 	if def.Forward != nil {
-		eventJSON, err := json.Marshal(ev)
-		if err != nil {
-			return refuse(http.StatusInternalServerError, "internal", "the event could not be encoded")
-		}
 		msg = &store.Message{
-			ID: store.MessageID(def.ID, key), WorkflowID: def.ID, URL: def.Forward.URL,
+			ID: store.MessageID(def.ID, key), Kind: store.Forward, WorkflowID: def.ID, URL: def.Forward.URL,
 			SecretEnv: def.Forward.SecretEnv, Body: eventJSON, MaxAttempts: def.Forward.MaxAttempts,
 		}
 	}
-	if err := h.complete(r.Context(), claim, result, msg); err != nil {
+	if err := h.complete(r.Context(), claim, result, inboxEntry, msg); err != nil {
 		if errors.Is(err, store.ErrLeaseLost) {
 			// Another process took the delivery over after our lease ran
 			// out; it will store the answer.
@@ -325,6 +450,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 		w.Header().Set("Retry-After", "5")
 		return http.StatusServiceUnavailable, encode(answer{Status: "error", Error: "the result could not be stored; retry later"}),
 			append(attrs, slog.String("outcome", "store_unavailable"))
+	}
+	if inboxEntry != nil {
+		h.cfg.Inbox.Notify()
 	}
 	if msg != nil && h.cfg.Enqueued != nil {
 		h.cfg.Enqueued()
@@ -338,12 +466,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 // connection that a restarting database reset fails one statement, and the
 // next, on a fresh connection, succeeds; answering 503 at once would make
 // the platform's retry wait out the lease and run the service again.
-func (h *Handler) complete(ctx context.Context, c store.Claim, result store.Result, msg *store.Message) error {
+func (h *Handler) complete(ctx context.Context, c store.Claim, result store.Result, msgs ...*store.Message) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.StoreTimeout)
 	defer cancel()
 	wait := 25 * time.Millisecond
 	for attempt := 1; ; attempt++ {
-		err := h.cfg.Store.Complete(ctx, c, result, msg)
+		err := h.cfg.Store.Complete(ctx, c, result, msgs...)
 		if err == nil || errors.Is(err, store.ErrLeaseLost) || attempt == completeAttempts {
 			return err
 		}
@@ -356,8 +484,9 @@ func (h *Handler) complete(ctx context.Context, c store.Claim, result store.Resu
 	}
 }
 
-// release gives a claim up after the service failed, so the platform's
-// retry runs at once; when it fails, the retry waits out the lease.
+// release gives a claim up after a failure before anything was stored, so
+// the platform's retry runs at once; when it fails, the retry waits out
+// the lease.
 func (h *Handler) release(ctx context.Context, c store.Claim) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.StoreTimeout)
 	defer cancel()
@@ -392,6 +521,42 @@ func (h *Handler) claim(ctx context.Context, key string) (store.Claim, int, []by
 		}
 		wait = min(wait*2, 200*time.Millisecond)
 	}
+}
+
+// Summary is the metadata of a decided event that is kept with its inbox
+// entry (store.Message.Summary) for `callspec stats`: names only, never a
+// field's value.
+type Summary struct {
+	Event    string `json:"event"`
+	Reason   string `json:"reason,omitempty"`
+	Platform string `json:"platform"`
+	// Missing and Invalid name required fields the call did not produce or
+	// whose values were refused.
+	Missing []string `json:"missing,omitempty"`
+	Invalid []string `json:"invalid,omitempty"`
+}
+
+func summarize(ev *event.Event, platform string) string {
+	s := Summary{Event: ev.Event, Platform: platform}
+	if ev.Handoff != nil {
+		s.Reason = ev.Handoff.Reason
+		s.Missing = ev.Handoff.MissingFields
+		for _, p := range ev.Handoff.InvalidFields {
+			s.Invalid = append(s.Invalid, p.Field)
+		}
+	}
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// outcomeOf reads the outcome attribute of a delivery's log line.
+func outcomeOf(attrs []slog.Attr) string {
+	for i := len(attrs) - 1; i >= 0; i-- {
+		if attrs[i].Key == "outcome" {
+			return attrs[i].Value.String()
+		}
+	}
+	return "unknown"
 }
 
 // appendCallAttrs adds the call metadata; its keys are logging.CallKeys,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -16,6 +17,7 @@ import (
 	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/handler"
+	"github.com/callspec/callspec/runtime/inbox"
 	"github.com/callspec/callspec/runtime/store"
 )
 
@@ -204,14 +206,21 @@ func TestStoreOutage(t *testing.T) {
 			}
 			defer direct.Close()
 			svc := &keyedService{}
+			// A short inbox lease: an event whose outcome the reset lost is
+			// handed over again soon.
+			worker, err := inbox.New(inbox.Config{Store: st, Timeout: time.Second, Lease: 2 * time.Second,
+				BackoffBase: 10 * time.Millisecond, BackoffCap: 100 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+			if err != nil {
+				t.Fatal(err)
+			}
 			h, err := intake.NewHandler(svc, "retell", handler.Config{
 				Store: st, Secret: []byte(secret), Lease: 2 * time.Second,
-				StoreTimeout: 3 * time.Second, DuplicateWait: 500 * time.Millisecond,
+				StoreTimeout: 3 * time.Second, DuplicateWait: 500 * time.Millisecond, Inbox: worker,
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			srv := httptest.NewServer(h)
+			srv := httptest.NewServer(inline(t, h))
 			defer srv.Close()
 			wantStatus := func(phase string, got map[string]int, want int) {
 				t.Helper()
@@ -282,6 +291,15 @@ func TestStoreOutage(t *testing.T) {
 				}
 			}
 			restart.pl.retryUntilAccepted(again)
+			// Events the outages kept from the service are handed over from
+			// the inbox now that the store is back.
+			waitFor(t, 30*time.Second, "the inbox to be empty", func() bool {
+				if !drain(t.Context(), worker) {
+					return false
+				}
+				stats, err := direct.Stats(t.Context())
+				return err == nil && stats.Inbox.Pending == 0
+			})
 
 			// Every delivery is stored, with the answer the platform got,
 			// and reached the service exactly once.

@@ -37,7 +37,7 @@ func (s *flakyStore) Claim(ctx context.Context, key string, lease time.Duration)
 	return s.Store.Claim(ctx, key, lease)
 }
 
-func (s *flakyStore) Complete(ctx context.Context, c store.Claim, r store.Result, m *store.Message) error {
+func (s *flakyStore) Complete(ctx context.Context, c store.Claim, r store.Result, m ...*store.Message) error {
 	s.mu.Lock()
 	s.completes++
 	fail := s.failCompletes > 0
@@ -48,7 +48,7 @@ func (s *flakyStore) Complete(ctx context.Context, c store.Claim, r store.Result
 	if fail {
 		return errReset
 	}
-	return s.Store.Complete(ctx, c, r, m)
+	return s.Store.Complete(ctx, c, r, m...)
 }
 
 func (s *flakyStore) completed() int {
@@ -75,11 +75,11 @@ func TestStoreFailures(t *testing.T) {
 	defer mem.Close()
 	st := &flakyStore{Store: mem}
 	svc := &keyedService{}
-	h, err := intake.NewHandler(svc, "retell", handler.Config{Store: st, Secret: []byte(secret), Lease: 50 * time.Millisecond, StoreTimeout: time.Second})
+	h, err := intake.NewHandler(svc, "retell", handler.Config{Store: st, Secret: []byte(secret), Lease: 50 * time.Millisecond, StoreTimeout: time.Second, Inbox: idleInbox(t, mem)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(inline(t, h))
 	defer srv.Close()
 	pl := newPlatform(t, "retell", srv.URL)
 	calls := func(id string) int {
@@ -120,11 +120,12 @@ func TestStoreFailures(t *testing.T) {
 			t.Fatalf("got %d, stored %v; want 503 and nothing stored", status, stored("complete-down"))
 		}
 		st.set(0, 0)
-		// The claim is held until its lease runs out; then the retry runs
-		// the service again (its idempotency key lets it drop the repeat).
+		// The claim is held until its lease runs out; then the retry is
+		// stored, and the service, which never ran for the failed
+		// attempts (it runs from the inbox), is called once.
 		waitFor(t, 10*time.Second, "the retry to be accepted", func() bool { return pl.post("complete-down") == http.StatusOK })
-		if !stored("complete-down") || calls("complete-down") != 2 {
-			t.Fatalf("stored %v after %d service calls; want stored after 2", stored("complete-down"), calls("complete-down"))
+		if !stored("complete-down") || calls("complete-down") != 1 {
+			t.Fatalf("stored %v after %d service calls; want stored after 1", stored("complete-down"), calls("complete-down"))
 		}
 	})
 }

@@ -38,6 +38,21 @@
 // mid-attempt leaves a lease that runs out, and the message is attempted
 // again (or dead-lettered, if that was its final attempt).
 //
+// # The inbox
+//
+// The same table (the same key space on Redis) holds a second queue, the
+// inbox (Kind Service): the decided event waiting for the user's service.
+// The handler stores it with the claim's result in the same Complete, so
+// it answers the platform 2xx at once and the runtime/inbox worker calls
+// the service from the store, with the same leases, retries and dead
+// letters as the outbox. Both queues are leased with LeaseDue(kind, …):
+// one design, two consumers. An inbox entry carries the call as its
+// Group, and a grouped message is not due while an earlier one of its
+// group is pending, so the events of one call reach the service in order
+// (a later event waits while an earlier one is retried). Due messages are
+// found through an index on the due time: a heap in memory, an index on
+// (kind, state, next_attempt_at) in SQL, a sorted set on Redis.
+//
 // # What "exactly once" means here
 //
 // Processing is exactly once per idempotency key: one stored result, one

@@ -2,7 +2,9 @@ package store
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -13,10 +15,13 @@ import (
 type memoryStore struct {
 	now func() time.Time
 
-	mu     sync.Mutex
-	closed bool
-	claims map[string]*memoryClaim
-	outbox map[string]*Message
+	mu       sync.Mutex
+	closed   bool
+	claims   map[string]*memoryClaim
+	messages map[string]*memoryMessage
+	queues   map[Kind]*memoryQueue
+	// seq numbers messages in the order they were stored, for groups.
+	seq int64
 }
 
 type memoryClaim struct {
@@ -29,7 +34,8 @@ type memoryClaim struct {
 }
 
 func newMemory(o options) *memoryStore {
-	return &memoryStore{now: o.now, claims: map[string]*memoryClaim{}, outbox: map[string]*Message{}}
+	return &memoryStore{now: o.now, claims: map[string]*memoryClaim{}, messages: map[string]*memoryMessage{},
+		queues: map[Kind]*memoryQueue{Forward: newMemoryQueue(), Service: newMemoryQueue()}}
 }
 
 func (s *memoryStore) Claim(ctx context.Context, key string, lease time.Duration) (Claim, error) {
@@ -58,7 +64,7 @@ func (s *memoryStore) Claim(ctx context.Context, key string, lease time.Duration
 	return Claim{Key: key, Outcome: Acquired, Token: c.token, Attempt: c.attempts, LeaseUntil: fromMS(c.leaseUntil)}, nil
 }
 
-func (s *memoryStore) Complete(ctx context.Context, held Claim, result Result, msg *Message) error {
+func (s *memoryStore) Complete(ctx context.Context, held Claim, result Result, msgs ...*Message) error {
 	if err := checkHeld(held); err != nil {
 		return err
 	}
@@ -71,21 +77,21 @@ func (s *memoryStore) Complete(ctx context.Context, held Claim, result Result, m
 		return ErrClosed
 	}
 	now := s.now()
-	var m Message
-	if msg != nil {
-		var err error
-		if m, err = prepareMessage(msg, now); err != nil {
-			return err
-		}
+	ms, err := prepareMessages(msgs, now)
+	if err != nil {
+		return err
 	}
 	c, ok := s.claims[held.Key]
 	if !ok || c.done || c.token != held.Token {
 		return ErrLeaseLost
 	}
 	c.done, c.token, c.result, c.updatedAt = true, "", copyResult(result), toMS(now)
-	if msg != nil {
-		if _, exists := s.outbox[m.ID]; !exists {
-			s.outbox[m.ID] = &m
+	for _, m := range ms {
+		if _, exists := s.messages[m.ID]; !exists {
+			s.seq++
+			mm := &memoryMessage{Message: m, seq: s.seq}
+			s.messages[m.ID] = mm
+			s.queue(m.Kind).add(mm)
 		}
 	}
 	return nil
@@ -108,8 +114,8 @@ func (s *memoryStore) Release(ctx context.Context, held Claim) error {
 	return nil
 }
 
-func (s *memoryStore) LeaseDue(ctx context.Context, n int, lease time.Duration) ([]Message, error) {
-	if err := checkLeaseDueArgs(n, lease); err != nil {
+func (s *memoryStore) LeaseDue(ctx context.Context, kind Kind, n int, lease time.Duration) ([]Message, error) {
+	if err := checkLeaseDueArgs(kind, n, lease); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -118,43 +124,41 @@ func (s *memoryStore) LeaseDue(ctx context.Context, n int, lease time.Duration) 
 		return nil, ErrClosed
 	}
 	now := fromMS(toMS(s.now()))
-	var due []*Message
-	for _, m := range s.outbox {
-		if m.State != Pending || m.NextAttemptAt.After(now) {
-			continue
-		}
-		if m.Attempts >= m.MaxAttempts {
-			m.State, m.LastError, m.LeaseToken, m.UpdatedAt = Dead, abandonedFinalAttempt, "", now
-			continue
-		}
-		due = append(due, m)
-	}
-	slices.SortFunc(due, func(a, b *Message) int {
-		return cmp.Or(a.NextAttemptAt.Compare(b.NextAttemptAt), cmp.Compare(a.ID, b.ID))
-	})
-	if len(due) > n {
-		due = due[:n]
-	}
+	q := s.queue(kind)
 	token := newToken()
 	until := fromMS(toMS(now.Add(lease)))
-	out := make([]Message, 0, len(due))
-	for _, m := range due {
+	var leased []*memoryMessage
+	for len(leased) < n && q.due.Len() > 0 && !q.due[0].NextAttemptAt.After(now) {
+		m := q.due[0]
+		if m.Attempts >= m.MaxAttempts {
+			m.State, m.LastError, m.LeaseToken, m.UpdatedAt = Dead, abandonedFinalAttempt, "", now
+			q.finish(m)
+			continue
+		}
+		// Out of the heap while the batch is built, so the loop moves on;
+		// back in below, due at the end of the lease.
+		heap.Pop(&q.due)
 		m.Attempts++
 		m.LeaseToken, m.NextAttemptAt, m.UpdatedAt = token, until, now
-		out = append(out, copyMessage(m, true))
+		leased = append(leased, m)
+	}
+	out := make([]Message, 0, len(leased))
+	for _, m := range leased {
+		heap.Push(&q.due, m)
+		out = append(out, copyMessage(&m.Message, true))
 	}
 	return out, nil
 }
 
 // leased returns the message m names if m's lease token still holds it.
-func (s *memoryStore) leased(m Message) (*Message, error) {
+func (s *memoryStore) leased(m Message) (*memoryMessage, error) {
 	if err := checkLeased(m); err != nil {
 		return nil, err
 	}
 	if s.closed {
 		return nil, ErrClosed
 	}
-	held, ok := s.outbox[m.ID]
+	held, ok := s.messages[m.ID]
 	if !ok || held.State != Pending || held.LeaseToken != m.LeaseToken {
 		return nil, ErrLeaseLost
 	}
@@ -169,6 +173,7 @@ func (s *memoryStore) MarkDelivered(ctx context.Context, m Message) error {
 		return err
 	}
 	held.State, held.LeaseToken, held.UpdatedAt = Delivered, "", fromMS(toMS(s.now()))
+	s.queue(held.Kind).finish(held)
 	return nil
 }
 
@@ -180,6 +185,7 @@ func (s *memoryStore) MarkRetry(ctx context.Context, m Message, next time.Time, 
 		return err
 	}
 	held.NextAttemptAt, held.LastError, held.LeaseToken, held.UpdatedAt = fromMS(toMS(next)), lastError, "", fromMS(toMS(s.now()))
+	heap.Fix(&s.queue(held.Kind).due, held.index)
 	return nil
 }
 
@@ -191,6 +197,7 @@ func (s *memoryStore) MarkDead(ctx context.Context, m Message, lastError string)
 		return err
 	}
 	held.State, held.LastError, held.LeaseToken, held.UpdatedAt = Dead, lastError, "", fromMS(toMS(s.now()))
+	s.queue(held.Kind).finish(held)
 	return nil
 }
 
@@ -201,9 +208,9 @@ func (s *memoryStore) DeadLetters(ctx context.Context, limit int) ([]Message, er
 		return nil, ErrClosed
 	}
 	var out []Message
-	for _, m := range s.outbox {
+	for _, m := range s.messages {
 		if m.State == Dead {
-			out = append(out, copyMessage(m, false))
+			out = append(out, copyMessage(&m.Message, false))
 		}
 	}
 	slices.SortFunc(out, func(a, b Message) int {
@@ -215,6 +222,59 @@ func (s *memoryStore) DeadLetters(ctx context.Context, limit int) ([]Message, er
 	return out, nil
 }
 
+func (s *memoryStore) Messages(ctx context.Context, f Filter) ([]Message, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	var out []Message
+	for _, m := range s.messages {
+		if f.match(&m.Message) {
+			out = append(out, copyMessage(&m.Message, false))
+		}
+	}
+	sortMessages(out)
+	if limit := listLimit(f.Limit); len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+func (s *memoryStore) Requeue(ctx context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	m, ok := s.messages[id]
+	if !ok || m.State != Dead {
+		return fmt.Errorf("requeue %s: %w", id, ErrNotDead)
+	}
+	s.seq++
+	now := fromMS(toMS(s.now()))
+	m.State, m.Attempts, m.LastError, m.NextAttemptAt, m.UpdatedAt, m.seq = Pending, 0, "", now, now, s.seq
+	s.queue(m.Kind).add(m)
+	return nil
+}
+
+func (s *memoryStore) PurgeDead(ctx context.Context, f Filter, before time.Time) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return 0, ErrClosed
+	}
+	f.State = Dead
+	var n int64
+	for id, m := range s.messages {
+		if f.match(&m.Message) && m.UpdatedAt.Before(before) {
+			delete(s.messages, id)
+			n++
+		}
+	}
+	return n, nil
+}
+
 func (s *memoryStore) Stats(ctx context.Context) (Stats, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -222,15 +282,8 @@ func (s *memoryStore) Stats(ctx context.Context) (Stats, error) {
 		return Stats{}, ErrClosed
 	}
 	var st Stats
-	for _, m := range s.outbox {
-		switch m.State {
-		case Pending:
-			st.Pending++
-		case Delivered:
-			st.Delivered++
-		case Dead:
-			st.Dead++
-		}
+	for _, m := range s.messages {
+		st.add(m.Kind, m.State, 1)
 	}
 	return st, nil
 }
@@ -252,9 +305,9 @@ func (s *memoryStore) Prune(ctx context.Context, retention time.Duration) (Prune
 			n.Claims++
 		}
 	}
-	for id, m := range s.outbox {
+	for id, m := range s.messages {
 		if m.State == Delivered && toMS(m.UpdatedAt) <= cutoff {
-			delete(s.outbox, id)
+			delete(s.messages, id)
 			n.Messages++
 		}
 	}
@@ -281,4 +334,93 @@ func copyMessage(m *Message, withBody bool) Message {
 		out.Body = append([]byte(nil), m.Body...)
 	}
 	return out
+}
+
+// memoryMessage is a stored message with its place in its queue's heap.
+type memoryMessage struct {
+	Message
+	seq   int64
+	index int // in memoryQueue.due; -1 when not there
+}
+
+// memoryQueue indexes one kind's pending messages by due time, so that
+// LeaseDue looks at the due messages only instead of sorting the whole
+// queue. A grouped message is in the heap only while it is its group's
+// oldest pending message; the rest wait in the group's list.
+type memoryQueue struct {
+	due    dueHeap
+	groups map[string][]*memoryMessage
+}
+
+func newMemoryQueue() *memoryQueue { return &memoryQueue{groups: map[string][]*memoryMessage{}} }
+
+func (s *memoryStore) queue(kind Kind) *memoryQueue { return s.queues[kind] }
+
+// add makes a pending message due, or queues it behind its group.
+func (q *memoryQueue) add(m *memoryMessage) {
+	m.index = -1
+	if m.Group == "" {
+		heap.Push(&q.due, m)
+		return
+	}
+	waiting := q.groups[m.Group]
+	q.groups[m.Group] = append(waiting, m)
+	if len(waiting) == 0 {
+		heap.Push(&q.due, m)
+	}
+}
+
+// finish takes a message that left the pending state out of the heap and
+// makes the next of its group due.
+func (q *memoryQueue) finish(m *memoryMessage) {
+	if m.index >= 0 {
+		heap.Remove(&q.due, m.index)
+	}
+	if m.Group == "" {
+		return
+	}
+	waiting := q.groups[m.Group]
+	if i := slices.Index(waiting, m); i >= 0 {
+		waiting = slices.Delete(waiting, i, i+1)
+	}
+	if len(waiting) == 0 {
+		delete(q.groups, m.Group)
+		return
+	}
+	q.groups[m.Group] = waiting
+	if waiting[0].index < 0 {
+		heap.Push(&q.due, waiting[0])
+	}
+}
+
+// dueHeap orders pending messages by due time, then by id.
+type dueHeap []*memoryMessage
+
+func (h dueHeap) Len() int { return len(h) }
+func (h dueHeap) Less(i, j int) bool {
+	return cmp.Or(h[i].NextAttemptAt.Compare(h[j].NextAttemptAt), cmp.Compare(h[i].ID, h[j].ID)) < 0
+}
+func (h dueHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+func (h *dueHeap) Push(x any) {
+	m := x.(*memoryMessage)
+	m.index = len(*h)
+	*h = append(*h, m)
+}
+func (h *dueHeap) Pop() any {
+	old := *h
+	m := old[len(old)-1]
+	old[len(old)-1] = nil
+	m.index = -1
+	*h = old[:len(old)-1]
+	return m
+}
+
+// sortMessages orders listed messages oldest first.
+func sortMessages(ms []Message) {
+	slices.SortFunc(ms, func(a, b Message) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
 }

@@ -22,9 +22,15 @@ import (
 //	claims                sorted set of claim keys by their last change (ms): the
 //	                      later of the last write and the end of the lease (Prune)
 //	outbox:msg:<id>       hash: the message's fields
-//	outbox:due            sorted set of pending message ids by next_attempt_at (ms)
+//	outbox:due            sorted set of pending message ids by next_attempt_at (ms),
+//	                      of a group only its oldest pending message
+//	outbox:waiting        sorted set of the other pending messages of groups, by creation (ms)
+//	outbox:group:<group>  sorted set of a group's pending message ids by outbox:seq
+//	outbox:seq            counter numbering grouped messages in the order they were stored
 //	outbox:dead           sorted set of dead message ids by the time they died (ms)
 //	outbox:delivered_at   sorted set of delivered message ids by the time they were delivered (ms)
+//
+// and the same under inbox: for the inbox (Kind Service).
 //
 // Nothing expires: like the SQL stores, Redis keeps claims and messages
 // until Prune deletes them. (Versions before Prune set a 7-day TTL on
@@ -73,10 +79,15 @@ func openRedis(dsn string, o options) (Store, error) {
 func (s *redisStore) claimPrefix() string        { return s.prefix + "claim:" }
 func (s *redisStore) claimKey(key string) string { return s.claimPrefix() + key }
 func (s *redisStore) claimsKey() string          { return s.prefix + "claims" }
-func (s *redisStore) msgPrefix() string          { return s.prefix + "outbox:msg:" }
-func (s *redisStore) dueKey() string             { return s.prefix + "outbox:due" }
-func (s *redisStore) deadKey() string            { return s.prefix + "outbox:dead" }
-func (s *redisStore) deliveredKey() string       { return s.prefix + "outbox:delivered_at" }
+
+// queuePrefix is the key prefix of one queue: "outbox:" for forwards (the
+// keys of versions before the inbox), "inbox:" for the service.
+func (s *redisStore) queuePrefix(kind Kind) string {
+	if kind == Service {
+		return s.prefix + "inbox:"
+	}
+	return s.prefix + "outbox:"
+}
 
 // redisClaim: KEYS claim hash, claims index; ARGV now, lease end, token,
 // key. The index scores a claim by the end of its lease, later than now.
@@ -134,28 +145,66 @@ func (s *redisStore) Claim(ctx context.Context, key string, lease time.Duration)
 	return Claim{}, fmt.Errorf("claim %q: the Redis script answered %v", key, v)
 }
 
-// redisComplete: KEYS claim hash, message hash (or the claim hash again),
-// due set, claims index; ARGV token, status, body, now, key, "1" when a
-// message follows, then the message's fields. The index scores the claim
-// by the later of now and the end of its lease.
-var redisComplete = redis.NewScript(`
+// redisQueueLua is the part of the scripts that keeps a group's order:
+// only a group's oldest pending message is in the due set.
+const redisQueueLua = `
+local function enqueue(qp, id, grp, next_at, created)
+	if grp == nil or grp == '' then
+		redis.call('ZADD', qp .. 'due', next_at, id)
+		return
+	end
+	local g = qp .. 'group:' .. grp
+	redis.call('ZADD', g, redis.call('INCR', qp .. 'seq'), id)
+	if redis.call('ZRANGE', g, 0, 0)[1] == id then
+		redis.call('ZADD', qp .. 'due', next_at, id)
+	else
+		redis.call('ZADD', qp .. 'waiting', created, id)
+	end
+end
+local function finish(qp, id)
+	redis.call('ZREM', qp .. 'due', id)
+	local grp = redis.call('HGET', qp .. 'msg:' .. id, 'group')
+	if not grp or grp == '' then
+		return
+	end
+	local g = qp .. 'group:' .. grp
+	redis.call('ZREM', g, id)
+	local head = redis.call('ZRANGE', g, 0, 0)[1]
+	if head then
+		redis.call('ZREM', qp .. 'waiting', head)
+		redis.call('ZADD', qp .. 'due', redis.call('HGET', qp .. 'msg:' .. head, 'next_attempt_at'), head)
+	end
+end
+`
+
+// redisComplete: KEYS claim hash, claims index; ARGV token, status, body,
+// now, key, the number of messages, then per message its queue prefix and
+// fields. The index scores the claim by the later of now and the end of
+// its lease.
+var redisComplete = redis.NewScript(redisQueueLua + `
 if redis.call('HGET', KEYS[1], 'state') ~= 'claimed' or redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then
 	return 0
 end
 redis.call('HSET', KEYS[1], 'state', 'done', 'token', '', 'status', ARGV[2], 'body', ARGV[3])
 redis.call('PERSIST', KEYS[1])
 local lease = tonumber(redis.call('HGET', KEYS[1], 'lease_until'))
-redis.call('ZADD', KEYS[4], math.max(lease, tonumber(ARGV[4])), ARGV[5])
-if ARGV[6] == '1' and redis.call('EXISTS', KEYS[2]) == 0 then
-	redis.call('HSET', KEYS[2], 'id', ARGV[7], 'workflow_id', ARGV[8], 'url', ARGV[9], 'secret_env', ARGV[10],
-		'body', ARGV[11], 'state', 'pending', 'attempts', 0, 'max_attempts', ARGV[12],
-		'next_attempt_at', ARGV[13], 'last_error', '', 'lease_token', '', 'created_at', ARGV[14], 'updated_at', ARGV[14])
-	redis.call('ZADD', KEYS[3], ARGV[13], ARGV[7])
+redis.call('ZADD', KEYS[2], math.max(lease, tonumber(ARGV[4])), ARGV[5])
+for i = 0, tonumber(ARGV[6]) - 1 do
+	local a = 7 + i * 12
+	local qp, id = ARGV[a], ARGV[a + 1]
+	local k = qp .. 'msg:' .. id
+	if redis.call('EXISTS', k) == 0 then
+		redis.call('HSET', k, 'id', id, 'kind', ARGV[a + 2], 'workflow_id', ARGV[a + 3], 'group', ARGV[a + 4],
+			'url', ARGV[a + 5], 'secret_env', ARGV[a + 6], 'body', ARGV[a + 7], 'state', 'pending', 'attempts', 0,
+			'max_attempts', ARGV[a + 8], 'next_attempt_at', ARGV[a + 9], 'last_error', '', 'lease_token', '',
+			'created_at', ARGV[a + 10], 'updated_at', ARGV[a + 10], 'summary', ARGV[a + 11])
+		enqueue(qp, id, ARGV[a + 4], ARGV[a + 9], ARGV[a + 10])
+	end
 end
 return 1
 `)
 
-func (s *redisStore) Complete(ctx context.Context, held Claim, result Result, msg *Message) error {
+func (s *redisStore) Complete(ctx context.Context, held Claim, result Result, msgs ...*Message) error {
 	if err := checkHeld(held); err != nil {
 		return err
 	}
@@ -163,17 +212,15 @@ func (s *redisStore) Complete(ctx context.Context, held Claim, result Result, ms
 		return err
 	}
 	now := s.now()
-	keys := []string{s.claimKey(held.Key), s.claimKey(held.Key), s.dueKey(), s.claimsKey()}
-	args := []any{held.Token, result.Status, result.Body, toMS(now), held.Key, "0"}
-	if msg != nil {
-		m, err := prepareMessage(msg, now)
-		if err != nil {
-			return err
-		}
-		keys[1] = s.msgPrefix() + m.ID
-		args[5] = "1"
-		args = append(args, m.ID, m.WorkflowID, m.URL, m.SecretEnv, m.Body, m.MaxAttempts,
-			toMS(m.NextAttemptAt), toMS(m.CreatedAt))
+	ms, err := prepareMessages(msgs, now)
+	if err != nil {
+		return err
+	}
+	keys := []string{s.claimKey(held.Key), s.claimsKey()}
+	args := []any{held.Token, result.Status, result.Body, toMS(now), held.Key, len(ms)}
+	for _, m := range ms {
+		args = append(args, s.queuePrefix(m.Kind), m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body,
+			m.MaxAttempts, toMS(m.NextAttemptAt), toMS(m.CreatedAt), m.Summary)
 	}
 	ok, err := redisComplete.Run(ctx, s.client, keys, args...).Int()
 	if err != nil {
@@ -212,29 +259,32 @@ func (s *redisStore) Release(ctx context.Context, held Claim) error {
 // redisLeaseDue walks the due set in score order. Every id it looks at
 // leaves the range "due by now": leased ones are rescored to the end of
 // their lease (which is what makes an expired lease due again), others are
-// removed, so the loop ends.
-var redisLeaseDue = redis.NewScript(`
+// removed, so the loop ends. ARGV: now, n, lease end, token, queue prefix,
+// the abandoned-attempt error.
+var redisLeaseDue = redis.NewScript(redisQueueLua + `
+local qp = ARGV[5]
+local due = qp .. 'due'
 local out = {}
 local want = tonumber(ARGV[2])
 local leased = 0
 while leased < want do
-	local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, want - leased)
+	local ids = redis.call('ZRANGEBYSCORE', due, '-inf', ARGV[1], 'LIMIT', 0, want - leased)
 	if #ids == 0 then
 		break
 	end
 	for _, id in ipairs(ids) do
-		local k = ARGV[5] .. id
+		local k = qp .. 'msg:' .. id
 		local f = redis.call('HMGET', k, 'state', 'attempts', 'max_attempts')
 		if f[1] ~= 'pending' then
-			redis.call('ZREM', KEYS[1], id)
+			redis.call('ZREM', due, id)
 		elseif tonumber(f[2]) >= tonumber(f[3]) then
 			redis.call('HSET', k, 'state', 'dead', 'lease_token', '', 'last_error', ARGV[6], 'updated_at', ARGV[1])
-			redis.call('ZREM', KEYS[1], id)
-			redis.call('ZADD', KEYS[2], ARGV[1], id)
+			finish(qp, id)
+			redis.call('ZADD', qp .. 'dead', ARGV[1], id)
 		else
 			redis.call('HINCRBY', k, 'attempts', 1)
 			redis.call('HSET', k, 'lease_token', ARGV[4], 'next_attempt_at', ARGV[3], 'updated_at', ARGV[1])
-			redis.call('ZADD', KEYS[1], ARGV[3], id)
+			redis.call('ZADD', due, ARGV[3], id)
 			leased = leased + 1
 			out[leased] = redis.call('HGETALL', k)
 		end
@@ -243,13 +293,13 @@ end
 return out
 `)
 
-func (s *redisStore) LeaseDue(ctx context.Context, n int, lease time.Duration) ([]Message, error) {
-	if err := checkLeaseDueArgs(n, lease); err != nil {
+func (s *redisStore) LeaseDue(ctx context.Context, kind Kind, n int, lease time.Duration) ([]Message, error) {
+	if err := checkLeaseDueArgs(kind, n, lease); err != nil {
 		return nil, err
 	}
 	now := toMS(s.now())
-	v, err := redisLeaseDue.Run(ctx, s.client, []string{s.dueKey(), s.deadKey()},
-		now, n, now+lease.Milliseconds(), newToken(), s.msgPrefix(), abandonedFinalAttempt).Slice()
+	v, err := redisLeaseDue.Run(ctx, s.client, []string{s.queuePrefix(kind) + "due"},
+		now, n, now+lease.Milliseconds(), newToken(), s.queuePrefix(kind), abandonedFinalAttempt).Slice()
 	if err != nil {
 		return nil, fmt.Errorf("lease due messages: %w", err)
 	}
@@ -268,33 +318,36 @@ func (s *redisStore) LeaseDue(ctx context.Context, n int, lease time.Duration) (
 	return out, nil
 }
 
-var redisMark = redis.NewScript(`
+// redisMark records an attempt's outcome. KEYS message hash; ARGV outcome,
+// token, now, next attempt, last error, id, queue prefix.
+var redisMark = redis.NewScript(redisQueueLua + `
 local f = redis.call('HMGET', KEYS[1], 'state', 'lease_token')
 if f[1] ~= 'pending' or f[2] ~= ARGV[2] then
 	return 0
 end
+local qp = ARGV[7]
 if ARGV[1] == 'delivered' then
 	redis.call('HSET', KEYS[1], 'state', 'delivered', 'lease_token', '', 'updated_at', ARGV[3])
-	redis.call('ZREM', KEYS[2], ARGV[6])
-	redis.call('ZADD', KEYS[4], ARGV[3], ARGV[6])
+	finish(qp, ARGV[6])
+	redis.call('ZADD', qp .. 'delivered_at', ARGV[3], ARGV[6])
 elseif ARGV[1] == 'retry' then
 	redis.call('HSET', KEYS[1], 'next_attempt_at', ARGV[4], 'last_error', ARGV[5], 'lease_token', '', 'updated_at', ARGV[3])
-	redis.call('ZADD', KEYS[2], ARGV[4], ARGV[6])
+	redis.call('ZADD', qp .. 'due', ARGV[4], ARGV[6])
 else
 	redis.call('HSET', KEYS[1], 'state', 'dead', 'last_error', ARGV[5], 'lease_token', '', 'updated_at', ARGV[3])
-	redis.call('ZREM', KEYS[2], ARGV[6])
-	redis.call('ZADD', KEYS[3], ARGV[3], ARGV[6])
+	finish(qp, ARGV[6])
+	redis.call('ZADD', qp .. 'dead', ARGV[3], ARGV[6])
 end
 return 1
 `)
 
-func (s *redisStore) mark(ctx context.Context, m Message, kind, what string, next time.Time, lastError string) error {
+func (s *redisStore) mark(ctx context.Context, m Message, outcome, what string, next time.Time, lastError string) error {
 	if err := checkLeased(m); err != nil {
 		return err
 	}
-	keys := []string{s.msgPrefix() + m.ID, s.dueKey(), s.deadKey(), s.deliveredKey()}
-	ok, err := redisMark.Run(ctx, s.client, keys,
-		kind, m.LeaseToken, toMS(s.now()), toMS(next), lastError, m.ID).Int()
+	qp := s.queuePrefix(m.Kind)
+	ok, err := redisMark.Run(ctx, s.client, []string{qp + "msg:" + m.ID},
+		outcome, m.LeaseToken, toMS(s.now()), toMS(next), lastError, m.ID, qp).Int()
 	if err != nil {
 		return fmt.Errorf("%s message %s: %w", what, m.ID, err)
 	}
@@ -317,18 +370,52 @@ func (s *redisStore) MarkDead(ctx context.Context, m Message, lastError string) 
 }
 
 func (s *redisStore) DeadLetters(ctx context.Context, limit int) ([]Message, error) {
-	ids, err := s.client.ZRevRange(ctx, s.deadKey(), 0, int64(normLimit(limit)-1)).Result()
-	if err != nil {
-		return nil, fmt.Errorf("list dead letters: %w", err)
+	limit = normLimit(limit)
+	var out []Message
+	for _, kind := range Kinds {
+		ms, err := s.list(ctx, kind, []string{"dead"}, true, limit)
+		if err != nil {
+			return nil, fmt.Errorf("list dead letters: %w", err)
+		}
+		out = append(out, ms...)
+	}
+	slices.SortStableFunc(out, func(a, b Message) int {
+		return cmp.Or(b.UpdatedAt.Compare(a.UpdatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// list reads the messages of the named sets of one queue (up to limit
+// from each, newest first when newest), without bodies.
+func (s *redisStore) list(ctx context.Context, kind Kind, sets []string, newest bool, limit int) ([]Message, error) {
+	qp := s.queuePrefix(kind)
+	var ids []string
+	for _, set := range sets {
+		var (
+			got []string
+			err error
+		)
+		if newest {
+			got, err = s.client.ZRevRange(ctx, qp+set, 0, int64(limit-1)).Result()
+		} else {
+			got, err = s.client.ZRange(ctx, qp+set, 0, int64(limit-1)).Result()
+		}
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, got...)
 	}
 	pipe := s.client.Pipeline()
 	cmds := make([]*redis.MapStringStringCmd, len(ids))
 	for i, id := range ids {
-		cmds[i] = pipe.HGetAll(ctx, s.msgPrefix()+id)
+		cmds[i] = pipe.HGetAll(ctx, qp+"msg:"+id)
 	}
 	if len(ids) > 0 {
 		if _, err := pipe.Exec(ctx); err != nil {
-			return nil, fmt.Errorf("list dead letters: %w", err)
+			return nil, err
 		}
 	}
 	out := make([]Message, 0, len(ids))
@@ -339,26 +426,126 @@ func (s *redisStore) DeadLetters(ctx context.Context, limit int) ([]Message, err
 		}
 		m, err := redisMessage(h)
 		if err != nil {
-			return nil, fmt.Errorf("list dead letters: %w", err)
+			return nil, err
 		}
 		m.Body = nil
 		out = append(out, m)
 	}
-	slices.SortStableFunc(out, func(a, b Message) int {
-		return cmp.Or(b.UpdatedAt.Compare(a.UpdatedAt), cmp.Compare(a.ID, b.ID))
-	})
 	return out, nil
 }
 
-func (s *redisStore) Stats(ctx context.Context) (Stats, error) {
-	pipe := s.client.Pipeline()
-	pending := pipe.ZCard(ctx, s.dueKey())
-	dead := pipe.ZCard(ctx, s.deadKey())
-	delivered := pipe.ZCard(ctx, s.deliveredKey())
-	if _, err := pipe.Exec(ctx); err != nil {
-		return Stats{}, fmt.Errorf("count outbox messages: %w", err)
+func (s *redisStore) Messages(ctx context.Context, f Filter) ([]Message, error) {
+	limit := listLimit(f.Limit)
+	sets := []string{"due", "waiting", "dead"}
+	switch f.State {
+	case Pending:
+		sets = sets[:2]
+	case Dead:
+		sets = sets[2:]
+	case Delivered:
+		sets = []string{"delivered_at"}
 	}
-	return Stats{Pending: pending.Val(), Delivered: delivered.Val(), Dead: dead.Val()}, nil
+	var out []Message
+	for _, kind := range Kinds {
+		if f.Kind != "" && f.Kind != kind {
+			continue
+		}
+		// Sets are read whole up to the limit each: the filter on the
+		// workflow is applied after reading.
+		ms, err := s.list(ctx, kind, sets, false, maxListLimit)
+		if err != nil {
+			return nil, fmt.Errorf("list messages: %w", err)
+		}
+		for i := range ms {
+			if f.match(&ms[i]) {
+				out = append(out, ms[i])
+			}
+		}
+	}
+	sortMessages(out)
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// redisRequeue: KEYS message hash; ARGV id, now, queue prefix.
+var redisRequeue = redis.NewScript(redisQueueLua + `
+if redis.call('HGET', KEYS[1], 'state') ~= 'dead' then
+	return 0
+end
+local qp = ARGV[3]
+redis.call('HSET', KEYS[1], 'state', 'pending', 'attempts', 0, 'last_error', '', 'lease_token', '',
+	'next_attempt_at', ARGV[2], 'updated_at', ARGV[2])
+redis.call('ZREM', qp .. 'dead', ARGV[1])
+enqueue(qp, ARGV[1], redis.call('HGET', KEYS[1], 'group'), ARGV[2], ARGV[2])
+return 1
+`)
+
+func (s *redisStore) Requeue(ctx context.Context, id string) error {
+	for _, kind := range Kinds {
+		qp := s.queuePrefix(kind)
+		ok, err := redisRequeue.Run(ctx, s.client, []string{qp + "msg:" + id}, id, toMS(s.now()), qp).Int()
+		if err != nil {
+			return fmt.Errorf("requeue %s: %w", id, err)
+		}
+		if ok == 1 {
+			return nil
+		}
+	}
+	return fmt.Errorf("requeue %s: %w", id, ErrNotDead)
+}
+
+func (s *redisStore) PurgeDead(ctx context.Context, f Filter, before time.Time) (int64, error) {
+	f.State = Dead
+	var n int64
+	for _, kind := range Kinds {
+		if f.Kind != "" && f.Kind != kind {
+			continue
+		}
+		qp := s.queuePrefix(kind)
+		ids, err := s.client.ZRangeByScore(ctx, qp+"dead", &redis.ZRangeBy{Min: "-inf", Max: "(" + strconv.FormatInt(toMS(before), 10)}).Result()
+		if err != nil {
+			return n, fmt.Errorf("purge dead letters: %w", err)
+		}
+		for _, id := range ids {
+			h, err := s.client.HGetAll(ctx, qp+"msg:"+id).Result()
+			if err != nil {
+				return n, fmt.Errorf("purge dead letters: %w", err)
+			}
+			m, err := redisMessage(h)
+			if err != nil || !f.match(&m) {
+				continue
+			}
+			if err := s.client.ZRem(ctx, qp+"dead", id).Err(); err != nil {
+				return n, fmt.Errorf("purge dead letters: %w", err)
+			}
+			if err := s.client.Del(ctx, qp+"msg:"+id).Err(); err != nil {
+				return n, fmt.Errorf("purge dead letters: %w", err)
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (s *redisStore) Stats(ctx context.Context) (Stats, error) {
+	var st Stats
+	for _, kind := range Kinds {
+		qp := s.queuePrefix(kind)
+		pipe := s.client.Pipeline()
+		due := pipe.ZCard(ctx, qp+"due")
+		waiting := pipe.ZCard(ctx, qp+"waiting")
+		dead := pipe.ZCard(ctx, qp+"dead")
+		delivered := pipe.ZCard(ctx, qp+"delivered_at")
+		if _, err := pipe.Exec(ctx); err != nil {
+			return Stats{}, fmt.Errorf("count queued messages: %w", err)
+		}
+		st.add(kind, Pending, due.Val()+waiting.Val())
+		st.add(kind, Delivered, delivered.Val())
+		st.add(kind, Dead, dead.Val())
+	}
+	return st, nil
 }
 
 // redisPrune deletes up to ARGV[2] members of the sorted set KEYS[1]
@@ -388,7 +575,8 @@ func (s *redisStore) Prune(ctx context.Context, retention time.Duration) (Pruned
 		count                      *int64
 	}{
 		{s.claimsKey(), s.claimPrefix(), "", "claims", &n.Claims},
-		{s.deliveredKey(), s.msgPrefix(), string(Delivered), "delivered messages", &n.Messages},
+		{s.queuePrefix(Forward) + "delivered_at", s.queuePrefix(Forward) + "msg:", string(Delivered), "delivered messages", &n.Messages},
+		{s.queuePrefix(Service) + "delivered_at", s.queuePrefix(Service) + "msg:", string(Delivered), "delivered inbox entries", &n.Messages},
 	} {
 		for {
 			deleted, err := redisPrune.Run(ctx, s.client, []string{p.index}, cutoff, pruneBatch, p.prefix, p.state).Int64()
@@ -426,9 +614,16 @@ func redisMessage(h map[string]string) (Message, error) {
 		}
 		return n
 	}
+	kind := Kind(h["kind"])
+	if kind == "" {
+		kind = Forward // written before the inbox existed
+	}
 	m := Message{
 		ID:            h["id"],
+		Kind:          kind,
 		WorkflowID:    h["workflow_id"],
+		Group:         h["group"],
+		Summary:       h["summary"],
 		URL:           h["url"],
 		SecretEnv:     h["secret_env"],
 		Body:          []byte(h["body"]),

@@ -63,7 +63,7 @@ func TestRedisSetsNoExpiry(t *testing.T) {
 	if err := st.Complete(ctx, c, store.Result{Status: 200, Body: []byte("{}")}, msg); err != nil {
 		t.Fatal(err)
 	}
-	ms, err := st.LeaseDue(ctx, 1, time.Minute)
+	ms, err := st.LeaseDue(ctx, store.Forward, 1, time.Minute)
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("LeaseDue: %v, %v", ms, err)
 	}

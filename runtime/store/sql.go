@@ -43,7 +43,36 @@ type dialect struct {
 
 // schemaVersion is the version of the tables below. A later version adds
 // its ALTER statements to migrate, guarded by the stored version.
-const schemaVersion = 1
+//
+// Version 2 added the inbox to the outbox's table: the columns kind
+// (forward or service), grp (the call whose events are kept in order), seq
+// (the order of storing) and summary (metadata for callspec stats).
+const schemaVersion = 2
+
+// migrations[v] moves a schema of version v to v+1.
+var migrations = map[int][]string{
+	1: {
+		`ALTER TABLE callspec_outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'forward'`,
+		`ALTER TABLE callspec_outbox ADD COLUMN grp TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE callspec_outbox ADD COLUMN seq BIGINT NOT NULL DEFAULT 0`,
+		`ALTER TABLE callspec_outbox ADD COLUMN summary TEXT NOT NULL DEFAULT ''`,
+	},
+}
+
+// indexes are created after the migrations, which add columns they use.
+// An index changes no reader or writer, so adding one needs no new schema
+// version.
+var indexes = []string{
+	// LeaseDue: the due messages of one queue, by due time.
+	`CREATE INDEX IF NOT EXISTS callspec_outbox_kind_due ON callspec_outbox (kind, state, next_attempt_at)`,
+	// LeaseDue: is an earlier message of the group pending?
+	`CREATE INDEX IF NOT EXISTS callspec_outbox_group ON callspec_outbox (kind, grp, state, seq)`,
+	// Messages of a window (callspec stats).
+	`CREATE INDEX IF NOT EXISTS callspec_outbox_created ON callspec_outbox (kind, created_at)`,
+	// Prune's lookups.
+	`CREATE INDEX IF NOT EXISTS callspec_claims_updated ON callspec_claims (updated_at)`,
+	`CREATE INDEX IF NOT EXISTS callspec_outbox_updated ON callspec_outbox (state, updated_at)`,
+}
 
 func (d dialect) schema() []string {
 	return []string{
@@ -72,13 +101,12 @@ func (d dialect) schema() []string {
 			last_error TEXT NOT NULL,
 			lease_token TEXT NOT NULL,
 			created_at BIGINT NOT NULL,
-			updated_at BIGINT NOT NULL
+			updated_at BIGINT NOT NULL,
+			kind TEXT NOT NULL DEFAULT 'forward',
+			grp TEXT NOT NULL DEFAULT '',
+			seq BIGINT NOT NULL DEFAULT 0,
+			summary TEXT NOT NULL DEFAULT ''
 		)`,
-		`CREATE INDEX IF NOT EXISTS callspec_outbox_due ON callspec_outbox (state, next_attempt_at)`,
-		// Prune's lookups. An index changes no reader or writer, so adding
-		// one needs no new schema version: older callspecs share the tables.
-		`CREATE INDEX IF NOT EXISTS callspec_claims_updated ON callspec_claims (updated_at)`,
-		`CREATE INDEX IF NOT EXISTS callspec_outbox_updated ON callspec_outbox (state, updated_at)`,
 	}
 }
 
@@ -112,6 +140,22 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 		return fmt.Errorf("read the schema version: %w", err)
 	case version > schemaVersion:
 		return fmt.Errorf("the store's schema is version %d, newer than this callspec understands (%d); upgrade callspec", version, schemaVersion)
+	case version < schemaVersion:
+		for v := version; v < schemaVersion; v++ {
+			for _, stmt := range migrations[v] {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("migrate the store's schema from version %d: %w", v, err)
+				}
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE callspec_schema_version SET version = $1`, schemaVersion); err != nil {
+			return fmt.Errorf("record the schema version: %w", err)
+		}
+	}
+	for _, stmt := range indexes {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("create the store's indexes: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit the schema migration: %w", err)
@@ -189,7 +233,7 @@ func (s *sqlStore) readClaim(ctx context.Context, key string) (c Claim, settled 
 	return Claim{}, false, nil
 }
 
-func (s *sqlStore) Complete(ctx context.Context, held Claim, result Result, msg *Message) error {
+func (s *sqlStore) Complete(ctx context.Context, held Claim, result Result, msgs ...*Message) error {
 	if err := checkHeld(held); err != nil {
 		return err
 	}
@@ -197,12 +241,9 @@ func (s *sqlStore) Complete(ctx context.Context, held Claim, result Result, msg 
 		return err
 	}
 	now := s.now()
-	var m Message
-	if msg != nil {
-		var err error
-		if m, err = prepareMessage(msg, now); err != nil {
-			return err
-		}
+	ms, err := prepareMessages(msgs, now)
+	if err != nil {
+		return err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -220,17 +261,22 @@ func (s *sqlStore) Complete(ctx context.Context, held Claim, result Result, msg 
 	if err := oneRow(res, err); err != nil {
 		return fmt.Errorf("complete %q: %w", held.Key, err)
 	}
-	if msg != nil {
+	for _, m := range ms {
 		// A message id already present was enqueued by an earlier completion
-		// of the same delivery; it is not sent twice.
+		// of the same delivery; it is not sent twice. seq orders a group,
+		// read from the group's rows only (the index on kind, grp): an
+		// ungrouped message needs none. Concurrent inserts of one group on
+		// PostgreSQL may draw the same number, and are then ordered by id
+		// (they were concurrent anyway).
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO callspec_outbox (id, workflow_id, url, secret_env, body, state, attempts, max_attempts,
-				next_attempt_at, last_error, lease_token, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $7, '', '', $8, $8)
+			INSERT INTO callspec_outbox (id, kind, workflow_id, grp, url, secret_env, body, summary, state, attempts, max_attempts,
+				next_attempt_at, last_error, lease_token, created_at, updated_at, seq)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $11, 'pending', 0, $8, $9, '', '', $10, $10,
+				CASE WHEN $4 = '' THEN 0 ELSE (SELECT COALESCE(MAX(seq), 0) + 1 FROM callspec_outbox WHERE kind = $2 AND grp = $4) END)
 			ON CONFLICT (id) DO NOTHING`,
-			m.ID, m.WorkflowID, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, toMS(m.NextAttemptAt), toMS(m.CreatedAt))
+			m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, toMS(m.NextAttemptAt), toMS(m.CreatedAt), m.Summary)
 		if err != nil {
-			return fmt.Errorf("enqueue the forward of %q: %w", held.Key, err)
+			return fmt.Errorf("enqueue the %s message of %q: %w", m.Kind, held.Key, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -253,10 +299,10 @@ func (s *sqlStore) Release(ctx context.Context, held Claim) error {
 	return nil
 }
 
-const outboxColumns = `id, workflow_id, url, secret_env, body, state, attempts, max_attempts, next_attempt_at, last_error, lease_token, created_at, updated_at`
+const outboxColumns = `id, kind, workflow_id, grp, url, secret_env, body, summary, state, attempts, max_attempts, next_attempt_at, last_error, lease_token, created_at, updated_at`
 
-func (s *sqlStore) LeaseDue(ctx context.Context, n int, lease time.Duration) ([]Message, error) {
-	if err := checkLeaseDueArgs(n, lease); err != nil {
+func (s *sqlStore) LeaseDue(ctx context.Context, kind Kind, n int, lease time.Duration) ([]Message, error) {
+	if err := checkLeaseDueArgs(kind, n, lease); err != nil {
 		return nil, err
 	}
 	now := toMS(s.now())
@@ -270,27 +316,34 @@ func (s *sqlStore) LeaseDue(ctx context.Context, n int, lease time.Duration) ([]
 	_, err = tx.ExecContext(ctx, `
 		WITH exhausted AS MATERIALIZED (
 			SELECT id FROM callspec_outbox
-			WHERE state = 'pending' AND next_attempt_at <= $1 AND attempts >= max_attempts`+s.dialect.lockRows+`
+			WHERE kind = $3 AND state = 'pending' AND next_attempt_at <= $1 AND attempts >= max_attempts`+s.dialect.lockRows+`
 		)
 		UPDATE callspec_outbox SET state = 'dead', lease_token = '', last_error = $2, updated_at = $1
 		WHERE id IN (SELECT id FROM exhausted)`,
-		now, abandonedFinalAttempt)
+		now, abandonedFinalAttempt, string(kind))
 	if err != nil {
 		return nil, fmt.Errorf("dead-letter abandoned final attempts: %w", err)
 	}
 	// The lease is the message's next_attempt_at: when it runs out the
-	// message is due again without anyone having to release it.
+	// message is due again without anyone having to release it. A grouped
+	// message waits while an earlier one of its group is pending; that
+	// one stays pending while leased, so no two of a group are leased at
+	// once, by any replica.
 	rows, err := tx.QueryContext(ctx, `
 		WITH due AS MATERIALIZED (
-			SELECT id FROM callspec_outbox
-			WHERE state = 'pending' AND next_attempt_at <= $1 AND attempts < max_attempts
+			SELECT id FROM callspec_outbox o
+			WHERE kind = $5 AND state = 'pending' AND next_attempt_at <= $1 AND attempts < max_attempts
+				AND (grp = '' OR NOT EXISTS (
+					SELECT 1 FROM callspec_outbox e
+					WHERE e.kind = o.kind AND e.grp = o.grp AND e.state = 'pending'
+						AND (e.seq < o.seq OR e.seq = o.seq AND e.id < o.id)))
 			ORDER BY next_attempt_at, id
 			LIMIT $2`+s.dialect.lockRows+`
 		)
 		UPDATE callspec_outbox SET attempts = attempts + 1, lease_token = $3, next_attempt_at = $4, updated_at = $1
 		WHERE id IN (SELECT id FROM due)
 		RETURNING `+outboxColumns,
-		now, n, newToken(), now+lease.Milliseconds())
+		now, n, newToken(), now+lease.Milliseconds(), string(kind))
 	if err != nil {
 		return nil, fmt.Errorf("lease due messages: %w", err)
 	}
@@ -351,7 +404,7 @@ func (s *sqlStore) DeadLetters(ctx context.Context, limit int) ([]Message, error
 }
 
 func (s *sqlStore) Stats(ctx context.Context) (Stats, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM callspec_outbox GROUP BY state`)
+	rows, err := s.db.QueryContext(ctx, `SELECT kind, state, COUNT(*) FROM callspec_outbox GROUP BY kind, state`)
 	if err != nil {
 		return Stats{}, fmt.Errorf("count outbox messages: %w", err)
 	}
@@ -359,25 +412,90 @@ func (s *sqlStore) Stats(ctx context.Context) (Stats, error) {
 	var st Stats
 	for rows.Next() {
 		var (
-			state string
-			n     int64
+			kind, state string
+			n           int64
 		)
-		if err := rows.Scan(&state, &n); err != nil {
+		if err := rows.Scan(&kind, &state, &n); err != nil {
 			return Stats{}, fmt.Errorf("count outbox messages: %w", err)
 		}
-		switch State(state) {
-		case Pending:
-			st.Pending = n
-		case Delivered:
-			st.Delivered = n
-		case Dead:
-			st.Dead = n
-		}
+		st.add(Kind(kind), State(state), n)
 	}
 	if err := rows.Err(); err != nil {
 		return Stats{}, fmt.Errorf("count outbox messages: %w", err)
 	}
 	return st, nil
+}
+
+// filterSQL turns f into a WHERE clause whose placeholders start at $first.
+func filterSQL(f Filter, first int) (string, []any) {
+	where := []string{}
+	var args []any
+	arg := func(cond string, v any) {
+		where = append(where, fmt.Sprintf(cond, first+len(args)))
+		args = append(args, v)
+	}
+	if f.Kind != "" {
+		arg("kind = $%d", string(f.Kind))
+	}
+	if f.WorkflowID != "" {
+		arg("workflow_id = $%d", f.WorkflowID)
+	}
+	if !f.Since.IsZero() {
+		arg("created_at >= $%d", toMS(f.Since))
+	}
+	if f.State != "" {
+		arg("state = $%d", string(f.State))
+	} else {
+		where = append(where, "state <> 'delivered'")
+	}
+	return strings.Join(where, " AND "), args
+}
+
+func (s *sqlStore) Messages(ctx context.Context, f Filter) ([]Message, error) {
+	where, args := filterSQL(f, 2)
+	cols := strings.Replace(outboxColumns, "body", "NULL", 1)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+cols+` FROM callspec_outbox WHERE `+where+`
+		ORDER BY created_at, id LIMIT $1`, append([]any{listLimit(f.Limit)}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("list messages: %w", err)
+	}
+	out, err := scanMessages(rows)
+	if err != nil {
+		return nil, fmt.Errorf("list messages: %w", err)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) Requeue(ctx context.Context, id string) error {
+	now := toMS(s.now())
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE callspec_outbox SET state = 'pending', attempts = 0, last_error = '', lease_token = '',
+			next_attempt_at = $1, updated_at = $1,
+			seq = CASE WHEN grp = '' THEN 0 ELSE (SELECT COALESCE(MAX(e.seq), 0) + 1 FROM callspec_outbox e
+				WHERE e.kind = callspec_outbox.kind AND e.grp = callspec_outbox.grp) END
+		WHERE id = $2 AND state = 'dead'`, now, id)
+	if err := oneRow(res, err); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			err = ErrNotDead
+		}
+		return fmt.Errorf("requeue %s: %w", id, err)
+	}
+	return nil
+}
+
+func (s *sqlStore) PurgeDead(ctx context.Context, f Filter, before time.Time) (int64, error) {
+	f.State = Dead
+	where, args := filterSQL(f, 2)
+	res, err := s.db.ExecContext(ctx, `DELETE FROM callspec_outbox WHERE `+where+` AND updated_at < $1`,
+		append([]any{toMS(before)}, args...)...)
+	if err != nil {
+		return 0, fmt.Errorf("purge dead letters: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("purge dead letters: %w", err)
+	}
+	return n, nil
 }
 
 func (s *sqlStore) Prune(ctx context.Context, retention time.Duration) (Pruned, error) {
@@ -443,12 +561,13 @@ func scanMessages(rows *sql.Rows) ([]Message, error) {
 			m                      Message
 			state                  string
 			next, created, updated int64
+			kind                   string
 		)
-		if err := rows.Scan(&m.ID, &m.WorkflowID, &m.URL, &m.SecretEnv, &m.Body, &state, &m.Attempts, &m.MaxAttempts,
+		if err := rows.Scan(&m.ID, &kind, &m.WorkflowID, &m.Group, &m.URL, &m.SecretEnv, &m.Body, &m.Summary, &state, &m.Attempts, &m.MaxAttempts,
 			&next, &m.LastError, &m.LeaseToken, &created, &updated); err != nil {
 			return nil, err
 		}
-		m.State = State(state)
+		m.State, m.Kind = State(state), Kind(kind)
 		m.NextAttemptAt, m.CreatedAt, m.UpdatedAt = fromMS(next), fromMS(created), fromMS(updated)
 		out = append(out, m)
 	}

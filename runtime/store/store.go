@@ -29,27 +29,32 @@ type Store interface {
 	//     503 with Retry-After (Claim.RetryAfter) so the platform retries.
 	Claim(ctx context.Context, key string, lease time.Duration) (Claim, error)
 
-	// Complete stores the result of an Acquired claim and, when msg is not
-	// nil, appends msg to the outbox, in one atomic step. It fails with
+	// Complete stores the result of an Acquired claim and appends the
+	// messages that are not nil (the inbox entry that calls the user's
+	// service, the outbox entry that forwards the event) to their queues,
+	// in one atomic step. It fails with
 	// ErrLeaseLost when another claim has taken the key over (or c was
 	// completed or released already), and then stores nothing. It succeeds
 	// after the lease ran out as long as nobody took the key over: the work
 	// is done and nobody repeated it.
-	Complete(ctx context.Context, c Claim, result Result, msg *Message) error
+	Complete(ctx context.Context, c Claim, result Result, msgs ...*Message) error
 
 	// Release gives an Acquired claim up after a failure so that a retry of
 	// the delivery may claim the key at once instead of waiting for the
 	// lease. It fails with ErrLeaseLost when c no longer holds the key.
 	Release(ctx context.Context, c Claim) error
 
-	// LeaseDue takes up to n messages that are due for a delivery attempt,
-	// exclusively for lease: no other caller, in this process or another,
+	// LeaseDue takes up to n messages of the queue kind that are due for a
+	// delivery attempt, oldest due first, exclusively for lease: no other caller, in this process or another,
 	// gets them until the lease runs out or the holder records a result.
 	// Each leased message has Attempts incremented (it counts the attempt
 	// about to be made) and a fresh LeaseToken. A message whose final
 	// attempt was leased but never recorded (the worker died) is moved to
-	// the dead letters instead of being attempted again.
-	LeaseDue(ctx context.Context, n int, lease time.Duration) ([]Message, error)
+	// the dead letters instead of being attempted again. A message with a
+	// Group is not due while an earlier message of the same kind and group
+	// is pending (leased or not): the events of one call reach the service
+	// in the order they were stored.
+	LeaseDue(ctx context.Context, kind Kind, n int, lease time.Duration) ([]Message, error)
 
 	// MarkDelivered records that the leased message m was accepted
 	// downstream.
@@ -69,8 +74,21 @@ type Store interface {
 	// must not show the personal data an event may carry.
 	DeadLetters(ctx context.Context, limit int) ([]Message, error)
 
-	// Stats counts outbox messages by state.
+	// Stats counts the messages of both queues by state.
 	Stats(ctx context.Context) (Stats, error)
+
+	// Messages lists up to f.Limit messages that f selects, oldest first,
+	// without their bodies: `callspec events list` shows metadata only.
+	Messages(ctx context.Context, f Filter) ([]Message, error)
+
+	// Requeue makes the dead letter id pending again, due at once, with
+	// its attempts reset (`callspec events retry`). It fails with
+	// ErrNotDead when no dead letter has that id.
+	Requeue(ctx context.Context, id string) error
+
+	// PurgeDead deletes the dead letters that f selects and that died
+	// before the given time (`callspec events purge`), and says how many.
+	PurgeDead(ctx context.Context, f Filter, before time.Time) (int64, error)
 
 	// Prune deletes what is older than retention (at least MinRetention):
 	// claims whose last change (completion, release, or the end of their
@@ -148,7 +166,48 @@ type Result struct {
 	Body []byte
 }
 
-// State is where an outbox message is in its life.
+// Kind names one of the two queues a store keeps. Both share one table
+// (one hash space on Redis) and one leasing design; only their consumers
+// differ.
+type Kind string
+
+// Queue kinds.
+const (
+	// Forward is the outbox: events relayed downstream (runtime/forward).
+	Forward Kind = "forward"
+	// Service is the inbox: events waiting for the user's service
+	// (runtime/inbox).
+	Service Kind = "service"
+)
+
+// Kinds lists the queue kinds in a fixed order.
+var Kinds = []Kind{Service, Forward}
+
+func (k Kind) valid() bool { return k == Forward || k == Service }
+
+// Filter selects messages for Messages and PurgeDead. Zero values select
+// everything.
+type Filter struct {
+	Kind       Kind
+	WorkflowID string
+	// State selects one state; empty means pending and dead.
+	State State
+	// Since, when not zero, selects messages created at or after it.
+	Since time.Time
+	// Limit bounds Messages (0: 100, at most 1,000,000).
+	Limit int
+}
+
+func (f Filter) match(m *Message) bool {
+	return (f.Kind == "" || m.Kind == f.Kind) && !m.CreatedAt.Before(f.Since) &&
+		(f.WorkflowID == "" || m.WorkflowID == f.WorkflowID) &&
+		(f.State == "" && m.State != Delivered || m.State == f.State)
+}
+
+// ErrNotDead means Requeue found no dead letter with the id.
+var ErrNotDead = errors.New("no dead letter has this id: list them with callspec events list --dead")
+
+// State is where a queued message is in its life.
 type State string
 
 // Message states.
@@ -158,21 +217,36 @@ const (
 	Dead      State = "dead"      // given up: attempts exhausted, 410 Gone, or a final attempt abandoned
 )
 
-// Message is one event to forward downstream.
+// Message is one event in a queue: to forward downstream (Forward) or to
+// hand to the user's service (Service).
 type Message struct {
-	// ID is the Standard Webhooks webhook-id, stable across retries so the
-	// receiver can drop duplicates; see MessageID. Letters, digits, '_' and
-	// '-' only: it is signed as "id.timestamp.body" and must not contain '.'.
-	ID         string
+	// ID is unique across both queues and stable across retries. For a
+	// forward it is the Standard Webhooks webhook-id, so the receiver can
+	// drop duplicates (see MessageID); for the inbox, InboxID. Letters,
+	// digits, '_' and '-' only: it is signed as "id.timestamp.body" and
+	// must not contain '.'.
+	ID string
+	// Kind is the queue; empty in a message given to Complete means
+	// Forward.
+	Kind       Kind
 	WorkflowID string
-	// URL receives the POST.
+	// Group orders messages: one of a kind and group is due only when no
+	// earlier one is pending. The handler sets the workflow and call id.
+	// Empty means unordered.
+	Group string
+	// URL receives the POST (Forward only).
 	URL string
 	// SecretEnv names the environment variable holding the whsec_ signing
-	// secret; the secret itself is never stored.
+	// secret; the secret itself is never stored (Forward only).
 	SecretEnv string
 	// Body is the canonical event JSON, sent and signed byte for byte.
-	Body  []byte
-	State State
+	Body []byte
+	// Summary is metadata of the event that `callspec stats` reads: the
+	// handler writes it (event type, handoff reason, platform, the names
+	// of missing fields), never a field's value. Listings carry it; they
+	// never carry Body.
+	Summary string
+	State   State
 	// Attempts counts the delivery attempts started, including the one a
 	// lease was taken for.
 	Attempts int
@@ -192,11 +266,41 @@ type Message struct {
 	LeaseToken string
 }
 
-// Stats counts outbox messages by state; `callspec serve` shows it as JSON.
-type Stats struct {
+// Counts counts the messages of one queue by state.
+type Counts struct {
 	Pending   int64 `json:"pending"`
 	Delivered int64 `json:"delivered"`
 	Dead      int64 `json:"dead"`
+}
+
+// Stats counts both queues; `callspec serve` shows it as JSON. The
+// embedded Counts are the outbox's, as before the inbox existed.
+type Stats struct {
+	Counts
+	Inbox Counts `json:"inbox"`
+}
+
+// Of returns the counts of kind.
+func (s Stats) Of(kind Kind) Counts {
+	if kind == Service {
+		return s.Inbox
+	}
+	return s.Counts
+}
+
+func (s *Stats) add(kind Kind, state State, n int64) {
+	c := &s.Counts
+	if kind == Service {
+		c = &s.Inbox
+	}
+	switch state {
+	case Pending:
+		c.Pending += n
+	case Delivered:
+		c.Delivered += n
+	case Dead:
+		c.Dead += n
+	}
 }
 
 // Pruned counts what Prune deleted.
@@ -255,6 +359,13 @@ func Key(workflowID, idempotencyKey string) string {
 func MessageID(workflowID, idempotencyKey string) string {
 	sum := sha256.Sum256([]byte(workflowID + "\x00" + idempotencyKey))
 	return "msg_" + hex.EncodeToString(sum[:16])
+}
+
+// InboxID is the id of the inbox entry of one delivery: "evt_" and 32
+// hex digits of SHA-256 over the workflow id and the idempotency key.
+func InboxID(workflowID, idempotencyKey string) string {
+	sum := sha256.Sum256([]byte(workflowID + "\x00" + idempotencyKey))
+	return "evt_" + hex.EncodeToString(sum[:16])
 }
 
 // Option configures Open.
@@ -367,7 +478,10 @@ func checkLeased(m Message) error {
 	return nil
 }
 
-func checkLeaseDueArgs(n int, lease time.Duration) error {
+func checkLeaseDueArgs(kind Kind, n int, lease time.Duration) error {
+	if !kind.valid() {
+		return fmt.Errorf("LeaseDue was asked for the queue %q; use store.Forward or store.Service", kind)
+	}
 	if n < 1 {
 		return fmt.Errorf("LeaseDue was asked for %d messages; ask for at least one", n)
 	}
@@ -391,12 +505,22 @@ func prepareMessage(m *Message, now time.Time) (Message, error) {
 			return Message{}, fmt.Errorf("the outbox message id %q may contain only letters, digits, '_' and '-' (it is signed as id.timestamp.body and sent as a header)", m.ID)
 		}
 	}
-	u, err := url.Parse(m.URL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return Message{}, fmt.Errorf("the outbox message %s has no http(s) URL to deliver to", m.ID)
+	kind := m.Kind
+	if kind == "" {
+		kind = Forward
 	}
-	if m.SecretEnv == "" {
-		return Message{}, fmt.Errorf("the outbox message %s names no secret environment variable: forwarded events are always signed", m.ID)
+	switch kind {
+	case Forward:
+		u, err := url.Parse(m.URL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return Message{}, fmt.Errorf("the outbox message %s has no http(s) URL to deliver to", m.ID)
+		}
+		if m.SecretEnv == "" {
+			return Message{}, fmt.Errorf("the outbox message %s names no secret environment variable: forwarded events are always signed", m.ID)
+		}
+	case Service:
+	default:
+		return Message{}, fmt.Errorf("the message %s is of the queue %q; use store.Forward or store.Service", m.ID, m.Kind)
 	}
 	if len(m.Body) == 0 {
 		return Message{}, fmt.Errorf("the outbox message %s has an empty body", m.ID)
@@ -407,10 +531,13 @@ func prepareMessage(m *Message, now time.Time) (Message, error) {
 	now = fromMS(toMS(now))
 	out := Message{
 		ID:            m.ID,
+		Kind:          kind,
 		WorkflowID:    m.WorkflowID,
+		Group:         m.Group,
 		URL:           m.URL,
 		SecretEnv:     m.SecretEnv,
 		Body:          append([]byte(nil), m.Body...),
+		Summary:       m.Summary,
 		State:         Pending,
 		MaxAttempts:   m.MaxAttempts,
 		NextAttemptAt: now,
@@ -426,12 +553,41 @@ func prepareMessage(m *Message, now time.Time) (Message, error) {
 	return out, nil
 }
 
+// prepareMessages checks the messages given to Complete, skipping nil ones.
+func prepareMessages(msgs []*Message, now time.Time) ([]Message, error) {
+	var out []Message
+	for _, m := range msgs {
+		if m == nil {
+			continue
+		}
+		p, err := prepareMessage(m, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
 // abandonedFinalAttempt is the last error of a message whose final attempt
 // was leased but never recorded.
 const abandonedFinalAttempt = "the final attempt was never recorded: the delivery worker stopped while it held the lease, and the lease ran out"
 
 // deadLetterLimit bounds DeadLetters when the caller gives no limit.
 const deadLetterLimit = 100
+
+// maxListLimit bounds Messages: `callspec stats` reads a window's events.
+const maxListLimit = 1_000_000
+
+func listLimit(limit int) int {
+	switch {
+	case limit <= 0:
+		return deadLetterLimit
+	case limit > maxListLimit:
+		return maxListLimit
+	}
+	return limit
+}
 
 func normLimit(limit int) int {
 	switch {

@@ -47,11 +47,11 @@ func (s *countingStore) Claim(ctx context.Context, key string, lease time.Durati
 	return s.Store.Claim(ctx, key, lease)
 }
 
-func (s *countingStore) Complete(ctx context.Context, c store.Claim, r store.Result, m *store.Message) error {
+func (s *countingStore) Complete(ctx context.Context, c store.Claim, r store.Result, m ...*store.Message) error {
 	s.mu.Lock()
 	s.completes++
 	s.mu.Unlock()
-	return s.Store.Complete(ctx, c, r, m)
+	return s.Store.Complete(ctx, c, r, m...)
 }
 
 func (s *countingStore) Release(ctx context.Context, c store.Claim) error {

@@ -78,4 +78,46 @@ func Bench(b *testing.B, backend Backend) {
 			}
 		}
 	})
+	b.Run("LeaseDueBacklog", func(b *testing.B) { benchLeaseDueBacklog(b, backend) })
+}
+
+// backlog is how many messages wait for a later retry while the worker
+// leases the few that are due.
+const backlog = 5000
+
+// benchLeaseDueBacklog measures one worker cycle (enqueue a due message,
+// lease it, mark it delivered) while a backlog of messages waits for a
+// retry an hour away: the cost of finding due messages must not grow with
+// the backlog.
+func benchLeaseDueBacklog(b *testing.B, backend Backend) {
+	s := MustOpen(b, backend.Fresh(b))
+	ctx := b.Context()
+	body := []byte(`{"event":"call_app.completed"}`)
+	enqueue := func(key string, at time.Time) {
+		c, err := s.Claim(ctx, key, 30*time.Second)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := &store.Message{ID: store.MessageID("bench", key), WorkflowID: "bench", URL: "https://crm.example.com/hook", SecretEnv: "CRM_WEBHOOK_SECRET", Body: body, NextAttemptAt: at}
+		if err := s.Complete(ctx, c, store.Result{Status: 200}, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	later := time.Now().Add(time.Hour)
+	for i := range backlog {
+		enqueue(fmt.Sprintf("backlog-%d", i), later)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		enqueue(fmt.Sprintf("due-%d", i), time.Time{})
+		ms, err := s.LeaseDue(ctx, store.Forward, 1, time.Minute)
+		if err != nil || len(ms) != 1 {
+			b.Fatalf("LeaseDue = %d, %v", len(ms), err)
+		}
+		if err := s.MarkDelivered(ctx, ms[0]); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

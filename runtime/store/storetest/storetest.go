@@ -134,7 +134,7 @@ func enqueue(t *testing.T, h *harness, s store.Store, key string, maxAttempts in
 
 func leaseDue(t *testing.T, h *harness, s store.Store, n int) []store.Message {
 	t.Helper()
-	ms, err := s.LeaseDue(h.ctx, n, sendLease)
+	ms, err := s.LeaseDue(h.ctx, store.Forward, n, sendLease)
 	if err != nil {
 		t.Fatalf("LeaseDue(%d): %v", n, err)
 	}
@@ -381,10 +381,10 @@ func testInvalidArguments(t *testing.T, h *harness) {
 	if err := s.Complete(h.ctx, c, store.Result{Status: 42}, nil); err == nil {
 		t.Error("Complete with status 42 succeeded")
 	}
-	if _, err := s.LeaseDue(h.ctx, 0, sendLease); err == nil {
+	if _, err := s.LeaseDue(h.ctx, store.Forward, 0, sendLease); err == nil {
 		t.Error("LeaseDue of 0 messages succeeded")
 	}
-	if _, err := s.LeaseDue(h.ctx, 1, 0); err == nil {
+	if _, err := s.LeaseDue(h.ctx, store.Forward, 1, 0); err == nil {
 		t.Error("LeaseDue with a zero lease succeeded")
 	}
 	if err := s.MarkDelivered(h.ctx, store.Message{ID: "msg_x"}); err == nil || errors.Is(err, store.ErrLeaseLost) {
@@ -398,7 +398,7 @@ func testInvalidArguments(t *testing.T, h *harness) {
 func testCompleteEnqueues(t *testing.T, h *harness) {
 	s := h.store(t)
 	want := enqueue(t, h, s, "call-1", 5)
-	wantStats(t, h, s, store.Stats{Pending: 1})
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Pending: 1}})
 	got := leaseOne(t, h, s)
 	now := h.clock.Now()
 	switch {
@@ -457,7 +457,7 @@ func testFailedComplete(t *testing.T, h *harness) {
 	if err := s.Complete(h.ctx, c, store.Result{Status: 200}, message("call-1", 0)); err != nil {
 		t.Fatalf("Complete after the failed attempts: %v", err)
 	}
-	wantStats(t, h, s, store.Stats{Pending: 1})
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Pending: 1}})
 }
 
 func testSameMessageID(t *testing.T, h *harness) {
@@ -469,7 +469,7 @@ func testSameMessageID(t *testing.T, h *harness) {
 			t.Fatalf("Complete(%q): %v", key, err)
 		}
 	}
-	wantStats(t, h, s, store.Stats{Pending: 1})
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Pending: 1}})
 }
 
 func testScheduledMessage(t *testing.T, h *harness) {
@@ -502,7 +502,7 @@ func leaseAll(t *testing.T, h *harness, stores []store.Store, workers, batch int
 		s := stores[w%len(stores)]
 		wg.Go(func() {
 			for {
-				ms, err := s.LeaseDue(h.ctx, batch, sendLease)
+				ms, err := s.LeaseDue(h.ctx, store.Forward, batch, sendLease)
 				mu.Lock()
 				if err != nil {
 					errs = append(errs, err)
@@ -538,7 +538,7 @@ func testLeaseDueExclusive(t *testing.T, h *harness) {
 	if seen := leaseAll(t, h, []store.Store{s}, 8, 7); len(seen) != n {
 		t.Fatalf("leased %d distinct messages, want %d", len(seen), n)
 	}
-	wantStats(t, h, s, store.Stats{Pending: n})
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Pending: n}})
 }
 
 func testLeaseDueOrder(t *testing.T, h *harness) {
@@ -579,7 +579,7 @@ func testMessageLeaseExpiry(t *testing.T, h *harness) {
 	if err := s.MarkDelivered(h.ctx, fresh); err != nil {
 		t.Fatalf("MarkDelivered with the fresh token: %v", err)
 	}
-	wantStats(t, h, s, store.Stats{Delivered: 1})
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Delivered: 1}})
 }
 
 func testRetry(t *testing.T, h *harness) {
@@ -600,7 +600,7 @@ func testRetry(t *testing.T, h *harness) {
 	if again.Attempts != 2 || again.LastError != why {
 		t.Errorf("the retry has attempts %d and last error %q, want 2 and %q", again.Attempts, again.LastError, why)
 	}
-	wantStats(t, h, s, store.Stats{Pending: 1})
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Pending: 1}})
 }
 
 func testDeadAfterMax(t *testing.T, h *harness) {
@@ -626,7 +626,7 @@ func testDeadAfterMax(t *testing.T, h *harness) {
 	if ms := leaseDue(t, h, s, 10); len(ms) != 0 {
 		t.Fatal("a dead message was leased")
 	}
-	wantStats(t, h, s, store.Stats{Dead: 1})
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Dead: 1}})
 	dead, err := s.DeadLetters(h.ctx, 10)
 	if err != nil {
 		t.Fatalf("DeadLetters: %v", err)
@@ -658,7 +658,7 @@ func testAbandonedFinalAttempt(t *testing.T, h *harness) {
 	if len(dead) != 1 || dead[0].Attempts != 1 || dead[0].LastError == "" {
 		t.Fatalf("DeadLetters = %+v, want the abandoned message with a reason", dead)
 	}
-	wantStats(t, h, s, store.Stats{Dead: 1})
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Dead: 1}})
 }
 
 func testDelivered(t *testing.T, h *harness) {
@@ -678,7 +678,7 @@ func testDelivered(t *testing.T, h *harness) {
 	if again.ID != ms[1].ID {
 		t.Errorf("leased %s, want only the undelivered %s", again.ID, ms[1].ID)
 	}
-	wantStats(t, h, s, store.Stats{Pending: 1, Delivered: 1})
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Pending: 1, Delivered: 1}})
 }
 
 func testTwoReplicas(t *testing.T, h *harness) {
@@ -753,7 +753,7 @@ func testKeptUntilPruned(t *testing.T, h *harness) {
 	if got := claim(t, h, s, "call-1", store.Done); got.Result.Status != 200 || string(got.Result.Body) != `{"ok":true}` {
 		t.Errorf("three years later the result is %d %q, want the first", got.Result.Status, got.Result.Body)
 	}
-	wantStats(t, h, s, store.Stats{Delivered: 1})
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Delivered: 1}})
 	if ms := leaseDue(t, h, s, 10); len(ms) != 0 {
 		t.Errorf("the delivered message %s was leased again", first.ID)
 	}
@@ -786,7 +786,7 @@ func testPrune(t *testing.T, h *harness) {
 	if err := errors.Join(marks...); err != nil {
 		t.Fatalf("marking the leased messages: %v", err)
 	}
-	all := store.Stats{Pending: 1, Delivered: 1, Dead: 1}
+	all := store.Stats{Counts: store.Counts{Pending: 1, Delivered: 1, Dead: 1}}
 	wantStats(t, h, s, all)
 
 	if _, err := s.Prune(h.ctx, store.MinRetention-time.Millisecond); err == nil {
@@ -800,14 +800,14 @@ func testPrune(t *testing.T, h *harness) {
 	// claims' leases ended later.
 	h.clock.Advance(time.Millisecond)
 	prune(t, h, s, store.Pruned{Claims: 1, Messages: 1})
-	wantStats(t, h, s, store.Stats{Pending: 1, Dead: 1})
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Pending: 1, Dead: 1}})
 	prune(t, h, s, store.Pruned{})
 
 	h.clock.Advance(lease - time.Millisecond)
 	prune(t, h, s, store.Pruned{})
 	h.clock.Advance(time.Millisecond)
 	prune(t, h, s, store.Pruned{Claims: 4})
-	wantStats(t, h, s, store.Stats{Pending: 1, Dead: 1})
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Pending: 1, Dead: 1}})
 
 	// A pruned key is a new delivery: the platform's replay is processed.
 	for _, key := range []string{"call-done", "call-abandoned", "call-released"} {

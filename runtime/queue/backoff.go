@@ -1,4 +1,4 @@
-package forward
+package queue
 
 import (
 	"net/http"
@@ -30,9 +30,9 @@ func backoff(attempt int, base, limit time.Duration, jitter float64, retryAfter 
 // above the backoff cap is cut to the cap anyway.
 const maxRetryAfterSeconds = 366 * 24 * 60 * 60
 
-// retryAfter reads a Retry-After header: delay-seconds or an HTTP date. It
+// RetryAfter reads a Retry-After header: delay-seconds or an HTTP date. It
 // returns 0 for an absent, past or malformed value.
-func retryAfter(v string, now time.Time) time.Duration {
+func RetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0

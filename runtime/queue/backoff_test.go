@@ -1,4 +1,4 @@
-package forward
+package queue
 
 import (
 	"net/http"
@@ -50,7 +50,7 @@ func TestRetryAfter(t *testing.T) {
 		{"soon", 0},
 		{"1.5", 0},
 	} {
-		if got := retryAfter(tc.header, now); got != tc.want {
+		if got := RetryAfter(tc.header, now); got != tc.want {
 			t.Errorf("retryAfter(%q) = %v, want %v", tc.header, got, tc.want)
 		}
 	}

@@ -1,0 +1,307 @@
+// Package queue works one of a store's two queues (store.Kind): it leases
+// due messages, hands each to an Attempt function, and records the outcome
+// with exponential backoff and full jitter, a retry budget (the message's
+// MaxAttempts), a maximum age, and dead letters. The outbox worker
+// (runtime/forward, which POSTs signed events downstream) and the inbox
+// worker (runtime/inbox, which calls the user's service) are two Attempt
+// functions over this one loop.
+//
+// Work is at least once: a worker that dies after an attempt succeeded and
+// before the store recorded it leaves a lease that runs out, and the
+// message is attempted again. The message id (stable across attempts) and,
+// in the inbox, the event's idempotency_key let the receiver drop the
+// repeat. A lease outlasts Timeout, so two workers, in one process or in
+// replicas sharing a store, never attempt one message at the same time.
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/callspec/callspec/runtime/store"
+)
+
+// Defaults of Config.
+const (
+	DefaultWorkers      = 4
+	DefaultPollInterval = time.Second
+	DefaultTimeout      = 15 * time.Second
+	DefaultBackoffBase  = 5 * time.Second
+	DefaultBackoffCap   = time.Hour
+)
+
+// recordTimeout bounds writing an attempt's outcome to the store, which
+// happens even while the worker is stopping.
+const recordTimeout = 30 * time.Second
+
+// Outcome is what one attempt found.
+type Outcome struct {
+	// Done: the message was accepted; it is not attempted again.
+	Done bool
+	// Final: the failure is permanent (a 410 Gone); dead at once.
+	Final bool
+	// Status is an HTTP status, or 0 when there was none.
+	Status int
+	// Kind names the failure for logs and metrics ("status", "timeout",
+	// "connection", "secret", "error").
+	Kind string
+	// Reason is the sentence stored as the message's last error; never
+	// the body.
+	Reason string
+	// RetryAfter is a floor for the next delay that the receiver asked for.
+	RetryAfter time.Duration
+}
+
+// Attempt makes one attempt of m. ctx ends after Config.Timeout.
+type Attempt func(ctx context.Context, m store.Message) Outcome
+
+// Result names what became of an attempt, for Observe.
+type Result string
+
+// Attempt results.
+const (
+	Delivered Result = "delivered"
+	Retried   Result = "retry"
+	Dead      Result = "dead"
+)
+
+// Config configures a Worker. Store, Kind and Attempt are required.
+type Config struct {
+	Store   store.Store
+	Kind    store.Kind
+	Attempt Attempt
+	// Name is the worker's name in logs ("forward", "inbox").
+	Name string
+	// Workers is how many messages are attempted at once.
+	Workers int
+	// PollInterval is how long an idle worker waits before looking for due
+	// messages again; Notify wakes it earlier.
+	PollInterval time.Duration
+	// Timeout bounds one attempt.
+	Timeout time.Duration
+	// Lease is how long a message is reserved for one attempt; it must
+	// exceed Timeout with room to record the outcome. Default: twice
+	// Timeout plus 30 seconds.
+	Lease time.Duration
+	// BackoffBase and BackoffCap shape the delay before a retry: a random
+	// duration up to min(BackoffCap, BackoffBase × 2^(attempt-1)) ("full
+	// jitter"), but no less than a RetryAfter the attempt asked for, up to
+	// BackoffCap.
+	BackoffBase time.Duration
+	BackoffCap  time.Duration
+	// MaxAge, when positive, dead-letters a message whose attempt failed
+	// and that was stored MaxAge ago or more, whatever attempts it has
+	// left: an event too old to matter is not retried for ever.
+	MaxAge time.Duration
+	// Now is the clock for retry times and ages. Default: time.Now.
+	Now func() time.Time
+	// Jitter returns a number in [0, 1) that scales each retry delay.
+	// Default: math/rand/v2's Float64.
+	Jitter func() float64
+	// Logger receives one line per attempt outcome: ids, attempt counts,
+	// status codes and a failure kind; never a body. Default:
+	// slog.Default().
+	Logger *slog.Logger
+	// Observe, when set, is told the result and duration of every
+	// recorded attempt (metrics).
+	Observe func(m store.Message, result Result, d time.Duration)
+}
+
+// Worker works one queue of one store.
+type Worker struct {
+	cfg  Config
+	wake chan struct{}
+}
+
+// New checks cfg and fills in its defaults.
+func New(cfg Config) (*Worker, error) {
+	switch {
+	case cfg.Store == nil:
+		return nil, errors.New("the queue worker needs a store")
+	case cfg.Kind != store.Forward && cfg.Kind != store.Service:
+		return nil, fmt.Errorf("the queue worker was given the queue %q; use store.Forward or store.Service", cfg.Kind)
+	case cfg.Attempt == nil:
+		return nil, errors.New("the queue worker needs an attempt function")
+	}
+	if cfg.Name == "" {
+		cfg.Name = string(cfg.Kind)
+	}
+	if cfg.Workers == 0 {
+		cfg.Workers = DefaultWorkers
+	}
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = DefaultPollInterval
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Lease == 0 {
+		cfg.Lease = 2*cfg.Timeout + 30*time.Second
+	}
+	if cfg.BackoffBase == 0 {
+		cfg.BackoffBase = DefaultBackoffBase
+	}
+	if cfg.BackoffCap == 0 {
+		cfg.BackoffCap = DefaultBackoffCap
+	}
+	switch {
+	case cfg.Workers < 0, cfg.PollInterval < 0, cfg.Timeout < 0, cfg.BackoffBase < 0, cfg.BackoffCap < 0, cfg.MaxAge < 0:
+		return nil, fmt.Errorf("the %s worker's counts and durations must not be negative", cfg.Name)
+	case cfg.Lease <= cfg.Timeout:
+		return nil, fmt.Errorf("the %s lease %v must exceed the attempt timeout %v, or a slow attempt could be repeated by another worker while it runs", cfg.Name, cfg.Lease, cfg.Timeout)
+	case cfg.BackoffCap < cfg.BackoffBase:
+		return nil, fmt.Errorf("the backoff cap %v is below the backoff base %v", cfg.BackoffCap, cfg.BackoffBase)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Jitter == nil {
+		cfg.Jitter = rand.Float64
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Worker{cfg: cfg, wake: make(chan struct{}, 1)}, nil
+}
+
+// Config returns the worker's configuration with its defaults filled in.
+func (w *Worker) Config() Config { return w.cfg }
+
+// Notify wakes an idle worker goroutine: the handler calls it after
+// Complete enqueued a message, so work starts without waiting for the
+// poll interval. It never blocks.
+func (w *Worker) Notify() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run works due messages with cfg.Workers goroutines until ctx is
+// cancelled. Attempts under way when ctx ends are finished (each is bounded
+// by cfg.Timeout) and their outcomes recorded. Run returns when every
+// goroutine has stopped.
+func (w *Worker) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for range w.cfg.Workers {
+		wg.Go(func() { w.loop(ctx) })
+	}
+	wg.Wait()
+}
+
+func (w *Worker) loop(ctx context.Context) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		attempted, err := w.AttemptNext(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			w.cfg.Logger.Error(w.cfg.Name+" worker could not lease due messages", "error", err)
+		}
+		if attempted && err == nil {
+			continue // there may be more due at once
+		}
+		timer.Reset(w.cfg.PollInterval)
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// Drain attempts due messages one after another until none is due, the
+// store fails or ctx ends: a process that stops hands over what it
+// accepted and can, instead of leaving it for the next start.
+func (w *Worker) Drain(ctx context.Context) error {
+	for ctx.Err() == nil {
+		attempted, err := w.AttemptNext(ctx)
+		if err != nil || !attempted {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// AttemptNext leases one due message, attempts it and records the outcome.
+// It reports whether a message was due. Run calls it in a loop; tests call
+// it to step the worker by hand.
+func (w *Worker) AttemptNext(ctx context.Context) (bool, error) {
+	ms, err := w.cfg.Store.LeaseDue(ctx, w.cfg.Kind, 1, w.cfg.Lease)
+	if err != nil {
+		return false, err
+	}
+	if len(ms) == 0 {
+		return false, nil
+	}
+	m := ms[0]
+	// The attempt and its record outlive a cancelled ctx: an attempt cut
+	// short might have reached the receiver and would only be repeated.
+	detached := context.WithoutCancel(ctx)
+	start := time.Now()
+	actx, cancel := context.WithTimeout(detached, w.cfg.Timeout)
+	out := w.cfg.Attempt(actx, m)
+	cancel()
+	d := time.Since(start)
+	rctx, cancel := context.WithTimeout(detached, recordTimeout)
+	defer cancel()
+	w.record(rctx, m, out, d)
+	return true, nil
+}
+
+func (w *Worker) record(ctx context.Context, m store.Message, out Outcome, d time.Duration) {
+	log := w.cfg.Logger.With("message_id", m.ID, "workflow_id", m.WorkflowID, "attempt", m.Attempts, "max_attempts", m.MaxAttempts)
+	if out.Status != 0 {
+		log = log.With("status", out.Status)
+	}
+	now := w.cfg.Now()
+	tooOld := w.cfg.MaxAge > 0 && now.Sub(m.CreatedAt) >= w.cfg.MaxAge
+	var (
+		err    error
+		result Result
+	)
+	switch {
+	case out.Done:
+		result = Delivered
+		if err = w.cfg.Store.MarkDelivered(ctx, m); err == nil {
+			log.Info(w.cfg.Name + " event delivered")
+		}
+	case out.Final, m.Attempts >= m.MaxAttempts, tooOld:
+		result = Dead
+		reason := out.Reason
+		switch {
+		case out.Final:
+		case tooOld && m.Attempts < m.MaxAttempts:
+			reason = fmt.Sprintf("gave up after %d attempts, the event being older than the maximum age of %v; the last: %s", m.Attempts, w.cfg.MaxAge, out.Reason)
+		default:
+			reason = fmt.Sprintf("gave up after %d attempts; the last: %s", m.Attempts, out.Reason)
+		}
+		if err = w.cfg.Store.MarkDead(ctx, m, reason); err == nil {
+			log.Error(w.cfg.Name+" event dead-lettered", "failure", out.Kind)
+		}
+	default:
+		result = Retried
+		delay := backoff(m.Attempts, w.cfg.BackoffBase, w.cfg.BackoffCap, w.cfg.Jitter(), out.RetryAfter)
+		if err = w.cfg.Store.MarkRetry(ctx, m, now.Add(delay), out.Reason); err == nil {
+			log.Warn(w.cfg.Name+" attempt failed; will retry", "failure", out.Kind, "retry_in", delay.Round(time.Millisecond).String())
+		}
+	}
+	if err != nil {
+		// The lease will run out and the message be attempted again: a
+		// delivered message may then arrive twice, with the same id, which
+		// the receiver drops.
+		log.Error(w.cfg.Name+" outcome could not be recorded; the message will be attempted again after its lease", "error", err)
+		return
+	}
+	if w.cfg.Observe != nil {
+		w.cfg.Observe(m, result, d)
+	}
+}
