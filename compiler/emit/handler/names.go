@@ -58,9 +58,9 @@ func fixInitialisms(s string) string {
 // of the same name would be shadowed by them or shadow them. A test
 // renders the stub and keeps this list complete.
 var stubNames = []string{
-	"context", "log", "slog", "http", "os", "signal", "sync", "syscall", "forward", "rt", "server", "store", // imports
+	"context", "log", "slog", "http", "os", "signal", "sync", "syscall", "forward", "rt", "inbox", "server", "store", // imports
 	"service", "main", "getenv", // declarations
-	"ctx", "o", "h", "st", "err", "stop", "logger", "cfg", "wg", "worker", "mux", "srv", "ln", "r", "name", "def", "v", // parameters and variables
+	"ctx", "o", "h", "st", "err", "stop", "logger", "cfg", "wg", "worker", "services", "mux", "srv", "ln", "r", "name", "def", "v", // parameters and variables
 }
 
 // PackageName is the Go package of a workflow's handler: its id without

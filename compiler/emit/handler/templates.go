@@ -314,6 +314,7 @@ import (
 	"{{module}}/runtime/forward"
 {{- end}}
 	rt "{{module}}/runtime/handler"
+	"{{module}}/runtime/inbox"
 	"{{module}}/runtime/server"
 	"{{module}}/runtime/store"
 )
@@ -344,9 +345,18 @@ func main() {
 		log.Fatal(err)
 	}
 	defer st.Close()
-	cfg := rt.Config{Store: st, Logger: logger}
 	var wg sync.WaitGroup
 	defer wg.Wait() // before st.Close: the workers below use the store
+	// The handler stores each decided event with its answer and answers
+	// the platform at once; this worker calls the service from the store,
+	// retrying with backoff until it succeeds (then a dead letter, listed
+	// by callspec events), so nothing is lost while the service is down.
+	services, err := inbox.New(inbox.Config{Store: st, Logger: logger})
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg := rt.Config{Store: st, Logger: logger, Inbox: services}
+	wg.Go(func() { services.Run(ctx) })
 {{- if .Forward}}
 	// Events are forwarded from the store's outbox, signed with
 	// ${{comment .ForwardSecret}}, by this worker.

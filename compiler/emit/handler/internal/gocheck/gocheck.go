@@ -40,6 +40,7 @@ var runtimeImports = []string{
 	"context", "time", "log", "log/slog", "net/http", "os", "os/signal", "sync", "syscall",
 	handler.Module + "/runtime/celenv",
 	handler.Module + "/runtime/forward",
+	handler.Module + "/runtime/inbox",
 	handler.Module + "/runtime/server",
 	handler.Module + "/runtime/event",
 	handler.Module + "/runtime/handler",
@@ -179,7 +180,7 @@ func (c *Checker) Check(w *ir.Workflow, files []handler.File) error {
 		return err
 	}
 	stubImports := []string{"context", "log", "log/slog", "net/http", "os", "os/signal", "sync", "syscall", importPath,
-		handler.Module + "/runtime/handler", handler.Module + "/runtime/server", handler.Module + "/runtime/store"}
+		handler.Module + "/runtime/handler", handler.Module + "/runtime/inbox", handler.Module + "/runtime/server", handler.Module + "/runtime/store"}
 	if w.Webhook.Forward != nil {
 		stubImports = append(stubImports, handler.Module+"/runtime/forward")
 	}
