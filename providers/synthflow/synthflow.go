@@ -5,8 +5,14 @@
 // generated/<id>/providers/synthflow.json holds one information extractor
 // action per field, each in the create-action request shape
 // {"INFORMATION_EXTRACTOR": {...}} (POST /v2/actions, then attach the
-// returned action ids to the agent), and external_webhook_url, which goes
-// into the call or agent request body. Each extractor's identifier is the
+// returned action ids to the agent), then external_webhook_url and agent,
+// which together are the body of the assistant update
+// (PUT /v2/assistants/{model_id}, which changes only the keys it is
+// given): agent.greeting_message is the spec's disclosure, spoken as
+// written (greeting_message_mode agent_static), and agent.prompt the agent
+// prompt every platform gets (goal, questions, handoff rules in words with
+// their caller messages). Synthflow reads curly brackets in the prompt as
+// variables. Each extractor's identifier is the
 // field name, which is how the adapter finds its value again; condition is
 // the question that collects the field. The extractor type names YES_NO,
 // SINGLE_CHOICE and OPEN_QUESTION follow Synthflow's three documented
@@ -132,10 +138,22 @@ type Extractor struct {
 	Examples    []string `json:"examples,omitempty"`
 }
 
+// Agent is the part of an assistant's agent object callspec owns: the
+// spoken text.
+type Agent struct {
+	GreetingMessage     string `json:"greeting_message"`
+	GreetingMessageMode string `json:"greeting_message_mode"`
+	Prompt              string `json:"prompt"`
+}
+
+// GreetingStatic makes the agent speak greeting_message as written.
+const GreetingStatic = "agent_static"
+
 // Config is synthflow.json.
 type Config struct {
 	Actions            []map[string]Extractor `json:"actions"`
 	ExternalWebhookURL string                 `json:"external_webhook_url"`
+	Agent              Agent                  `json:"agent"`
 }
 
 func extractorType(k celenv.Kind) string {
@@ -154,7 +172,10 @@ func (Provider) Config(w *ir.Workflow) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := Config{Actions: []map[string]Extractor{}, ExternalWebhookURL: hook}
+	c := Config{
+		Actions: []map[string]Extractor{}, ExternalWebhookURL: hook,
+		Agent: Agent{GreetingMessage: emit.FirstMessage(w), GreetingMessageMode: GreetingStatic, Prompt: emit.Prompt(w)},
+	}
 	for i := range w.Fields {
 		f := &w.Fields[i]
 		condition := emit.Question(w, f.Name)

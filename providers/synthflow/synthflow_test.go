@@ -2,10 +2,12 @@ package synthflow_test
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/callspec/callspec/providers/internal/emit"
 	"github.com/callspec/callspec/providers/internal/providertest"
 	"github.com/callspec/callspec/providers/synthflow"
 	"github.com/callspec/callspec/runtime/event"
@@ -152,4 +154,28 @@ func TestLosses(t *testing.T) {
 
 func TestSignVerifyRoundTrip(t *testing.T) {
 	providertest.RoundTrip(t, p, []byte("shared-secret-value"), false, false)
+}
+
+// TestConfigSpeaks: the agent object carries the disclosure as the static
+// greeting and the agent prompt.
+func TestConfigSpeaks(t *testing.T) {
+	for _, id := range providertest.IDs(t) {
+		t.Run(id, func(t *testing.T) {
+			w := providertest.Get(t, id).IR
+			b, err := p.Config(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body struct {
+				Agent map[string]string `json:"agent"`
+			}
+			if err := json.Unmarshal(b, &body); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]string{"greeting_message": w.Disclosure, "greeting_message_mode": "agent_static", "prompt": emit.Prompt(w)}
+			if !maps.Equal(body.Agent, want) {
+				t.Errorf("agent %v, want %v", body.Agent, want)
+			}
+		})
+	}
 }
