@@ -179,3 +179,58 @@ func TestConfigSpeaks(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigActionShape: every action is a create-action body as
+// Synthflow's actions API defines it (docs/PLATFORMS.md):
+// {"INFORMATION_EXTRACTOR": {<kind>: {identifier, description, choices |
+// examples}}}, with no type, name or condition key, and the question in
+// the description.
+func TestConfigActionShape(t *testing.T) {
+	allowed := map[string][]string{
+		"YES_NO":        {"identifier", "description"},
+		"SINGLE_CHOICE": {"identifier", "description", "choices"},
+		"OPEN_QUESTION": {"identifier", "description", "examples"},
+	}
+	for _, id := range providertest.IDs(t) {
+		t.Run(id, func(t *testing.T) {
+			w := providertest.Get(t, id).IR
+			b, err := p.Config(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body struct {
+				Actions []map[string]map[string]map[string]any `json:"actions"`
+			}
+			if err := json.Unmarshal(b, &body); err != nil {
+				t.Fatal(err)
+			}
+			if len(body.Actions) != len(w.Fields) {
+				t.Fatalf("%d actions for %d fields", len(body.Actions), len(w.Fields))
+			}
+			for i, a := range body.Actions {
+				inner, ok := a["INFORMATION_EXTRACTOR"]
+				if len(a) != 1 || !ok || len(inner) != 1 {
+					t.Fatalf("action %d is not one INFORMATION_EXTRACTOR of one kind: %v", i, a)
+				}
+				for kind, x := range inner {
+					keys, ok := allowed[kind]
+					if !ok {
+						t.Fatalf("action %d: unknown extractor kind %q", i, kind)
+					}
+					for k := range x {
+						if !slices.Contains(keys, k) {
+							t.Errorf("action %d (%s): key %q is not part of the request", i, kind, k)
+						}
+					}
+					f := w.Fields[i]
+					if x["identifier"] != f.Name {
+						t.Errorf("action %d: identifier %v, want %s", i, x["identifier"], f.Name)
+					}
+					if q := emit.Question(w, f.Name); q != "" && !strings.HasPrefix(x["description"].(string), q) {
+						t.Errorf("action %d: description %q does not start with the question %q", i, x["description"], q)
+					}
+				}
+			}
+		})
+	}
+}

@@ -94,18 +94,10 @@ func Prompt(w *ir.Workflow) string {
 
 // collected names field f with its description, format and constraints.
 func collected(f *ir.Field) string {
-	parts := []string{}
-	if f.Description != "" {
-		parts = append(parts, Sentence(oneLine(f.Description)))
+	if d := Details(f); len(d) > 0 {
+		return Human(f.Name) + ": " + strings.Join(d, " ")
 	}
-	if h := FormatHint(f); h != "" {
-		parts = append(parts, h)
-	}
-	parts = append(parts, Constraints(f)...)
-	if len(parts) == 0 {
-		return Human(f.Name)
-	}
-	return Human(f.Name) + ": " + strings.Join(parts, " ")
+	return Human(f.Name)
 }
 
 // oneLine collapses white space, so spec text written over several YAML
