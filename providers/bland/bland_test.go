@@ -1,7 +1,6 @@
 package bland_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -94,25 +93,15 @@ func TestWorkflowIDReadsAsDecodeDoes(t *testing.T) {
 // TestConfigSpeaks: the send-call body carries the disclosure as
 // first_sentence and the agent prompt as task.
 func TestConfigSpeaks(t *testing.T) {
-	for _, id := range providertest.IDs(t) {
-		t.Run(id, func(t *testing.T) {
-			w := providertest.Get(t, id).IR
-			b, err := p.Config(w)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var body struct {
-				FirstSentence string `json:"first_sentence"`
-				Task          string `json:"task"`
-			}
-			if err := json.Unmarshal(b, &body); err != nil {
-				t.Fatal(err)
-			}
-			if body.FirstSentence != w.Disclosure || body.Task != emit.Prompt(w) {
-				t.Errorf("first_sentence %q and task %q, want the disclosure and the prompt", body.FirstSentence, body.Task)
-			}
-		})
+	type body struct {
+		FirstSentence string `json:"first_sentence"`
+		Task          string `json:"task"`
 	}
+	providertest.EachConfig(t, p, func(t *testing.T, w *ir.Workflow, got body) {
+		if got.FirstSentence != w.Disclosure || got.Task != emit.Prompt(w) {
+			t.Errorf("first_sentence %q and task %q, want the disclosure and the prompt", got.FirstSentence, got.Task)
+		}
+	})
 }
 
 // TestLossesFirstSentence: Bland documents first_sentence as less than

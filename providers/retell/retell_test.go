@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/providers/internal/emit"
 	"github.com/callspec/callspec/providers/internal/providertest"
@@ -232,35 +233,24 @@ func TestConfigsMatchSDK(t *testing.T) {
 	llmKeys := sdkKeys(t, "llm-create-params.d.ts", "LlmCreateParams")
 	agentKeys := sdkKeys(t, "agent-update-params.d.ts", "AgentUpdateParams")
 	engineKeys := sdkKeys(t, "agent-update-params.d.ts", "ResponseEngineRetellLm")
-	for _, id := range providertest.IDs(t) {
-		t.Run(id, func(t *testing.T) {
-			w := providertest.Get(t, id).IR
-			b, err := p.Config(w)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var agent map[string]any
-			if err := json.Unmarshal(b, &agent); err != nil {
-				t.Fatal(err)
-			}
-			checkKeys(t, "agent", agent, agentKeys)
-			engine, _ := agent["response_engine"].(map[string]any)
-			checkKeys(t, "response_engine", engine, engineKeys)
-			if engine["type"] != "retell-llm" || engine["llm_id"] != retell.LLMIDPlaceholder {
-				t.Errorf("response_engine %v, want the retell-llm placeholder", engine)
-			}
-			files, err := p.ExtraConfigs(w)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var llm map[string]any
-			if err := json.Unmarshal(files[0].Content, &llm); err != nil {
-				t.Fatal(err)
-			}
-			checkKeys(t, "llm", llm, llmKeys)
-			if llm["begin_message"] != w.Disclosure || llm["general_prompt"] != emit.Prompt(w) || llm["start_speaker"] != "agent" {
-				t.Errorf("llm body %v, want the disclosure first and the prompt", llm)
-			}
-		})
-	}
+	providertest.EachConfig(t, p, func(t *testing.T, w *ir.Workflow, agent map[string]any) {
+		checkKeys(t, "agent", agent, agentKeys)
+		engine, _ := agent["response_engine"].(map[string]any)
+		checkKeys(t, "response_engine", engine, engineKeys)
+		if engine["type"] != "retell-llm" || engine["llm_id"] != retell.LLMIDPlaceholder {
+			t.Errorf("response_engine %v, want the retell-llm placeholder", engine)
+		}
+		files, err := p.ExtraConfigs(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var llm map[string]any
+		if err := json.Unmarshal(files[0].Content, &llm); err != nil {
+			t.Fatal(err)
+		}
+		checkKeys(t, "llm", llm, llmKeys)
+		if llm["begin_message"] != w.Disclosure || llm["general_prompt"] != emit.Prompt(w) || llm["start_speaker"] != "agent" {
+			t.Errorf("llm body %v, want the disclosure first and the prompt", llm)
+		}
+	})
 }

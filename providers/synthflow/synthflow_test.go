@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers/internal/emit"
 	"github.com/callspec/callspec/providers/internal/providertest"
 	"github.com/callspec/callspec/providers/synthflow"
@@ -159,25 +160,15 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 // TestConfigSpeaks: the agent object carries the disclosure as the static
 // greeting and the agent prompt.
 func TestConfigSpeaks(t *testing.T) {
-	for _, id := range providertest.IDs(t) {
-		t.Run(id, func(t *testing.T) {
-			w := providertest.Get(t, id).IR
-			b, err := p.Config(w)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var body struct {
-				Agent map[string]string `json:"agent"`
-			}
-			if err := json.Unmarshal(b, &body); err != nil {
-				t.Fatal(err)
-			}
-			want := map[string]string{"greeting_message": w.Disclosure, "greeting_message_mode": "agent_static", "prompt": emit.Prompt(w)}
-			if !maps.Equal(body.Agent, want) {
-				t.Errorf("agent %v, want %v", body.Agent, want)
-			}
-		})
+	type body struct {
+		Agent map[string]string `json:"agent"`
 	}
+	providertest.EachConfig(t, p, func(t *testing.T, w *ir.Workflow, got body) {
+		want := map[string]string{"greeting_message": w.Disclosure, "greeting_message_mode": "agent_static", "prompt": emit.Prompt(w)}
+		if !maps.Equal(got.Agent, want) {
+			t.Errorf("agent %v, want %v", got.Agent, want)
+		}
+	})
 }
 
 // TestConfigActionShape: every action is a create-action body as
@@ -191,46 +182,36 @@ func TestConfigActionShape(t *testing.T) {
 		"SINGLE_CHOICE": {"identifier", "description", "choices"},
 		"OPEN_QUESTION": {"identifier", "description", "examples"},
 	}
-	for _, id := range providertest.IDs(t) {
-		t.Run(id, func(t *testing.T) {
-			w := providertest.Get(t, id).IR
-			b, err := p.Config(w)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var body struct {
-				Actions []map[string]map[string]map[string]any `json:"actions"`
-			}
-			if err := json.Unmarshal(b, &body); err != nil {
-				t.Fatal(err)
-			}
-			if len(body.Actions) != len(w.Fields) {
-				t.Fatalf("%d actions for %d fields", len(body.Actions), len(w.Fields))
-			}
-			for i, a := range body.Actions {
-				inner, ok := a["INFORMATION_EXTRACTOR"]
-				if len(a) != 1 || !ok || len(inner) != 1 {
-					t.Fatalf("action %d is not one INFORMATION_EXTRACTOR of one kind: %v", i, a)
-				}
-				for kind, x := range inner {
-					keys, ok := allowed[kind]
-					if !ok {
-						t.Fatalf("action %d: unknown extractor kind %q", i, kind)
-					}
-					for k := range x {
-						if !slices.Contains(keys, k) {
-							t.Errorf("action %d (%s): key %q is not part of the request", i, kind, k)
-						}
-					}
-					f := w.Fields[i]
-					if x["identifier"] != f.Name {
-						t.Errorf("action %d: identifier %v, want %s", i, x["identifier"], f.Name)
-					}
-					if q := emit.Question(w, f.Name); q != "" && !strings.HasPrefix(x["description"].(string), q) {
-						t.Errorf("action %d: description %q does not start with the question %q", i, x["description"], q)
-					}
-				}
-			}
-		})
+	type body struct {
+		Actions []map[string]map[string]map[string]any `json:"actions"`
 	}
+	providertest.EachConfig(t, p, func(t *testing.T, w *ir.Workflow, body body) {
+		if len(body.Actions) != len(w.Fields) {
+			t.Fatalf("%d actions for %d fields", len(body.Actions), len(w.Fields))
+		}
+		for i, a := range body.Actions {
+			inner, ok := a["INFORMATION_EXTRACTOR"]
+			if len(a) != 1 || !ok || len(inner) != 1 {
+				t.Fatalf("action %d is not one INFORMATION_EXTRACTOR of one kind: %v", i, a)
+			}
+			for kind, x := range inner {
+				keys, ok := allowed[kind]
+				if !ok {
+					t.Fatalf("action %d: unknown extractor kind %q", i, kind)
+				}
+				for k := range x {
+					if !slices.Contains(keys, k) {
+						t.Errorf("action %d (%s): key %q is not part of the request", i, kind, k)
+					}
+				}
+				f := w.Fields[i]
+				if x["identifier"] != f.Name {
+					t.Errorf("action %d: identifier %v, want %s", i, x["identifier"], f.Name)
+				}
+				if q := emit.Question(w, f.Name); q != "" && !strings.HasPrefix(x["description"].(string), q) {
+					t.Errorf("action %d: description %q does not start with the question %q", i, x["description"], q)
+				}
+			}
+		}
+	})
 }
