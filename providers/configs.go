@@ -13,9 +13,17 @@ type ConfigFile struct {
 	Content []byte
 }
 
+// ExtraConfigs is implemented by a provider whose platform takes more than
+// one body (Retell: an LLM next to the agent). Each file's Path is its
+// name under providers/, e.g. "retell-llm.json".
+type ExtraConfigs interface {
+	ExtraConfigs(w *ir.Workflow) ([]ConfigFile, error)
+}
+
 // Configs returns providers/<name>.json for each of w's targets whose
-// provider has something to configure, in the order of targets. The
-// providers must be registered (import providers/all).
+// provider has something to configure, followed by the provider's extra
+// bodies (ExtraConfigs), in the order of targets. The providers must be
+// registered (import providers/all).
 func Configs(w *ir.Workflow) ([]ConfigFile, error) {
 	var out []ConfigFile
 	seen := map[string]bool{}
@@ -34,6 +42,15 @@ func Configs(w *ir.Workflow) ([]ConfigFile, error) {
 		}
 		if b != nil {
 			out = append(out, ConfigFile{Path: "providers/" + name + ".json", Content: b})
+		}
+		if x, ok := p.(ExtraConfigs); ok {
+			more, err := x.ExtraConfigs(w)
+			if err != nil {
+				return nil, fmt.Errorf("%s config: %w", name, err)
+			}
+			for _, f := range more {
+				out = append(out, ConfigFile{Path: "providers/" + f.Path, Content: f.Content})
+			}
 		}
 	}
 	return out, nil

@@ -69,7 +69,9 @@ type WorkflowHinter interface {
 	WorkflowHint(body []byte) string
 }
 
-// Loss is one field the platform cannot express as declared.
+// Loss is one field the platform cannot express as declared, or, with
+// Field "", spoken text it cannot take as written (Bland's first_sentence
+// length).
 type Loss struct {
 	Field string
 	// What says what is lost, e.g. "integer is sent as number".

@@ -26,7 +26,9 @@ github.com/callspec/callspec/providers).
 
 Examples: Synthflow extracts numbers with an open question, as free text;
 Retell has no integer or list type; CallCow and Phonely have no typed
-extraction at all.
+extraction at all. Spoken text counts too: Bland documents its first
+message (first_sentence, the disclosure) as less than 200 characters, so a
+longer disclosure is reported for a bland target.
 
 Bad (annual_income arrives from Synthflow as free text such as "about 60k"):
 
@@ -54,6 +56,11 @@ returns reliably:
 					continue // an unknown target is a schema finding
 				}
 				for _, l := range prov.Losses(p.IR) {
+					if l.Field == "" {
+						// Spoken text, not a field: the message says what.
+						p.Report(t.Range, "target %s cannot take the spec as written: %s", t.Value, l.What)
+						continue
+					}
 					if l.Safe {
 						// The handler parses or refuses the value: worth
 						// knowing, not a defect of the spec.

@@ -57,12 +57,14 @@ func TestTargetUnsupportedWants(t *testing.T) {
 
 // TestTargetUnsupportedSeverity: a loss the handler handles (Synthflow's
 // number as text, Retell's integer as number) is info; a value the
-// platform cannot deliver at all (CallCow) is a warning.
+// platform cannot deliver at all (CallCow) is a warning, and so is a
+// disclosure too long for Bland's first_sentence.
 func TestTargetUnsupportedSeverity(t *testing.T) {
 	want := map[string]string{
-		"retell_integer.yaml":     "info",
-		"synthflow_number.yaml":   "info",
-		"callcow_transcript.yaml": "warning",
+		"bland_long_disclosure.yaml": "warning",
+		"retell_integer.yaml":        "info",
+		"synthflow_number.yaml":      "info",
+		"callcow_transcript.yaml":    "warning",
 	}
 	res, err := lint.Run([]string{filepath.Join("testdata", "target-unsupported")}, lint.Options{})
 	if err != nil {
@@ -76,5 +78,24 @@ func TestTargetUnsupportedSeverity(t *testing.T) {
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("severities %v, want %v", got, want)
+	}
+}
+
+// TestTargetUnsupportedSpokenText: the Bland finding names the spoken
+// text, its length and the limit, not a field.
+func TestTargetUnsupportedSpokenText(t *testing.T) {
+	res, err := lint.Run([]string{filepath.Join("testdata", "target-unsupported", "bland_long_disclosure.yaml")}, lint.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "target bland cannot take the spec as written: the disclosure, sent as first_sentence, has 251 characters, and Bland documents first_sentence as less than 200; shorten the disclosure so the caller hears all of it"
+	var got []string
+	for _, f := range res.Findings {
+		if f.Rule == "target-unsupported" {
+			got = append(got, f.Message)
+		}
+	}
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("findings %q, want [%q]", got, want)
 	}
 }

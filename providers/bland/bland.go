@@ -8,7 +8,13 @@
 // key → type hint object, e.g. "email", "boolean", "YYYY-MM-DD"),
 // summary_prompt asks for a summary without phone numbers, webhook is the
 // spec's webhook URL and metadata.callspec_workflow names the workflow, so
-// a delivery says which workflow it belongs to. Bland's exact request
+// a delivery says which workflow it belongs to. first_sentence is the
+// spec's disclosure, which Bland documents as "less than 200 characters"
+// (a longer one is a target-unsupported finding, see Losses), and task is
+// the agent prompt every platform gets (goal, questions, handoff rules in
+// words with their caller messages). An inbound number
+// (POST /v1/inbound/{phone_number}) takes the same text, with the prompt
+// under the key prompt instead of task. Bland's exact request
 // shapes for these keys were not retrievable (see shared/vendors.md); the
 // type hints follow its published examples.
 //
@@ -66,6 +72,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers"
@@ -96,6 +103,8 @@ func (Provider) Name() string { return Name }
 
 // CallRequest is the part of the send-call body callspec owns.
 type CallRequest struct {
+	FirstSentence  string            `json:"first_sentence"`
+	Task           string            `json:"task"`
 	AnalysisSchema *emit.Ordered     `json:"analysis_schema"`
 	SummaryPrompt  string            `json:"summary_prompt"`
 	Webhook        string            `json:"webhook"`
@@ -157,6 +166,8 @@ func (Provider) Config(w *ir.Workflow) ([]byte, error) {
 		return nil, err
 	}
 	return emit.JSON(CallRequest{
+		FirstSentence:  emit.FirstMessage(w),
+		Task:           emit.Prompt(w),
 		AnalysisSchema: schema,
 		SummaryPrompt: fmt.Sprintf("Summarize the call in two or three sentences for %s. The caller's goal: %s. Say what the caller asked for and what was agreed. Do not include phone numbers, email addresses or payment details.",
 			owner, strings.TrimSuffix(w.Goal, ".")),
@@ -165,9 +176,21 @@ func (Provider) Config(w *ir.Workflow) ([]byte, error) {
 	})
 }
 
+// MaxFirstSentence is the length first_sentence must stay under, in
+// characters, as Bland documents it.
+const MaxFirstSentence = 200
+
 // Losses implements providers.Provider: analysis_schema hints are free
-// text, so every type can be asked for; the handler checks the answer.
-func (Provider) Losses(*ir.Workflow) []providers.Loss { return nil }
+// text, so every type can be asked for and the handler checks the answer.
+// What Bland cannot take is a disclosure of MaxFirstSentence characters or
+// more as first_sentence.
+func (Provider) Losses(w *ir.Workflow) []providers.Loss {
+	n := utf8.RuneCountInString(emit.FirstMessage(w))
+	if n < MaxFirstSentence {
+		return nil
+	}
+	return []providers.Loss{{What: fmt.Sprintf("the disclosure, sent as first_sentence, has %d characters, and Bland documents first_sentence as less than %d; shorten the disclosure so the caller hears all of it", n, MaxFirstSentence)}}
+}
 
 var (
 	statusTable = payload.Table{

@@ -2,8 +2,22 @@
 //
 // # Config
 //
+// Retell keeps the spoken text on a Retell LLM and the analysis on the
+// agent, so there are two bodies.
+//
+// generated/<id>/providers/retell-llm.json creates or updates the Retell
+// LLM (POST /create-retell-llm, PATCH /update-retell-llm/{llm_id}):
+// start_speaker "agent", begin_message the spec's disclosure, and
+// general_prompt the agent prompt every platform gets (goal, questions,
+// handoff rules in words with their caller messages). The model is left
+// to the LLM's own setting.
+//
 // generated/<id>/providers/retell.json is the body of an agent update
-// (PATCH /update-agent/{agent_id}): post_call_analysis_data holds one item
+// (PATCH /update-agent/{agent_id}): response_engine points at that LLM,
+// {"type": "retell-llm", "llm_id": LLMIDPlaceholder}; the llm_id exists
+// only once the LLM is created, so deploy creates (or updates) the LLM
+// first and puts the id it returns in place of the placeholder.
+// post_call_analysis_data holds one item
 // per field, named after the field, webhook_url is the spec's webhook URL,
 // and webhook_events is ["call_analyzed"], because call_analyzed is the one
 // event that carries the extracted data (call_ended comes first without
@@ -111,8 +125,29 @@ type AnalysisItem struct {
 	Required    bool     `json:"required,omitempty"`
 }
 
+// LLMFile is the Retell LLM body's file name under providers/.
+const LLMFile = "retell-llm.json"
+
+// LLMIDPlaceholder stands for the Retell LLM's id in the agent body until
+// deploy has created the LLM and knows it.
+const LLMIDPlaceholder = "<retell llm_id: filled in by deploy>"
+
+// LLM is the part of the Retell LLM create/update body callspec owns.
+type LLM struct {
+	StartSpeaker  string `json:"start_speaker"`
+	BeginMessage  string `json:"begin_message"`
+	GeneralPrompt string `json:"general_prompt"`
+}
+
+// ResponseEngine points the agent at a Retell LLM.
+type ResponseEngine struct {
+	Type  string `json:"type"`
+	LLMID string `json:"llm_id"`
+}
+
 // AgentUpdate is the part of the agent update body callspec owns.
 type AgentUpdate struct {
+	ResponseEngine       ResponseEngine `json:"response_engine"`
 	PostCallAnalysisData []AnalysisItem `json:"post_call_analysis_data"`
 	WebhookURL           string         `json:"webhook_url"`
 	WebhookEvents        []string       `json:"webhook_events"`
@@ -137,7 +172,10 @@ func (Provider) Config(w *ir.Workflow) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := AgentUpdate{PostCallAnalysisData: []AnalysisItem{}, WebhookURL: hook, WebhookEvents: []string{WebhookEvent}}
+	u := AgentUpdate{
+		ResponseEngine:       ResponseEngine{Type: "retell-llm", LLMID: LLMIDPlaceholder},
+		PostCallAnalysisData: []AnalysisItem{}, WebhookURL: hook, WebhookEvents: []string{WebhookEvent},
+	}
 	for i := range w.Fields {
 		f := &w.Fields[i]
 		it := AnalysisItem{Type: itemType(f.Type), Name: f.Name, Description: emit.Description(w, f), Required: f.Required}
@@ -154,6 +192,15 @@ func (Provider) Config(w *ir.Workflow) ([]byte, error) {
 		u.PostCallAnalysisData = append(u.PostCallAnalysisData, it)
 	}
 	return emit.JSON(u)
+}
+
+// ExtraConfigs implements providers.ExtraConfigs: the Retell LLM body.
+func (Provider) ExtraConfigs(w *ir.Workflow) ([]providers.ConfigFile, error) {
+	b, err := emit.JSON(LLM{StartSpeaker: "agent", BeginMessage: emit.FirstMessage(w), GeneralPrompt: emit.Prompt(w)})
+	if err != nil {
+		return nil, err
+	}
+	return []providers.ConfigFile{{Path: LLMFile, Content: b}}, nil
 }
 
 // Losses implements providers.Provider.

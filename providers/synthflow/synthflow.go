@@ -3,15 +3,23 @@
 // # Config
 //
 // generated/<id>/providers/synthflow.json holds one information extractor
-// action per field, each in the create-action request shape
-// {"INFORMATION_EXTRACTOR": {...}} (POST /v2/actions, then attach the
-// returned action ids to the agent), and external_webhook_url, which goes
-// into the call or agent request body. Each extractor's identifier is the
-// field name, which is how the adapter finds its value again; condition is
-// the question that collects the field. The extractor type names YES_NO,
-// SINGLE_CHOICE and OPEN_QUESTION follow Synthflow's three documented
-// kinds; the exact request strings are not published in a form we could
-// check (see shared/vendors.md).
+// action per field, each a create-action body
+// {"INFORMATION_EXTRACTOR": {<kind>: {"identifier", "description",
+// "choices" | "examples"}}} (POST /v2/actions; then attach the returned
+// action ids to the agent with POST /v2/actions/attach {"model_id",
+// "actions"}), then external_webhook_url and agent,
+// which together are the body of the assistant update
+// (PUT /v2/assistants/{model_id}, which changes only the keys it is
+// given): agent.greeting_message is the spec's disclosure, spoken as
+// written (greeting_message_mode agent_static), and agent.prompt the agent
+// prompt every platform gets (goal, questions, handoff rules in words with
+// their caller messages). Synthflow reads curly brackets in the prompt as
+// variables. Each extractor's identifier is the field name, which is how
+// the adapter finds its value again; the request has no question key, so
+// the description starts with the question that collects the field,
+// followed by the field's description, format and constraints. The kind
+// names YES_NO, SINGLE_CHOICE and OPEN_QUESTION and the nesting are those
+// of Synthflow's actions API (docs/PLATFORMS.md).
 //
 // Type mapping (spec → extractor):
 //
@@ -121,21 +129,35 @@ type Provider struct{}
 // Name implements providers.Provider.
 func (Provider) Name() string { return Name }
 
-// Extractor is one information extractor action.
+// Extractor is one information extractor: the inner object of a
+// create-action body {"INFORMATION_EXTRACTOR": {<kind>: Extractor}}.
 type Extractor struct {
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	Type        string   `json:"type"`
 	Identifier  string   `json:"identifier"`
-	Condition   string   `json:"condition"`
+	Description string   `json:"description"`
 	Choices     []string `json:"choices,omitempty"`
 	Examples    []string `json:"examples,omitempty"`
 }
 
+// Action is one create-action body (POST /v2/actions): the action kind,
+// then the extractor kind, then the extractor.
+type Action map[string]map[string]Extractor
+
+// Agent is the part of an assistant's agent object callspec owns: the
+// spoken text.
+type Agent struct {
+	GreetingMessage     string `json:"greeting_message"`
+	GreetingMessageMode string `json:"greeting_message_mode"`
+	Prompt              string `json:"prompt"`
+}
+
+// GreetingStatic makes the agent speak greeting_message as written.
+const GreetingStatic = "agent_static"
+
 // Config is synthflow.json.
 type Config struct {
-	Actions            []map[string]Extractor `json:"actions"`
-	ExternalWebhookURL string                 `json:"external_webhook_url"`
+	Actions            []Action `json:"actions"`
+	ExternalWebhookURL string   `json:"external_webhook_url"`
+	Agent              Agent    `json:"agent"`
 }
 
 func extractorType(k celenv.Kind) string {
@@ -154,18 +176,21 @@ func (Provider) Config(w *ir.Workflow) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := Config{Actions: []map[string]Extractor{}, ExternalWebhookURL: hook}
+	c := Config{
+		Actions: []Action{}, ExternalWebhookURL: hook,
+		Agent: Agent{GreetingMessage: emit.FirstMessage(w), GreetingMessageMode: GreetingStatic, Prompt: emit.Prompt(w)},
+	}
 	for i := range w.Fields {
 		f := &w.Fields[i]
-		condition := emit.Question(w, f.Name)
-		if condition == "" {
-			condition = "What is the caller's " + emit.Human(f.Name) + "?"
+		// Synthflow's extractor has no question key: the question, then
+		// what the value is and its format, is the description.
+		question := emit.Question(w, f.Name)
+		if question == "" {
+			question = "What is the caller's " + emit.Human(f.Name) + "?"
 		}
-		x := Extractor{
-			Name: f.Name, Description: emit.Description(w, f), Type: extractorType(f.Type),
-			Identifier: f.Name, Condition: condition,
-		}
-		switch x.Type {
+		kind := extractorType(f.Type)
+		x := Extractor{Identifier: f.Name, Description: strings.Join(append([]string{emit.Sentence(question)}, emit.Details(f)...), " ")}
+		switch kind {
 		case SingleChoice:
 			x.Choices = append([]string{}, f.Values...)
 		case OpenQuestion:
@@ -174,7 +199,7 @@ func (Provider) Config(w *ir.Workflow) ([]byte, error) {
 				x.Description += " Write the items separated by commas."
 			}
 		}
-		c.Actions = append(c.Actions, map[string]Extractor{extractorKind: x})
+		c.Actions = append(c.Actions, Action{extractorKind: {kind: x}})
 	}
 	return emit.JSON(c)
 }

@@ -3,7 +3,16 @@
 // # Config
 //
 // generated/<id>/providers/vapi.json is the body of an assistant update
-// (PATCH /assistant/{id}, UpdateAssistantDTO): server.url is the spec's
+// (PATCH /assistant/{id}, UpdateAssistantDTO). firstMessage is the spec's
+// disclosure (firstMessageMode assistant-speaks-first) and
+// model.messages holds one system message, the agent prompt every
+// platform gets (goal, questions, handoff rules in words with their caller
+// messages). Vapi requires model.provider and model.model wherever the
+// model object is sent, and the spec does not choose the user's LLM: the
+// file names DefaultModelProvider and DefaultModel, and deploy must keep
+// the live assistant's provider, model and other model settings (GET
+// /assistant/{id}) and replace only model.messages; the default applies
+// to an assistant without a model. server.url is the spec's
 // webhook URL, serverMessages is ["end-of-call-report"] (Vapi asks for it
 // to be listed explicitly, and no other message is needed), and
 // artifactPlan.structuredOutputs holds one inline structured output
@@ -179,11 +188,43 @@ type ArtifactPlan struct {
 	StructuredOutputs []StructuredOutput `json:"structuredOutputs"`
 }
 
+// Message is an OpenAIMessage.
+type Message struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// Model is the assistant's LLM (OpenAIModel). Vapi requires provider and
+// model wherever a model object is sent; see DefaultModelProvider.
+type Model struct {
+	Provider string    `json:"provider"`
+	Model    string    `json:"model"`
+	Messages []Message `json:"messages"`
+}
+
+// The model the emitted config names. Vapi's model object requires a
+// provider and a model next to the system message, and the spec does not
+// choose the user's LLM, so the config carries this documented default:
+// deploy keeps the live assistant's provider and model (and every other
+// model setting) and replaces only model.messages; the default is used
+// when the assistant has no model yet.
+const (
+	DefaultModelProvider = "openai"
+	DefaultModel         = "gpt-4o"
+)
+
+// FirstMessageMode makes the assistant say firstMessage before the caller
+// speaks.
+const FirstMessageMode = "assistant-speaks-first"
+
 // AssistantUpdate is the part of UpdateAssistantDTO callspec owns.
 type AssistantUpdate struct {
-	Server         Server       `json:"server"`
-	ServerMessages []string     `json:"serverMessages"`
-	ArtifactPlan   ArtifactPlan `json:"artifactPlan"`
+	FirstMessage     string       `json:"firstMessage"`
+	FirstMessageMode string       `json:"firstMessageMode"`
+	Model            Model        `json:"model"`
+	Server           Server       `json:"server"`
+	ServerMessages   []string     `json:"serverMessages"`
+	ArtifactPlan     ArtifactPlan `json:"artifactPlan"`
 }
 
 // OutputName is the structured output's name for a workflow: its id, cut
@@ -253,6 +294,12 @@ func (Provider) Config(w *ir.Workflow) ([]byte, error) {
 		return nil, err
 	}
 	return emit.JSON(AssistantUpdate{
+		FirstMessage:     emit.FirstMessage(w),
+		FirstMessageMode: FirstMessageMode,
+		Model: Model{
+			Provider: DefaultModelProvider, Model: DefaultModel,
+			Messages: []Message{{Role: "system", Content: emit.Prompt(w)}},
+		},
 		Server:         Server{URL: hook, TimeoutSeconds: 20},
 		ServerMessages: []string{MessageType},
 		ArtifactPlan:   ArtifactPlan{StructuredOutputs: []StructuredOutput{StructuredOutputFor(w)}},

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/callspec/callspec/providers"
+	"github.com/callspec/callspec/providers/internal/emit"
 	"github.com/callspec/callspec/providers/internal/providertest"
 	"github.com/callspec/callspec/providers/vapi"
 	"github.com/callspec/callspec/runtime/event"
@@ -55,6 +57,10 @@ func TestConfigMatchesOpenAPI(t *testing.T) {
 					StructuredOutputs []json.RawMessage `json:"structuredOutputs"`
 				} `json:"artifactPlan"`
 				ServerMessages []string `json:"serverMessages"`
+				FirstMessage   string   `json:"firstMessage"`
+				Model          struct {
+					Messages []vapi.Message `json:"messages"`
+				} `json:"model"`
 			}
 			if err := json.Unmarshal(b, &doc); err != nil {
 				t.Fatal(err)
@@ -65,6 +71,14 @@ func TestConfigMatchesOpenAPI(t *testing.T) {
 			providertest.ValidateOpenAPI(t, openapi, "CreateStructuredOutputDTO", doc.ArtifactPlan.StructuredOutputs[0])
 			if len(doc.ServerMessages) != 1 || doc.ServerMessages[0] != "end-of-call-report" {
 				t.Errorf("serverMessages %v, want [end-of-call-report]", doc.ServerMessages)
+			}
+			// The spoken text ships: the disclosure first, the prompt as
+			// the one system message.
+			if doc.FirstMessage != w.IR.Disclosure {
+				t.Errorf("firstMessage %q, want the disclosure %q", doc.FirstMessage, w.IR.Disclosure)
+			}
+			if want := []vapi.Message{{Role: "system", Content: emit.Prompt(w.IR)}}; !reflect.DeepEqual(doc.Model.Messages, want) {
+				t.Errorf("model.messages %v, want %v", doc.Model.Messages, want)
 			}
 		})
 	}

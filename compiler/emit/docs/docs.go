@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/callspec/callspec/compiler/emit/words"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/scenario"
 	"github.com/callspec/callspec/internal/parallel"
@@ -292,7 +293,7 @@ func typeWords(f *ir.Field) string {
 }
 
 func number(v float64) string {
-	return groupDigits(strconv.FormatFloat(v, 'f', -1, 64))
+	return words.GroupDigits(strconv.FormatFloat(v, 'f', -1, 64))
 }
 
 // handoff explains the decision order of runtime/workflow (Decide) in
@@ -624,14 +625,18 @@ func Index(ws []*ir.Workflow) []byte {
 
 // text makes spec text safe to place in Markdown: one line, and no raw
 // HTML (a page is public, and a spec is not trusted to write markup).
-func text(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	return markupEscaper.Replace(s)
+func text(s string) string { return words.MarkdownText(s) }
+
+// code is s as a Markdown code span.
+func code(s string) string { return words.Code(s) }
+
+// Condition renders a handoff rule's `when` in words for the page.
+func Condition(w *ir.Workflow, r *ir.HandoffRule) string {
+	return words.Condition(w, r, words.Markdown)
 }
 
-// markupEscaper is built once: a Replacer builds its lookup tables on first
-// use, which cost more than the replacing on every call of text.
-var markupEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+// humanize writes an identifier as words: issue_type → issue type.
+func humanize(id string) string { return words.Human(id) }
 
 // cell is text that may sit in a table cell.
 func cell(s string) string {

@@ -119,6 +119,20 @@ func Description(w *ir.Workflow, f *ir.Field) string {
 	return strings.Join(parts, " ")
 }
 
+// Details are what a field is, without the question that collects it: the
+// spec's description, the expected format and the constraints, each as a
+// sentence.
+func Details(f *ir.Field) []string {
+	var parts []string
+	if f.Description != "" {
+		parts = append(parts, Sentence(strings.Join(strings.Fields(f.Description), " ")))
+	}
+	if h := FormatHint(f); h != "" {
+		parts = append(parts, h)
+	}
+	return append(parts, Constraints(f)...)
+}
+
 // Sentence ends s with a full stop unless it ends with punctuation.
 func Sentence(s string) string {
 	s = strings.TrimSpace(s)

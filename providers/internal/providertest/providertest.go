@@ -485,6 +485,26 @@ func ValidateOpenAPIValue(tb testing.TB, s *openapi3.Schema, what string, v any)
 	}
 }
 
+// EachConfig decodes p's config of every workflow in workflows/ into a T
+// and passes it to check, in a subtest per workflow.
+func EachConfig[T any](t *testing.T, p providers.Provider, check func(t *testing.T, w *ir.Workflow, config T)) {
+	t.Helper()
+	for _, id := range IDs(t) {
+		t.Run(id, func(t *testing.T) {
+			w := Get(t, id).IR
+			b, err := p.Config(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var config T
+			if err := json.Unmarshal(b, &config); err != nil {
+				t.Fatalf("config does not decode: %v\n%s", err, b)
+			}
+			check(t, w, config)
+		})
+	}
+}
+
 // ConfigGolden checks p's config of every workflow in workflows/ (whether
 // or not the workflow targets p) against testdata/config/<id>.golden; a
 // provider without configuration must return nil for all of them.

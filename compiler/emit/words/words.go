@@ -1,4 +1,7 @@
-package docs
+// Package words says a handoff rule's condition in plain words, for the
+// docs page (Markdown) and the agent prompts of the platform configs
+// (plain text), so both say the same thing.
+package words
 
 import (
 	"math"
@@ -14,24 +17,56 @@ import (
 	"github.com/callspec/callspec/runtime/celenv"
 )
 
+// Style is how text and code come out.
+type Style int
+
+// Styles.
+const (
+	// Markdown escapes text for a Markdown page (&, < and > as entities)
+	// and shows code as code spans.
+	Markdown Style = iota
+	// Plain leaves text as it is, for a prompt that is a JSON string;
+	// code is still shown in backquotes, which language models read as
+	// code.
+	Plain
+)
+
 // Condition renders a handoff rule's `when` in plain words, walking the
 // checked expression: `fields.urgency == "emergency" || fields.issue_type
 // == "electrical"` becomes "urgency is emergency or issue type is
 // electrical". Shapes it does not know are shown as code, part by part, so
-// a page never claims something the expression does not say.
-func Condition(w *ir.Workflow, r *ir.HandoffRule) string {
+// a reader never sees a claim the expression does not make.
+func Condition(w *ir.Workflow, r *ir.HandoffRule, st Style) string {
 	if r.Checked == nil {
-		return code(r.When)
+		return Code(r.When)
 	}
 	a := r.Checked.NativeRep()
-	x := &words{w: w, a: a}
+	x := &words{w: w, a: a, style: st}
 	s, _ := x.cond(a.Expr())
 	if x.unprintable {
 		// A part could be neither said nor printed on its own (macros such
 		// as exists() are not kept for printing); show the whole rule.
-		return code(r.When)
+		return Code(r.When)
 	}
 	return s
+}
+
+// MarkdownText is s with its white space collapsed and &, < and > written
+// as entities, so Markdown shows it as text.
+func MarkdownText(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return markupEscaper.Replace(s)
+}
+
+// markupEscaper is built once: a Replacer builds its lookup tables on first
+// use, which cost more than the replacing on every call of MarkdownText.
+var markupEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func (x *words) text(s string) string {
+	if x.style == Markdown {
+		return MarkdownText(s)
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 type words struct {
@@ -39,6 +74,7 @@ type words struct {
 	a *ast.AST
 	// unprintable is set when a part could not be printed as code.
 	unprintable bool
+	style       Style
 }
 
 // Precedence of a rendered condition, so that "and" inside "or" (and the
@@ -49,10 +85,10 @@ const (
 	orChain
 )
 
-// code is s as a Markdown code span, where HTML is text: the fence is one
+// Code is s as a Markdown code span, where HTML is text: the fence is one
 // backquote longer than the longest run of backquotes in s, so s cannot
 // end the span early (CommonMark 6.1).
-func code(s string) string {
+func Code(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	longest, run := 0, 0
 	for _, r := range s {
@@ -77,7 +113,7 @@ func (x *words) asCode(e ast.Expr) string {
 		x.unprintable = true
 		return ""
 	}
-	return code(s)
+	return Code(s)
 }
 
 func (x *words) cond(e ast.Expr) (string, int) {
@@ -245,9 +281,9 @@ func (x *words) presence(e ast.Expr, negate bool) (string, bool) {
 		return "", false
 	}
 	if negate {
-		return humanize(name) + " was not given", true
+		return Human(name) + " was not given", true
 	}
-	return humanize(name) + " was given", true
+	return Human(name) + " was given", true
 }
 
 // boolSubject renders a boolean field read on its own: "immediate danger
@@ -291,7 +327,7 @@ func (x *words) subject(e ast.Expr) (string, *ir.Field, bool) {
 		if !ok {
 			return "", nil, false
 		}
-		return humanize(name), f, true
+		return Human(name), f, true
 	case "call":
 		if s, ok := callWords[name]; ok {
 			return s, nil, true
@@ -305,35 +341,35 @@ func (x *words) subject(e ast.Expr) (string, *ir.Field, bool) {
 }
 
 // literal renders a constant; values of an enum field read as words.
-func literal(e ast.Expr, f *ir.Field) (string, bool) {
+func (x *words) literal(e ast.Expr, f *ir.Field) (string, bool) {
 	if e.Kind() != ast.LiteralKind {
 		return "", false
 	}
 	switch v := e.AsLiteral().(type) {
 	case types.String:
 		if f != nil && (f.Type == celenv.Enum || f.Items == celenv.Enum) {
-			return text(humanize(string(v))), true
+			return x.text(Human(string(v))), true
 		}
-		return text(strconv.Quote(string(v))), true
+		return x.text(strconv.Quote(string(v))), true
 	case types.Bool:
 		return strconv.FormatBool(bool(v)), true
 	case types.Int:
-		return groupDigits(strconv.FormatInt(int64(v), 10)), true
+		return GroupDigits(strconv.FormatInt(int64(v), 10)), true
 	case types.Uint:
-		return groupDigits(strconv.FormatUint(uint64(v), 10)), true
+		return GroupDigits(strconv.FormatUint(uint64(v), 10)), true
 	case types.Double:
 		f := float64(v)
 		if f == math.Trunc(f) && math.Abs(f) < 1e15 {
-			return groupDigits(strconv.FormatFloat(f, 'f', 0, 64)), true
+			return GroupDigits(strconv.FormatFloat(f, 'f', 0, 64)), true
 		}
 		return strconv.FormatFloat(f, 'f', -1, 64), true
 	}
 	return "", false
 }
 
-// groupDigits writes 30000 as 30,000 and 250000.5 as 250,000.5;
+// GroupDigits writes 30000 as 30,000 and 250000.5 as 250,000.5;
 // four-digit numbers (years, codes) stay as they are.
-func groupDigits(s string) string {
+func GroupDigits(s string) string {
 	sign := ""
 	if strings.HasPrefix(s, "-") {
 		sign, s = "-", s[1:]
@@ -386,7 +422,7 @@ func (x *words) compare(op string, args []ast.Expr) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	val, ok := literal(rhs, f)
+	val, ok := x.literal(rhs, f)
 	if !ok {
 		return "", false
 	}
@@ -406,7 +442,7 @@ func (x *words) in(args []ast.Expr, negate bool) (string, bool) {
 		}
 		vals := make([]string, len(elems))
 		for i, el := range elems {
-			v, ok := literal(el, f)
+			v, ok := x.literal(el, f)
 			if !ok {
 				return "", false
 			}
@@ -424,7 +460,7 @@ func (x *words) in(args []ast.Expr, negate bool) (string, bool) {
 		return subj + " is " + orList(vals), true
 	}
 	if subj, f, ok := x.subject(args[1]); ok && f != nil && f.Type == celenv.ListKind {
-		v, ok := literal(args[0], f)
+		v, ok := x.literal(args[0], f)
 		if !ok {
 			return "", false
 		}
@@ -466,14 +502,14 @@ func (x *words) stringTest(c ast.CallExpr, negate bool) (string, bool) {
 	if negate {
 		verb = stringTestWords[c.FunctionName()][1]
 	}
-	val := text(strconv.Quote(string(s)))
+	val := x.text(strconv.Quote(string(s)))
 	if c.FunctionName() == "matches" {
-		val = code(string(s))
+		val = Code(string(s))
 	}
 	return subj + " " + verb + " " + val, true
 }
 
-// humanize writes an identifier as words: issue_type → issue type.
-func humanize(id string) string {
+// Human writes an identifier as words: issue_type → issue type.
+func Human(id string) string {
 	return strings.ReplaceAll(id, "_", " ")
 }
