@@ -35,6 +35,13 @@ func readBody(w http.ResponseWriter, r *http.Request) {
 // start serves h with cfg on a free port until the test ends.
 func start(t *testing.T, cfg server.Config, h http.Handler, hook func(*server.Server)) string {
 	t.Helper()
+	return startOn(t, cfg, h, hook, nil)
+}
+
+// startOn is start with the listener Serve gets wrapped by wrap (nil: as
+// it is).
+func startOn(t *testing.T, cfg server.Config, h http.Handler, hook func(*server.Server), wrap func(net.Listener) net.Listener) string {
+	t.Helper()
 	srv, err := server.New(h, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +52,9 @@ func start(t *testing.T, cfg server.Config, h http.Handler, hook func(*server.Se
 	ln, err := srv.Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if wrap != nil {
+		ln = wrap(ln)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -130,23 +140,28 @@ func TestConnectionCap(t *testing.T) {
 	cfg := short
 	cfg.ReadHeaderTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.IdleTimeout = servertest.Guard, servertest.Guard, 2*servertest.Guard, servertest.Guard
 	cfg.MaxConns = limit
-	addr := start(t, cfg, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Connections are counted beneath the cap's listener: it takes a slot
+	// before it accepts one of ours and frees it only after our Close,
+	// so the count is exact. (Counting in http.Server.ConnState is not:
+	// the next connection's StateNew can run before the freed one's
+	// StateClosed.)
+	count := func(ln net.Listener) net.Listener {
+		return &countingListener{Listener: ln, accepted: func() {
+			mu.Lock()
+			defer mu.Unlock()
+			open++
+			top = max(top, open)
+		}, closed: func() {
+			mu.Lock()
+			defer mu.Unlock()
+			open--
+		}}
+	}
+	addr := startOn(t, cfg, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		entered <- struct{}{}
 		<-release
 		io.WriteString(w, "ok\n")
-	}), func(s *server.Server) {
-		s.HTTP.ConnState = func(_ net.Conn, st http.ConnState) {
-			mu.Lock()
-			defer mu.Unlock()
-			switch st {
-			case http.StateNew:
-				open++
-				top = max(top, open)
-			case http.StateClosed, http.StateHijacked:
-				open--
-			}
-		}
-	})
+	}), nil, count)
 	statuses := make(chan string, clients)
 	for range clients {
 		c := servertest.Dial(t, addr)
@@ -228,4 +243,31 @@ func TestConfig(t *testing.T) {
 			t.Errorf("New(%+v).HTTP does not carry the limits %+v", tc.in, tc.want)
 		}
 	}
+}
+
+// countingListener tells accepted and closed about every connection.
+type countingListener struct {
+	net.Listener
+	accepted, closed func()
+}
+
+func (l *countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	l.accepted()
+	return &countingConn{Conn: c, closed: l.closed}, nil
+}
+
+type countingConn struct {
+	net.Conn
+	once   sync.Once
+	closed func()
+}
+
+func (c *countingConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.closed)
+	return err
 }
