@@ -322,7 +322,7 @@ const DefaultRetention = 90 * 24 * time.Hour
 // twice.
 const MinRetention = 7 * 24 * time.Hour
 
-// pruneBatch bounds the rows or keys one statement or script deletes, so
+// PruneBatch bounds the rows or keys one statement or script deletes, so
 // that pruning a large backlog never holds the database for long.
 const PruneBatch = 1000
 
@@ -425,13 +425,21 @@ func OpenURL(dsn string, open func(dsn string) (Store, error)) (Store, error) {
 	return s, scrub(err, secrets)
 }
 
-// newToken returns a random lease token.
+// The helpers below are shared by the store implementations (the memory
+// store of this package and the backend packages sqlitestore, pgstore and
+// redisstore, through sqlstore), so that every backend checks its
+// arguments and keeps times alike.
+
+// NewToken returns a random lease token.
 func NewToken() string { return rand.Text() }
 
+// ToMS is t in Unix milliseconds, as the stores keep times.
 func ToMS(t time.Time) int64 { return t.UnixMilli() }
 
+// FromMS is the UTC time of Unix milliseconds ms.
 func FromMS(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
+// CheckClaimArgs checks the arguments of Claim.
 func CheckClaimArgs(key string, lease time.Duration) error {
 	if key == "" {
 		return errors.New("the idempotency key is empty; the handler must compute one before claiming")
@@ -442,6 +450,7 @@ func CheckClaimArgs(key string, lease time.Duration) error {
 	return nil
 }
 
+// CheckHeld checks that c was acquired, for Complete and Release.
 func CheckHeld(c Claim) error {
 	if c.Outcome != Acquired || c.Token == "" {
 		return fmt.Errorf("the claim of %q was %s, not acquired: only an acquired claim can be completed or released", c.Key, c.Outcome)
@@ -449,6 +458,7 @@ func CheckHeld(c Claim) error {
 	return nil
 }
 
+// CheckResult checks the result given to Complete.
 func CheckResult(r Result) error {
 	if r.Status < 100 || r.Status > 599 {
 		return fmt.Errorf("the result status %d is not an HTTP status code", r.Status)
@@ -456,6 +466,7 @@ func CheckResult(r Result) error {
 	return nil
 }
 
+// CheckLeased checks that m was leased, for the Mark methods.
 func CheckLeased(m Message) error {
 	if m.ID == "" || m.LeaseToken == "" {
 		return fmt.Errorf("the message %q carries no lease token: only a message returned by LeaseDue can be marked", m.ID)
@@ -463,6 +474,7 @@ func CheckLeased(m Message) error {
 	return nil
 }
 
+// CheckLeaseDueArgs checks the arguments of LeaseDue.
 func CheckLeaseDueArgs(kind Kind, n int, lease time.Duration) error {
 	if !kind.valid() {
 		return fmt.Errorf("LeaseDue was asked for the queue %q; use store.Forward or store.Service", kind)
@@ -538,7 +550,7 @@ func prepareMessage(m *Message, now time.Time) (Message, error) {
 	return out, nil
 }
 
-// prepareMessages checks the messages given to Complete, skipping nil ones.
+// PrepareMessages checks the messages given to Complete, skipping nil ones.
 func PrepareMessages(msgs []*Message, now time.Time) ([]Message, error) {
 	var out []Message
 	for _, m := range msgs {
@@ -554,7 +566,7 @@ func PrepareMessages(msgs []*Message, now time.Time) ([]Message, error) {
 	return out, nil
 }
 
-// abandonedFinalAttempt is the last error of a message whose final attempt
+// AbandonedFinalAttempt is the last error of a message whose final attempt
 // was leased but never recorded.
 const AbandonedFinalAttempt = "the final attempt was never recorded: the delivery worker stopped while it held the lease, and the lease ran out"
 
@@ -564,6 +576,8 @@ const deadLetterLimit = 100
 // MaxListLimit bounds Messages: `callspec stats` reads a window's events.
 const MaxListLimit = 1_000_000
 
+// ListLimit is the number of messages Messages returns for the limit
+// asked: deadLetterLimit for none, at most MaxListLimit.
 func ListLimit(limit int) int {
 	switch {
 	case limit <= 0:
@@ -574,6 +588,8 @@ func ListLimit(limit int) int {
 	return limit
 }
 
+// NormLimit is the number of messages DeadLetters returns for the limit
+// asked: deadLetterLimit for none, at most 10000.
 func NormLimit(limit int) int {
 	switch {
 	case limit <= 0:
