@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 )
 
 func init() {
@@ -68,7 +69,7 @@ func runEvents(e *env, args []string) int {
 	if *format != "text" && *format != "json" {
 		return fail(e, "events: --format %q is not a format: use text or json", *format)
 	}
-	st, err := store.Open(*dsn)
+	st, err := storeopen.Open(*dsn)
 	if err != nil {
 		return fail(e, "open the store: %v", err)
 	}

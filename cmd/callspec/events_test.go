@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 	"github.com/callspec/callspec/runtime/store/storetest"
 )
 
@@ -18,7 +19,7 @@ func seedEvents(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "store.db")
 	clock := storetest.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	st, err := store.Open("sqlite:"+path, store.WithClock(clock.Now))
+	st, err := storeopen.Open("sqlite:"+path, store.WithClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

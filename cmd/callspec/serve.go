@@ -24,6 +24,7 @@ import (
 	"github.com/callspec/callspec/runtime/metrics"
 	"github.com/callspec/callspec/runtime/server"
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 	"github.com/callspec/callspec/runtime/workflow"
 )
 
@@ -78,7 +79,7 @@ func runServe(e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "callspec: serve refused: lint found errors; run `callspec lint`")
 		return exitFindings
 	}
-	st, err := store.Open(*dsn)
+	st, err := storeopen.Open(*dsn)
 	if err != nil {
 		return fail(e, "open the store: %v", err)
 	}

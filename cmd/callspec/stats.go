@@ -15,6 +15,7 @@ import (
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 )
 
 func init() {
@@ -68,7 +69,7 @@ func runStats(e *env, args []string) int {
 	if *format != "text" && *format != "json" {
 		return fail(e, "stats: --format %q is not a format: use text or json", *format)
 	}
-	st, err := store.Open(*dsn)
+	st, err := storeopen.Open(*dsn)
 	if err != nil {
 		return fail(e, "open the store: %v", err)
 	}

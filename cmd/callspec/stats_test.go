@@ -15,7 +15,7 @@ import (
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/inbox"
-	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 )
 
 type nopService struct{}
@@ -28,7 +28,7 @@ func (nopService) Handoff(context.Context, *intake.Handoff) error         { retu
 func seedStats(t *testing.T) string {
 	t.Helper()
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "store.db")
-	st, err := store.Open(dsn)
+	st, err := storeopen.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

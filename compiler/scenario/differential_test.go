@@ -23,7 +23,7 @@ import (
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/handler"
-	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 	"github.com/callspec/callspec/runtime/workflow"
 )
 
@@ -54,7 +54,7 @@ func TestDifferentialHandlerTestDocs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := store.Open("memory:")
+		st, err := storeopen.Open("memory:")
 		if err != nil {
 			t.Fatal(err)
 		}

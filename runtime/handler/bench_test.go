@@ -16,6 +16,7 @@ import (
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 )
 
 type nopService struct{}
@@ -65,7 +66,7 @@ func BenchmarkHandler(b *testing.B) {
 				if st != nil {
 					st.Close()
 				}
-				st, _ = store.Open("memory:")
+				st, _ = storeopen.Open("memory:")
 				var err error
 				h, err = intake.NewHandler(nopService{}, name, handler.Config{Store: st, Secret: []byte(secret), Logger: discardLogger})
 				if err != nil {

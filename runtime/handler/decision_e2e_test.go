@@ -16,7 +16,7 @@ import (
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/handler"
-	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 )
 
 // deliveryWith encodes a call with the given status and end reason; ok is
@@ -145,7 +145,7 @@ func (s *spanish) Handoff(_ context.Context, h *intakees.Handoff) error {
 // leaves a Spanish placeholder out, and tells an incomplete caller the
 // spec's Spanish message.
 func TestSpanishWorkflowOverHTTP(t *testing.T) {
-	st, err := store.Open("memory:")
+	st, err := storeopen.Open("memory:")
 	if err != nil {
 		t.Fatal(err)
 	}

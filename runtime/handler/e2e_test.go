@@ -21,6 +21,7 @@ import (
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/inbox"
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 )
 
 // secret is a Standard Webhooks secret, which every scheme accepts.
@@ -97,7 +98,7 @@ func newFixture(t *testing.T, provider string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open("memory:")
+	st, err := storeopen.Open("memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,7 +370,7 @@ func idleInbox(t testing.TB, st store.Store) *inbox.Worker {
 // and the platform's retry runs it again; once Run runs, events go
 // through the inbox.
 func TestWithoutAWorkerTheServiceRunsInTheRequest(t *testing.T) {
-	st, err := store.Open("memory:")
+	st, err := storeopen.Open("memory:")
 	if err != nil {
 		t.Fatal(err)
 	}

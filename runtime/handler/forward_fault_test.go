@@ -19,6 +19,7 @@ import (
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/stdwebhooks"
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 )
 
 // crmSecret signs the events the handler forwards (CRM_WEBHOOK_SECRET).
@@ -114,7 +115,7 @@ func TestForwardFaults(t *testing.T) {
 			ds := &downstream{fault: fault, attempts: map[string]int{}, successes: map[string]int{}, processed: map[string]int{}}
 			srv := httptest.NewTLSServer(ds)
 			defer srv.Close()
-			st, err := store.Open("sqlite:" + filepath.Join(t.TempDir(), "callspec.db"))
+			st, err := storeopen.Open("sqlite:" + filepath.Join(t.TempDir(), "callspec.db"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/inbox"
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 )
 
 // downService fails while down is set, and fails the first failFirst
@@ -84,7 +85,7 @@ var inboxStores = []struct {
 
 func openDSN(t *testing.T, dsn string) store.Store {
 	t.Helper()
-	st, err := store.Open(dsn)
+	st, err := storeopen.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/inbox"
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 )
 
 // The child process of TestKilledInsideTheService: a handler on the store
@@ -66,7 +67,7 @@ func (s journalService) Handoff(ctx context.Context, h *intake.Handoff) error { 
 
 func runChild() error {
 	dir := os.Getenv("CALLSPEC_KILL_DIR")
-	st, err := store.Open(os.Getenv("CALLSPEC_KILL_DSN"))
+	st, err := storeopen.Open(os.Getenv("CALLSPEC_KILL_DSN"))
 	if err != nil {
 		return err
 	}
@@ -237,7 +238,7 @@ func killAndRetry(t *testing.T, dir, dsn string) {
 		}
 		delivered += processedN[id]
 	}
-	st, err := store.Open(dsn)
+	st, err := storeopen.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

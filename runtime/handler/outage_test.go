@@ -19,6 +19,7 @@ import (
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/inbox"
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 )
 
 // keyedService counts the calls it gets per idempotency key.
@@ -195,12 +196,12 @@ func TestStoreOutage(t *testing.T) {
 		t.Run(rs.name, func(t *testing.T) {
 			s := rs.fresh(t)
 			proxy := proxyTo(t, s)
-			st, err := store.Open(s.through(proxy.Addr()))
+			st, err := storeopen.Open(s.through(proxy.Addr()))
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			direct, err := store.Open(s.dsn.String())
+			direct, err := storeopen.Open(s.dsn.String())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,6 +12,7 @@ import (
 	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 )
 
 var errReset = errors.New("read tcp 127.0.0.1:5432: connection reset by peer")
@@ -68,7 +69,7 @@ func (s *flakyStore) set(claims, completes int) {
 // retried and, when the retries fail too, answers 503, so nothing is
 // acknowledged that was not stored.
 func TestStoreFailures(t *testing.T) {
-	mem, err := store.Open("memory:")
+	mem, err := storeopen.Open("memory:")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/callspec/callspec/runtime/queue"
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 	"github.com/callspec/callspec/runtime/store/storetest"
 )
 
@@ -29,7 +30,7 @@ func enqueue(t *testing.T, st store.Store, key string, maxAttempts int) {
 // a full-jitter backoff, and Observe sees each result.
 func TestMaxAge(t *testing.T) {
 	clock := storetest.NewClock(storetest.Start)
-	st, err := store.Open("memory:", store.WithClock(clock.Now))
+	st, err := storeopen.Open("memory:", store.WithClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,12 @@
 // Package store keeps what a generated webhook handler must not lose: the
 // idempotency claim of every delivery, the result it answered, and the
 // outbox of events to forward downstream. One interface, Store, has four
-// implementations chosen by Open's DSN: memory (tests), a SQLite file (the
-// embedded default, pure Go), PostgreSQL (many handler replicas) and Redis.
-// The package storetest holds the conformance suite all four pass.
+// implementations: memory (OpenMemory, tests) in this package, and one
+// package per driver, so that a binary links only the drivers it opens:
+// sqlitestore (a SQLite file, the embedded default, pure Go), pgstore
+// (PostgreSQL, many handler replicas) and redisstore (Redis). storeopen
+// opens any of the four by DSN, for binaries that want every backend. The
+// package storetest holds the conformance suite all four pass.
 //
 // # Claims and leases
 //

@@ -13,11 +13,7 @@ import (
 // duplicates from the store.
 func Example() {
 	ctx := context.Background()
-	st, err := store.Open("memory:")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
+	st := store.OpenMemory()
 	defer st.Close()
 
 	handle := func(callID string) (int, string) {

@@ -39,7 +39,7 @@ func newMemory(o options) *memoryStore {
 }
 
 func (s *memoryStore) Claim(ctx context.Context, key string, lease time.Duration) (Claim, error) {
-	if err := checkClaimArgs(key, lease); err != nil {
+	if err := CheckClaimArgs(key, lease); err != nil {
 		return Claim{}, err
 	}
 	s.mu.Lock()
@@ -52,23 +52,23 @@ func (s *memoryStore) Claim(ctx context.Context, key string, lease time.Duration
 	switch {
 	case ok && c.done:
 		return Claim{Key: key, Outcome: Done, Result: copyResult(c.result)}, nil
-	case ok && c.leaseUntil > toMS(now):
-		return Claim{Key: key, Outcome: Busy, LeaseUntil: fromMS(c.leaseUntil)}, nil
+	case ok && c.leaseUntil > ToMS(now):
+		return Claim{Key: key, Outcome: Busy, LeaseUntil: FromMS(c.leaseUntil)}, nil
 	case !ok:
 		c = &memoryClaim{}
 		s.claims[key] = c
 	}
-	c.token = newToken()
-	c.leaseUntil, c.updatedAt = toMS(now.Add(lease)), toMS(now)
+	c.token = NewToken()
+	c.leaseUntil, c.updatedAt = ToMS(now.Add(lease)), ToMS(now)
 	c.attempts++
-	return Claim{Key: key, Outcome: Acquired, Token: c.token, Attempt: c.attempts, LeaseUntil: fromMS(c.leaseUntil)}, nil
+	return Claim{Key: key, Outcome: Acquired, Token: c.token, Attempt: c.attempts, LeaseUntil: FromMS(c.leaseUntil)}, nil
 }
 
 func (s *memoryStore) Complete(ctx context.Context, held Claim, result Result, msgs ...*Message) error {
-	if err := checkHeld(held); err != nil {
+	if err := CheckHeld(held); err != nil {
 		return err
 	}
-	if err := checkResult(result); err != nil {
+	if err := CheckResult(result); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -77,7 +77,7 @@ func (s *memoryStore) Complete(ctx context.Context, held Claim, result Result, m
 		return ErrClosed
 	}
 	now := s.now()
-	ms, err := prepareMessages(msgs, now)
+	ms, err := PrepareMessages(msgs, now)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (s *memoryStore) Complete(ctx context.Context, held Claim, result Result, m
 	if !ok || c.done || c.token != held.Token {
 		return ErrLeaseLost
 	}
-	c.done, c.token, c.result, c.updatedAt = true, "", copyResult(result), toMS(now)
+	c.done, c.token, c.result, c.updatedAt = true, "", copyResult(result), ToMS(now)
 	for _, m := range ms {
 		if _, exists := s.messages[m.ID]; !exists {
 			s.seq++
@@ -98,7 +98,7 @@ func (s *memoryStore) Complete(ctx context.Context, held Claim, result Result, m
 }
 
 func (s *memoryStore) Release(ctx context.Context, held Claim) error {
-	if err := checkHeld(held); err != nil {
+	if err := CheckHeld(held); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -110,12 +110,12 @@ func (s *memoryStore) Release(ctx context.Context, held Claim) error {
 	if !ok || c.done || c.token != held.Token {
 		return ErrLeaseLost
 	}
-	c.token, c.leaseUntil, c.updatedAt = "", 0, toMS(s.now())
+	c.token, c.leaseUntil, c.updatedAt = "", 0, ToMS(s.now())
 	return nil
 }
 
 func (s *memoryStore) LeaseDue(ctx context.Context, kind Kind, n int, lease time.Duration) ([]Message, error) {
-	if err := checkLeaseDueArgs(kind, n, lease); err != nil {
+	if err := CheckLeaseDueArgs(kind, n, lease); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -123,15 +123,15 @@ func (s *memoryStore) LeaseDue(ctx context.Context, kind Kind, n int, lease time
 	if s.closed {
 		return nil, ErrClosed
 	}
-	now := fromMS(toMS(s.now()))
+	now := FromMS(ToMS(s.now()))
 	q := s.queue(kind)
-	token := newToken()
-	until := fromMS(toMS(now.Add(lease)))
+	token := NewToken()
+	until := FromMS(ToMS(now.Add(lease)))
 	var leased []*memoryMessage
 	for len(leased) < n && q.due.Len() > 0 && !q.due[0].NextAttemptAt.After(now) {
 		m := q.due[0]
 		if m.Attempts >= m.MaxAttempts {
-			m.State, m.LastError, m.LeaseToken, m.UpdatedAt = Dead, abandonedFinalAttempt, "", now
+			m.State, m.LastError, m.LeaseToken, m.UpdatedAt = Dead, AbandonedFinalAttempt, "", now
 			q.finish(m)
 			continue
 		}
@@ -152,7 +152,7 @@ func (s *memoryStore) LeaseDue(ctx context.Context, kind Kind, n int, lease time
 
 // leased returns the message m names if m's lease token still holds it.
 func (s *memoryStore) leased(m Message) (*memoryMessage, error) {
-	if err := checkLeased(m); err != nil {
+	if err := CheckLeased(m); err != nil {
 		return nil, err
 	}
 	if s.closed {
@@ -172,7 +172,7 @@ func (s *memoryStore) MarkDelivered(ctx context.Context, m Message) error {
 	if err != nil {
 		return err
 	}
-	held.State, held.LeaseToken, held.UpdatedAt = Delivered, "", fromMS(toMS(s.now()))
+	held.State, held.LeaseToken, held.UpdatedAt = Delivered, "", FromMS(ToMS(s.now()))
 	s.queue(held.Kind).finish(held)
 	return nil
 }
@@ -184,7 +184,7 @@ func (s *memoryStore) MarkRetry(ctx context.Context, m Message, next time.Time, 
 	if err != nil {
 		return err
 	}
-	held.NextAttemptAt, held.LastError, held.LeaseToken, held.UpdatedAt = fromMS(toMS(next)), lastError, "", fromMS(toMS(s.now()))
+	held.NextAttemptAt, held.LastError, held.LeaseToken, held.UpdatedAt = FromMS(ToMS(next)), lastError, "", FromMS(ToMS(s.now()))
 	heap.Fix(&s.queue(held.Kind).due, held.index)
 	return nil
 }
@@ -196,7 +196,7 @@ func (s *memoryStore) MarkDead(ctx context.Context, m Message, lastError string)
 	if err != nil {
 		return err
 	}
-	held.State, held.LastError, held.LeaseToken, held.UpdatedAt = Dead, lastError, "", fromMS(toMS(s.now()))
+	held.State, held.LastError, held.LeaseToken, held.UpdatedAt = Dead, lastError, "", FromMS(ToMS(s.now()))
 	s.queue(held.Kind).finish(held)
 	return nil
 }
@@ -216,7 +216,7 @@ func (s *memoryStore) DeadLetters(ctx context.Context, limit int) ([]Message, er
 	slices.SortFunc(out, func(a, b Message) int {
 		return cmp.Or(b.UpdatedAt.Compare(a.UpdatedAt), cmp.Compare(a.ID, b.ID))
 	})
-	if limit = normLimit(limit); len(out) > limit {
+	if limit = NormLimit(limit); len(out) > limit {
 		out = out[:limit]
 	}
 	return out, nil
@@ -230,12 +230,12 @@ func (s *memoryStore) Messages(ctx context.Context, f Filter) ([]Message, error)
 	}
 	var out []Message
 	for _, m := range s.messages {
-		if f.match(&m.Message) {
+		if f.Match(&m.Message) {
 			out = append(out, copyMessage(&m.Message, false))
 		}
 	}
-	sortMessages(out)
-	if limit := listLimit(f.Limit); len(out) > limit {
+	SortMessages(out)
+	if limit := ListLimit(f.Limit); len(out) > limit {
 		out = out[:limit]
 	}
 	return out, nil
@@ -252,7 +252,7 @@ func (s *memoryStore) Requeue(ctx context.Context, id string) error {
 		return fmt.Errorf("requeue %s: %w", id, ErrNotDead)
 	}
 	s.seq++
-	now := fromMS(toMS(s.now()))
+	now := FromMS(ToMS(s.now()))
 	m.State, m.Attempts, m.LastError, m.NextAttemptAt, m.UpdatedAt, m.seq = Pending, 0, "", now, now, s.seq
 	s.queue(m.Kind).add(m)
 	return nil
@@ -267,7 +267,7 @@ func (s *memoryStore) PurgeDead(ctx context.Context, f Filter, before time.Time)
 	f.State = Dead
 	var n int64
 	for id, m := range s.messages {
-		if f.match(&m.Message) && m.UpdatedAt.Before(before) {
+		if f.Match(&m.Message) && m.UpdatedAt.Before(before) {
 			delete(s.messages, id)
 			n++
 		}
@@ -283,7 +283,7 @@ func (s *memoryStore) Stats(ctx context.Context) (Stats, error) {
 	}
 	var st Stats
 	for _, m := range s.messages {
-		st.add(m.Kind, m.State, 1)
+		st.Add(m.Kind, m.State, 1)
 	}
 	return st, nil
 }
@@ -297,7 +297,7 @@ func (s *memoryStore) Prune(ctx context.Context, retention time.Duration) (Prune
 	if s.closed {
 		return Pruned{}, ErrClosed
 	}
-	cutoff := toMS(s.now().Add(-retention))
+	cutoff := ToMS(s.now().Add(-retention))
 	var n Pruned
 	for key, c := range s.claims {
 		if c.updatedAt <= cutoff && c.leaseUntil <= cutoff {
@@ -306,7 +306,7 @@ func (s *memoryStore) Prune(ctx context.Context, retention time.Duration) (Prune
 		}
 	}
 	for id, m := range s.messages {
-		if m.State == Delivered && toMS(m.UpdatedAt) <= cutoff {
+		if m.State == Delivered && ToMS(m.UpdatedAt) <= cutoff {
 			delete(s.messages, id)
 			n.Messages++
 		}
@@ -418,8 +418,8 @@ func (h *dueHeap) Pop() any {
 	return m
 }
 
-// sortMessages orders listed messages oldest first.
-func sortMessages(ms []Message) {
+// SortMessages orders listed messages oldest first.
+func SortMessages(ms []Message) {
 	slices.SortFunc(ms, func(a, b Message) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})

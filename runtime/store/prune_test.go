@@ -23,10 +23,7 @@ func (r records) WithGroup(string) slog.Handler                   { return r }
 // refused before anything is deleted.
 func TestPrunerPrunesWhenItStarts(t *testing.T) {
 	clock := storetest.NewClock(storetest.Start)
-	st, err := store.Open("memory:", store.WithClock(clock.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := store.OpenMemory(store.WithClock(clock.Now))
 	defer st.Close()
 	c, err := st.Claim(t.Context(), "w/call-1", time.Minute)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 )
 
@@ -198,7 +197,8 @@ type Filter struct {
 	Limit int
 }
 
-func (f Filter) match(m *Message) bool {
+// Match reports whether m passes the filter.
+func (f Filter) Match(m *Message) bool {
 	return (f.Kind == "" || m.Kind == f.Kind) && !m.CreatedAt.Before(f.Since) &&
 		(f.WorkflowID == "" || m.WorkflowID == f.WorkflowID) &&
 		(f.State == "" && m.State != Delivered || m.State == f.State)
@@ -288,7 +288,8 @@ func (s Stats) Of(kind Kind) Counts {
 	return s.Counts
 }
 
-func (s *Stats) add(kind Kind, state State, n int64) {
+// Add counts n messages of kind in state.
+func (s *Stats) Add(kind Kind, state State, n int64) {
 	c := &s.Counts
 	if kind == Service {
 		c = &s.Inbox
@@ -321,9 +322,9 @@ const DefaultRetention = 90 * 24 * time.Hour
 // twice.
 const MinRetention = 7 * 24 * time.Hour
 
-// pruneBatch bounds the rows or keys one statement or script deletes, so
+// PruneBatch bounds the rows or keys one statement or script deletes, so
 // that pruning a large backlog never holds the database for long.
-const pruneBatch = 1000
+const PruneBatch = 1000
 
 // CheckRetention says why retention is too short for Prune, or returns
 // nil.
@@ -368,7 +369,8 @@ func InboxID(workflowID, idempotencyKey string) string {
 	return "evt_" + hex.EncodeToString(sum[:16])
 }
 
-// Option configures Open.
+// Option configures a store as it is opened (OpenMemory, and Open of each
+// backend package).
 type Option func(*options)
 
 type options struct {
@@ -402,52 +404,43 @@ func buildOptions(opts []Option) options {
 // directory.
 const DefaultDSN = "sqlite:callspec.db"
 
-// Open opens the store dsn names, creating its schema when needed (opening
-// is idempotent and safe for several processes at once):
-//
-//	memory:                      in this process only (tests, benchmarks, callspec test)
-//	sqlite:path/to/file.db       a SQLite file (the default, DefaultDSN)
-//	postgres://user@host/db?…    PostgreSQL, safe across many handler replicas
-//	redis://host:6379/0?…        Redis; key_prefix=… changes the "callspec:" key prefix
-//
-// An empty dsn means DefaultDSN.
-func Open(dsn string, opts ...Option) (Store, error) {
-	o := buildOptions(opts)
-	switch {
-	case dsn == "":
-		return openSQLite(strings.TrimPrefix(DefaultDSN, "sqlite:"), o)
-	case dsn == "memory:":
-		return newMemory(o), nil
-	case strings.HasPrefix(dsn, "sqlite:"):
-		return openSQLite(strings.TrimPrefix(dsn, "sqlite:"), o)
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return openURL(dsn, o, openPostgres)
-	case strings.HasPrefix(dsn, "redis://"), strings.HasPrefix(dsn, "rediss://"):
-		return openURL(dsn, o, openRedis)
-	}
-	return nil, fmt.Errorf("the store %s is not one callspec knows: use memory:, sqlite:FILE, postgres://… or redis://…", RedactDSN(dsn))
-}
+// OpenMemory opens a store that lives in this process only (tests,
+// benchmarks, callspec test): the DSN memory:.
+func OpenMemory(opts ...Option) Store { return newMemory(buildOptions(opts)) }
 
-// openURL opens a store whose DSN is a URL after checking that it parses
-// (a driver would quote one that does not in its error), and keeps the
-// URL's secrets out of the driver's errors.
-func openURL(dsn string, o options, open func(string, options) (Store, error)) (Store, error) {
+// Clock returns the clock opts set (WithClock), or time.Now: the backend
+// packages read it when they open a store.
+func Clock(opts ...Option) func() time.Time { return buildOptions(opts).now }
+
+// OpenURL opens a store whose DSN is a postgres:// or redis:// URL with
+// open after checking that it parses (a driver would quote one that does
+// not in its error), and keeps the URL's secrets out of the errors open
+// returns: the backend packages open their URLs through it.
+func OpenURL(dsn string, open func(dsn string) (Store, error)) (Store, error) {
 	_, secrets, err := parseURLDSN(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open the store %s: %w", RedactDSN(dsn), err)
 	}
-	s, err := open(dsn, o)
+	s, err := open(dsn)
 	return s, scrub(err, secrets)
 }
 
-// newToken returns a random lease token.
-func newToken() string { return rand.Text() }
+// The helpers below are shared by the store implementations (the memory
+// store of this package and the backend packages sqlitestore, pgstore and
+// redisstore, through sqlstore), so that every backend checks its
+// arguments and keeps times alike.
 
-func toMS(t time.Time) int64 { return t.UnixMilli() }
+// NewToken returns a random lease token.
+func NewToken() string { return rand.Text() }
 
-func fromMS(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+// ToMS is t in Unix milliseconds, as the stores keep times.
+func ToMS(t time.Time) int64 { return t.UnixMilli() }
 
-func checkClaimArgs(key string, lease time.Duration) error {
+// FromMS is the UTC time of Unix milliseconds ms.
+func FromMS(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// CheckClaimArgs checks the arguments of Claim.
+func CheckClaimArgs(key string, lease time.Duration) error {
 	if key == "" {
 		return errors.New("the idempotency key is empty; the handler must compute one before claiming")
 	}
@@ -457,28 +450,32 @@ func checkClaimArgs(key string, lease time.Duration) error {
 	return nil
 }
 
-func checkHeld(c Claim) error {
+// CheckHeld checks that c was acquired, for Complete and Release.
+func CheckHeld(c Claim) error {
 	if c.Outcome != Acquired || c.Token == "" {
 		return fmt.Errorf("the claim of %q was %s, not acquired: only an acquired claim can be completed or released", c.Key, c.Outcome)
 	}
 	return nil
 }
 
-func checkResult(r Result) error {
+// CheckResult checks the result given to Complete.
+func CheckResult(r Result) error {
 	if r.Status < 100 || r.Status > 599 {
 		return fmt.Errorf("the result status %d is not an HTTP status code", r.Status)
 	}
 	return nil
 }
 
-func checkLeased(m Message) error {
+// CheckLeased checks that m was leased, for the Mark methods.
+func CheckLeased(m Message) error {
 	if m.ID == "" || m.LeaseToken == "" {
 		return fmt.Errorf("the message %q carries no lease token: only a message returned by LeaseDue can be marked", m.ID)
 	}
 	return nil
 }
 
-func checkLeaseDueArgs(kind Kind, n int, lease time.Duration) error {
+// CheckLeaseDueArgs checks the arguments of LeaseDue.
+func CheckLeaseDueArgs(kind Kind, n int, lease time.Duration) error {
 	if !kind.valid() {
 		return fmt.Errorf("LeaseDue was asked for the queue %q; use store.Forward or store.Service", kind)
 	}
@@ -528,7 +525,7 @@ func prepareMessage(m *Message, now time.Time) (Message, error) {
 	if m.MaxAttempts < 0 {
 		return Message{}, fmt.Errorf("the outbox message %s has max attempts %d; it must be positive, or 0 for the default of %d", m.ID, m.MaxAttempts, DefaultMaxAttempts)
 	}
-	now = fromMS(toMS(now))
+	now = FromMS(ToMS(now))
 	out := Message{
 		ID:            m.ID,
 		Kind:          kind,
@@ -548,13 +545,13 @@ func prepareMessage(m *Message, now time.Time) (Message, error) {
 		out.MaxAttempts = DefaultMaxAttempts
 	}
 	if m.NextAttemptAt.After(now) {
-		out.NextAttemptAt = fromMS(toMS(m.NextAttemptAt))
+		out.NextAttemptAt = FromMS(ToMS(m.NextAttemptAt))
 	}
 	return out, nil
 }
 
-// prepareMessages checks the messages given to Complete, skipping nil ones.
-func prepareMessages(msgs []*Message, now time.Time) ([]Message, error) {
+// PrepareMessages checks the messages given to Complete, skipping nil ones.
+func PrepareMessages(msgs []*Message, now time.Time) ([]Message, error) {
 	var out []Message
 	for _, m := range msgs {
 		if m == nil {
@@ -569,27 +566,31 @@ func prepareMessages(msgs []*Message, now time.Time) ([]Message, error) {
 	return out, nil
 }
 
-// abandonedFinalAttempt is the last error of a message whose final attempt
+// AbandonedFinalAttempt is the last error of a message whose final attempt
 // was leased but never recorded.
-const abandonedFinalAttempt = "the final attempt was never recorded: the delivery worker stopped while it held the lease, and the lease ran out"
+const AbandonedFinalAttempt = "the final attempt was never recorded: the delivery worker stopped while it held the lease, and the lease ran out"
 
 // deadLetterLimit bounds DeadLetters when the caller gives no limit.
 const deadLetterLimit = 100
 
-// maxListLimit bounds Messages: `callspec stats` reads a window's events.
-const maxListLimit = 1_000_000
+// MaxListLimit bounds Messages: `callspec stats` reads a window's events.
+const MaxListLimit = 1_000_000
 
-func listLimit(limit int) int {
+// ListLimit is the number of messages Messages returns for the limit
+// asked: deadLetterLimit for none, at most MaxListLimit.
+func ListLimit(limit int) int {
 	switch {
 	case limit <= 0:
 		return deadLetterLimit
-	case limit > maxListLimit:
-		return maxListLimit
+	case limit > MaxListLimit:
+		return MaxListLimit
 	}
 	return limit
 }
 
-func normLimit(limit int) int {
+// NormLimit is the number of messages DeadLetters returns for the limit
+// asked: deadLetterLimit for none, at most 10000.
+func NormLimit(limit int) int {
 	switch {
 	case limit <= 0:
 		return deadLetterLimit

@@ -58,7 +58,7 @@ func fixInitialisms(s string) string {
 // of the same name would be shadowed by them or shadow them. A test
 // renders the stub and keeps this list complete.
 var stubNames = []string{
-	"context", "log", "slog", "http", "os", "signal", "sync", "syscall", "forward", "rt", "inbox", "server", "store", // imports
+	"context", "log", "slog", "http", "os", "signal", "sync", "syscall", "forward", "rt", "inbox", "server", "store", "storeopen", // imports
 	"service", "main", "getenv", // declarations
 	"ctx", "o", "h", "st", "err", "stop", "logger", "cfg", "wg", "worker", "services", "mux", "srv", "ln", "r", "name", "def", "v", // parameters and variables
 }

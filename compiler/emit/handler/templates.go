@@ -317,6 +317,7 @@ import (
 	"{{module}}/runtime/inbox"
 	"{{module}}/runtime/server"
 	"{{module}}/runtime/store"
+	"{{module}}/runtime/store/storeopen"
 )
 
 // service implements {{.Package}}.Service.
@@ -340,7 +341,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	st, err := store.Open(getenv("CALLSPEC_STORE", store.DefaultDSN))
+	st, err := storeopen.Open(getenv("CALLSPEC_STORE", store.DefaultDSN))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/storeopen"
 )
 
 // secret is a Standard Webhooks secret, which every scheme accepts.
@@ -121,7 +122,7 @@ func FuzzHandler(f *testing.F) {
 	f.Fuzz(func(t *testing.T, provider uint8, body []byte, sign, repeat bool, headerName, headerValue string) {
 		name := names[int(provider)%len(names)]
 		p, _ := providers.Lookup(name)
-		mem, err := store.Open("memory:")
+		mem, err := storeopen.Open("memory:")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/pgstore"
+	"github.com/callspec/callspec/runtime/store/redisstore"
+	"github.com/callspec/callspec/runtime/store/sqlitestore"
 )
 
 // Environment variables that point the tests at real servers. .ci/run sets
@@ -66,7 +69,7 @@ func Backends() []Backend { return []Backend{Memory(), SQLite(), Postgres(), Red
 // Memory is the in-process store.
 func Memory() Backend {
 	return Backend{Name: "memory", Fresh: func(tb testing.TB) Opener {
-		return func(opts ...store.Option) (store.Store, error) { return store.Open("memory:", opts...) }
+		return func(opts ...store.Option) (store.Store, error) { return store.OpenMemory(opts...), nil }
 	}}
 }
 
@@ -74,7 +77,7 @@ func Memory() Backend {
 func SQLite() Backend {
 	return Backend{Name: "sqlite", Durable: true, Fresh: func(tb testing.TB) Opener {
 		dsn := "sqlite:" + filepath.Join(tb.TempDir(), "callspec.db")
-		return func(opts ...store.Option) (store.Store, error) { return store.Open(dsn, opts...) }
+		return func(opts ...store.Option) (store.Store, error) { return sqlitestore.Open(dsn, opts...) }
 	}}
 }
 
@@ -83,7 +86,7 @@ func SQLite() Backend {
 func Postgres() Backend {
 	return Backend{Name: "postgres", Durable: true, Unavailable: postgresUnavailable, Fresh: func(tb testing.TB) Opener {
 		dsn := PostgresDSN(tb)
-		return func(opts ...store.Option) (store.Store, error) { return store.Open(dsn, opts...) }
+		return func(opts ...store.Option) (store.Store, error) { return pgstore.Open(dsn, opts...) }
 	}}
 }
 
@@ -158,7 +161,7 @@ func Redis() Backend {
 		if err != nil {
 			tb.Fatalf("%s: %v", RedisEnv, err)
 		}
-		return func(opts ...store.Option) (store.Store, error) { return store.Open(dsn, opts...) }
+		return func(opts ...store.Option) (store.Store, error) { return redisstore.Open(dsn, opts...) }
 	}}
 }
 

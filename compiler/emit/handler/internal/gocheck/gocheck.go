@@ -46,6 +46,7 @@ var runtimeImports = []string{
 	handler.Module + "/runtime/handler",
 	handler.Module + "/runtime/workflow",
 	handler.Module + "/runtime/store",
+	handler.Module + "/runtime/store/storeopen",
 }
 
 // Checker type-checks generated files. It is not safe for concurrent use.
@@ -180,7 +181,8 @@ func (c *Checker) Check(w *ir.Workflow, files []handler.File) error {
 		return err
 	}
 	stubImports := []string{"context", "log", "log/slog", "net/http", "os", "os/signal", "sync", "syscall", importPath,
-		handler.Module + "/runtime/handler", handler.Module + "/runtime/inbox", handler.Module + "/runtime/server", handler.Module + "/runtime/store"}
+		handler.Module + "/runtime/handler", handler.Module + "/runtime/inbox", handler.Module + "/runtime/server", handler.Module + "/runtime/store",
+		handler.Module + "/runtime/store/storeopen"}
 	if w.Webhook.Forward != nil {
 		stubImports = append(stubImports, handler.Module+"/runtime/forward")
 	}

@@ -1,4 +1,6 @@
-package store
+// Package sqlitestore is the store in a SQLite file (modernc.org/sqlite,
+// pure Go, no cgo): the embedded default, store.DefaultDSN.
+package sqlitestore
 
 import (
 	"context"
@@ -8,13 +10,17 @@ import (
 	"strings"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver (pure Go, no cgo)
+
+	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/sqlstore"
 )
 
-// sqliteBusyTimeoutMS is how long a writer waits for another process's
-// write transaction before failing with SQLITE_BUSY.
-const sqliteBusyTimeoutMS = 10000
+// busyTimeoutMS is how long a writer waits for another process's write
+// transaction before failing with SQLITE_BUSY.
+const busyTimeoutMS = 10000
 
-// openSQLite opens (creating if needed) the SQLite file at path.
+// Open opens (creating if needed) the SQLite file dsn names,
+// sqlite:path/to/file.db; an empty dsn means store.DefaultDSN.
 //
 // The file is in WAL mode so readers do not block the writer, with
 // synchronous=FULL so a committed claim or outbox message survives a power
@@ -24,16 +30,23 @@ const sqliteBusyTimeoutMS = 10000
 // same claim; busy_timeout makes the loser wait instead of failing. Within
 // a process one connection serialises all statements, which is what SQLite
 // would do to writers anyway.
-func openSQLite(path string, o options) (Store, error) {
+func Open(dsn string, opts ...store.Option) (store.Store, error) {
+	if dsn == "" {
+		dsn = store.DefaultDSN
+	}
+	path, ok := strings.CutPrefix(dsn, "sqlite:")
+	if !ok {
+		return nil, fmt.Errorf("the store %s is not a SQLite file: use sqlite:FILE, such as %s", store.RedactDSN(dsn), store.DefaultDSN)
+	}
 	if path == "" {
 		return nil, fmt.Errorf("the store sqlite: names no file; use sqlite:callspec.db or another path")
 	}
 	if strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("the store %s has parameters ('?' or '#' after the path); remove them: callspec sets the connection parameters itself", RedactDSN("sqlite:"+path))
+		return nil, fmt.Errorf("the store %s has parameters ('?' or '#' after the path); remove them: callspec sets the connection parameters itself", store.RedactDSN(dsn))
 	}
 	params := url.Values{}
 	params.Set("_txlock", "immediate")
-	params.Set("_busy_timeout", fmt.Sprint(sqliteBusyTimeoutMS))
+	params.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))
 	params.Set("_journal_mode", "WAL")
 	params.Set("_synchronous", "FULL")
 	db, err := sql.Open("sqlite", path+"?"+params.Encode())
@@ -44,9 +57,8 @@ func openSQLite(path string, o options) (Store, error) {
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	s := &sqlStore{db: db, dialect: dialect{name: "sqlite", blob: "BLOB"}, now: o.now}
-	if err := s.migrate(context.Background()); err != nil {
-		db.Close()
+	s, err := sqlstore.Open(context.Background(), db, sqlstore.Dialect{Name: "sqlite", Blob: "BLOB"}, nil, opts...)
+	if err != nil {
 		return nil, fmt.Errorf("open the SQLite store %s: %w", path, err)
 	}
 	return s, nil

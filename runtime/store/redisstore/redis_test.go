@@ -1,4 +1,4 @@
-package store_test
+package redisstore_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/redisstore"
 	"github.com/callspec/callspec/runtime/store/storetest"
 )
 
@@ -34,7 +35,7 @@ func TestRedisSetsNoExpiry(t *testing.T) {
 	q := u.Query()
 	q.Set("key_prefix", prefix)
 	u.RawQuery = q.Encode()
-	st, err := store.Open(u.String())
+	st, err := redisstore.Open(u.String())
 	if err != nil {
 		t.Fatal(err)
 	}

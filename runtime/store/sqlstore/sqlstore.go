@@ -1,4 +1,7 @@
-package store
+// Package sqlstore is the store over SQL shared by sqlitestore and
+// pgstore: both engines run the same statements through database/sql, and
+// the driver stays in the backend package that opens the database.
+package sqlstore
 
 import (
 	"cmp"
@@ -9,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/callspec/callspec/runtime/store"
 )
 
 // sqlStore is the store over SQLite and PostgreSQL. Both engines run the
@@ -21,24 +26,39 @@ import (
 // clock, so that every engine compares leases the same way.
 type sqlStore struct {
 	db      *sql.DB
-	dialect dialect
+	dialect Dialect
 	now     func() time.Time
 	// closeDriver releases what db is built on (the pgx pool), if anything.
 	closeDriver func()
 }
 
-type dialect struct {
-	name string
-	// blob is the column type of byte strings.
-	blob string
-	// lockRows is appended to the SELECT that picks due outbox rows so that
+// Open serves the store over db, creating or migrating its tables (in one
+// transaction, under d.MigrationLock). closeDriver, if not nil, releases
+// what db is built on (a connection pool) when the store closes; if the
+// migration fails, Open closes db and calls it.
+func Open(ctx context.Context, db *sql.DB, d Dialect, closeDriver func(), opts ...store.Option) (store.Store, error) {
+	s := &sqlStore{db: db, dialect: d, now: store.Clock(opts...), closeDriver: closeDriver}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect is what differs between the engines.
+type Dialect struct {
+	// Name names the engine ("sqlite", "postgres").
+	Name string
+	// Blob is the column type of byte strings.
+	Blob string
+	// LockRows is appended to the SELECT that picks due outbox rows so that
 	// concurrent transactions skip each other's rows instead of waiting for
 	// them. SQLite needs none: a write transaction (BEGIN IMMEDIATE) holds
 	// the whole database.
-	lockRows string
-	// migrationLock, run first in the migration transaction, keeps replicas
+	LockRows string
+	// MigrationLock, run first in the migration transaction, keeps replicas
 	// that start together from racing on CREATE TABLE.
-	migrationLock string
+	MigrationLock string
 }
 
 // schemaVersion is the version of the tables below. A later version adds
@@ -74,7 +94,7 @@ var indexes = []string{
 	`CREATE INDEX IF NOT EXISTS callspec_outbox_updated ON callspec_outbox (state, updated_at)`,
 }
 
-func (d dialect) schema() []string {
+func (d Dialect) schema() []string {
 	return []string{
 		`CREATE TABLE IF NOT EXISTS callspec_schema_version (version INTEGER NOT NULL)`,
 		`CREATE TABLE IF NOT EXISTS callspec_claims (
@@ -84,7 +104,7 @@ func (d dialect) schema() []string {
 			lease_until BIGINT NOT NULL,
 			attempts INTEGER NOT NULL,
 			status INTEGER NOT NULL DEFAULT 0,
-			body ` + d.blob + `,
+			body ` + d.Blob + `,
 			created_at BIGINT NOT NULL,
 			updated_at BIGINT NOT NULL
 		)`,
@@ -93,7 +113,7 @@ func (d dialect) schema() []string {
 			workflow_id TEXT NOT NULL,
 			url TEXT NOT NULL,
 			secret_env TEXT NOT NULL,
-			body ` + d.blob + ` NOT NULL,
+			body ` + d.Blob + ` NOT NULL,
 			state TEXT NOT NULL,
 			attempts INTEGER NOT NULL,
 			max_attempts INTEGER NOT NULL,
@@ -119,8 +139,8 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 		return fmt.Errorf("begin the schema migration: %w", err)
 	}
 	defer tx.Rollback()
-	if s.dialect.migrationLock != "" {
-		if _, err := tx.ExecContext(ctx, s.dialect.migrationLock); err != nil {
+	if s.dialect.MigrationLock != "" {
+		if _, err := tx.ExecContext(ctx, s.dialect.MigrationLock); err != nil {
 			return fmt.Errorf("lock the schema migration: %w", err)
 		}
 	}
@@ -168,9 +188,9 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 // caller's lease ran out or was released before we read it again.
 const claimTries = 3
 
-func (s *sqlStore) Claim(ctx context.Context, key string, lease time.Duration) (Claim, error) {
-	if err := checkClaimArgs(key, lease); err != nil {
-		return Claim{}, err
+func (s *sqlStore) Claim(ctx context.Context, key string, lease time.Duration) (store.Claim, error) {
+	if err := store.CheckClaimArgs(key, lease); err != nil {
+		return store.Claim{}, err
 	}
 	for range claimTries {
 		// Read first: duplicates and retries of a busy key, which platforms
@@ -180,8 +200,8 @@ func (s *sqlStore) Claim(ctx context.Context, key string, lease time.Duration) (
 			return c, err
 		}
 		now := s.now()
-		token := newToken()
-		until := toMS(now.Add(lease))
+		token := store.NewToken()
+		until := store.ToMS(now.Add(lease))
 		// The key is new or its lease ran out. One statement takes it; the
 		// conflict WHERE makes a takeover conditional, and concurrent
 		// upserts of one key serialise on its row, so exactly one wins.
@@ -196,22 +216,22 @@ func (s *sqlStore) Claim(ctx context.Context, key string, lease time.Duration) (
 				updated_at = excluded.updated_at
 			WHERE callspec_claims.state = 'claimed' AND callspec_claims.lease_until <= $4
 			RETURNING attempts`,
-			key, token, until, toMS(now)).Scan(&attempts)
+			key, token, until, store.ToMS(now)).Scan(&attempts)
 		if err == nil {
-			return Claim{Key: key, Outcome: Acquired, Token: token, Attempt: attempts, LeaseUntil: fromMS(until)}, nil
+			return store.Claim{Key: key, Outcome: store.Acquired, Token: token, Attempt: attempts, LeaseUntil: store.FromMS(until)}, nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
-			return Claim{}, fmt.Errorf("claim %q: %w", key, err)
+			return store.Claim{}, fmt.Errorf("claim %q: %w", key, err)
 		}
 	}
 	// The key changed hands on every try; whoever holds it now is live.
-	return Claim{Key: key, Outcome: Busy, LeaseUntil: s.now().Add(time.Second)}, nil
+	return store.Claim{Key: key, Outcome: store.Busy, LeaseUntil: s.now().Add(time.Second)}, nil
 }
 
 // readClaim reads key's row. settled is true when the row decides the
 // claim (Done, or Busy with a live lease); otherwise the key is new or its
 // lease ran out, and the caller must still win the upsert.
-func (s *sqlStore) readClaim(ctx context.Context, key string) (c Claim, settled bool, err error) {
+func (s *sqlStore) readClaim(ctx context.Context, key string) (c store.Claim, settled bool, err error) {
 	var (
 		state      string
 		leaseUntil int64
@@ -222,26 +242,26 @@ func (s *sqlStore) readClaim(ctx context.Context, key string) (c Claim, settled 
 		Scan(&state, &leaseUntil, &status, &body)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return Claim{}, false, nil
+		return store.Claim{}, false, nil
 	case err != nil:
-		return Claim{}, false, fmt.Errorf("read the claim of %q: %w", key, err)
+		return store.Claim{}, false, fmt.Errorf("read the claim of %q: %w", key, err)
 	case state == "done":
-		return Claim{Key: key, Outcome: Done, Result: Result{Status: status, Body: body}}, true, nil
-	case leaseUntil > toMS(s.now()):
-		return Claim{Key: key, Outcome: Busy, LeaseUntil: fromMS(leaseUntil)}, true, nil
+		return store.Claim{Key: key, Outcome: store.Done, Result: store.Result{Status: status, Body: body}}, true, nil
+	case leaseUntil > store.ToMS(s.now()):
+		return store.Claim{Key: key, Outcome: store.Busy, LeaseUntil: store.FromMS(leaseUntil)}, true, nil
 	}
-	return Claim{}, false, nil
+	return store.Claim{}, false, nil
 }
 
-func (s *sqlStore) Complete(ctx context.Context, held Claim, result Result, msgs ...*Message) error {
-	if err := checkHeld(held); err != nil {
+func (s *sqlStore) Complete(ctx context.Context, held store.Claim, result store.Result, msgs ...*store.Message) error {
+	if err := store.CheckHeld(held); err != nil {
 		return err
 	}
-	if err := checkResult(result); err != nil {
+	if err := store.CheckResult(result); err != nil {
 		return err
 	}
 	now := s.now()
-	ms, err := prepareMessages(msgs, now)
+	ms, err := store.PrepareMessages(msgs, now)
 	if err != nil {
 		return err
 	}
@@ -257,7 +277,7 @@ func (s *sqlStore) Complete(ctx context.Context, held Claim, result Result, msgs
 	res, err := tx.ExecContext(ctx, `
 		UPDATE callspec_claims SET state = 'done', token = '', status = $1, body = $2, updated_at = $3
 		WHERE idempotency_key = $4 AND token = $5 AND state = 'claimed'`,
-		result.Status, body, toMS(now), held.Key, held.Token)
+		result.Status, body, store.ToMS(now), held.Key, held.Token)
 	if err := oneRow(res, err); err != nil {
 		return fmt.Errorf("complete %q: %w", held.Key, err)
 	}
@@ -274,7 +294,7 @@ func (s *sqlStore) Complete(ctx context.Context, held Claim, result Result, msgs
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $11, 'pending', 0, $8, $9, '', '', $10, $10,
 				CASE WHEN $4 = '' THEN 0 ELSE (SELECT COALESCE(MAX(seq), 0) + 1 FROM callspec_outbox WHERE kind = $2 AND grp = $4) END)
 			ON CONFLICT (id) DO NOTHING`,
-			m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, toMS(m.NextAttemptAt), toMS(m.CreatedAt), m.Summary)
+			m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, store.ToMS(m.NextAttemptAt), store.ToMS(m.CreatedAt), m.Summary)
 		if err != nil {
 			return fmt.Errorf("enqueue the %s message of %q: %w", m.Kind, held.Key, err)
 		}
@@ -285,14 +305,14 @@ func (s *sqlStore) Complete(ctx context.Context, held Claim, result Result, msgs
 	return nil
 }
 
-func (s *sqlStore) Release(ctx context.Context, held Claim) error {
-	if err := checkHeld(held); err != nil {
+func (s *sqlStore) Release(ctx context.Context, held store.Claim) error {
+	if err := store.CheckHeld(held); err != nil {
 		return err
 	}
 	res, err := s.db.ExecContext(ctx, `
 		UPDATE callspec_claims SET token = '', lease_until = 0, updated_at = $1
 		WHERE idempotency_key = $2 AND token = $3 AND state = 'claimed'`,
-		toMS(s.now()), held.Key, held.Token)
+		store.ToMS(s.now()), held.Key, held.Token)
 	if err := oneRow(res, err); err != nil {
 		return fmt.Errorf("release %q: %w", held.Key, err)
 	}
@@ -301,11 +321,11 @@ func (s *sqlStore) Release(ctx context.Context, held Claim) error {
 
 const outboxColumns = `id, kind, workflow_id, grp, url, secret_env, body, summary, state, attempts, max_attempts, next_attempt_at, last_error, lease_token, created_at, updated_at`
 
-func (s *sqlStore) LeaseDue(ctx context.Context, kind Kind, n int, lease time.Duration) ([]Message, error) {
-	if err := checkLeaseDueArgs(kind, n, lease); err != nil {
+func (s *sqlStore) LeaseDue(ctx context.Context, kind store.Kind, n int, lease time.Duration) ([]store.Message, error) {
+	if err := store.CheckLeaseDueArgs(kind, n, lease); err != nil {
 		return nil, err
 	}
-	now := toMS(s.now())
+	now := store.ToMS(s.now())
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("lease due messages: %w", err)
@@ -316,11 +336,11 @@ func (s *sqlStore) LeaseDue(ctx context.Context, kind Kind, n int, lease time.Du
 	_, err = tx.ExecContext(ctx, `
 		WITH exhausted AS MATERIALIZED (
 			SELECT id FROM callspec_outbox
-			WHERE kind = $3 AND state = 'pending' AND next_attempt_at <= $1 AND attempts >= max_attempts`+s.dialect.lockRows+`
+			WHERE kind = $3 AND state = 'pending' AND next_attempt_at <= $1 AND attempts >= max_attempts`+s.dialect.LockRows+`
 		)
 		UPDATE callspec_outbox SET state = 'dead', lease_token = '', last_error = $2, updated_at = $1
 		WHERE id IN (SELECT id FROM exhausted)`,
-		now, abandonedFinalAttempt, string(kind))
+		now, store.AbandonedFinalAttempt, string(kind))
 	if err != nil {
 		return nil, fmt.Errorf("dead-letter abandoned final attempts: %w", err)
 	}
@@ -338,12 +358,12 @@ func (s *sqlStore) LeaseDue(ctx context.Context, kind Kind, n int, lease time.Du
 					WHERE e.kind = o.kind AND e.grp = o.grp AND e.state = 'pending'
 						AND (e.seq < o.seq OR e.seq = o.seq AND e.id < o.id)))
 			ORDER BY next_attempt_at, id
-			LIMIT $2`+s.dialect.lockRows+`
+			LIMIT $2`+s.dialect.LockRows+`
 		)
 		UPDATE callspec_outbox SET attempts = attempts + 1, lease_token = $3, next_attempt_at = $4, updated_at = $1
 		WHERE id IN (SELECT id FROM due)
 		RETURNING `+outboxColumns,
-		now, n, newToken(), now+lease.Milliseconds(), string(kind))
+		now, n, store.NewToken(), now+lease.Milliseconds(), string(kind))
 	if err != nil {
 		return nil, fmt.Errorf("lease due messages: %w", err)
 	}
@@ -354,45 +374,45 @@ func (s *sqlStore) LeaseDue(ctx context.Context, kind Kind, n int, lease time.Du
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("lease due messages: %w", err)
 	}
-	slices.SortFunc(out, func(a, b Message) int {
+	slices.SortFunc(out, func(a, b store.Message) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
 }
 
-func (s *sqlStore) MarkDelivered(ctx context.Context, m Message) error {
+func (s *sqlStore) MarkDelivered(ctx context.Context, m store.Message) error {
 	return s.mark(ctx, m, "mark delivered", `state = 'delivered'`)
 }
 
-func (s *sqlStore) MarkRetry(ctx context.Context, m Message, next time.Time, lastError string) error {
-	return s.mark(ctx, m, "schedule a retry of", `next_attempt_at = $4, last_error = $5`, toMS(next), lastError)
+func (s *sqlStore) MarkRetry(ctx context.Context, m store.Message, next time.Time, lastError string) error {
+	return s.mark(ctx, m, "schedule a retry of", `next_attempt_at = $4, last_error = $5`, store.ToMS(next), lastError)
 }
 
-func (s *sqlStore) MarkDead(ctx context.Context, m Message, lastError string) error {
+func (s *sqlStore) MarkDead(ctx context.Context, m store.Message, lastError string) error {
 	return s.mark(ctx, m, "dead-letter", `state = 'dead', last_error = $4`, lastError)
 }
 
 // mark updates the leased message m with set (whose placeholders start at
 // $4), if m's lease token still holds it.
-func (s *sqlStore) mark(ctx context.Context, m Message, what, set string, args ...any) error {
-	if err := checkLeased(m); err != nil {
+func (s *sqlStore) mark(ctx context.Context, m store.Message, what, set string, args ...any) error {
+	if err := store.CheckLeased(m); err != nil {
 		return err
 	}
 	res, err := s.db.ExecContext(ctx, `
 		UPDATE callspec_outbox SET `+set+`, lease_token = '', updated_at = $1
 		WHERE id = $2 AND lease_token = $3 AND state = 'pending'`,
-		append([]any{toMS(s.now()), m.ID, m.LeaseToken}, args...)...)
+		append([]any{store.ToMS(s.now()), m.ID, m.LeaseToken}, args...)...)
 	if err := oneRow(res, err); err != nil {
 		return fmt.Errorf("%s message %s: %w", what, m.ID, err)
 	}
 	return nil
 }
 
-func (s *sqlStore) DeadLetters(ctx context.Context, limit int) ([]Message, error) {
+func (s *sqlStore) DeadLetters(ctx context.Context, limit int) ([]store.Message, error) {
 	cols := strings.Replace(outboxColumns, "body", "NULL", 1)
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT `+cols+` FROM callspec_outbox WHERE state = 'dead'
-		ORDER BY updated_at DESC, id LIMIT $1`, normLimit(limit))
+		ORDER BY updated_at DESC, id LIMIT $1`, store.NormLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("list dead letters: %w", err)
 	}
@@ -403,31 +423,31 @@ func (s *sqlStore) DeadLetters(ctx context.Context, limit int) ([]Message, error
 	return out, nil
 }
 
-func (s *sqlStore) Stats(ctx context.Context) (Stats, error) {
+func (s *sqlStore) Stats(ctx context.Context) (store.Stats, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT kind, state, COUNT(*) FROM callspec_outbox GROUP BY kind, state`)
 	if err != nil {
-		return Stats{}, fmt.Errorf("count outbox messages: %w", err)
+		return store.Stats{}, fmt.Errorf("count outbox messages: %w", err)
 	}
 	defer rows.Close()
-	var st Stats
+	var st store.Stats
 	for rows.Next() {
 		var (
 			kind, state string
 			n           int64
 		)
 		if err := rows.Scan(&kind, &state, &n); err != nil {
-			return Stats{}, fmt.Errorf("count outbox messages: %w", err)
+			return store.Stats{}, fmt.Errorf("count outbox messages: %w", err)
 		}
-		st.add(Kind(kind), State(state), n)
+		st.Add(store.Kind(kind), store.State(state), n)
 	}
 	if err := rows.Err(); err != nil {
-		return Stats{}, fmt.Errorf("count outbox messages: %w", err)
+		return store.Stats{}, fmt.Errorf("count outbox messages: %w", err)
 	}
 	return st, nil
 }
 
 // filterSQL turns f into a WHERE clause whose placeholders start at $first.
-func filterSQL(f Filter, first int) (string, []any) {
+func filterSQL(f store.Filter, first int) (string, []any) {
 	where := []string{}
 	var args []any
 	arg := func(cond string, v any) {
@@ -441,7 +461,7 @@ func filterSQL(f Filter, first int) (string, []any) {
 		arg("workflow_id = $%d", f.WorkflowID)
 	}
 	if !f.Since.IsZero() {
-		arg("created_at >= $%d", toMS(f.Since))
+		arg("created_at >= $%d", store.ToMS(f.Since))
 	}
 	if f.State != "" {
 		arg("state = $%d", string(f.State))
@@ -451,11 +471,11 @@ func filterSQL(f Filter, first int) (string, []any) {
 	return strings.Join(where, " AND "), args
 }
 
-func (s *sqlStore) Messages(ctx context.Context, f Filter) ([]Message, error) {
+func (s *sqlStore) Messages(ctx context.Context, f store.Filter) ([]store.Message, error) {
 	where, args := filterSQL(f, 2)
 	cols := strings.Replace(outboxColumns, "body", "NULL", 1)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+cols+` FROM callspec_outbox WHERE `+where+`
-		ORDER BY created_at, id LIMIT $1`, append([]any{listLimit(f.Limit)}, args...)...)
+		ORDER BY created_at, id LIMIT $1`, append([]any{store.ListLimit(f.Limit)}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list messages: %w", err)
 	}
@@ -467,7 +487,7 @@ func (s *sqlStore) Messages(ctx context.Context, f Filter) ([]Message, error) {
 }
 
 func (s *sqlStore) Requeue(ctx context.Context, id string) error {
-	now := toMS(s.now())
+	now := store.ToMS(s.now())
 	res, err := s.db.ExecContext(ctx, `
 		UPDATE callspec_outbox SET state = 'pending', attempts = 0, last_error = '', lease_token = '',
 			next_attempt_at = $1, updated_at = $1,
@@ -475,19 +495,19 @@ func (s *sqlStore) Requeue(ctx context.Context, id string) error {
 				WHERE e.kind = callspec_outbox.kind AND e.grp = callspec_outbox.grp) END
 		WHERE id = $2 AND state = 'dead'`, now, id)
 	if err := oneRow(res, err); err != nil {
-		if errors.Is(err, ErrLeaseLost) {
-			err = ErrNotDead
+		if errors.Is(err, store.ErrLeaseLost) {
+			err = store.ErrNotDead
 		}
 		return fmt.Errorf("requeue %s: %w", id, err)
 	}
 	return nil
 }
 
-func (s *sqlStore) PurgeDead(ctx context.Context, f Filter, before time.Time) (int64, error) {
-	f.State = Dead
+func (s *sqlStore) PurgeDead(ctx context.Context, f store.Filter, before time.Time) (int64, error) {
+	f.State = store.Dead
 	where, args := filterSQL(f, 2)
 	res, err := s.db.ExecContext(ctx, `DELETE FROM callspec_outbox WHERE `+where+` AND updated_at < $1`,
-		append([]any{toMS(before)}, args...)...)
+		append([]any{store.ToMS(before)}, args...)...)
 	if err != nil {
 		return 0, fmt.Errorf("purge dead letters: %w", err)
 	}
@@ -498,12 +518,12 @@ func (s *sqlStore) PurgeDead(ctx context.Context, f Filter, before time.Time) (i
 	return n, nil
 }
 
-func (s *sqlStore) Prune(ctx context.Context, retention time.Duration) (Pruned, error) {
-	if err := CheckRetention(retention); err != nil {
-		return Pruned{}, err
+func (s *sqlStore) Prune(ctx context.Context, retention time.Duration) (store.Pruned, error) {
+	if err := store.CheckRetention(retention); err != nil {
+		return store.Pruned{}, err
 	}
-	cutoff := toMS(s.now().Add(-retention))
-	var n Pruned
+	cutoff := store.ToMS(s.now().Add(-retention))
+	var n store.Pruned
 	claims, err := s.pruneBatches(ctx, `
 		DELETE FROM callspec_claims WHERE idempotency_key IN (
 			SELECT idempotency_key FROM callspec_claims
@@ -530,7 +550,7 @@ func (s *sqlStore) Prune(ctx context.Context, retention time.Duration) (Pruned, 
 func (s *sqlStore) pruneBatches(ctx context.Context, stmt string, cutoff int64) (int64, error) {
 	var total int64
 	for {
-		res, err := s.db.ExecContext(ctx, stmt, cutoff, pruneBatch)
+		res, err := s.db.ExecContext(ctx, stmt, cutoff, store.PruneBatch)
 		if err != nil {
 			return total, err
 		}
@@ -539,7 +559,7 @@ func (s *sqlStore) pruneBatches(ctx context.Context, stmt string, cutoff int64) 
 			return total, err
 		}
 		total += n
-		if n < pruneBatch {
+		if n < store.PruneBatch {
 			return total, nil
 		}
 	}
@@ -553,12 +573,12 @@ func (s *sqlStore) Close() error {
 	return err
 }
 
-func scanMessages(rows *sql.Rows) ([]Message, error) {
+func scanMessages(rows *sql.Rows) ([]store.Message, error) {
 	defer rows.Close()
-	var out []Message
+	var out []store.Message
 	for rows.Next() {
 		var (
-			m                      Message
+			m                      store.Message
 			state                  string
 			next, created, updated int64
 			kind                   string
@@ -567,8 +587,8 @@ func scanMessages(rows *sql.Rows) ([]Message, error) {
 			&next, &m.LastError, &m.LeaseToken, &created, &updated); err != nil {
 			return nil, err
 		}
-		m.State, m.Kind = State(state), Kind(kind)
-		m.NextAttemptAt, m.CreatedAt, m.UpdatedAt = fromMS(next), fromMS(created), fromMS(updated)
+		m.State, m.Kind = store.State(state), store.Kind(kind)
+		m.NextAttemptAt, m.CreatedAt, m.UpdatedAt = store.FromMS(next), store.FromMS(created), store.FromMS(updated)
 		out = append(out, m)
 	}
 	return out, rows.Err()
@@ -584,7 +604,7 @@ func oneRow(res sql.Result, err error) error {
 		return err
 	}
 	if n == 0 {
-		return ErrLeaseLost
+		return store.ErrLeaseLost
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package store_test
+package sqlitestore_test
 
 import (
 	"database/sql"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/callspec/callspec/runtime/store"
+	"github.com/callspec/callspec/runtime/store/sqlitestore"
 )
 
 // TestSQLiteMigratesVersion1 opens a file written by a callspec before the
@@ -37,7 +38,7 @@ func TestSQLiteMigratesVersion1(t *testing.T) {
 		}
 	}
 	db.Close()
-	st, err := store.Open("sqlite:" + path)
+	st, err := sqlitestore.Open("sqlite:" + path)
 	if err != nil {
 		t.Fatalf("Open of a version 1 file: %v", err)
 	}

@@ -1,4 +1,7 @@
-package store
+// Package redisstore is the store in Redis (go-redis): claims and the
+// outbox in hashes and sorted sets, every read-modify-write step one Lua
+// script.
+package redisstore
 
 import (
 	"cmp"
@@ -10,6 +13,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/callspec/callspec/runtime/store"
 )
 
 // redisStore keeps claims and the outbox in Redis. Every read-modify-write
@@ -50,10 +55,18 @@ type redisStore struct {
 // redisConnectTimeout bounds the first PING.
 const redisConnectTimeout = 10 * time.Second
 
-func openRedis(dsn string, o options) (Store, error) {
+// Open opens the Redis store at dsn, a redis:// or rediss:// URL;
+// key_prefix=… changes the "callspec:" key prefix. No error it returns
+// quotes a secret of dsn.
+func Open(dsn string, opts ...store.Option) (store.Store, error) {
+	now := store.Clock(opts...)
+	return store.OpenURL(dsn, func(dsn string) (store.Store, error) { return open(dsn, now) })
+}
+
+func open(dsn string, now func() time.Time) (store.Store, error) {
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("the Redis store address %s is not a URL: %w", RedactDSN(dsn), err)
+		return nil, fmt.Errorf("the Redis store address %s is not a URL: %w", store.RedactDSN(dsn), err)
 	}
 	q := u.Query()
 	prefix := "callspec:"
@@ -64,16 +77,16 @@ func openRedis(dsn string, o options) (Store, error) {
 	}
 	opts, err := redis.ParseURL(u.String())
 	if err != nil {
-		return nil, fmt.Errorf("open the Redis store %s: %w", RedactDSN(dsn), err)
+		return nil, fmt.Errorf("open the Redis store %s: %w", store.RedactDSN(dsn), err)
 	}
 	client := redis.NewClient(opts)
 	ctx, cancel := context.WithTimeout(context.Background(), redisConnectTimeout)
 	defer cancel()
 	if err := client.Ping(ctx).Err(); err != nil {
 		client.Close()
-		return nil, fmt.Errorf("open the Redis store %s: %w", RedactDSN(dsn), err)
+		return nil, fmt.Errorf("open the Redis store %s: %w", store.RedactDSN(dsn), err)
 	}
-	return &redisStore{client: client, prefix: prefix, now: o.now}, nil
+	return &redisStore{client: client, prefix: prefix, now: now}, nil
 }
 
 func (s *redisStore) claimPrefix() string        { return s.prefix + "claim:" }
@@ -82,8 +95,8 @@ func (s *redisStore) claimsKey() string          { return s.prefix + "claims" }
 
 // queuePrefix is the key prefix of one queue: "outbox:" for forwards (the
 // keys of versions before the inbox), "inbox:" for the service.
-func (s *redisStore) queuePrefix(kind Kind) string {
-	if kind == Service {
+func (s *redisStore) queuePrefix(kind store.Kind) string {
+	if kind == store.Service {
 		return s.prefix + "inbox:"
 	}
 	return s.prefix + "outbox:"
@@ -113,36 +126,36 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
 return {'acquired', attempts}
 `)
 
-func (s *redisStore) Claim(ctx context.Context, key string, lease time.Duration) (Claim, error) {
-	if err := checkClaimArgs(key, lease); err != nil {
-		return Claim{}, err
+func (s *redisStore) Claim(ctx context.Context, key string, lease time.Duration) (store.Claim, error) {
+	if err := store.CheckClaimArgs(key, lease); err != nil {
+		return store.Claim{}, err
 	}
 	now := s.now()
-	token := newToken()
-	until := toMS(now.Add(lease))
+	token := store.NewToken()
+	until := store.ToMS(now.Add(lease))
 	v, err := redisClaim.Run(ctx, s.client, []string{s.claimKey(key), s.claimsKey()},
-		toMS(now), until, token, key).Slice()
+		store.ToMS(now), until, token, key).Slice()
 	if err != nil {
-		return Claim{}, fmt.Errorf("claim %q: %w", key, err)
+		return store.Claim{}, fmt.Errorf("claim %q: %w", key, err)
 	}
 	if len(v) < 2 {
-		return Claim{}, fmt.Errorf("claim %q: the Redis script answered %v", key, v)
+		return store.Claim{}, fmt.Errorf("claim %q: the Redis script answered %v", key, v)
 	}
 	n, _ := v[1].(int64)
 	switch v[0] {
 	case "acquired":
-		return Claim{Key: key, Outcome: Acquired, Token: token, Attempt: int(n), LeaseUntil: fromMS(until)}, nil
+		return store.Claim{Key: key, Outcome: store.Acquired, Token: token, Attempt: int(n), LeaseUntil: store.FromMS(until)}, nil
 	case "busy":
-		return Claim{Key: key, Outcome: Busy, LeaseUntil: fromMS(n)}, nil
+		return store.Claim{Key: key, Outcome: store.Busy, LeaseUntil: store.FromMS(n)}, nil
 	case "done":
 		var body []byte
 		if len(v) > 2 {
 			b, _ := v[2].(string)
 			body = []byte(b)
 		}
-		return Claim{Key: key, Outcome: Done, Result: Result{Status: int(n), Body: body}}, nil
+		return store.Claim{Key: key, Outcome: store.Done, Result: store.Result{Status: int(n), Body: body}}, nil
 	}
-	return Claim{}, fmt.Errorf("claim %q: the Redis script answered %v", key, v)
+	return store.Claim{}, fmt.Errorf("claim %q: the Redis script answered %v", key, v)
 }
 
 // redisQueueLua is the part of the scripts that keeps a group's order:
@@ -204,30 +217,30 @@ end
 return 1
 `)
 
-func (s *redisStore) Complete(ctx context.Context, held Claim, result Result, msgs ...*Message) error {
-	if err := checkHeld(held); err != nil {
+func (s *redisStore) Complete(ctx context.Context, held store.Claim, result store.Result, msgs ...*store.Message) error {
+	if err := store.CheckHeld(held); err != nil {
 		return err
 	}
-	if err := checkResult(result); err != nil {
+	if err := store.CheckResult(result); err != nil {
 		return err
 	}
 	now := s.now()
-	ms, err := prepareMessages(msgs, now)
+	ms, err := store.PrepareMessages(msgs, now)
 	if err != nil {
 		return err
 	}
 	keys := []string{s.claimKey(held.Key), s.claimsKey()}
-	args := []any{held.Token, result.Status, result.Body, toMS(now), held.Key, len(ms)}
+	args := []any{held.Token, result.Status, result.Body, store.ToMS(now), held.Key, len(ms)}
 	for _, m := range ms {
 		args = append(args, s.queuePrefix(m.Kind), m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body,
-			m.MaxAttempts, toMS(m.NextAttemptAt), toMS(m.CreatedAt), m.Summary)
+			m.MaxAttempts, store.ToMS(m.NextAttemptAt), store.ToMS(m.CreatedAt), m.Summary)
 	}
 	ok, err := redisComplete.Run(ctx, s.client, keys, args...).Int()
 	if err != nil {
 		return fmt.Errorf("complete %q: %w", held.Key, err)
 	}
 	if ok == 0 {
-		return fmt.Errorf("complete %q: %w", held.Key, ErrLeaseLost)
+		return fmt.Errorf("complete %q: %w", held.Key, store.ErrLeaseLost)
 	}
 	return nil
 }
@@ -242,16 +255,16 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
 `)
 
-func (s *redisStore) Release(ctx context.Context, held Claim) error {
-	if err := checkHeld(held); err != nil {
+func (s *redisStore) Release(ctx context.Context, held store.Claim) error {
+	if err := store.CheckHeld(held); err != nil {
 		return err
 	}
-	ok, err := redisRelease.Run(ctx, s.client, []string{s.claimKey(held.Key), s.claimsKey()}, held.Token, toMS(s.now()), held.Key).Int()
+	ok, err := redisRelease.Run(ctx, s.client, []string{s.claimKey(held.Key), s.claimsKey()}, held.Token, store.ToMS(s.now()), held.Key).Int()
 	if err != nil {
 		return fmt.Errorf("release %q: %w", held.Key, err)
 	}
 	if ok == 0 {
-		return fmt.Errorf("release %q: %w", held.Key, ErrLeaseLost)
+		return fmt.Errorf("release %q: %w", held.Key, store.ErrLeaseLost)
 	}
 	return nil
 }
@@ -293,17 +306,17 @@ end
 return out
 `)
 
-func (s *redisStore) LeaseDue(ctx context.Context, kind Kind, n int, lease time.Duration) ([]Message, error) {
-	if err := checkLeaseDueArgs(kind, n, lease); err != nil {
+func (s *redisStore) LeaseDue(ctx context.Context, kind store.Kind, n int, lease time.Duration) ([]store.Message, error) {
+	if err := store.CheckLeaseDueArgs(kind, n, lease); err != nil {
 		return nil, err
 	}
-	now := toMS(s.now())
+	now := store.ToMS(s.now())
 	v, err := redisLeaseDue.Run(ctx, s.client, []string{s.queuePrefix(kind) + "due"},
-		now, n, now+lease.Milliseconds(), newToken(), s.queuePrefix(kind), abandonedFinalAttempt).Slice()
+		now, n, now+lease.Milliseconds(), store.NewToken(), s.queuePrefix(kind), store.AbandonedFinalAttempt).Slice()
 	if err != nil {
 		return nil, fmt.Errorf("lease due messages: %w", err)
 	}
-	out := make([]Message, 0, len(v))
+	out := make([]store.Message, 0, len(v))
 	for _, h := range v {
 		fields, ok := h.([]any)
 		if !ok {
@@ -341,45 +354,45 @@ end
 return 1
 `)
 
-func (s *redisStore) mark(ctx context.Context, m Message, outcome, what string, next time.Time, lastError string) error {
-	if err := checkLeased(m); err != nil {
+func (s *redisStore) mark(ctx context.Context, m store.Message, outcome, what string, next time.Time, lastError string) error {
+	if err := store.CheckLeased(m); err != nil {
 		return err
 	}
 	qp := s.queuePrefix(m.Kind)
 	ok, err := redisMark.Run(ctx, s.client, []string{qp + "msg:" + m.ID},
-		outcome, m.LeaseToken, toMS(s.now()), toMS(next), lastError, m.ID, qp).Int()
+		outcome, m.LeaseToken, store.ToMS(s.now()), store.ToMS(next), lastError, m.ID, qp).Int()
 	if err != nil {
 		return fmt.Errorf("%s message %s: %w", what, m.ID, err)
 	}
 	if ok == 0 {
-		return fmt.Errorf("%s message %s: %w", what, m.ID, ErrLeaseLost)
+		return fmt.Errorf("%s message %s: %w", what, m.ID, store.ErrLeaseLost)
 	}
 	return nil
 }
 
-func (s *redisStore) MarkDelivered(ctx context.Context, m Message) error {
+func (s *redisStore) MarkDelivered(ctx context.Context, m store.Message) error {
 	return s.mark(ctx, m, "delivered", "mark delivered", time.Time{}, "")
 }
 
-func (s *redisStore) MarkRetry(ctx context.Context, m Message, next time.Time, lastError string) error {
+func (s *redisStore) MarkRetry(ctx context.Context, m store.Message, next time.Time, lastError string) error {
 	return s.mark(ctx, m, "retry", "schedule a retry of", next, lastError)
 }
 
-func (s *redisStore) MarkDead(ctx context.Context, m Message, lastError string) error {
+func (s *redisStore) MarkDead(ctx context.Context, m store.Message, lastError string) error {
 	return s.mark(ctx, m, "dead", "dead-letter", time.Time{}, lastError)
 }
 
-func (s *redisStore) DeadLetters(ctx context.Context, limit int) ([]Message, error) {
-	limit = normLimit(limit)
-	var out []Message
-	for _, kind := range Kinds {
+func (s *redisStore) DeadLetters(ctx context.Context, limit int) ([]store.Message, error) {
+	limit = store.NormLimit(limit)
+	var out []store.Message
+	for _, kind := range store.Kinds {
 		ms, err := s.list(ctx, kind, []string{"dead"}, true, limit)
 		if err != nil {
 			return nil, fmt.Errorf("list dead letters: %w", err)
 		}
 		out = append(out, ms...)
 	}
-	slices.SortStableFunc(out, func(a, b Message) int {
+	slices.SortStableFunc(out, func(a, b store.Message) int {
 		return cmp.Or(b.UpdatedAt.Compare(a.UpdatedAt), cmp.Compare(a.ID, b.ID))
 	})
 	if len(out) > limit {
@@ -390,7 +403,7 @@ func (s *redisStore) DeadLetters(ctx context.Context, limit int) ([]Message, err
 
 // list reads the messages of the named sets of one queue (up to limit
 // from each, newest first when newest), without bodies.
-func (s *redisStore) list(ctx context.Context, kind Kind, sets []string, newest bool, limit int) ([]Message, error) {
+func (s *redisStore) list(ctx context.Context, kind store.Kind, sets []string, newest bool, limit int) ([]store.Message, error) {
 	qp := s.queuePrefix(kind)
 	var ids []string
 	for _, set := range sets {
@@ -418,7 +431,7 @@ func (s *redisStore) list(ctx context.Context, kind Kind, sets []string, newest 
 			return nil, err
 		}
 	}
-	out := make([]Message, 0, len(ids))
+	out := make([]store.Message, 0, len(ids))
 	for _, cmd := range cmds {
 		h := cmd.Val()
 		if len(h) == 0 {
@@ -434,35 +447,35 @@ func (s *redisStore) list(ctx context.Context, kind Kind, sets []string, newest 
 	return out, nil
 }
 
-func (s *redisStore) Messages(ctx context.Context, f Filter) ([]Message, error) {
-	limit := listLimit(f.Limit)
+func (s *redisStore) Messages(ctx context.Context, f store.Filter) ([]store.Message, error) {
+	limit := store.ListLimit(f.Limit)
 	sets := []string{"due", "waiting", "dead"}
 	switch f.State {
-	case Pending:
+	case store.Pending:
 		sets = sets[:2]
-	case Dead:
+	case store.Dead:
 		sets = sets[2:]
-	case Delivered:
+	case store.Delivered:
 		sets = []string{"delivered_at"}
 	}
-	var out []Message
-	for _, kind := range Kinds {
+	var out []store.Message
+	for _, kind := range store.Kinds {
 		if f.Kind != "" && f.Kind != kind {
 			continue
 		}
 		// Sets are read whole up to the limit each: the filter on the
 		// workflow is applied after reading.
-		ms, err := s.list(ctx, kind, sets, false, maxListLimit)
+		ms, err := s.list(ctx, kind, sets, false, store.MaxListLimit)
 		if err != nil {
 			return nil, fmt.Errorf("list messages: %w", err)
 		}
 		for i := range ms {
-			if f.match(&ms[i]) {
+			if f.Match(&ms[i]) {
 				out = append(out, ms[i])
 			}
 		}
 	}
-	sortMessages(out)
+	store.SortMessages(out)
 	if len(out) > limit {
 		out = out[:limit]
 	}
@@ -483,9 +496,9 @@ return 1
 `)
 
 func (s *redisStore) Requeue(ctx context.Context, id string) error {
-	for _, kind := range Kinds {
+	for _, kind := range store.Kinds {
 		qp := s.queuePrefix(kind)
-		ok, err := redisRequeue.Run(ctx, s.client, []string{qp + "msg:" + id}, id, toMS(s.now()), qp).Int()
+		ok, err := redisRequeue.Run(ctx, s.client, []string{qp + "msg:" + id}, id, store.ToMS(s.now()), qp).Int()
 		if err != nil {
 			return fmt.Errorf("requeue %s: %w", id, err)
 		}
@@ -493,18 +506,18 @@ func (s *redisStore) Requeue(ctx context.Context, id string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("requeue %s: %w", id, ErrNotDead)
+	return fmt.Errorf("requeue %s: %w", id, store.ErrNotDead)
 }
 
-func (s *redisStore) PurgeDead(ctx context.Context, f Filter, before time.Time) (int64, error) {
-	f.State = Dead
+func (s *redisStore) PurgeDead(ctx context.Context, f store.Filter, before time.Time) (int64, error) {
+	f.State = store.Dead
 	var n int64
-	for _, kind := range Kinds {
+	for _, kind := range store.Kinds {
 		if f.Kind != "" && f.Kind != kind {
 			continue
 		}
 		qp := s.queuePrefix(kind)
-		ids, err := s.client.ZRangeByScore(ctx, qp+"dead", &redis.ZRangeBy{Min: "-inf", Max: "(" + strconv.FormatInt(toMS(before), 10)}).Result()
+		ids, err := s.client.ZRangeByScore(ctx, qp+"dead", &redis.ZRangeBy{Min: "-inf", Max: "(" + strconv.FormatInt(store.ToMS(before), 10)}).Result()
 		if err != nil {
 			return n, fmt.Errorf("purge dead letters: %w", err)
 		}
@@ -514,7 +527,7 @@ func (s *redisStore) PurgeDead(ctx context.Context, f Filter, before time.Time) 
 				return n, fmt.Errorf("purge dead letters: %w", err)
 			}
 			m, err := redisMessage(h)
-			if err != nil || !f.match(&m) {
+			if err != nil || !f.Match(&m) {
 				continue
 			}
 			if err := s.client.ZRem(ctx, qp+"dead", id).Err(); err != nil {
@@ -529,9 +542,9 @@ func (s *redisStore) PurgeDead(ctx context.Context, f Filter, before time.Time) 
 	return n, nil
 }
 
-func (s *redisStore) Stats(ctx context.Context) (Stats, error) {
-	var st Stats
-	for _, kind := range Kinds {
+func (s *redisStore) Stats(ctx context.Context) (store.Stats, error) {
+	var st store.Stats
+	for _, kind := range store.Kinds {
 		qp := s.queuePrefix(kind)
 		pipe := s.client.Pipeline()
 		due := pipe.ZCard(ctx, qp+"due")
@@ -539,11 +552,11 @@ func (s *redisStore) Stats(ctx context.Context) (Stats, error) {
 		dead := pipe.ZCard(ctx, qp+"dead")
 		delivered := pipe.ZCard(ctx, qp+"delivered_at")
 		if _, err := pipe.Exec(ctx); err != nil {
-			return Stats{}, fmt.Errorf("count queued messages: %w", err)
+			return store.Stats{}, fmt.Errorf("count queued messages: %w", err)
 		}
-		st.add(kind, Pending, due.Val()+waiting.Val())
-		st.add(kind, Delivered, delivered.Val())
-		st.add(kind, Dead, dead.Val())
+		st.Add(kind, store.Pending, due.Val()+waiting.Val())
+		st.Add(kind, store.Delivered, delivered.Val())
+		st.Add(kind, store.Dead, dead.Val())
 	}
 	return st, nil
 }
@@ -564,27 +577,27 @@ end
 return #ids
 `)
 
-func (s *redisStore) Prune(ctx context.Context, retention time.Duration) (Pruned, error) {
-	if err := CheckRetention(retention); err != nil {
-		return Pruned{}, err
+func (s *redisStore) Prune(ctx context.Context, retention time.Duration) (store.Pruned, error) {
+	if err := store.CheckRetention(retention); err != nil {
+		return store.Pruned{}, err
 	}
-	cutoff := toMS(s.now().Add(-retention))
-	var n Pruned
+	cutoff := store.ToMS(s.now().Add(-retention))
+	var n store.Pruned
 	for _, p := range []struct {
 		index, prefix, state, what string
 		count                      *int64
 	}{
 		{s.claimsKey(), s.claimPrefix(), "", "claims", &n.Claims},
-		{s.queuePrefix(Forward) + "delivered_at", s.queuePrefix(Forward) + "msg:", string(Delivered), "delivered messages", &n.Messages},
-		{s.queuePrefix(Service) + "delivered_at", s.queuePrefix(Service) + "msg:", string(Delivered), "delivered inbox entries", &n.Messages},
+		{s.queuePrefix(store.Forward) + "delivered_at", s.queuePrefix(store.Forward) + "msg:", string(store.Delivered), "delivered messages", &n.Messages},
+		{s.queuePrefix(store.Service) + "delivered_at", s.queuePrefix(store.Service) + "msg:", string(store.Delivered), "delivered inbox entries", &n.Messages},
 	} {
 		for {
-			deleted, err := redisPrune.Run(ctx, s.client, []string{p.index}, cutoff, pruneBatch, p.prefix, p.state).Int64()
+			deleted, err := redisPrune.Run(ctx, s.client, []string{p.index}, cutoff, store.PruneBatch, p.prefix, p.state).Int64()
 			if err != nil {
 				return n, fmt.Errorf("prune %s: %w", p.what, err)
 			}
 			*p.count += deleted
-			if deleted < pruneBatch {
+			if deleted < store.PruneBatch {
 				break
 			}
 		}
@@ -605,7 +618,7 @@ func pairs(fields []any) map[string]string {
 	return h
 }
 
-func redisMessage(h map[string]string) (Message, error) {
+func redisMessage(h map[string]string) (store.Message, error) {
 	var firstErr error
 	num := func(field string) int64 {
 		n, err := strconv.ParseInt(h[field], 10, 64)
@@ -614,11 +627,11 @@ func redisMessage(h map[string]string) (Message, error) {
 		}
 		return n
 	}
-	kind := Kind(h["kind"])
+	kind := store.Kind(h["kind"])
 	if kind == "" {
-		kind = Forward // written before the inbox existed
+		kind = store.Forward // written before the inbox existed
 	}
-	m := Message{
+	m := store.Message{
 		ID:            h["id"],
 		Kind:          kind,
 		WorkflowID:    h["workflow_id"],
@@ -627,14 +640,14 @@ func redisMessage(h map[string]string) (Message, error) {
 		URL:           h["url"],
 		SecretEnv:     h["secret_env"],
 		Body:          []byte(h["body"]),
-		State:         State(h["state"]),
+		State:         store.State(h["state"]),
 		Attempts:      int(num("attempts")),
 		MaxAttempts:   int(num("max_attempts")),
-		NextAttemptAt: fromMS(num("next_attempt_at")),
+		NextAttemptAt: store.FromMS(num("next_attempt_at")),
 		LastError:     h["last_error"],
 		LeaseToken:    h["lease_token"],
-		CreatedAt:     fromMS(num("created_at")),
-		UpdatedAt:     fromMS(num("updated_at")),
+		CreatedAt:     store.FromMS(num("created_at")),
+		UpdatedAt:     store.FromMS(num("updated_at")),
 	}
 	return m, firstErr
 }
