@@ -243,11 +243,17 @@ func killAndRetry(t *testing.T, dir, dsn string) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	stats, err := st.Stats(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if stats.Inbox != (store.Counts{Delivered: int64(len(done) + len(hung))}) {
+	// The service writes "processed" before its worker records the
+	// delivery in the store: wait for the store to say so too.
+	want := store.Counts{Delivered: int64(len(done) + len(hung))}
+	var stats store.Stats
+	waitFor(t, 30*time.Second, "the store to record every event delivered", func() bool {
+		if stats, err = st.Stats(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return stats.Inbox == want || stats.Inbox.Dead > 0
+	})
+	if stats.Inbox != want {
 		t.Errorf("inbox after the restart: %+v, want all %d delivered", stats.Inbox, len(done)+len(hung))
 	}
 	t.Logf("SIGKILL inside the service: %d deliveries sent in %d requests, each answered 200 (the slowest in %v); 10 inside the service when the kill came; %d processed by the service, each exactly once",
