@@ -1,4 +1,7 @@
-// Package bland is the Bland AI platform.
+// Package bland is the Bland AI platform's run-time adapter: it decodes,
+// encodes, verifies and signs webhook deliveries. The configuration
+// described under Config is written by package blandconfig, which a
+// deployed handler does not import.
 //
 // # Config
 //

@@ -1,4 +1,7 @@
-// Package callcow is the CallCow platform.
+// Package callcow is the CallCow platform's run-time adapter: it decodes,
+// encodes, verifies and signs webhook deliveries. The configuration
+// described under Config is written by package callcowconfig, which a
+// deployed handler does not import.
 //
 // # Config
 //

@@ -1,5 +1,7 @@
-// Package callurl is CallURL, whose webhook body is callspec's own
-// canonical event format.
+// Package callurl is CallURL's run-time adapter; CallURL's webhook body is
+// callspec's own canonical event format. The configuration described
+// under Config (and the schema importer) is package callurlconfig, which
+// a deployed handler does not import.
 //
 // # Config
 //

@@ -1,4 +1,7 @@
-// Package phonely is the Phonely platform.
+// Package phonely is the Phonely platform's run-time adapter: it decodes,
+// encodes, verifies and signs webhook deliveries. The configuration
+// described under Config is written by package phonelyconfig, which a
+// deployed handler does not import.
 //
 // # Config
 //

@@ -1,4 +1,7 @@
-// Package retell is the Retell AI platform.
+// Package retell is the Retell AI platform's run-time adapter: it decodes,
+// encodes, verifies and signs webhook deliveries. The configuration
+// described under Config is written by package retellconfig, which a
+// deployed handler does not import.
 //
 // # Config
 //

@@ -1,4 +1,7 @@
-// Package synthflow is the Synthflow platform.
+// Package synthflow is the Synthflow platform's run-time adapter: it decodes,
+// encodes, verifies and signs webhook deliveries. The configuration
+// described under Config is written by package synthflowconfig, which a
+// deployed handler does not import.
 //
 // # Config
 //

@@ -1,4 +1,7 @@
-// Package vapi is the Vapi platform.
+// Package vapi is the Vapi platform's run-time adapter: it decodes,
+// encodes, verifies and signs webhook deliveries. The configuration
+// described under Config is written by package vapiconfig, which a
+// deployed handler does not import.
 //
 // # Config
 //
