@@ -16,7 +16,7 @@
 // boolean, enum, phone, email, date, datetime, list), since CallURL's types
 // are callspec's; enums add "values" and lists add "items". Nothing is
 // lost. callspec import callurl FILE reads this format back (see
-// ParseSchema).
+// callurlconfig.ParseSchema).
 //
 // # Inbound
 //
