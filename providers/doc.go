@@ -1,12 +1,17 @@
-// Package providers defines what a voice platform is to callspec: a config
-// emitter (what to extract and where to post), an inbound adapter (the
-// platform's post-call webhook → the canonical inbound call), and a
-// signature scheme. Each platform lives in its own package under
-// providers/ and registers itself; providers/all imports them all.
+// Package providers defines what a voice platform is to a deployed
+// callspec handler: an Adapter (the platform's post-call webhook → the
+// canonical inbound call, and its signature scheme). Each platform's
+// adapter lives in providers/<name> and registers itself; providers/all
+// imports them all. What the build needs of a platform (its configuration
+// and what it cannot express) is the platform's config emitter in
+// providers/<name>/<name>config (see package providers/configs), kept
+// apart so that a handler imports no compiler package.
 //
-// Adding a platform touches one folder: a package under providers/ whose
-// init calls Register, a blank import in providers/all, and its name in
-// compiler/check.KnownTargets (a test keeps the two lists equal).
+// Adding a platform touches one folder: an adapter package under
+// providers/ whose init calls Register, an emitter package under it whose
+// init calls configs.Register, a blank import of each in providers/all and
+// providers/configs/allconfigs, and its name in compiler/check.KnownTargets
+// (a test keeps the three lists equal).
 //
 // Each platform package's documentation has the details and the sources;
 // this page has the tables that compare them.

@@ -4,30 +4,24 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/providers/internal/registry"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/workflow"
 )
 
-// Provider is one voice platform.
-type Provider interface {
+// Adapter is the run-time side of one voice platform: what a deployed
+// handler needs to take its deliveries. The build-time side (the
+// platform's configuration and what it cannot express) is a
+// configs.Emitter in providers/<name>/<name>config, so a handler imports
+// no compiler package.
+type Adapter interface {
 	// Name is the platform's lower-case name, as used in targets, routes
 	// (/hooks/<workflow>/<name>) and --provider flags.
 	Name() string
-
-	// Config returns the platform configuration for w, written to
-	// generated/<id>/providers/<name>.json, or nil when the platform has
-	// nothing to configure through an API.
-	Config(w *ir.Workflow) ([]byte, error)
-	// Losses lists what the platform cannot express of w's fields; lint
-	// reports each as target-unsupported.
-	Losses(w *ir.Workflow) []Loss
 
 	// Decode turns one delivery body into the inbound call. A body that is
 	// not this platform's post-call payload is a *DecodeError.
@@ -54,7 +48,7 @@ type SharedSecretScheme interface {
 // SignatureStatus is the signature_status of an event whose delivery
 // passed p's Verify: shared_secret when the platform only sends the
 // secret, verified when it signs the body.
-func SignatureStatus(p Provider) string {
+func SignatureStatus(p Adapter) string {
 	if s, ok := p.(SharedSecretScheme); ok && s.SharedSecretOnly() {
 		return event.SignatureSharedSecret
 	}
@@ -67,21 +61,6 @@ func SignatureStatus(p Provider) string {
 // --workflow is not given; "" means the payload does not say.
 type WorkflowHinter interface {
 	WorkflowHint(body []byte) string
-}
-
-// Loss is one field the platform cannot express as declared, or, with
-// Field "", spoken text it cannot take as written (Bland's first_sentence
-// length).
-type Loss struct {
-	Field string
-	// What says what is lost, e.g. "integer is sent as number".
-	What string
-	// Safe is true when callspec handles the loss itself: the handler
-	// parses what the platform sends or refuses it (the call goes to a
-	// person), so no wrong value reaches the service. lint reports a safe
-	// loss as info and any other (a value the platform cannot deliver at
-	// all, or one that arrives changed) as a warning.
-	Safe bool
 }
 
 // DecodeError is a payload the adapter cannot use; the handler answers 400
@@ -136,44 +115,13 @@ const MaxJSONDepth = 64
 // ErrSignature is wrapped by every Verify failure.
 var ErrSignature = errors.New("signature verification failed")
 
-var (
-	mu       sync.RWMutex
-	registry = map[string]Provider{}
-)
+var adapters = registry.Registry[Adapter]{What: "provider"}
 
-// Register adds a provider; each provider package calls it from init.
-func Register(p Provider) {
-	mu.Lock()
-	defer mu.Unlock()
-	if _, dup := registry[p.Name()]; dup {
-		panic("providers: duplicate provider " + p.Name())
-	}
-	registry[p.Name()] = p
-}
+// Register adds an adapter; each platform package calls it from init.
+func Register(a Adapter) { adapters.Register(a) }
 
-// Lookup returns the provider named name.
-func Lookup(name string) (Provider, error) {
-	mu.RLock()
-	defer mu.RUnlock()
-	p, ok := registry[name]
-	if !ok {
-		return nil, fmt.Errorf("unknown provider %q: use one of %s", name, strings.Join(namesLocked(), ", "))
-	}
-	return p, nil
-}
+// Lookup returns the adapter named name.
+func Lookup(name string) (Adapter, error) { return adapters.Lookup(name) }
 
-// Names lists the registered providers, sorted.
-func Names() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	return namesLocked()
-}
-
-func namesLocked() []string {
-	out := make([]string, 0, len(registry))
-	for n := range registry {
-		out = append(out, n)
-	}
-	slices.Sort(out)
-	return out
-}
+// Names lists the registered adapters, sorted.
+func Names() []string { return adapters.Names() }

@@ -2,8 +2,8 @@ package rules
 
 import (
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/providers"
-	_ "github.com/callspec/callspec/providers/all" // registers every platform
+	"github.com/callspec/callspec/providers/configs"
+	_ "github.com/callspec/callspec/providers/configs/allconfigs" // registers every platform's emitter
 )
 
 func init() {
@@ -51,7 +51,7 @@ returns reliably:
 				if !t.Set {
 					continue
 				}
-				prov, err := providers.Lookup(t.Value)
+				prov, err := configs.Lookup(t.Value)
 				if err != nil {
 					continue // an unknown target is a schema finding
 				}

@@ -320,7 +320,7 @@ func Build(ctx context.Context, root, bin string) error {
 	return nil
 }
 
-func newDelivery(p providers.Provider, callID string, bad bool) (delivery, error) {
+func newDelivery(p providers.Adapter, callID string, bad bool) (delivery, error) {
 	in := &event.Inbound{
 		Call:       event.Call{ID: callID, Provider: p.Name(), Status: "completed", Direction: "inbound", DurationS: 95},
 		CallerFrom: "+15551234567", CallerPhone: "+15551234567", CalledTo: "+15550000000",

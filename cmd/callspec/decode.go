@@ -187,7 +187,7 @@ func unwrapPath(err error) error {
 // by --workflow; else the one the payload names itself (CallURL's
 // workflow_id, Bland's metadata); else the only workflow loaded; else the
 // one whose declared fields the payload fills most, when exactly one does.
-func chooseWorkflow(p providers.Provider, body []byte, id string, all, usable []*check.Unit, broken map[string]bool) (*check.Unit, string, error) {
+func chooseWorkflow(p providers.Adapter, body []byte, id string, all, usable []*check.Unit, broken map[string]bool) (*check.Unit, string, error) {
 	find := func(id string) (*check.Unit, error) {
 		for _, u := range all {
 			if u.IR != nil && u.IR.ID == id {

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/check"
-	"github.com/callspec/callspec/providers/callurl"
+	"github.com/callspec/callspec/providers/callurl/callurlconfig"
 	"github.com/callspec/callspec/runtime/celenv"
 )
 
@@ -53,7 +53,7 @@ func runImport(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "read %s: %v", path, unwrapPath(err))
 	}
-	s, err := callurl.ParseSchema(data)
+	s, err := callurlconfig.ParseSchema(data)
 	if err != nil {
 		return fail(e, "%s: %v", path, err)
 	}
@@ -92,7 +92,7 @@ type importedField struct {
 
 // skeleton writes the spec. Fields keep the schema's order; anything the
 // importer had to decide is marked TODO.
-func skeleton(s *callurl.Schema, path, id string) (string, error) {
+func skeleton(s *callurlconfig.Schema, path, id string) (string, error) {
 	title := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s.Outcome), " outcome"))
 	if title == "" {
 		title = "Imported workflow"

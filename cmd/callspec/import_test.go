@@ -16,8 +16,8 @@ import (
 func TestImportSkeletonsLint(t *testing.T) {
 	dir := t.TempDir()
 	inputs := map[string][]string{
-		"seed000.yaml": {"import", "callurl", "../../providers/callurl/testdata/schema/seed_000.json"},
-		"seed001.yaml": {"import", "callurl", "../../providers/callurl/testdata/schema/seed_001.json", "--id", "handoff_import"},
+		"seed000.yaml": {"import", "callurl", "../../providers/callurl/callurlconfig/testdata/schema/seed_000.json"},
+		"seed001.yaml": {"import", "callurl", "../../providers/callurl/callurlconfig/testdata/schema/seed_001.json", "--id", "handoff_import"},
 		"rich.yaml":    {"import", "callurl", "testdata/import/rich_schema.json"},
 	}
 	if page := filepath.Join("..", "..", "..", "shared", "seeds", "000_3f287b3d1f6fc83c.txt"); fileExists(page) {

@@ -24,8 +24,8 @@ import (
 	"github.com/callspec/callspec/compiler/emit/schema"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/internal/parallel"
-	"github.com/callspec/callspec/providers"
-	_ "github.com/callspec/callspec/providers/all" // registers every platform
+	"github.com/callspec/callspec/providers/configs"
+	_ "github.com/callspec/callspec/providers/configs/allconfigs" // registers every platform's emitter
 )
 
 // File is one generated file; Path is relative to the output directory and
@@ -105,7 +105,7 @@ func emitHandler(w *ir.Workflow, opts GenerateOptions) ([]File, error) {
 // emitProviderConfigs writes providers/<name>.json for each target that has
 // an API configuration.
 func emitProviderConfigs(w *ir.Workflow, _ GenerateOptions) ([]File, error) {
-	out, err := providers.Configs(w)
+	out, err := configs.Configs(w)
 	if err != nil {
 		return nil, err
 	}

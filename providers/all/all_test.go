@@ -7,15 +7,29 @@ import (
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all"
+	"github.com/callspec/callspec/providers/configs"
+	_ "github.com/callspec/callspec/providers/configs/allconfigs"
 	"github.com/callspec/callspec/providers/vapi"
 	"github.com/callspec/callspec/runtime/event"
 )
 
-// TestNamesAreKnownTargets keeps the registry and the targets a spec may
-// name in step: a platform is either both or neither.
+// TestNamesAreKnownTargets keeps the two registries (adapters, emitters)
+// and the targets a spec may name in step: a platform is all three or
+// none.
 func TestNamesAreKnownTargets(t *testing.T) {
 	if got, want := providers.Names(), check.KnownTargets; !slices.Equal(got, want) {
 		t.Fatalf("providers.Names() = %v, check.KnownTargets = %v", got, want)
+	}
+	if got, want := configs.Names(), check.KnownTargets; !slices.Equal(got, want) {
+		t.Fatalf("configs.Names() = %v, check.KnownTargets = %v", got, want)
+	}
+	for _, n := range configs.Names() {
+		if e, err := configs.Lookup(n); err != nil || e.Name() != n {
+			t.Errorf("configs.Lookup(%q) = %v, %v", n, e, err)
+		}
+	}
+	if _, err := configs.Lookup("twilio"); err == nil {
+		t.Error("an unknown config emitter was found")
 	}
 	for _, n := range providers.Names() {
 		p, err := providers.Lookup(n)

@@ -1,4 +1,7 @@
-// Package bland is the Bland AI platform.
+// Package bland is the Bland AI platform's run-time adapter: it decodes,
+// encodes, verifies and signs webhook deliveries. The configuration
+// described under Config is written by package blandconfig, which a
+// deployed handler does not import.
 //
 // # Config
 //
@@ -72,14 +75,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers"
-	"github.com/callspec/callspec/providers/internal/emit"
 	"github.com/callspec/callspec/providers/internal/payload"
 	"github.com/callspec/callspec/providers/internal/signature"
-	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/workflow"
 )
@@ -98,99 +97,8 @@ func init() { providers.Register(Provider{}) }
 // Provider is Bland AI.
 type Provider struct{}
 
-// Name implements providers.Provider.
+// Name implements providers.Adapter.
 func (Provider) Name() string { return Name }
-
-// CallRequest is the part of the send-call body callspec owns.
-type CallRequest struct {
-	FirstSentence  string            `json:"first_sentence"`
-	Task           string            `json:"task"`
-	AnalysisSchema *emit.Ordered     `json:"analysis_schema"`
-	SummaryPrompt  string            `json:"summary_prompt"`
-	Webhook        string            `json:"webhook"`
-	Metadata       map[string]string `json:"metadata"`
-}
-
-// Hint is the analysis_schema hint of a type.
-func Hint(k, items celenv.Kind, values []string) string {
-	switch k {
-	case celenv.Number:
-		return "number"
-	case celenv.Integer:
-		return "integer"
-	case celenv.Boolean:
-		return "boolean"
-	case celenv.Enum:
-		return "one of: " + strings.Join(values, ", ")
-	case celenv.Phone:
-		return "phone number in E.164, e.g. +14155550123"
-	case celenv.Email:
-		return "email"
-	case celenv.Date:
-		return "YYYY-MM-DD"
-	case celenv.DateTime:
-		return "YYYY-MM-DDTHH:MM:SSZ (RFC 3339)"
-	case celenv.ListKind:
-		return "array of " + Hint(items, "", values)
-	}
-	return "string"
-}
-
-// Config implements providers.Provider.
-func (Provider) Config(w *ir.Workflow) ([]byte, error) {
-	schema := &emit.Ordered{}
-	for i := range w.Fields {
-		f := &w.Fields[i]
-		hint := Hint(f.Type, f.Items, f.Values)
-		desc := f.Description
-		if desc == "" {
-			desc = emit.Question(w, f.Name)
-		}
-		words := emit.Constraints(f)
-		if desc != "" {
-			words = append([]string{emit.Sentence(desc)}, words...)
-		}
-		if len(words) > 0 {
-			hint += " — " + strings.Join(words, " ")
-		}
-		schema.Set(f.Name, hint)
-	}
-	owner := w.Owner
-	if owner == "" {
-		owner = "the team"
-	} else {
-		owner = "the " + emit.Human(owner) + " team"
-	}
-	hook, err := emit.WebhookURL(w, Name)
-	if err != nil {
-		return nil, err
-	}
-	return emit.JSON(CallRequest{
-		FirstSentence:  emit.FirstMessage(w),
-		Task:           emit.Prompt(w),
-		AnalysisSchema: schema,
-		SummaryPrompt: fmt.Sprintf("Summarize the call in two or three sentences for %s. The caller's goal: %s. Say what the caller asked for and what was agreed. Do not include phone numbers, email addresses or payment details.",
-			owner, strings.TrimSuffix(w.Goal, ".")),
-		Webhook:  hook,
-		Metadata: map[string]string{MetadataWorkflowKey: w.ID},
-	})
-}
-
-// MaxFirstSentence is the length first_sentence must stay under, in
-// characters, as Bland documents it.
-const MaxFirstSentence = 200
-
-// Losses implements providers.Provider: analysis_schema hints are free
-// text, so every type can be asked for and the handler checks the answer.
-// What Bland cannot take is a disclosure of MaxFirstSentence characters or
-// more as first_sentence.
-func (Provider) Losses(w *ir.Workflow) []providers.Loss {
-	n := utf8.RuneCountInString(emit.FirstMessage(w))
-	if n < MaxFirstSentence {
-		return nil
-	}
-	return []providers.Loss{{What: fmt.Sprintf("the disclosure, sent as first_sentence, has %d characters, and Bland documents first_sentence as less than %d; shorten the disclosure so the caller hears all of it", n, MaxFirstSentence)}}
-}
 
 var (
 	statusTable = payload.Table{
@@ -220,7 +128,7 @@ var (
 	endOut = payload.Reverse(endTable)
 )
 
-// Decode implements providers.Provider.
+// Decode implements providers.Adapter.
 func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, error) {
 	r := payload.NewReader(Name)
 	root := r.Parse(body)
@@ -298,7 +206,7 @@ func WorkflowID(body []byte) string {
 	return s
 }
 
-// Encode implements providers.Provider: a call record.
+// Encode implements providers.Adapter: a call record.
 func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, error) {
 	fields := in.Fields
 	if fields == nil {
@@ -333,7 +241,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	return json.Marshal(body)
 }
 
-// Verify implements providers.Provider.
+// Verify implements providers.Adapter.
 func (Provider) Verify(secret []byte, h http.Header, body []byte, _ time.Time) error {
 	if err := signature.RequireSecret(secret); err != nil {
 		return err
@@ -348,7 +256,7 @@ func (Provider) Verify(secret []byte, h http.Header, body []byte, _ time.Time) e
 	return nil
 }
 
-// Sign implements providers.Provider.
+// Sign implements providers.Adapter.
 func (Provider) Sign(secret []byte, body []byte, _ time.Time) (http.Header, error) {
 	if len(secret) == 0 {
 		return nil, fmt.Errorf("sign bland: the webhook signing secret is empty")
@@ -358,7 +266,7 @@ func (Provider) Sign(secret []byte, body []byte, _ time.Time) (http.Header, erro
 	return h, nil
 }
 
-// SignatureScheme implements providers.Provider.
+// SignatureScheme implements providers.Adapter.
 func (Provider) SignatureScheme() string {
 	return "Bland signs each delivery in X-Webhook-Signature: the hex HMAC-SHA256 of the raw body keyed with the account's webhook signing secret. It has no timestamp or message id, so replays are not detected by the signature; idempotency on the call id makes them harmless."
 }

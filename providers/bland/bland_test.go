@@ -2,20 +2,15 @@ package bland_test
 
 import (
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers/bland"
-	"github.com/callspec/callspec/providers/internal/emit"
 	"github.com/callspec/callspec/providers/internal/providertest"
 	"github.com/callspec/callspec/runtime/event"
 )
 
 var p = bland.Provider{}
-
-func TestConfigGolden(t *testing.T) { providertest.ConfigGolden(t, p) }
 
 func TestDecodePayloads(t *testing.T) { providertest.DecodeAll(t, p) }
 
@@ -86,37 +81,6 @@ func TestWorkflowIDReadsAsDecodeDoes(t *testing.T) {
 	} {
 		if got := bland.WorkflowID([]byte(body)); got != want {
 			t.Errorf("WorkflowID(%s) = %q, want %q", body, got, want)
-		}
-	}
-}
-
-// TestConfigSpeaks: the send-call body carries the disclosure as
-// first_sentence and the agent prompt as task.
-func TestConfigSpeaks(t *testing.T) {
-	type body struct {
-		FirstSentence string `json:"first_sentence"`
-		Task          string `json:"task"`
-	}
-	providertest.EachConfig(t, p, func(t *testing.T, w *ir.Workflow, got body) {
-		if got.FirstSentence != w.Disclosure || got.Task != emit.Prompt(w) {
-			t.Errorf("first_sentence %q and task %q, want the disclosure and the prompt", got.FirstSentence, got.Task)
-		}
-	})
-}
-
-// TestLossesFirstSentence: Bland documents first_sentence as less than
-// 200 characters (not bytes: "é" is one).
-func TestLossesFirstSentence(t *testing.T) {
-	for _, tc := range []struct {
-		disclosure string
-		losses     int
-	}{
-		{strings.Repeat("é", 199), 0},
-		{strings.Repeat("é", 200), 1},
-	} {
-		got := p.Losses(&ir.Workflow{Disclosure: tc.disclosure})
-		if len(got) != tc.losses || (len(got) == 1 && (got[0].Field != "" || got[0].Safe)) {
-			t.Errorf("%d characters: losses %+v, want %d unsafe loss of the spoken text", len([]rune(tc.disclosure)), got, tc.losses)
 		}
 	}
 }

@@ -1,4 +1,7 @@
-// Package callcow is the CallCow platform.
+// Package callcow is the CallCow platform's run-time adapter: it decodes,
+// encodes, verifies and signs webhook deliveries. The configuration
+// described under Config is written by package callcowconfig, which a
+// deployed handler does not import.
 //
 // # Config
 //
@@ -47,7 +50,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/providers/internal/payload"
 	"github.com/callspec/callspec/providers/internal/signature"
@@ -63,23 +65,8 @@ func init() { providers.Register(Provider{}) }
 // Provider is CallCow.
 type Provider struct{}
 
-// Name implements providers.Provider.
+// Name implements providers.Adapter.
 func (Provider) Name() string { return Name }
-
-// Config implements providers.Provider: CallCow has nothing to configure
-// through an API.
-func (Provider) Config(*ir.Workflow) ([]byte, error) { return nil, nil }
-
-// Losses implements providers.Provider: every field, since CallCow
-// extracts nothing.
-func (Provider) Losses(w *ir.Workflow) []providers.Loss {
-	var out []providers.Loss
-	for _, f := range w.Fields {
-		out = append(out, providers.Loss{Field: f.Name,
-			What: "CallCow has no typed extraction (it is transcript-only), so the value arrives only when the CallCow workflow's context holds the key " + f.Name})
-	}
-	return out
-}
 
 var (
 	statusTable = payload.Table{
@@ -89,7 +76,7 @@ var (
 	statusOut = payload.Reverse(statusTable)
 )
 
-// Decode implements providers.Provider.
+// Decode implements providers.Adapter.
 func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, error) {
 	r := payload.NewReader(Name)
 	root := r.Parse(body)
@@ -162,7 +149,7 @@ func number(raw string) string {
 	return raw
 }
 
-// Encode implements providers.Provider: a body in the shape of seed 003,
+// Encode implements providers.Adapter: a body in the shape of seed 003,
 // with the fields in context. An outbound call also puts the called
 // number into context, as CallCow does, which is how Decode tells the
 // direction.
@@ -205,12 +192,12 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	})
 }
 
-// Verify implements providers.Provider.
+// Verify implements providers.Adapter.
 func (Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
 	return signature.SharedSecret{}.Verify(secret, h, body, now)
 }
 
-// Sign implements providers.Provider.
+// Sign implements providers.Adapter.
 func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, error) {
 	return signature.SharedSecret{}.Sign(secret, body, now)
 }
@@ -219,5 +206,5 @@ func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, er
 // sends the shared secret, not a signature of the body.
 func (Provider) SharedSecretOnly() bool { return true }
 
-// SignatureScheme implements providers.Provider.
+// SignatureScheme implements providers.Adapter.
 func (Provider) SignatureScheme() string { return signature.SharedSecret{}.Scheme("CallCow") }

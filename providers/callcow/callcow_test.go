@@ -11,8 +11,6 @@ import (
 
 var p = callcow.Provider{}
 
-func TestConfigIsNil(t *testing.T) { providertest.ConfigGolden(t, p) }
-
 func TestDecodePayloads(t *testing.T) { providertest.DecodeAll(t, p) }
 
 func TestEncodeRoundTrip(t *testing.T) { providertest.EncodeRoundTrip(t, p) }
@@ -119,13 +117,6 @@ func TestEncodeOutbound(t *testing.T) {
 	}
 	if out.Call.Direction != "outbound" || out.CallerPhone != "+14165551234" || out.Fields["interested"] != true {
 		t.Errorf("decoded direction %q caller %q fields %v from %s", out.Call.Direction, out.CallerPhone, out.Fields, body)
-	}
-}
-
-func TestLosses(t *testing.T) {
-	w := providertest.Get(t, "outbound_lead_follow_up")
-	if got := len(p.Losses(w.IR)); got != len(w.IR.Fields) {
-		t.Errorf("%d losses, want one per field (%d)", got, len(w.IR.Fields))
 	}
 }
 

@@ -1,5 +1,7 @@
-// Package callurl is CallURL, whose webhook body is callspec's own
-// canonical event format.
+// Package callurl is CallURL's run-time adapter; CallURL's webhook body is
+// callspec's own canonical event format. The configuration described
+// under Config (and the schema importer) is package callurlconfig, which
+// a deployed handler does not import.
 //
 // # Config
 //
@@ -14,7 +16,7 @@
 // boolean, enum, phone, email, date, datetime, list), since CallURL's types
 // are callspec's; enums add "values" and lists add "items". Nothing is
 // lost. callspec import callurl FILE reads this format back (see
-// ParseSchema).
+// callurlconfig.ParseSchema).
 //
 // # Inbound
 //
@@ -44,7 +46,6 @@
 package callurl
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -56,12 +57,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers"
-	"github.com/callspec/callspec/providers/internal/emit"
 	"github.com/callspec/callspec/providers/internal/payload"
 	"github.com/callspec/callspec/providers/internal/signature"
-	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/stdwebhooks"
 	"github.com/callspec/callspec/runtime/workflow"
@@ -85,93 +83,10 @@ func init() { providers.Register(Provider{}) }
 // Provider is CallURL.
 type Provider struct{}
 
-// Name implements providers.Provider.
+// Name implements providers.Adapter.
 func (Provider) Name() string { return Name }
 
-// Field is one field of the structured output schema.
-type Field struct {
-	Description string   `json:"description"`
-	Name        string   `json:"name"`
-	Required    bool     `json:"required"`
-	Type        string   `json:"type"`
-	Values      []string `json:"values,omitempty"`
-	Items       string   `json:"items,omitempty"`
-}
-
-// Schema is the structured output schema of seeds 000 and 001.
-type Schema struct {
-	Outcome    string  `json:"outcome"`
-	Fields     []Field `json:"fields"`
-	WebhookURL string  `json:"webhook_url,omitempty"`
-}
-
-// Config implements providers.Provider.
-func (Provider) Config(w *ir.Workflow) ([]byte, error) {
-	hook, err := emit.WebhookURL(w, Name)
-	if err != nil {
-		return nil, err
-	}
-	s := Schema{Outcome: w.Title + " outcome", Fields: []Field{}, WebhookURL: hook}
-	for i := range w.Fields {
-		f := &w.Fields[i]
-		desc := f.Description
-		if desc == "" {
-			desc = emit.Description(w, f)
-		}
-		cf := Field{Description: desc, Name: f.Name, Required: f.Required, Type: string(f.Type)}
-		if f.Type == celenv.Enum || f.Items == celenv.Enum {
-			cf.Values = append([]string{}, f.Values...)
-		}
-		if f.Type == celenv.ListKind {
-			cf.Items = string(f.Items)
-		}
-		s.Fields = append(s.Fields, cf)
-	}
-	return emit.JSON(s)
-}
-
-// ParseSchema reads a structured output schema. The input may be the JSON
-// itself or a text (such as a CallURL developer guide page) that contains
-// it; the first JSON object with "outcome" and "fields" is taken.
-func ParseSchema(data []byte) (*Schema, error) {
-	try := func(b []byte) (*Schema, bool) {
-		dec := json.NewDecoder(bytes.NewReader(b))
-		var raw map[string]json.RawMessage
-		if dec.Decode(&raw) != nil {
-			return nil, false
-		}
-		if _, ok := raw["outcome"]; !ok {
-			return nil, false
-		}
-		if _, ok := raw["fields"]; !ok {
-			return nil, false
-		}
-		var s Schema
-		if json.Unmarshal(mustJSON(raw), &s) != nil {
-			return nil, false
-		}
-		return &s, true
-	}
-	for i := 0; i < len(data); i++ {
-		if data[i] != '{' {
-			continue
-		}
-		if s, ok := try(data[i:]); ok {
-			return s, nil
-		}
-	}
-	return nil, errors.New("no structured output schema found: expected a JSON object with \"outcome\" and \"fields\" keys")
-}
-
-func mustJSON(v any) []byte {
-	b, _ := json.Marshal(v)
-	return b
-}
-
-// Losses implements providers.Provider: CallURL's types are callspec's.
-func (Provider) Losses(*ir.Workflow) []providers.Loss { return nil }
-
-// Decode implements providers.Provider.
+// Decode implements providers.Adapter.
 func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, error) {
 	r := payload.NewReader(Name)
 	root := r.Parse(body)
@@ -244,7 +159,7 @@ func (Provider) WorkflowHint(body []byte) string {
 	return s
 }
 
-// Encode implements providers.Provider: the inbound part of a canonical
+// Encode implements providers.Adapter: the inbound part of a canonical
 // event (no decision: the receiver makes it).
 func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, error) {
 	fields := in.Fields
@@ -285,7 +200,7 @@ func Key(secret []byte) ([]byte, error) {
 	return k, nil
 }
 
-// Verify implements providers.Provider.
+// Verify implements providers.Adapter.
 func (Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
 	if err := signature.RequireSecret(secret); err != nil {
 		return err
@@ -306,7 +221,7 @@ func (Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time)
 	return nil
 }
 
-// Sign implements providers.Provider with a fresh random message id.
+// Sign implements providers.Adapter with a fresh random message id.
 func (p Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, error) {
 	var b [12]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -330,7 +245,7 @@ func SignWithID(secret []byte, id string, body []byte, now time.Time) (http.Head
 	return h, nil
 }
 
-// SignatureScheme implements providers.Provider.
+// SignatureScheme implements providers.Adapter.
 func (Provider) SignatureScheme() string {
 	return "Standard Webhooks v1: webhook-signature holds v1,<base64 HMAC-SHA256 of \"<webhook-id>.<webhook-timestamp>.<body>\"> (several space-separated entries during key rotation), keyed with the whsec_ secret; callspec accepts timestamps within ±5 minutes."
 }

@@ -18,8 +18,6 @@ import (
 
 var p = callurl.Provider{}
 
-func TestConfigGolden(t *testing.T) { providertest.ConfigGolden(t, p) }
-
 func TestDecodePayloads(t *testing.T) { providertest.DecodeAll(t, p) }
 
 func TestEncodeRoundTrip(t *testing.T) { providertest.EncodeRoundTrip(t, p) }
@@ -107,25 +105,6 @@ func TestDecodeRefuses(t *testing.T) {
 		if !errors.As(err, &de) {
 			t.Errorf("%s: got %v, want a DecodeError", body, err)
 		}
-	}
-}
-
-func TestParseSchemaSeeds(t *testing.T) {
-	for _, name := range []string{"schema/seed_000.json", "schema/seed_001.json"} {
-		s, err := callurl.ParseSchema(providertest.ReadTestdata(t, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(s.Fields) != 8 || s.Fields[0].Name != "workflow_id" || !s.Fields[0].Required || s.Fields[0].Type != "text" {
-			t.Errorf("%s: %+v", name, s)
-		}
-	}
-	page := []byte("Structured output schema\n\n{\"not\": \"it\"}\n" + string(providertest.ReadTestdata(t, "schema/seed_000.json")) + "\nQuality gate")
-	if s, err := callurl.ParseSchema(page); err != nil || len(s.Fields) != 8 {
-		t.Errorf("schema inside a page: %v %v", s, err)
-	}
-	if _, err := callurl.ParseSchema([]byte(`{"fields": []}`)); err == nil {
-		t.Error("a file without outcome was accepted")
 	}
 }
 

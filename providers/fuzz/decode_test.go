@@ -25,7 +25,7 @@ func FuzzDecodeVapi(f *testing.F)      { fuzzDecode(f, lookup(f, "vapi")) }
 // nothing from the body or a well-formed call that decides
 // (providertest.CheckDecode); and a decoded call, encoded in the
 // platform's format and decoded again, is the same call (see kept).
-func fuzzDecode(f *testing.F, p providers.Provider) {
+func fuzzDecode(f *testing.F, p providers.Adapter) {
 	// Seeds: the scenarios of every workflow in the platform's format, the
 	// platform's recorded deliveries and the bad payloads it must refuse.
 	providertest.FuzzSeeds(f, p)
@@ -65,7 +65,7 @@ func fuzzDecode(f *testing.F, p providers.Provider) {
 }
 
 // reencode encodes in in p's format and decodes the result.
-func reencode(t *testing.T, p providers.Provider, def *workflow.Definition, in *event.Inbound) *event.Inbound {
+func reencode(t *testing.T, p providers.Adapter, def *workflow.Definition, in *event.Inbound) *event.Inbound {
 	t.Helper()
 	encoded, err := p.Encode(in, def)
 	if err != nil {

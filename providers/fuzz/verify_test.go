@@ -21,7 +21,7 @@ import (
 // scheme describes what a provider's signature covers, which decides the
 // properties its verifier must hold.
 type scheme struct {
-	provider providers.Provider
+	provider providers.Adapter
 	// timestamped schemes refuse a signature older or newer than
 	// signature.Tolerance.
 	timestamped bool
@@ -32,7 +32,7 @@ type scheme struct {
 	equivalent func(a, b []byte) bool
 }
 
-func lookup(t testing.TB, name string) providers.Provider {
+func lookup(t testing.TB, name string) providers.Adapter {
 	p, err := providers.Lookup(name)
 	if err != nil {
 		t.Fatal(err)

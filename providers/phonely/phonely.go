@@ -1,4 +1,7 @@
-// Package phonely is the Phonely platform.
+// Package phonely is the Phonely platform's run-time adapter: it decodes,
+// encodes, verifies and signs webhook deliveries. The configuration
+// described under Config is written by package phonelyconfig, which a
+// deployed handler does not import.
 //
 // # Config
 //
@@ -57,7 +60,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/providers/internal/payload"
 	"github.com/callspec/callspec/providers/internal/signature"
@@ -73,7 +75,7 @@ func init() { providers.Register(Provider{}) }
 // Provider is Phonely.
 type Provider struct{}
 
-// Name implements providers.Provider.
+// Name implements providers.Adapter.
 func (Provider) Name() string { return Name }
 
 // StandardKeys are the keys of CallSummaryResponse.
@@ -93,39 +95,7 @@ var Aliases = map[string][]string{
 	"purpose":     {"call_purpose"},
 }
 
-// Config implements providers.Provider: Phonely has nothing to configure
-// through an API.
-func (Provider) Config(*ir.Workflow) ([]byte, error) { return nil, nil }
-
-// reachable is the set of field names the standard payload can fill.
-func reachable() map[string]bool {
-	out := map[string]bool{}
-	for _, k := range StandardKeys {
-		out[payload.Snake(k)] = true
-	}
-	for _, names := range Aliases {
-		for _, n := range names {
-			out[n] = true
-		}
-	}
-	return out
-}
-
-// Losses implements providers.Provider: fields the standard payload does
-// not carry.
-func (Provider) Losses(w *ir.Workflow) []providers.Loss {
-	ok := reachable()
-	var out []providers.Loss
-	for _, f := range w.Fields {
-		if !ok[f.Name] {
-			out = append(out, providers.Loss{Field: f.Name,
-				What: "Phonely's standard post-call payload has no such value and Phonely has no typed extraction, so it arrives only when the Send Call Data action's custom body sends the key " + f.Name})
-		}
-	}
-	return out
-}
-
-// Decode implements providers.Provider.
+// Decode implements providers.Adapter.
 func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, error) {
 	r := payload.NewReader(Name)
 	root := r.Parse(body)
@@ -206,7 +176,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	return in, nil
 }
 
-// Encode implements providers.Provider: a CallSummaryResponse whose
+// Encode implements providers.Adapter: a CallSummaryResponse whose
 // standard keys carry the fields they alias, with every other field as a
 // custom-body key named after it.
 func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, error) {
@@ -270,12 +240,12 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	return json.Marshal(body)
 }
 
-// Verify implements providers.Provider.
+// Verify implements providers.Adapter.
 func (Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
 	return signature.SharedSecret{}.Verify(secret, h, body, now)
 }
 
-// Sign implements providers.Provider.
+// Sign implements providers.Adapter.
 func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, error) {
 	return signature.SharedSecret{}.Sign(secret, body, now)
 }
@@ -284,5 +254,5 @@ func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, er
 // sends the shared secret, not a signature of the body.
 func (Provider) SharedSecretOnly() bool { return true }
 
-// SignatureScheme implements providers.Provider.
+// SignatureScheme implements providers.Adapter.
 func (Provider) SignatureScheme() string { return signature.SharedSecret{}.Scheme("Phonely") }

@@ -11,8 +11,6 @@ import (
 
 var p = phonely.Provider{}
 
-func TestConfigIsNil(t *testing.T) { providertest.ConfigGolden(t, p) }
-
 func TestDecodePayloads(t *testing.T) { providertest.DecodeAll(t, p) }
 
 func TestEncodeRoundTrip(t *testing.T) { providertest.EncodeRoundTrip(t, p) }
@@ -75,17 +73,6 @@ func TestDecode(t *testing.T) {
 			}
 			providertest.NoLeak(t, body, in.Notes...)
 		})
-	}
-}
-
-func TestLosses(t *testing.T) {
-	w := providertest.Get(t, "inbound_call_summary")
-	if l := p.Losses(w.IR); len(l) != 0 {
-		t.Errorf("every field of inbound_call_summary is in Phonely's standard payload, got losses %v", l)
-	}
-	w = providertest.Get(t, "maintenance_report_intake")
-	if l := p.Losses(w.IR); len(l) != len(w.IR.Fields) {
-		t.Errorf("no field of maintenance_report_intake is in Phonely's standard payload, got %d losses", len(l))
 	}
 }
 

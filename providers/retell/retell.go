@@ -1,4 +1,7 @@
-// Package retell is the Retell AI platform.
+// Package retell is the Retell AI platform's run-time adapter: it decodes,
+// encodes, verifies and signs webhook deliveries. The configuration
+// described under Config is written by package retellconfig, which a
+// deployed handler does not import.
 //
 // # Config
 //
@@ -88,9 +91,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers"
-	"github.com/callspec/callspec/providers/internal/emit"
 	"github.com/callspec/callspec/providers/internal/payload"
 	"github.com/callspec/callspec/providers/internal/signature"
 	"github.com/callspec/callspec/runtime/celenv"
@@ -112,110 +113,8 @@ func init() { providers.Register(Provider{}) }
 // Provider is Retell AI.
 type Provider struct{}
 
-// Name implements providers.Provider.
+// Name implements providers.Adapter.
 func (Provider) Name() string { return Name }
-
-// AnalysisItem is one post_call_analysis_data item.
-type AnalysisItem struct {
-	Type        string   `json:"type"`
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	Choices     []string `json:"choices,omitempty"`
-	Examples    []string `json:"examples,omitempty"`
-	Required    bool     `json:"required,omitempty"`
-}
-
-// LLMFile is the Retell LLM body's file name under providers/.
-const LLMFile = "retell-llm.json"
-
-// LLMIDPlaceholder stands for the Retell LLM's id in the agent body until
-// deploy has created the LLM and knows it.
-const LLMIDPlaceholder = "<retell llm_id: filled in by deploy>"
-
-// LLM is the part of the Retell LLM create/update body callspec owns.
-type LLM struct {
-	StartSpeaker  string `json:"start_speaker"`
-	BeginMessage  string `json:"begin_message"`
-	GeneralPrompt string `json:"general_prompt"`
-}
-
-// ResponseEngine points the agent at a Retell LLM.
-type ResponseEngine struct {
-	Type  string `json:"type"`
-	LLMID string `json:"llm_id"`
-}
-
-// AgentUpdate is the part of the agent update body callspec owns.
-type AgentUpdate struct {
-	ResponseEngine       ResponseEngine `json:"response_engine"`
-	PostCallAnalysisData []AnalysisItem `json:"post_call_analysis_data"`
-	WebhookURL           string         `json:"webhook_url"`
-	WebhookEvents        []string       `json:"webhook_events"`
-}
-
-// itemType is the Retell item type of a spec type.
-func itemType(k celenv.Kind) string {
-	switch k {
-	case celenv.Number, celenv.Integer:
-		return "number"
-	case celenv.Boolean:
-		return "boolean"
-	case celenv.Enum:
-		return "enum"
-	}
-	return "string"
-}
-
-// Config implements providers.Provider.
-func (Provider) Config(w *ir.Workflow) ([]byte, error) {
-	hook, err := emit.WebhookURL(w, Name)
-	if err != nil {
-		return nil, err
-	}
-	u := AgentUpdate{
-		ResponseEngine:       ResponseEngine{Type: "retell-llm", LLMID: LLMIDPlaceholder},
-		PostCallAnalysisData: []AnalysisItem{}, WebhookURL: hook, WebhookEvents: []string{WebhookEvent},
-	}
-	for i := range w.Fields {
-		f := &w.Fields[i]
-		it := AnalysisItem{Type: itemType(f.Type), Name: f.Name, Description: emit.Description(w, f), Required: f.Required}
-		switch it.Type {
-		case "enum":
-			it.Choices = append([]string{}, f.Values...)
-		case "string":
-			it.Examples = emit.Examples(f)
-			if f.Type == celenv.ListKind {
-				it.Description += " Write the items separated by commas."
-				it.Examples = nil
-			}
-		}
-		u.PostCallAnalysisData = append(u.PostCallAnalysisData, it)
-	}
-	return emit.JSON(u)
-}
-
-// ExtraConfigs implements providers.ExtraConfigs: the Retell LLM body.
-func (Provider) ExtraConfigs(w *ir.Workflow) ([]providers.ConfigFile, error) {
-	b, err := emit.JSON(LLM{StartSpeaker: "agent", BeginMessage: emit.FirstMessage(w), GeneralPrompt: emit.Prompt(w)})
-	if err != nil {
-		return nil, err
-	}
-	return []providers.ConfigFile{{Path: LLMFile, Content: b}}, nil
-}
-
-// Losses implements providers.Provider.
-func (Provider) Losses(w *ir.Workflow) []providers.Loss {
-	var out []providers.Loss
-	for _, f := range w.Fields {
-		switch f.Type {
-		case celenv.Integer:
-			out = append(out, providers.Loss{Field: f.Name, What: "integer is sent as a Retell number item, so the platform may return a fraction, which the handler refuses", Safe: true})
-		case celenv.ListKind:
-			out = append(out, providers.Loss{Field: f.Name, What: "a list is sent as a Retell string item and split on commas, so items that contain commas are split apart"})
-		}
-	}
-	return out
-}
 
 // Status and end reason tables (see the package documentation).
 var (
@@ -287,7 +186,7 @@ var (
 	endOut = payload.Reverse(endTable)
 )
 
-// Decode implements providers.Provider.
+// Decode implements providers.Adapter.
 func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, error) {
 	r := payload.NewReader(Name)
 	root := r.Parse(body)
@@ -390,7 +289,7 @@ func splitLists(fields map[string]any, def *workflow.Definition) {
 	}
 }
 
-// Encode implements providers.Provider: a call_analyzed body.
+// Encode implements providers.Adapter: a call_analyzed body.
 func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, error) {
 	call := map[string]any{
 		"call_id":     in.Call.ID,
@@ -471,7 +370,7 @@ func parseSignature(raw string) (timestamp, digest string, ok bool) {
 	return timestamp, digest, true
 }
 
-// Verify implements providers.Provider.
+// Verify implements providers.Adapter.
 func (Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
 	if err := signature.RequireSecret(secret); err != nil {
 		return err
@@ -497,7 +396,7 @@ func (Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time)
 	return nil
 }
 
-// Sign implements providers.Provider.
+// Sign implements providers.Adapter.
 func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, error) {
 	if len(secret) == 0 {
 		return nil, fmt.Errorf("sign retell: the API key is empty")
@@ -513,7 +412,7 @@ func Signature(key, body []byte, ms int64) string {
 	return fmt.Sprintf("v=%s,d=%x", ts, signature.HMACSHA256(key, body, []byte(ts)))
 }
 
-// SignatureScheme implements providers.Provider.
+// SignatureScheme implements providers.Adapter.
 func (Provider) SignatureScheme() string {
 	return "Retell signs each delivery in x-retell-signature: v=<unix ms>,d=<hex HMAC-SHA256 of the raw body followed by the timestamp>, keyed with the Retell API key that has the webhook badge; callspec accepts timestamps within ±5 minutes."
 }

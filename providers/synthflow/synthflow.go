@@ -1,4 +1,7 @@
-// Package synthflow is the Synthflow platform.
+// Package synthflow is the Synthflow platform's run-time adapter: it decodes,
+// encodes, verifies and signs webhook deliveries. The configuration
+// described under Config is written by package synthflowconfig, which a
+// deployed handler does not import.
 //
 // # Config
 //
@@ -93,9 +96,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers"
-	"github.com/callspec/callspec/providers/internal/emit"
 	"github.com/callspec/callspec/providers/internal/payload"
 	"github.com/callspec/callspec/providers/internal/signature"
 	"github.com/callspec/callspec/runtime/celenv"
@@ -118,7 +119,7 @@ const (
 	YesNo         = "YES_NO"
 	SingleChoice  = "SINGLE_CHOICE"
 	OpenQuestion  = "OPEN_QUESTION"
-	extractorKind = "INFORMATION_EXTRACTOR"
+	ExtractorKind = "INFORMATION_EXTRACTOR"
 )
 
 func init() { providers.Register(Provider{}) }
@@ -126,99 +127,8 @@ func init() { providers.Register(Provider{}) }
 // Provider is Synthflow.
 type Provider struct{}
 
-// Name implements providers.Provider.
+// Name implements providers.Adapter.
 func (Provider) Name() string { return Name }
-
-// Extractor is one information extractor: the inner object of a
-// create-action body {"INFORMATION_EXTRACTOR": {<kind>: Extractor}}.
-type Extractor struct {
-	Identifier  string   `json:"identifier"`
-	Description string   `json:"description"`
-	Choices     []string `json:"choices,omitempty"`
-	Examples    []string `json:"examples,omitempty"`
-}
-
-// Action is one create-action body (POST /v2/actions): the action kind,
-// then the extractor kind, then the extractor.
-type Action map[string]map[string]Extractor
-
-// Agent is the part of an assistant's agent object callspec owns: the
-// spoken text.
-type Agent struct {
-	GreetingMessage     string `json:"greeting_message"`
-	GreetingMessageMode string `json:"greeting_message_mode"`
-	Prompt              string `json:"prompt"`
-}
-
-// GreetingStatic makes the agent speak greeting_message as written.
-const GreetingStatic = "agent_static"
-
-// Config is synthflow.json.
-type Config struct {
-	Actions            []Action `json:"actions"`
-	ExternalWebhookURL string   `json:"external_webhook_url"`
-	Agent              Agent    `json:"agent"`
-}
-
-func extractorType(k celenv.Kind) string {
-	switch k {
-	case celenv.Boolean:
-		return YesNo
-	case celenv.Enum:
-		return SingleChoice
-	}
-	return OpenQuestion
-}
-
-// Config implements providers.Provider.
-func (Provider) Config(w *ir.Workflow) ([]byte, error) {
-	hook, err := emit.WebhookURL(w, Name)
-	if err != nil {
-		return nil, err
-	}
-	c := Config{
-		Actions: []Action{}, ExternalWebhookURL: hook,
-		Agent: Agent{GreetingMessage: emit.FirstMessage(w), GreetingMessageMode: GreetingStatic, Prompt: emit.Prompt(w)},
-	}
-	for i := range w.Fields {
-		f := &w.Fields[i]
-		// Synthflow's extractor has no question key: the question, then
-		// what the value is and its format, is the description.
-		question := emit.Question(w, f.Name)
-		if question == "" {
-			question = "What is the caller's " + emit.Human(f.Name) + "?"
-		}
-		kind := extractorType(f.Type)
-		x := Extractor{Identifier: f.Name, Description: strings.Join(append([]string{emit.Sentence(question)}, emit.Details(f)...), " ")}
-		switch kind {
-		case SingleChoice:
-			x.Choices = append([]string{}, f.Values...)
-		case OpenQuestion:
-			x.Examples = emit.Examples(f)
-			if f.Type == celenv.ListKind {
-				x.Description += " Write the items separated by commas."
-			}
-		}
-		c.Actions = append(c.Actions, Action{extractorKind: {kind: x}})
-	}
-	return emit.JSON(c)
-}
-
-// Losses implements providers.Provider.
-func (Provider) Losses(w *ir.Workflow) []providers.Loss {
-	var out []providers.Loss
-	for _, f := range w.Fields {
-		switch f.Type {
-		case celenv.Number:
-			out = append(out, providers.Loss{Field: f.Name, What: "number is extracted by an open question as free text; the handler parses digits but refuses answers such as \"about 60k\"", Safe: true})
-		case celenv.Integer:
-			out = append(out, providers.Loss{Field: f.Name, What: "integer is extracted by an open question as free text; the handler parses digits but refuses words and fractions", Safe: true})
-		case celenv.ListKind:
-			out = append(out, providers.Loss{Field: f.Name, What: "a list is extracted by an open question as free text and split on commas, so items that contain commas are split apart"})
-		}
-	}
-	return out
-}
 
 var (
 	statusTable = payload.Table{
@@ -251,7 +161,7 @@ var (
 	endOut = payload.Reverse(endTable)
 )
 
-// Decode implements providers.Provider.
+// Decode implements providers.Adapter.
 func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, error) {
 	r := payload.NewReader(Name)
 	root := r.Parse(body)
@@ -320,7 +230,7 @@ func takeAction(r *payload.Reader, fields map[string]any, key string, a payload.
 		name = key
 	}
 	actionType, _ := a["action_type"].(string)
-	if actionType != ActionType && actionType != extractorKind && !strings.HasPrefix(name, ActionPrefix) {
+	if actionType != ActionType && actionType != ExtractorKind && !strings.HasPrefix(name, ActionPrefix) {
 		return
 	}
 	label := strings.TrimPrefix(name, ActionPrefix)
@@ -438,7 +348,7 @@ func splitLists(fields map[string]any, def *workflow.Definition) {
 	}
 }
 
-// Encode implements providers.Provider: a body in the shape of seed 002,
+// Encode implements providers.Adapter: a body in the shape of seed 002,
 // with one extractor per field whose identifier is the field name.
 func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, error) {
 	call := map[string]any{
@@ -471,7 +381,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 			}
 			v = strings.Join(parts, ", ")
 		}
-		label := emit.Human(f.Name)
+		label := payload.Human(f.Name)
 		actions[ActionPrefix+label] = map[string]any{
 			"name":        ActionPrefix + label,
 			"action_type": ActionType,
@@ -495,12 +405,12 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	return json.Marshal(body)
 }
 
-// Verify implements providers.Provider.
+// Verify implements providers.Adapter.
 func (Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
 	return signature.SharedSecret{}.Verify(secret, h, body, now)
 }
 
-// Sign implements providers.Provider.
+// Sign implements providers.Adapter.
 func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, error) {
 	return signature.SharedSecret{}.Sign(secret, body, now)
 }
@@ -509,5 +419,5 @@ func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, er
 // sends the shared secret, not a signature of the body.
 func (Provider) SharedSecretOnly() bool { return true }
 
-// SignatureScheme implements providers.Provider.
+// SignatureScheme implements providers.Adapter.
 func (Provider) SignatureScheme() string { return signature.SharedSecret{}.Scheme("Synthflow") }

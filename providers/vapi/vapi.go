@@ -1,4 +1,7 @@
-// Package vapi is the Vapi platform.
+// Package vapi is the Vapi platform's run-time adapter: it decodes,
+// encodes, verifies and signs webhook deliveries. The configuration
+// described under Config is written by package vapiconfig, which a
+// deployed handler does not import.
 //
 // # Config
 //
@@ -99,12 +102,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers"
-	"github.com/callspec/callspec/providers/internal/emit"
 	"github.com/callspec/callspec/providers/internal/payload"
 	"github.com/callspec/callspec/providers/internal/signature"
-	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/workflow"
 )
@@ -154,78 +154,8 @@ type Provider struct{ auth Auth }
 // uses HMAC.
 func New(a Auth) Provider { return Provider{auth: a} }
 
-// Name implements providers.Provider.
+// Name implements providers.Adapter.
 func (Provider) Name() string { return Name }
-
-// JSONSchema is Vapi's JsonSchema object.
-type JSONSchema struct {
-	Type        string        `json:"type"`
-	Description string        `json:"description,omitempty"`
-	Format      string        `json:"format,omitempty"`
-	Pattern     string        `json:"pattern,omitempty"`
-	Enum        []string      `json:"enum,omitempty"`
-	Items       *JSONSchema   `json:"items,omitempty"`
-	Properties  *emit.Ordered `json:"properties,omitempty"`
-	Required    []string      `json:"required,omitempty"`
-}
-
-// StructuredOutput is a CreateStructuredOutputDTO.
-type StructuredOutput struct {
-	Name        string      `json:"name"`
-	Type        string      `json:"type"`
-	Description string      `json:"description"`
-	Schema      *JSONSchema `json:"schema"`
-}
-
-// Server is where Vapi posts.
-type Server struct {
-	URL            string `json:"url"`
-	TimeoutSeconds int    `json:"timeoutSeconds"`
-}
-
-// ArtifactPlan holds the inline structured outputs.
-type ArtifactPlan struct {
-	StructuredOutputs []StructuredOutput `json:"structuredOutputs"`
-}
-
-// Message is an OpenAIMessage.
-type Message struct {
-	Role    string `json:"role"`
-	Content string `json:"content"`
-}
-
-// Model is the assistant's LLM (OpenAIModel). Vapi requires provider and
-// model wherever a model object is sent; see DefaultModelProvider.
-type Model struct {
-	Provider string    `json:"provider"`
-	Model    string    `json:"model"`
-	Messages []Message `json:"messages"`
-}
-
-// The model the emitted config names. Vapi's model object requires a
-// provider and a model next to the system message, and the spec does not
-// choose the user's LLM, so the config carries this documented default:
-// deploy keeps the live assistant's provider and model (and every other
-// model setting) and replaces only model.messages; the default is used
-// when the assistant has no model yet.
-const (
-	DefaultModelProvider = "openai"
-	DefaultModel         = "gpt-4o"
-)
-
-// FirstMessageMode makes the assistant say firstMessage before the caller
-// speaks.
-const FirstMessageMode = "assistant-speaks-first"
-
-// AssistantUpdate is the part of UpdateAssistantDTO callspec owns.
-type AssistantUpdate struct {
-	FirstMessage     string       `json:"firstMessage"`
-	FirstMessageMode string       `json:"firstMessageMode"`
-	Model            Model        `json:"model"`
-	Server           Server       `json:"server"`
-	ServerMessages   []string     `json:"serverMessages"`
-	ArtifactPlan     ArtifactPlan `json:"artifactPlan"`
-}
 
 // OutputName is the structured output's name for a workflow: its id, cut
 // to the 40 characters Vapi allows.
@@ -235,80 +165,6 @@ func OutputName(id string) string {
 	}
 	return id
 }
-
-// StructuredOutputFor builds the structured output of w.
-func StructuredOutputFor(w *ir.Workflow) StructuredOutput {
-	props := &emit.Ordered{}
-	required := []string{}
-	for i := range w.Fields {
-		f := &w.Fields[i]
-		s := property(f.Type, f)
-		s.Description = emit.Description(w, f)
-		props.Set(f.Name, s)
-		if f.Required {
-			required = append(required, f.Name)
-		}
-	}
-	desc := w.Title + ": the values to collect on a call whose goal is to " + lowerFirst(w.Goal) + "."
-	return StructuredOutput{
-		Name: OutputName(w.ID), Type: "ai", Description: desc,
-		Schema: &JSONSchema{Type: "object", Properties: props, Required: required},
-	}
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
-}
-
-func property(k celenv.Kind, f *ir.Field) *JSONSchema {
-	switch k {
-	case celenv.Number:
-		return &JSONSchema{Type: "number"}
-	case celenv.Integer:
-		return &JSONSchema{Type: "integer"}
-	case celenv.Boolean:
-		return &JSONSchema{Type: "boolean"}
-	case celenv.Enum:
-		return &JSONSchema{Type: "string", Enum: append([]string{}, f.Values...)}
-	case celenv.Phone:
-		return &JSONSchema{Type: "string", Pattern: E164Pattern}
-	case celenv.Email:
-		return &JSONSchema{Type: "string", Format: "email"}
-	case celenv.Date:
-		return &JSONSchema{Type: "string", Format: "date"}
-	case celenv.DateTime:
-		return &JSONSchema{Type: "string", Format: "date-time"}
-	case celenv.ListKind:
-		return &JSONSchema{Type: "array", Items: property(f.Items, f)}
-	}
-	return &JSONSchema{Type: "string", Pattern: f.Pattern}
-}
-
-// Config implements providers.Provider.
-func (Provider) Config(w *ir.Workflow) ([]byte, error) {
-	hook, err := emit.WebhookURL(w, Name)
-	if err != nil {
-		return nil, err
-	}
-	return emit.JSON(AssistantUpdate{
-		FirstMessage:     emit.FirstMessage(w),
-		FirstMessageMode: FirstMessageMode,
-		Model: Model{
-			Provider: DefaultModelProvider, Model: DefaultModel,
-			Messages: []Message{{Role: "system", Content: emit.Prompt(w)}},
-		},
-		Server:         Server{URL: hook, TimeoutSeconds: 20},
-		ServerMessages: []string{MessageType},
-		ArtifactPlan:   ArtifactPlan{StructuredOutputs: []StructuredOutput{StructuredOutputFor(w)}},
-	})
-}
-
-// Losses implements providers.Provider: Vapi's JSON Schema expresses every
-// field type.
-func (Provider) Losses(*ir.Workflow) []providers.Loss { return nil }
 
 var (
 	statusTable = payload.Table{
@@ -385,7 +241,7 @@ func endReason(r *payload.Reader, raw string) string {
 	return r.Map(nil, raw, "message.endedReason")
 }
 
-// Decode implements providers.Provider.
+// Decode implements providers.Adapter.
 func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, error) {
 	r := payload.NewReader(Name)
 	root := r.Parse(body)
@@ -536,7 +392,7 @@ func first(objs ...payload.Object) payload.Object {
 	return nil
 }
 
-// Encode implements providers.Provider: an end-of-call-report whose
+// Encode implements providers.Adapter: an end-of-call-report whose
 // structured output is named after the workflow.
 func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, error) {
 	call := map[string]any{"id": in.Call.ID, "status": statusOut.Lookup(in.Call.Status)}
@@ -592,7 +448,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	return json.Marshal(map[string]any{"message": msg})
 }
 
-// Verify implements providers.Provider.
+// Verify implements providers.Adapter.
 func (p Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
 	if err := signature.RequireSecret(secret); err != nil {
 		return err
@@ -636,7 +492,7 @@ func verifyBearer(secret []byte, h http.Header) error {
 	return signature.SharedSecret{}.Verify(secret, http.Header{signature.SharedSecretHeader: {got}}, nil, time.Time{})
 }
 
-// Sign implements providers.Provider.
+// Sign implements providers.Adapter.
 func (p Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, error) {
 	if len(secret) == 0 {
 		return nil, fmt.Errorf("sign vapi: the webhook secret is empty")
@@ -663,7 +519,7 @@ func (p Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, 
 // credential the secret itself is sent.
 func (p Provider) SharedSecretOnly() bool { return p.auth == Bearer }
 
-// SignatureScheme implements providers.Provider.
+// SignatureScheme implements providers.Adapter.
 func (p Provider) SignatureScheme() string {
 	if p.auth == Bearer {
 		return "Vapi bearer credential: the secret arrives as Authorization: Bearer <secret> (or in X-Vapi-Secret) and is compared in constant time; it protects neither the body nor against replays."

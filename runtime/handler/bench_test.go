@@ -29,7 +29,7 @@ type signedDelivery struct {
 	header http.Header
 }
 
-func deliveries(b *testing.B, p providers.Provider, n int) []signedDelivery {
+func deliveries(b *testing.B, p providers.Adapter, n int) []signedDelivery {
 	f := &fixture{p: p}
 	out := make([]signedDelivery, n)
 	now := time.Now()

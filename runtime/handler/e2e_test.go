@@ -67,7 +67,7 @@ func (s *service) counts() (int, int) {
 
 type fixture struct {
 	t     *testing.T
-	p     providers.Provider
+	p     providers.Adapter
 	svc   *service
 	st    store.Store
 	srv   *httptest.Server

@@ -68,7 +68,7 @@ type Dispatch func(ctx context.Context, ev *event.Event) error
 // Config configures a handler.
 type Config struct {
 	// Provider is the platform whose deliveries this handler takes.
-	Provider providers.Provider
+	Provider providers.Adapter
 	// Secret verifies signatures. It must not be empty.
 	Secret []byte
 	// Store keeps idempotency claims and the outbox.

@@ -111,7 +111,7 @@ func fastInbox(t *testing.T, st store.Store) *inbox.Worker {
 
 // timedPost sends the delivery of one call and returns its status and how
 // long the answer took.
-func timedPost(t *testing.T, p providers.Provider, url, callID string) (int, time.Duration) {
+func timedPost(t *testing.T, p providers.Adapter, url, callID string) (int, time.Duration) {
 	f := &fixture{t: t, p: p}
 	body := f.delivery(callID, routine())
 	h, err := p.Sign([]byte(secret), body, time.Now())

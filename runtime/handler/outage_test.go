@@ -71,7 +71,7 @@ func (s *keyedService) saw(key string) bool {
 // ledger of every answer.
 type platform struct {
 	t      *testing.T
-	p      providers.Provider
+	p      providers.Adapter
 	url    string
 	client *http.Client
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/providers/internal/payload"
 	"github.com/callspec/callspec/runtime/celenv"
 	"github.com/callspec/callspec/runtime/workflow"
 )
@@ -95,9 +96,6 @@ func Question(w *ir.Workflow, field string) string {
 	return ""
 }
 
-// Human turns a lower_snake name into words: "zip_code" → "zip code".
-func Human(name string) string { return strings.ReplaceAll(name, "_", " ") }
-
 // Description is what a platform's extractor is told about f: the spec's
 // description (or the question that collects it, or its name), then the
 // expected format and constraints in words. The handler enforces all of
@@ -110,7 +108,7 @@ func Description(w *ir.Workflow, f *ir.Field) string {
 	case Question(w, f.Name) != "":
 		parts = append(parts, Sentence("The answer to: "+Question(w, f.Name)))
 	default:
-		parts = append(parts, Sentence("The caller's "+Human(f.Name)))
+		parts = append(parts, Sentence("The caller's "+payload.Human(f.Name)))
 	}
 	if h := FormatHint(f); h != "" {
 		parts = append(parts, h)

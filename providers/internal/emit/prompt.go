@@ -6,6 +6,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/emit/words"
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/providers/internal/payload"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/workflow"
 )
@@ -78,7 +79,7 @@ func Prompt(w *ir.Workflow) string {
 	var required []string
 	for _, f := range w.Fields {
 		if f.Required {
-			required = append(required, Human(f.Name))
+			required = append(required, payload.Human(f.Name))
 		}
 	}
 	if len(required) > 0 {
@@ -95,9 +96,9 @@ func Prompt(w *ir.Workflow) string {
 // collected names field f with its description, format and constraints.
 func collected(f *ir.Field) string {
 	if d := Details(f); len(d) > 0 {
-		return Human(f.Name) + ": " + strings.Join(d, " ")
+		return payload.Human(f.Name) + ": " + strings.Join(d, " ")
 	}
-	return Human(f.Name)
+	return payload.Human(f.Name)
 }
 
 // oneLine collapses white space, so spec text written over several YAML

@@ -670,3 +670,8 @@ func snake(s string) string {
 	}
 	return b.String()
 }
+
+// Human turns a lower_snake name into words: "zip_code" → "zip code".
+// The config emitters use it to name a field to the model, and Synthflow's
+// webhook body labels its extractors with it.
+func Human(name string) string { return strings.ReplaceAll(name, "_", " ") }

@@ -30,6 +30,7 @@ import (
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
 	"github.com/callspec/callspec/providers"
+	"github.com/callspec/callspec/providers/configs"
 	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/workflow"
 )
@@ -336,7 +337,7 @@ var validDirections = []string{"", "inbound", "outbound"}
 // an error is a *providers.DecodeError whose reason leaks nothing; a
 // success is a well-formed inbound call whose decision, for every
 // workflow, validates against the workflow's schema.
-func CheckDecode(t *testing.T, p providers.Provider, body []byte) {
+func CheckDecode(t *testing.T, p providers.Adapter, body []byte) {
 	t.Helper()
 	for _, id := range IDs(t) {
 		w := Get(t, id)
@@ -394,7 +395,7 @@ func CheckDecode(t *testing.T, p providers.Provider, body []byte) {
 // wrong secret, missing or changed headers, a changed body byte (for
 // schemes that sign the body) and a stale timestamp (for schemes with a
 // timestamp) are all refused with ErrSignature.
-func RoundTrip(t *testing.T, p providers.Provider, secret []byte, timestamped, signsBody bool) {
+func RoundTrip(t *testing.T, p providers.Adapter, secret []byte, timestamped, signsBody bool) {
 	t.Helper()
 	body := []byte(`{"call_id":"call_123","note":"the body as sent"}`)
 	now := time.Unix(1_800_000_000, 0)
@@ -485,14 +486,14 @@ func ValidateOpenAPIValue(tb testing.TB, s *openapi3.Schema, what string, v any)
 	}
 }
 
-// EachConfig decodes p's config of every workflow in workflows/ into a T
+// EachConfig decodes e's config of every workflow in workflows/ into a T
 // and passes it to check, in a subtest per workflow.
-func EachConfig[T any](t *testing.T, p providers.Provider, check func(t *testing.T, w *ir.Workflow, config T)) {
+func EachConfig[T any](t *testing.T, e configs.Emitter, check func(t *testing.T, w *ir.Workflow, config T)) {
 	t.Helper()
 	for _, id := range IDs(t) {
 		t.Run(id, func(t *testing.T) {
 			w := Get(t, id).IR
-			b, err := p.Config(w)
+			b, err := e.Config(w)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -505,15 +506,16 @@ func EachConfig[T any](t *testing.T, p providers.Provider, check func(t *testing
 	}
 }
 
-// ConfigGolden checks p's config of every workflow in workflows/ (whether
-// or not the workflow targets p) against testdata/config/<id>.golden; a
-// provider without configuration must return nil for all of them.
-func ConfigGolden(t *testing.T, p providers.Provider) {
+// ConfigGolden checks e's config of every workflow in workflows/ (whether
+// or not the workflow targets e's platform) against
+// testdata/config/<id>.golden; an emitter without configuration must
+// return nil for all of them.
+func ConfigGolden(t *testing.T, e configs.Emitter) {
 	t.Helper()
 	for _, id := range IDs(t) {
 		t.Run(id, func(t *testing.T) {
 			w := Get(t, id)
-			got, err := p.Config(w.IR)
+			got, err := e.Config(w.IR)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -523,7 +525,7 @@ func ConfigGolden(t *testing.T, p providers.Provider) {
 			if !json.Valid(got) {
 				t.Fatalf("config is not valid JSON:\n%s", got)
 			}
-			again, _ := p.Config(w.IR)
+			again, _ := e.Config(w.IR)
 			if !bytes.Equal(got, again) {
 				t.Fatal("config is not deterministic")
 			}
@@ -533,7 +535,7 @@ func ConfigGolden(t *testing.T, p providers.Provider) {
 }
 
 // DecodeAll runs CheckDecode on every testdata payload.
-func DecodeAll(t *testing.T, p providers.Provider) {
+func DecodeAll(t *testing.T, p providers.Adapter) {
 	t.Helper()
 	paths := Payloads(t)
 	if len(paths) == 0 {
@@ -554,7 +556,7 @@ func DecodeAll(t *testing.T, p providers.Provider) {
 // and decodes it again: the decision (event type, handoff reason, next
 // action), the validated fields and the call id must survive, and a
 // second round trip must change nothing.
-func EncodeRoundTrip(t *testing.T, p providers.Provider) {
+func EncodeRoundTrip(t *testing.T, p providers.Adapter) {
 	t.Helper()
 	for _, id := range IDs(t) {
 		w := Get(t, id)
@@ -602,7 +604,7 @@ func reason(ev *event.Event) string {
 	return " (" + ev.Handoff.Reason + ")"
 }
 
-func roundTrip(t *testing.T, p providers.Provider, w *Workflow, in *event.Inbound) *event.Inbound {
+func roundTrip(t *testing.T, p providers.Adapter, w *Workflow, in *event.Inbound) *event.Inbound {
 	t.Helper()
 	body, err := p.Encode(in, w.Def)
 	if err != nil {
@@ -617,7 +619,7 @@ func roundTrip(t *testing.T, p providers.Provider, w *Workflow, in *event.Inboun
 
 // FuzzSeeds adds every testdata payload and every scenario's encoding to
 // f's corpus.
-func FuzzSeeds(f *testing.F, p providers.Provider) {
+func FuzzSeeds(f *testing.F, p providers.Adapter) {
 	for _, path := range Payloads(f) {
 		b, err := os.ReadFile(path)
 		if err != nil {

@@ -1,0 +1,167 @@
+// Package vapiconfig is the build-time side of Vapi: the platform
+// configuration callspec build writes for a workflow and what the platform
+// cannot express of it (lint's target-unsupported). The run-time adapter
+// is package vapi; see its documentation for the platform's sources.
+package vapiconfig
+
+import (
+	"strings"
+
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/providers/configs"
+	"github.com/callspec/callspec/providers/internal/emit"
+	"github.com/callspec/callspec/providers/vapi"
+	"github.com/callspec/callspec/runtime/celenv"
+)
+
+func init() { configs.Register(Emitter{}) }
+
+// Emitter is Vapi's config emitter.
+type Emitter struct{}
+
+// Name implements configs.Emitter.
+func (Emitter) Name() string { return vapi.Name }
+
+// JSONSchema is Vapi's JsonSchema object.
+type JSONSchema struct {
+	Type        string        `json:"type"`
+	Description string        `json:"description,omitempty"`
+	Format      string        `json:"format,omitempty"`
+	Pattern     string        `json:"pattern,omitempty"`
+	Enum        []string      `json:"enum,omitempty"`
+	Items       *JSONSchema   `json:"items,omitempty"`
+	Properties  *emit.Ordered `json:"properties,omitempty"`
+	Required    []string      `json:"required,omitempty"`
+}
+
+// StructuredOutput is a CreateStructuredOutputDTO.
+type StructuredOutput struct {
+	Name        string      `json:"name"`
+	Type        string      `json:"type"`
+	Description string      `json:"description"`
+	Schema      *JSONSchema `json:"schema"`
+}
+
+// Server is where Vapi posts.
+type Server struct {
+	URL            string `json:"url"`
+	TimeoutSeconds int    `json:"timeoutSeconds"`
+}
+
+// ArtifactPlan holds the inline structured outputs.
+type ArtifactPlan struct {
+	StructuredOutputs []StructuredOutput `json:"structuredOutputs"`
+}
+
+// Message is an OpenAIMessage.
+type Message struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// Model is the assistant's LLM (OpenAIModel). Vapi requires provider and
+// model wherever a model object is sent; see DefaultModelProvider.
+type Model struct {
+	Provider string    `json:"provider"`
+	Model    string    `json:"model"`
+	Messages []Message `json:"messages"`
+}
+
+// The model the emitted config names. Vapi's model object requires a
+// provider and a model next to the system message, and the spec does not
+// choose the user's LLM, so the config carries this documented default:
+// deploy keeps the live assistant's provider and model (and every other
+// model setting) and replaces only model.messages; the default is used
+// when the assistant has no model yet.
+const (
+	DefaultModelProvider = "openai"
+	DefaultModel         = "gpt-4o"
+)
+
+// FirstMessageMode makes the assistant say firstMessage before the caller
+// speaks.
+const FirstMessageMode = "assistant-speaks-first"
+
+// AssistantUpdate is the part of UpdateAssistantDTO callspec owns.
+type AssistantUpdate struct {
+	FirstMessage     string       `json:"firstMessage"`
+	FirstMessageMode string       `json:"firstMessageMode"`
+	Model            Model        `json:"model"`
+	Server           Server       `json:"server"`
+	ServerMessages   []string     `json:"serverMessages"`
+	ArtifactPlan     ArtifactPlan `json:"artifactPlan"`
+}
+
+// StructuredOutputFor builds the structured output of w.
+func StructuredOutputFor(w *ir.Workflow) StructuredOutput {
+	props := &emit.Ordered{}
+	required := []string{}
+	for i := range w.Fields {
+		f := &w.Fields[i]
+		s := property(f.Type, f)
+		s.Description = emit.Description(w, f)
+		props.Set(f.Name, s)
+		if f.Required {
+			required = append(required, f.Name)
+		}
+	}
+	desc := w.Title + ": the values to collect on a call whose goal is to " + lowerFirst(w.Goal) + "."
+	return StructuredOutput{
+		Name: vapi.OutputName(w.ID), Type: "ai", Description: desc,
+		Schema: &JSONSchema{Type: "object", Properties: props, Required: required},
+	}
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+func property(k celenv.Kind, f *ir.Field) *JSONSchema {
+	switch k {
+	case celenv.Number:
+		return &JSONSchema{Type: "number"}
+	case celenv.Integer:
+		return &JSONSchema{Type: "integer"}
+	case celenv.Boolean:
+		return &JSONSchema{Type: "boolean"}
+	case celenv.Enum:
+		return &JSONSchema{Type: "string", Enum: append([]string{}, f.Values...)}
+	case celenv.Phone:
+		return &JSONSchema{Type: "string", Pattern: vapi.E164Pattern}
+	case celenv.Email:
+		return &JSONSchema{Type: "string", Format: "email"}
+	case celenv.Date:
+		return &JSONSchema{Type: "string", Format: "date"}
+	case celenv.DateTime:
+		return &JSONSchema{Type: "string", Format: "date-time"}
+	case celenv.ListKind:
+		return &JSONSchema{Type: "array", Items: property(f.Items, f)}
+	}
+	return &JSONSchema{Type: "string", Pattern: f.Pattern}
+}
+
+// Config implements configs.Emitter.
+func (Emitter) Config(w *ir.Workflow) ([]byte, error) {
+	hook, err := emit.WebhookURL(w, vapi.Name)
+	if err != nil {
+		return nil, err
+	}
+	return emit.JSON(AssistantUpdate{
+		FirstMessage:     emit.FirstMessage(w),
+		FirstMessageMode: FirstMessageMode,
+		Model: Model{
+			Provider: DefaultModelProvider, Model: DefaultModel,
+			Messages: []Message{{Role: "system", Content: emit.Prompt(w)}},
+		},
+		Server:         Server{URL: hook, TimeoutSeconds: 20},
+		ServerMessages: []string{vapi.MessageType},
+		ArtifactPlan:   ArtifactPlan{StructuredOutputs: []StructuredOutput{StructuredOutputFor(w)}},
+	})
+}
+
+// Losses implements configs.Emitter: Vapi's JSON Schema expresses every
+// field type.
+func (Emitter) Losses(*ir.Workflow) []configs.Loss { return nil }
