@@ -50,11 +50,17 @@ func linked(list []string, mod string) []string {
 	return out
 }
 
-// TestGeneratedHandlersLinkNoStoreDriver: a generated handler package
-// imports runtime/handler and runtime/store, which hold the Store
-// interface and the memory store only; the drivers are in the backend
-// packages, which only the binary's main (the stub) picks.
-func TestGeneratedHandlersLinkNoStoreDriver(t *testing.T) {
+// module is callspec's module path, with the slash.
+const module = "github.com/callspec/callspec/"
+
+// TestGeneratedHandlersLinkOnlyTheRunSide keeps the walls of "two sides,
+// one kernel" (docs/ARCHITECTURE.md) where they are, for every generated
+// handler package, the code a service deploys:
+//   - no compiler package and no config emitter: it carries what it runs
+//     (the run-time adapters of providers/all, which it must import);
+//   - no store driver: runtime/store holds the Store interface and the
+//     memory store only, and the binary's main (the stub) picks a backend.
+func TestGeneratedHandlersLinkOnlyTheRunSide(t *testing.T) {
 	handlers, err := filepath.Glob(filepath.Join(root, "generated", "*", "*", "handler.go"))
 	if err != nil || len(handlers) == 0 {
 		t.Fatalf("no generated handler under %s/generated (%v): run go run ./cmd/callspec build", root, err)
@@ -71,6 +77,26 @@ func TestGeneratedHandlersLinkNoStoreDriver(t *testing.T) {
 			if got := linked(list, mod); len(got) > 0 {
 				t.Errorf("%s links the %s driver (%s): a handler package must import no store backend", pkg, name, strings.Join(got, ", "))
 			}
+		}
+		adapters := false
+		for _, p := range list {
+			own, ok := strings.CutPrefix(p, module)
+			if !ok {
+				continue
+			}
+			switch {
+			case strings.HasPrefix(own, "compiler/"):
+				t.Errorf("%s imports the compiler package %s", pkg, p)
+			case own == "providers/internal/emit", own == "providers/configs", strings.HasPrefix(own, "providers/configs/"),
+				strings.HasPrefix(own, "providers/") && strings.HasSuffix(own, "config"):
+				t.Errorf("%s imports the config emitter package %s", pkg, p)
+			case own == "providers/all":
+				adapters = true
+			}
+		}
+		// Without this the test would pass on a handler that imports nothing.
+		if !adapters {
+			t.Errorf("%s does not import providers/all", pkg)
 		}
 	}
 }
