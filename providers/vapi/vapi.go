@@ -131,9 +131,6 @@ const MessageType = "end-of-call-report"
 // that Vapi's structured-outputs guide shows (no "message" envelope).
 const UnwrappedType = "call.ended"
 
-// E164Pattern is the pattern of a phone property.
-const E164Pattern = `^\+[1-9][0-9]{1,14}$`
-
 // Auth selects how deliveries are authenticated.
 type Auth int
 

@@ -97,8 +97,13 @@ func (v *Validated) Notes() []string {
 	return out
 }
 
-// e164 is the ITU-T E.164 shape: a plus sign and up to 15 digits.
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+// E164Pattern is the ITU-T E.164 shape of a phone value: a plus sign and
+// up to 15 digits, the first not 0. The handler checks it, the JSON
+// Schemas and the platform configs carry it (the one place it is
+// written; RE2 and ECMA-262 read it alike).
+const E164Pattern = `^\+[1-9][0-9]{1,14}$`
+
+var e164 = regexp.MustCompile(E164Pattern)
 
 // IsE164 reports whether s is an E.164 phone number.
 func IsE164(s string) bool { return e164.MatchString(s) }

@@ -23,9 +23,6 @@ import (
 // Draft is the JSON Schema dialect of every emitted schema.
 const Draft = "https://json-schema.org/draft/2020-12/schema"
 
-// E164Pattern is the pattern of a phone value.
-const E164Pattern = `^\+[1-9][0-9]{1,14}$`
-
 // Personal data is marked with standard keywords only, because validators
 // in strict mode (Ajv's default) refuse a schema with a keyword they do
 // not know, such as an "x-pii" extension:
@@ -70,7 +67,7 @@ func envelope(w *ir.Workflow, eventType, kind string) *jsonschema.Schema {
 	props.Set("workflow_id", &jsonschema.Schema{Const: w.ID})
 	props.Set("call", callSchema())
 	props.Set("caller", object(props1("phone_e164", &jsonschema.Schema{
-		Type: "string", Pattern: E164Pattern,
+		Type: "string", Pattern: workflow.E164Pattern,
 		Description: "The caller's number in E.164; absent when the platform gave none or a number that is not E.164.",
 	}), nil))
 	props.Set("idempotency_key", &jsonschema.Schema{Type: "string", MinLength: uint64p(1), Description: "Stable across the platform's retries of one delivery."})
@@ -184,7 +181,7 @@ func valueSchema(f *workflow.Field, kind celenv.Kind) *jsonschema.Schema {
 		}
 		return &jsonschema.Schema{Type: "string", Enum: enum}
 	case celenv.Phone:
-		return &jsonschema.Schema{Type: "string", Pattern: E164Pattern}
+		return &jsonschema.Schema{Type: "string", Pattern: workflow.E164Pattern}
 	case celenv.Email:
 		return &jsonschema.Schema{Type: "string", Format: "email"}
 	case celenv.Date:

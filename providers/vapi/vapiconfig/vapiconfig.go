@@ -12,6 +12,7 @@ import (
 	"github.com/callspec/callspec/providers/internal/emit"
 	"github.com/callspec/callspec/providers/vapi"
 	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/runtime/workflow"
 )
 
 func init() { configs.Register(Emitter{}) }
@@ -130,7 +131,7 @@ func property(k celenv.Kind, f *ir.Field) *JSONSchema {
 	case celenv.Enum:
 		return &JSONSchema{Type: "string", Enum: append([]string{}, f.Values...)}
 	case celenv.Phone:
-		return &JSONSchema{Type: "string", Pattern: vapi.E164Pattern}
+		return &JSONSchema{Type: "string", Pattern: workflow.E164Pattern}
 	case celenv.Email:
 		return &JSONSchema{Type: "string", Format: "email"}
 	case celenv.Date:
