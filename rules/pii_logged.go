@@ -7,9 +7,6 @@ import (
 	"github.com/callspec/callspec/runtime/logging"
 )
 
-// phoneLogEntries are log entries that hold a phone number.
-var phoneLogEntries = logging.PhoneKeys
-
 func init() {
 	register(&Rule{
 		ID:       "pii-logged",
@@ -43,13 +40,12 @@ Good:
 					continue
 				}
 				entry := strings.TrimSpace(e.Value)
-				lower := strings.ToLower(entry)
-				switch {
-				case strings.Contains(lower, "transcript") || lower == "messages" || strings.HasSuffix(lower, ".messages"):
+				switch logging.KindOfLogEntry(entry) {
+				case logging.Transcript:
 					p.Report(e.Range, "log entry %q is the call transcript, which holds whatever the caller said; remove it and log ids and statuses instead", entry)
-				case contains(phoneLogEntries, lower) || strings.HasPrefix(lower, "caller."):
+				case logging.CallerIdentity:
 					p.Report(e.Range, "log entry %q holds the caller's phone number or identity, which is personal data; remove it and log call.id to trace a call", entry)
-				case lower == "fields" || lower == "fields.*":
+				case logging.EveryField:
 					if pii := p.piiFieldNames(); len(pii) > 0 {
 						p.Report(e.Range, "log entry %q logs every field, including pii fields (%s); name the non-personal fields one by one, e.g. fields.%s", entry, strings.Join(pii, ", "), p.firstNonPIIField())
 					}

@@ -24,7 +24,7 @@ func (k *checker) log() {
 	}
 	for _, e := range k.s.Log.Items {
 		entry := strings.TrimSpace(e.Value)
-		if !e.Set || slices.Contains(known, entry) || namesPersonalData(entry) {
+		if !e.Set || slices.Contains(known, entry) || logging.KindOfLogEntry(entry) != logging.Plain {
 			continue
 		}
 		what := "a value the handler logs"
@@ -34,12 +34,4 @@ func (k *checker) log() {
 		hint := k.suggestion(entry, known)
 		k.c.Add(spec.RuleSchema, diag.Error, e.Range, "log entry %q is not %s, so nothing would be logged for it%s", entry, what, hint)
 	}
-}
-
-// namesPersonalData matches the entries pii-logged reports.
-func namesPersonalData(entry string) bool {
-	lower := strings.ToLower(entry)
-	return strings.Contains(lower, "transcript") || lower == "messages" || strings.HasSuffix(lower, ".messages") ||
-		lower == "fields" || lower == "fields.*" || strings.HasPrefix(lower, "caller.") ||
-		slices.Contains(logging.PhoneKeys, lower)
 }
