@@ -175,8 +175,8 @@ func checkCost(p *Pass, what string, checked *cel.Ast, pos *celpos.Expr) {
 	// The fields without a bound that the expression reads, each with its
 	// first read.
 	var unbounded []string
-	first := map[string]fieldRead{}
-	for _, r := range fieldReads(a) {
+	first := map[string]celenv.FieldRead{}
+	for _, r := range celenv.FieldReads(a) {
 		f, ok := p.IR.Field(r.Name)
 		if !ok || f.MaxLength > 0 || (f.Type != celenv.Text && f.Type != celenv.ListKind) {
 			continue
@@ -232,8 +232,8 @@ func checkCost(p *Pass, what string, checked *cel.Ast, pos *celpos.Expr) {
 
 // textItemsRead returns the first list-of-text field the expression reads.
 func textItemsRead(a *ast.AST, w *ir.Workflow) (string, int64, bool) {
-	reads := fieldReads(a)
-	i := slices.IndexFunc(reads, func(r fieldRead) bool {
+	reads := celenv.FieldReads(a)
+	i := slices.IndexFunc(reads, func(r celenv.FieldRead) bool {
 		f, ok := w.Field(r.Name)
 		return ok && !r.TestOnly && f.Type == celenv.ListKind && f.Items == celenv.Text
 	})

@@ -4,6 +4,7 @@ import (
 	"cel.dev/cel-go/common/ast"
 
 	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/runtime/celenv"
 )
 
 func init() {
@@ -43,20 +44,20 @@ Good:
 			usesCallID := false
 			var walk func(e ast.Expr, shadowed bool)
 			walk = func(e ast.Expr, shadowed bool) {
-				if r, ok := asFieldRead(e, shadowed); ok {
+				if r, ok := celenv.AsFieldRead(e, shadowed); ok {
 					p.Report(p.Idempotency.SelectFieldRange(a, r.ID, r.Name),
 						"idempotency_key reads fields.%s, but extracted fields can differ between retries of one call, which would turn one call into two events; build the key from call.id", r.Name)
 					return
 				}
-				if isVariable(e, "fields", shadowed) {
+				if celenv.IsVariable(e, "fields", shadowed) {
 					p.Report(p.Idempotency.NodeRange(a, e.ID()),
 						"idempotency_key reads fields, but extracted fields can differ between retries of one call; build the key from call.id")
 					return
 				}
-				if e.Kind() == ast.SelectKind && e.AsSelect().FieldName() == "id" && isVariable(e.AsSelect().Operand(), "call", false) {
+				if e.Kind() == ast.SelectKind && e.AsSelect().FieldName() == "id" && celenv.IsVariable(e.AsSelect().Operand(), "call", false) {
 					usesCallID = true
 				}
-				forEachChild(e, shadowed, walk)
+				celenv.ForEachChild(e, shadowed, walk)
 			}
 			walk(a.Expr(), false)
 			if !usesCallID {

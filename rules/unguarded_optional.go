@@ -5,6 +5,7 @@ import (
 	"cel.dev/cel-go/common/operators"
 
 	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/runtime/celenv"
 )
 
 func init() {
@@ -78,7 +79,7 @@ func (g *guardWalk) add(names []string, delta int) {
 }
 
 func (g *guardWalk) walk(e ast.Expr, shadowed bool) {
-	if r, ok := asFieldRead(e, shadowed); ok {
+	if r, ok := celenv.AsFieldRead(e, shadowed); ok {
 		if !r.TestOnly && !r.Optional && g.known[r.Name] == 0 && g.optional(r.Name) {
 			g.p.Report(g.w.Pos.SelectFieldRange(g.w.AST, r.ID, r.Name),
 				"field %q is optional, but this reads it without checking has(fields.%[1]s) first; when a call lacks it the rule fails and the call goes to a person. Guard it with has(fields.%[1]s) && …, or use fields.?%[1]s.orValue(…)", r.Name)
@@ -123,7 +124,7 @@ func (g *guardWalk) walk(e ast.Expr, shadowed bool) {
 			}
 		}
 	}
-	forEachChild(e, shadowed, g.walk)
+	celenv.ForEachChild(e, shadowed, g.walk)
 }
 
 func (g *guardWalk) optional(name string) bool {
@@ -148,7 +149,7 @@ func flatten(e ast.Expr, fn string) []ast.Expr {
 // and what follows from !, && and || around them. A field may be listed
 // more than once.
 func presentWhen(e ast.Expr, value bool, shadowed bool, out []string) []string {
-	if r, ok := asFieldRead(e, shadowed); ok && r.TestOnly {
+	if r, ok := celenv.AsFieldRead(e, shadowed); ok && r.TestOnly {
 		if value {
 			out = append(out, r.Name)
 		}
@@ -174,7 +175,7 @@ func presentWhen(e ast.Expr, value bool, shadowed bool, out []string) []string {
 		}
 	case "hasValue":
 		if c.IsMemberFunction() && value {
-			if r, ok := asFieldRead(c.Target(), shadowed); ok && r.Optional {
+			if r, ok := celenv.AsFieldRead(c.Target(), shadowed); ok && r.Optional {
 				out = append(out, r.Name)
 			}
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/runtime/celenv"
 )
 
 // quadraticGuards is unguarded-optional's walk as it was before guards
@@ -43,7 +44,7 @@ func (g guardSet) with(more guardSet) guardSet {
 }
 
 func (g *quadraticGuards) walk(e ast.Expr, shadowed bool, known guardSet) {
-	if r, ok := asFieldRead(e, shadowed); ok {
+	if r, ok := celenv.AsFieldRead(e, shadowed); ok {
 		if f, ok := g.p.IR.Field(r.Name); ok && !f.Required && !r.TestOnly && !r.Optional && !known[r.Name] {
 			g.out = append(g.out, g.w.Pos.SelectFieldRange(g.w.AST, r.ID, r.Name))
 		}
@@ -74,7 +75,7 @@ func (g *quadraticGuards) walk(e ast.Expr, shadowed bool, known guardSet) {
 			}
 		}
 	}
-	forEachChild(e, shadowed, func(child ast.Expr, sh bool) { g.walk(child, sh, known) })
+	celenv.ForEachChild(e, shadowed, func(child ast.Expr, sh bool) { g.walk(child, sh, known) })
 }
 
 func quadraticPresentWhen(e ast.Expr, value bool, shadowed bool) guardSet {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/runtime/celenv"
 )
 
 func init() {
@@ -39,7 +40,7 @@ Good:
 			asked := p.collected()
 			read := map[string]bool{}
 			for _, w := range p.checkedRules() {
-				for _, r := range fieldReads(w.AST) {
+				for _, r := range celenv.FieldReads(w.AST) {
 					read[r.Name] = true
 				}
 			}

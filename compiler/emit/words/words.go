@@ -236,18 +236,19 @@ func presenceField(e ast.Expr) (string, bool) {
 	return e.AsSelect().FieldName(), true
 }
 
-// fieldsRead names the fields an expression reads (not just tests).
+// fieldsRead names the fields an expression reads (not just tests), by
+// the walk the rules use (celenv.ForEachChild): a comprehension variable
+// named fields is not the workflow's fields.
 func fieldsRead(e ast.Expr) map[string]bool {
 	out := map[string]bool{}
-	ast.PreOrderVisit(e, ast.NewExprVisitor(func(e ast.Expr) {
-		if e.Kind() != ast.SelectKind || e.AsSelect().IsTestOnly() {
-			return
+	var walk func(e ast.Expr, shadowed bool)
+	walk = func(e ast.Expr, shadowed bool) {
+		if r, ok := celenv.AsFieldRead(e, shadowed); ok && !r.TestOnly {
+			out[r.Name] = true
 		}
-		op := e.AsSelect().Operand()
-		if op.Kind() == ast.IdentKind && op.AsIdent() == "fields" {
-			out[e.AsSelect().FieldName()] = true
-		}
-	}))
+		celenv.ForEachChild(e, shadowed, walk)
+	}
+	walk(e, false)
 	return out
 }
 
