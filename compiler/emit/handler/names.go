@@ -88,7 +88,7 @@ func PackageName(id string) string {
 
 // fixedNames are the package-level names every generated handler.go
 // declares; its imports are importNames.
-var fixedNames = []string{"Definition", "compiled", "Fields", "Outcome", "Handoff", "HandoffReason", "Service", "Validate", "Decide", "NewHandler", "Route", "Routes", "Mount", "fieldsFrom"}
+var fixedNames = []string{"Definition", "compiled", "Fields", "Outcome", "Handoff", "HandoffReason", "Service", "Validate", "Decide", "NewHandler", "Routes", "Mount", "fieldsFrom"}
 
 // Methods are the methods every generated handler.go declares, as
 // Type.Method.

@@ -170,16 +170,11 @@ func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Hand
 	})
 }
 
-// Route is where one target platform posts: the path of webhook.url, then
-// "/" and the platform's name.
-type Route struct {
-	Provider, Path string
-}
-
-// Routes are the workflow's target platforms and their paths, in the
+// Routes are the workflow's target platforms and the paths they post to
+// (the path of webhook.url, then "/" and the platform's name), in the
 // spec's order.
-func Routes() []Route {
-	return []Route{
+func Routes() []handler.Route {
+	return []handler.Route{
 		{Provider: "callurl", Path: "/hooks/inbound_call_summary/callurl"},
 		{Provider: "vapi", Path: "/hooks/inbound_call_summary/vapi"},
 	}
@@ -189,14 +184,9 @@ func Routes() []Route {
 // the path of every target platform (Routes). It fails when a handler
 // cannot be built, for example when the signing secret is not set.
 func Mount(mux *http.ServeMux, svc Service, cfg handler.Config) error {
-	for _, r := range Routes() {
-		h, err := NewHandler(svc, r.Provider, cfg)
-		if err != nil {
-			return err
-		}
-		mux.Handle("POST "+r.Path, h)
-	}
-	return nil
+	return handler.Mount(mux, Routes(), func(provider string) (*handler.Handler, error) {
+		return NewHandler(svc, provider, cfg)
+	})
 }
 
 // fieldsFrom types the validated values of an event.

@@ -175,16 +175,11 @@ func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Hand
 	})
 }
 
-// Route is where one target platform posts: the path of webhook.url, then
-// "/" and the platform's name.
-type Route struct {
-	Provider, Path string
-}
-
-// Routes are the workflow's target platforms and their paths, in the
+// Routes are the workflow's target platforms and the paths they post to
+// (the path of webhook.url, then "/" and the platform's name), in the
 // spec's order.
-func Routes() []Route {
-	return []Route{
+func Routes() []handler.Route {
+	return []handler.Route{
 		{Provider: "retell", Path: "/hooks/maintenance_report_intake/retell"},
 		{Provider: "vapi", Path: "/hooks/maintenance_report_intake/vapi"},
 		{Provider: "synthflow", Path: "/hooks/maintenance_report_intake/synthflow"},
@@ -197,14 +192,9 @@ func Routes() []Route {
 // the path of every target platform (Routes). It fails when a handler
 // cannot be built, for example when the signing secret is not set.
 func Mount(mux *http.ServeMux, svc Service, cfg handler.Config) error {
-	for _, r := range Routes() {
-		h, err := NewHandler(svc, r.Provider, cfg)
-		if err != nil {
-			return err
-		}
-		mux.Handle("POST "+r.Path, h)
-	}
-	return nil
+	return handler.Mount(mux, Routes(), func(provider string) (*handler.Handler, error) {
+		return NewHandler(svc, provider, cfg)
+	})
 }
 
 // fieldsFrom types the validated values of an event.
