@@ -235,7 +235,18 @@ func (w *Worker) Drain(ctx context.Context) error {
 // It reports whether a message was due. Run calls it in a loop; tests call
 // it to step the worker by hand.
 func (w *Worker) AttemptNext(ctx context.Context) (bool, error) {
-	ms, err := w.cfg.Store.LeaseDue(ctx, w.cfg.Kind, 1, w.cfg.Lease)
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	// The lease, the attempt and its record outlive a cancelled ctx. A
+	// lease cut short by ctx may still commit (PostgreSQL answers the
+	// COMMIT after the client gave up) and the message would then wait out
+	// its lease, unseen by Drain; an attempt cut short might have reached
+	// the receiver and would only be repeated.
+	detached := context.WithoutCancel(ctx)
+	lctx, cancel := context.WithTimeout(detached, recordTimeout)
+	ms, err := w.cfg.Store.LeaseDue(lctx, w.cfg.Kind, 1, w.cfg.Lease)
+	cancel()
 	if err != nil {
 		return false, err
 	}
@@ -243,9 +254,6 @@ func (w *Worker) AttemptNext(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	m := ms[0]
-	// The attempt and its record outlive a cancelled ctx: an attempt cut
-	// short might have reached the receiver and would only be repeated.
-	detached := context.WithoutCancel(ctx)
 	start := time.Now()
 	actx, cancel := context.WithTimeout(detached, w.cfg.Timeout)
 	out := w.cfg.Attempt(actx, m)
