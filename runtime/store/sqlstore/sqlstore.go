@@ -83,8 +83,13 @@ var migrations = map[int][]string{
 // An index changes no reader or writer, so adding one needs no new schema
 // version.
 var indexes = []string{
-	// LeaseDue: the due messages of one queue, by due time.
-	`CREATE INDEX IF NOT EXISTS callspec_outbox_kind_due ON callspec_outbox (kind, state, next_attempt_at)`,
+	// LeaseDue: the due messages of one queue, in the order it takes them
+	// (due time, then id), so that a lease reads the first rows of the
+	// index and stops rather than sorting every due message: a backlog
+	// made each lease cost O(n) and PostgreSQL's inbox fell to ~10 leases
+	// a second behind 500 pending events.
+	`DROP INDEX IF EXISTS callspec_outbox_kind_due`,
+	`CREATE INDEX IF NOT EXISTS callspec_outbox_kind_due_id ON callspec_outbox (kind, state, next_attempt_at, id)`,
 	// LeaseDue: is an earlier message of the group pending?
 	`CREATE INDEX IF NOT EXISTS callspec_outbox_group ON callspec_outbox (kind, grp, state, seq)`,
 	// Messages of a window (callspec stats).
