@@ -17,8 +17,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/report"
 	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/driver/report"
 )
 
 // schemaFiles are every JSON Schema callspec ships: the event schemas

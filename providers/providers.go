@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers/internal/registry"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/workflow"
 )
 
 // Adapter is the run-time side of one voice platform: what a deployed

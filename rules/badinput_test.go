@@ -12,8 +12,8 @@ import (
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/lint"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/driver/lint"
 	"github.com/callspec/callspec/rules"
 	"github.com/callspec/callspec/rules/ruletest"
 )

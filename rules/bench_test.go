@@ -49,7 +49,7 @@ func seedUnits(b *testing.B) []*check.Unit {
 	if err != nil || len(paths) == 0 {
 		b.Fatalf("no workflows: %v", err)
 	}
-	// Not compiler/lint, which imports this package.
+	// Not driver/lint, which imports this package.
 	var units []*check.Unit
 	for _, p := range paths {
 		content, err := os.ReadFile(p)

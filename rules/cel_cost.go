@@ -11,7 +11,7 @@ import (
 	"github.com/callspec/callspec/compiler/celpos"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 // MaxCELCost is the largest worst-case cost, in cel-go cost units (about

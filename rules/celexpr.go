@@ -5,7 +5,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/celpos"
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 // readsField reports whether a reads field name in any way.

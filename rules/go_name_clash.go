@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/emit/handler"
+	"github.com/callspec/callspec/compiler/emit/gohandler"
 	"github.com/callspec/callspec/compiler/source"
 )
 
@@ -41,11 +41,11 @@ Good:
       delta: {type: enum, values: [plus_one, minus_one]}
 `,
 		Check: func(p *Pass) {
-			clashes := handler.Plan(p.IR).Clashes
+			clashes := gohandler.Plan(p.IR).Clashes
 			for _, c := range clashes {
 				// Two enum fields whose struct fields clash also have
 				// clashing types: one finding says it.
-				if !c.Member && slices.ContainsFunc(clashes, func(m handler.Clash) bool { return m.Member && m.First == c.First && m.Second == c.Second }) {
+				if !c.Member && slices.ContainsFunc(clashes, func(m gohandler.Clash) bool { return m.Member && m.First == c.First && m.Second == c.Second }) {
 					continue
 				}
 				first, firstAt := p.goNameOrigin(c.First)
@@ -66,8 +66,8 @@ Good:
 
 // goNameKinds says what two package-level names are: enum types (from a
 // field) or constants (from a value).
-func goNameKinds(a, b handler.Origin) string {
-	kind := func(o handler.Origin) string {
+func goNameKinds(a, b gohandler.Origin) string {
+	kind := func(o gohandler.Origin) string {
 		if o.Value < 0 {
 			return "type"
 		}
@@ -81,7 +81,7 @@ func goNameKinds(a, b handler.Origin) string {
 
 // goNameOrigin describes the spec name a generated Go name comes from, and
 // where it is written.
-func (p *Pass) goNameOrigin(o handler.Origin) (string, source.Range) {
+func (p *Pass) goNameOrigin(o gohandler.Origin) (string, source.Range) {
 	f := p.IR.Fields[o.Field]
 	entry, ok := p.Spec.Fields.Get(f.Name)
 	if !ok {

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 func init() {

@@ -7,7 +7,7 @@ import (
 	"cel.dev/cel-go/common/types"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 // sensitiveTopics are words that, as a word of an enum value (split at _

@@ -8,7 +8,7 @@ import (
 	"unicode"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 func init() {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/compiler/spec"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // phrases are the phrase lists of one language, for missing-disclosure

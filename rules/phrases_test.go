@@ -3,7 +3,7 @@ package rules
 import (
 	"testing"
 
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // TestFindPhrase checks word boundaries, prefixes, case, apostrophes and

@@ -10,7 +10,7 @@
 //
 // Every rule has specs under testdata/<rule-id>/ whose expected findings
 // are written inline as `# want rule-id` comments; package ruletest lints
-// each directory through compiler/lint and fails on a missing finding, an
+// each directory through driver/lint and fails on a missing finding, an
 // unexpected one, or one on another line.
 package rules
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/callspec/callspec/compiler/lint"
+	"github.com/callspec/callspec/driver/lint"
 	"github.com/callspec/callspec/rules"
 	"github.com/callspec/callspec/rules/ruletest"
 )

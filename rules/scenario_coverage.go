@@ -4,7 +4,7 @@ import (
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/scenario"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // requiredKinds are the scenario kinds every spec must test, in the order

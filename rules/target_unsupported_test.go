@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/callspec/callspec/compiler/lint"
+	"github.com/callspec/callspec/driver/lint"
 )
 
 // TestTargetUnsupportedWants checks the rule against the `# want

@@ -5,7 +5,7 @@ import (
 	"cel.dev/cel-go/common/operators"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 func init() {

@@ -32,6 +32,6 @@ Good:
     # callspec:ignore target-unsupported the handler parses digits; other answers go to a person
     targets: [synthflow]
 `,
-		// compiler/lint reports it while reading suppression comments.
+		// driver/lint reports it while reading suppression comments.
 	})
 }

@@ -2,7 +2,7 @@ package rules
 
 import (
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 func init() {

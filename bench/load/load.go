@@ -27,9 +27,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all"
-	"github.com/callspec/callspec/runtime/event"
 )
 
 // Config is one load test run.

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/lint"
+	"github.com/callspec/callspec/driver/lint"
 )
 
 // TestGeneratedSpecsLintClean keeps the benchmark honest: it measures

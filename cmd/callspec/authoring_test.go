@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/callspec/callspec/compiler/check"
-	"github.com/callspec/callspec/compiler/lint"
+	"github.com/callspec/callspec/driver/lint"
 )
 
 // execAuthoring runs the CLI in-process and returns the exit code, stdout

@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/breaking"
-	"github.com/callspec/callspec/compiler/build"
-	"github.com/callspec/callspec/compiler/emit/docs"
+	"github.com/callspec/callspec/compiler/emit/docpage"
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/driver/build"
 )
 
 func init() {
@@ -135,7 +135,7 @@ func keys[V any](m map[string]V) []string {
 // changesSince compares the specs with the version against, as callspec
 // breaking does, for the docs pages: every change, suppressed or not, is
 // listed, and it is breaking when its rule is on under the configuration.
-func changesSince(e *env, lf *lintFlags, paths []string, against string) (*docs.Changes, int, bool) {
+func changesSince(e *env, lf *lintFlags, paths []string, against string) (*docpage.Changes, int, bool) {
 	cfg, code, ok := lf.loadConfig(e)
 	if !ok {
 		return nil, code, false
@@ -144,9 +144,9 @@ func changesSince(e *env, lf *lintFlags, paths []string, against string) (*docs.
 	if err != nil {
 		return nil, fail(e, "--changes-against: %v", err), false
 	}
-	ch := &docs.Changes{Since: against, ByWorkflow: map[string][]docs.Change{}, New: map[string]bool{}}
+	ch := &docpage.Changes{Since: against, ByWorkflow: map[string][]docpage.Change{}, New: map[string]bool{}}
 	for _, c := range res.Changes {
-		ch.ByWorkflow[c.Workflow] = append(ch.ByWorkflow[c.Workflow], docs.Change{
+		ch.ByWorkflow[c.Workflow] = append(ch.ByWorkflow[c.Workflow], docpage.Change{
 			Breaking: breaking.Breaking(c, cfg), Format: c.Summary.Format, Names: c.Summary.Names,
 		})
 	}

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/compiler/lint"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/driver/lint"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // TestConfigURLsReachTheirHandlers: for every workflow in workflows/ and

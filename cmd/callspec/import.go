@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/check"
+	"github.com/callspec/callspec/kernel/celenv"
 	"github.com/callspec/callspec/providers/callurl/callurlconfig"
-	"github.com/callspec/callspec/runtime/celenv"
 )
 
 func init() {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/lint"
+	"github.com/callspec/callspec/driver/lint"
 )
 
 // TestImportSkeletonsLint imports the seed schemas (as pages and as bare

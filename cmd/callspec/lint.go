@@ -11,9 +11,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/lint"
-	"github.com/callspec/callspec/compiler/report"
 	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/driver/lint"
+	"github.com/callspec/callspec/driver/report"
 )
 
 func init() {

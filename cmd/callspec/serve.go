@@ -14,9 +14,10 @@ import (
 	"time"
 
 	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all"
-	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/forward"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/inbox"
@@ -25,7 +26,6 @@ import (
 	"github.com/callspec/callspec/runtime/server"
 	"github.com/callspec/callspec/runtime/store"
 	"github.com/callspec/callspec/runtime/store/storeopen"
-	"github.com/callspec/callspec/runtime/workflow"
 )
 
 func init() {

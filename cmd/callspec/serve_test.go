@@ -12,8 +12,8 @@ import (
 	"time"
 
 	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers"
-	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/server"
 	"github.com/callspec/callspec/runtime/server/servertest"
 	"github.com/callspec/callspec/runtime/store/storetest"

@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/store"
 	"github.com/callspec/callspec/runtime/store/storeopen"

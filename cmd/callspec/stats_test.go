@@ -11,8 +11,8 @@ import (
 	"time"
 
 	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers"
-	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/inbox"
 	"github.com/callspec/callspec/runtime/store/storeopen"

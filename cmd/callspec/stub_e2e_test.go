@@ -16,10 +16,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/callspec/callspec/compiler/lint"
+	"github.com/callspec/callspec/driver/lint"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/stdwebhooks"
-	"github.com/callspec/callspec/runtime/workflow"
 )
 
 // TestStubInAUsersModule is what a new user does: a module of their own

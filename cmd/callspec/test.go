@@ -8,10 +8,10 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/lint"
-	"github.com/callspec/callspec/compiler/report"
 	"github.com/callspec/callspec/compiler/scenario"
 	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/driver/lint"
+	"github.com/callspec/callspec/driver/report"
 )
 
 func init() {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/callspec/callspec/bench/specgen"
-	"github.com/callspec/callspec/compiler/lint"
+	"github.com/callspec/callspec/driver/lint"
 )
 
 // benchSpecs is the number of generated workflows each run compares.

@@ -40,9 +40,9 @@ import (
 
 	"github.com/callspec/callspec/compiler/breaking/catalog"
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/lint"
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/driver/lint"
 	"github.com/callspec/callspec/internal/parallel"
 )
 

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/lint"
+	"github.com/callspec/callspec/driver/lint"
 )
 
 // writeTree writes files (path → content) under dir.

@@ -9,7 +9,7 @@ import (
 	"github.com/callspec/callspec/compiler/breaking/catalog"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 // Change is one difference between two versions of a workflow that a

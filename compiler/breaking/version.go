@@ -15,8 +15,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/callspec/callspec/compiler/lint"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/driver/lint"
 )
 
 // oldFile is one spec file of the other version.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/spec"
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 // BenchmarkLoadAndCheck is the per-file front end of lint for each seed

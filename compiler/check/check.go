@@ -22,10 +22,10 @@ import (
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/compiler/spec"
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/workflow"
-	"github.com/callspec/callspec/runtime/workflow/phone"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
+	"github.com/callspec/callspec/kernel/workflow/phone"
 )
 
 // Rule IDs of the findings this package produces.
@@ -534,7 +534,7 @@ func explainSyntaxError(msg string) string {
 }
 
 // dateHint says how dates and datetimes are written in CEL (see
-// runtime/celenv): CEL has no date type, and authors reach for date(…).
+// kernel/celenv): CEL has no date type, and authors reach for date(…).
 const dateHint = `dates are "YYYY-MM-DD" strings in CEL, so compare a date field with a string such as fields.day == "2026-01-31" or fields.day < "2026-02-01"; datetime fields are timestamps: fields.at < timestamp("2026-01-31T09:00:00Z")`
 
 // explainTypeError adds to a checker message what to do about it.

@@ -6,9 +6,9 @@ package ir
 import (
 	"cel.dev/cel-go/cel"
 
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // Workflow is one checked spec.

@@ -3,7 +3,7 @@ package ir
 import (
 	"testing"
 
-	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/kernel/event"
 )
 
 // TestScenarioInboundCaller: a scenario's caller.phone_e164 is the

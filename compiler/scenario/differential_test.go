@@ -14,17 +14,17 @@ import (
 
 	"github.com/callspec/callspec/bench/specgen"
 	"github.com/callspec/callspec/compiler/check"
-	"github.com/callspec/callspec/compiler/emit/docs"
+	"github.com/callspec/callspec/compiler/emit/docpage"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/scenario"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/callurl"
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/store/storeopen"
-	"github.com/callspec/callspec/runtime/workflow"
 )
 
 const diffSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -101,7 +101,7 @@ func TestDifferentialHandlerTestDocs(t *testing.T) {
 			// The docs page's example payload for the same call.
 			page := *w
 			page.Tests = []ir.Scenario{sc}
-			b, err := docs.Page(&page, nil)
+			b, err := docpage.Page(&page, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,7 +114,7 @@ func TestDifferentialHandlerTestDocs(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The page shows personal data as placeholders.
-			if doc, want := decisionJSON(t, &ev), decisionJSON(t, docs.WithPlaceholders(d.Event, w)); doc != want {
+			if doc, want := decisionJSON(t, &ev), decisionJSON(t, docpage.WithPlaceholders(d.Event, w)); doc != want {
 				t.Errorf("spec %d call %d: docs page and callspec test disagree\ndocs %s\ntest %s", i, j, doc, want)
 			}
 		}

@@ -1,6 +1,6 @@
 // Package scenario runs the caller scenarios under a spec's `tests:`
 // through the run-time decision code the generated handler uses
-// (runtime/workflow: Compile, Validate, Decide), so a scenario that passes
+// (kernel/workflow: Compile, Validate, Decide), so a scenario that passes
 // here is a call the deployed handler decides the same way. There is no
 // second implementation of the decision to drift from the first.
 package scenario
@@ -15,8 +15,8 @@ import (
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/compiler/spec"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // Outcome is the part of an event a scenario's expectation is about.

@@ -11,7 +11,7 @@ import (
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/scenario"
 	"github.com/callspec/callspec/compiler/spec"
-	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/kernel/event"
 )
 
 // load reads and checks one spec; structural errors fail the test, since

@@ -27,7 +27,7 @@ import (
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/compiler/spec"
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 // ID is the schema's stable $id: where the committed copy is served from.

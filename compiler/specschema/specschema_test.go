@@ -16,7 +16,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/specschema"
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 var update = flag.Bool("update", false, "rewrite schema/callspec.schema.json from the spec types")

@@ -19,9 +19,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/callspec/callspec/compiler/emit/docs"
-	"github.com/callspec/callspec/compiler/emit/handler"
-	"github.com/callspec/callspec/compiler/emit/schema"
+	"github.com/callspec/callspec/compiler/emit/docpage"
+	"github.com/callspec/callspec/compiler/emit/eventschema"
+	"github.com/callspec/callspec/compiler/emit/gohandler"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/internal/parallel"
 	"github.com/callspec/callspec/providers/configs"
@@ -68,11 +68,11 @@ type SetEmitter struct {
 type GenerateOptions struct {
 	// Changes puts a "Changes since" section on the docs page of each
 	// workflow that changed (build --changes-against).
-	Changes *docs.Changes
+	Changes *docpage.Changes
 	// Go says where the output directory is in the user's Go module, for
 	// the import paths of the generated code (ImportRoot finds it); the
 	// zero value is callspec's own generated/.
-	Go handler.Options
+	Go gohandler.Options
 }
 
 // WorkflowEmitters run for each workflow, in order. Adding an output is one
@@ -91,7 +91,7 @@ var SetEmitters = []SetEmitter{
 }
 
 func emitHandler(w *ir.Workflow, opts GenerateOptions) ([]File, error) {
-	out, err := handler.Emit(w, opts.Go)
+	out, err := gohandler.Emit(w, opts.Go)
 	if err != nil {
 		return nil, err
 	}
@@ -117,11 +117,11 @@ func emitProviderConfigs(w *ir.Workflow, _ GenerateOptions) ([]File, error) {
 }
 
 func emitSchemas(w *ir.Workflow, _ GenerateOptions) ([]File, error) {
-	outcome, err := schema.Outcome(w)
+	outcome, err := eventschema.Outcome(w)
 	if err != nil {
 		return nil, err
 	}
-	handoff, err := schema.Handoff(w)
+	handoff, err := eventschema.Handoff(w)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func emitSchemas(w *ir.Workflow, _ GenerateOptions) ([]File, error) {
 }
 
 func emitDocs(ws []*ir.Workflow, opts GenerateOptions) ([]File, error) {
-	pages, err := docs.PagesSince(ws, opts.Changes)
+	pages, err := docpage.PagesSince(ws, opts.Changes)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/callspec/callspec/compiler/build"
+	"github.com/callspec/callspec/driver/build"
 )
 
 func files(contents map[string]string) []build.File {

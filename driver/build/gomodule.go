@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/mod/modfile"
 
-	"github.com/callspec/callspec/compiler/emit/handler"
+	"github.com/callspec/callspec/compiler/emit/gohandler"
 )
 
 // ImportRoot finds the Go import path of the output directory out: the
@@ -18,10 +18,10 @@ import (
 // relative to that module's root, as the go command resolves packages. When
 // no go.mod is found, it returns callspec's own path with NoModule set, and
 // the stub says that its import path must be changed.
-func ImportRoot(out string) (handler.Options, error) {
+func ImportRoot(out string) (gohandler.Options, error) {
 	abs, err := filepath.Abs(out)
 	if err != nil {
-		return handler.Options{}, err
+		return gohandler.Options{}, err
 	}
 	for dir := abs; ; dir = filepath.Dir(dir) {
 		gomod := filepath.Join(dir, "go.mod")
@@ -29,19 +29,19 @@ func ImportRoot(out string) (handler.Options, error) {
 		if err == nil {
 			mod := modfile.ModulePath(b)
 			if mod == "" {
-				return handler.Options{}, fmt.Errorf("%s has no module line, so the import path of the generated code under %s is unknown; add `module <path>` to it (go mod init)", gomod, out)
+				return gohandler.Options{}, fmt.Errorf("%s has no module line, so the import path of the generated code under %s is unknown; add `module <path>` to it (go mod init)", gomod, out)
 			}
 			rel, err := filepath.Rel(dir, abs)
 			if err != nil {
-				return handler.Options{}, err
+				return gohandler.Options{}, err
 			}
-			return handler.Options{ImportRoot: path.Join(mod, filepath.ToSlash(rel))}, nil
+			return gohandler.Options{ImportRoot: path.Join(mod, filepath.ToSlash(rel))}, nil
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return handler.Options{}, fmt.Errorf("read %s: %w", gomod, err)
+			return gohandler.Options{}, fmt.Errorf("read %s: %w", gomod, err)
 		}
 		if parent := filepath.Dir(dir); parent == dir {
-			return handler.Options{ImportRoot: handler.DefaultImportRoot, NoModule: true}, nil
+			return gohandler.Options{ImportRoot: gohandler.DefaultImportRoot, NoModule: true}, nil
 		}
 	}
 }

@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/callspec/callspec/compiler/build"
-	"github.com/callspec/callspec/compiler/emit/handler"
+	"github.com/callspec/callspec/compiler/emit/gohandler"
+	"github.com/callspec/callspec/driver/build"
 )
 
 func TestImportRoot(t *testing.T) {
@@ -24,7 +24,7 @@ func TestImportRoot(t *testing.T) {
 		{mod, "example.com/acme/voice"},
 	} {
 		got, err := build.ImportRoot(c.out)
-		if err != nil || got != (handler.Options{ImportRoot: c.want}) {
+		if err != nil || got != (gohandler.Options{ImportRoot: c.want}) {
 			t.Errorf("ImportRoot(%s) = %+v, %v; want %s", c.out, got, err, c.want)
 		}
 	}
@@ -35,7 +35,7 @@ func TestImportRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != (handler.Options{ImportRoot: handler.DefaultImportRoot, NoModule: true}) {
+	if got != (gohandler.Options{ImportRoot: gohandler.DefaultImportRoot, NoModule: true}) {
 		t.Skipf("a go.mod above %s gives %+v; the fallback is not testable here", root, got)
 	}
 	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("go 1.25\n"), 0o644); err != nil {

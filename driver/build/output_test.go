@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/callspec/callspec/compiler/build"
+	"github.com/callspec/callspec/driver/build"
 )
 
 func sha(s string) string {

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/callspec/callspec/compiler/build"
+	"github.com/callspec/callspec/driver/build"
 )
 
 // BenchmarkWrite compares Write's two paths on the shape of a 1,000-spec

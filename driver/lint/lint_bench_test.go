@@ -29,7 +29,7 @@ func benchFiles(b *testing.B) []string {
 // files into yaml.Node. The ratio of the two is the cost of the quality
 // gate over parsing:
 //
-//	go test ./compiler/lint -run '^$' -bench Lint -benchtime 5x
+//	go test ./driver/lint -run '^$' -bench Lint -benchtime 5x
 //
 // Besides wall time (ns/op), each result reports the CPU time the process
 // used (cpu-ns/op), which stays meaningful on a busy machine.

@@ -395,10 +395,10 @@ func TestRulesDoc(t *testing.T) {
 	}
 	got, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./compiler/report -run TestRulesDoc -update)", err)
+		t.Fatalf("%v (run go test ./driver/report -run TestRulesDoc -update)", err)
 	}
 	if !bytes.Equal(got, b.Bytes()) {
-		t.Errorf("docs/RULES.md is stale; run go test ./compiler/report -run TestRulesDoc -update and commit it")
+		t.Errorf("docs/RULES.md is stale; run go test ./driver/report -run TestRulesDoc -update and commit it")
 	}
 	for _, r := range rules.All() {
 		if !bytes.Contains(got, []byte("\n## "+r.ID+"\n")) {

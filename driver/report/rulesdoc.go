@@ -16,7 +16,7 @@ import (
 func RulesMarkdown(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString("<!-- Generated from the rule registry (rules/); do not edit. Regenerate with\n" +
-		"     go test ./compiler/report -run TestRulesDoc -update -->\n\n")
+		"     go test ./driver/report -run TestRulesDoc -update -->\n\n")
 	b.WriteString("# Lint rules\n\n")
 	b.WriteString("Every rule of `callspec lint`, with its default severity (change it per rule\n" +
 		"in `callspec.yaml`). `callspec explain RULE` prints the same text.\n\n")

@@ -87,7 +87,7 @@ func TestGeneratedHandlersLinkOnlyTheRunSide(t *testing.T) {
 			switch {
 			case strings.HasPrefix(own, "compiler/"):
 				t.Errorf("%s imports the compiler package %s", pkg, p)
-			case own == "providers/internal/emit", own == "providers/configs", strings.HasPrefix(own, "providers/configs/"),
+			case own == "providers/internal/configtext", own == "providers/configs", strings.HasPrefix(own, "providers/configs/"),
 				strings.HasPrefix(own, "providers/") && strings.HasSuffix(own, "config"):
 				t.Errorf("%s imports the config emitter package %s", pkg, p)
 			case own == "providers/all":

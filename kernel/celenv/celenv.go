@@ -227,7 +227,7 @@ func Activation(fields, call Values, workflowID string) map[string]any {
 }
 
 // Call is the call object of an evaluation. It is a struct, not Values,
-// so that translated expressions (runtime/celgo) read a member directly;
+// so that translated expressions (kernel/celgo) read a member directly;
 // Values builds the map cel-go's interpreter reads.
 type Call struct {
 	ID, Provider, Status, EndReason, Direction, From, To string

@@ -11,8 +11,8 @@ import (
 
 	"cel.dev/cel-go/cel"
 
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/celgo"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/celgo"
 )
 
 // fields has one field of every kind the translation reads.

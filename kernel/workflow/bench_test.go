@@ -3,9 +3,9 @@ package workflow_test
 import (
 	"testing"
 
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // fiveRules is the spec size issue 7 sets the Decide goal for: five

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // TestEvaluationCostIsBounded runs a rule that lint would refuse (a nested

@@ -7,9 +7,9 @@ import (
 
 	"cel.dev/cel-go/cel"
 
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/celgo"
-	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/celgo"
+	"github.com/callspec/callspec/kernel/event"
 )
 
 // Compiled is a definition with its expressions compiled once, ready to
@@ -26,7 +26,7 @@ type Compiled struct {
 }
 
 // expression is one compiled expression: translated to Go closures when
-// runtime/celgo covers it (every rule of the seed workflows), otherwise a
+// kernel/celgo covers it (every rule of the seed workflows), otherwise a
 // cel-go program. Both give the same results; the translation is about
 // twenty times faster.
 type expression struct {
@@ -143,7 +143,7 @@ func (c *Compiled) program(expr string, ast *cel.Ast, want *cel.Type) (expressio
 const MaxEvalCost = 1_000_000
 
 // Interpreted lists the expressions (a handoff rule's reason, or
-// "idempotency_key") that run on cel-go's interpreter because runtime/celgo
+// "idempotency_key") that run on cel-go's interpreter because kernel/celgo
 // does not translate them; they are correct, only slower.
 func (c *Compiled) Interpreted() []string {
 	var out []string

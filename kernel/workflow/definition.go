@@ -6,8 +6,8 @@
 package workflow
 
 import (
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
 )
 
 // Definition is everything the run time needs to know about a workflow.

@@ -3,7 +3,7 @@ package workflow_test
 import (
 	"testing"
 
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 func TestHookPath(t *testing.T) {

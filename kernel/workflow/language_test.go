@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // TestPlaceholders checks real values per language: what models write for

@@ -7,15 +7,15 @@ import (
 	"testing"
 
 	"github.com/callspec/callspec/bench/specgen"
-	"github.com/callspec/callspec/compiler/lint"
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/driver/lint"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // TestTranslatedDecisionsAgree runs every workflow of workflows/ and 200
 // generated specs on random calls twice, once with the handoff rules
-// translated to Go (runtime/celgo) and once on cel-go's interpreter: the
+// translated to Go (kernel/celgo) and once on cel-go's interpreter: the
 // decisions must be the same. It also requires every rule of workflows/
 // to be translated, so that the seed workflows take the fast path.
 func TestTranslatedDecisionsAgree(t *testing.T) {
@@ -44,7 +44,7 @@ func TestTranslatedDecisionsAgree(t *testing.T) {
 		}
 		if i < len(seeds) {
 			if left := fast.Interpreted(); len(left) > 0 {
-				t.Errorf("%s: %v run on the interpreter; extend runtime/celgo to cover them", def.ID, left)
+				t.Errorf("%s: %v run on the interpreter; extend kernel/celgo to cover them", def.ID, left)
 			}
 		}
 		for range 50 {

@@ -11,8 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
 )
 
 // Validator checks a call's extracted values against a definition's
@@ -28,7 +28,7 @@ type Validator struct {
 // definition that lint would have refused.
 func NewValidator(d *Definition) (*Validator, error) {
 	if d.PhoneRegion != "" && nationalNumbers == nil {
-		return nil, fmt.Errorf("workflow %s sets phone_region, but this program does not import github.com/callspec/callspec/runtime/workflow/phone, which reads national numbers; regenerate the handler with callspec build", d.ID)
+		return nil, fmt.Errorf("workflow %s sets phone_region, but this program does not import github.com/callspec/callspec/kernel/workflow/phone, which reads national numbers; regenerate the handler with callspec build", d.ID)
 	}
 	v := &Validator{def: d, patterns: map[string]*regexp.Regexp{}, order: map[string]int{}}
 	for i, f := range d.Fields {
@@ -128,7 +128,7 @@ func IsE164(s string) bool { return e164.MatchString(s) }
 //   - phone must be E.164 ("+15551234567"; spaces, dashes, dots and
 //     parentheses after the plus are removed); a national number
 //     ("(415) 555-0132") is converted only when the spec gives
-//     phone_region (runtime/workflow/phone), and never guessed otherwise;
+//     phone_region (kernel/workflow/phone), and never guessed otherwise;
 //   - email is a bare address; date is YYYY-MM-DD; datetime is RFC 3339;
 //   - list takes a JSON array whose items follow the item type; max_length
 //     bounds the number of items.
@@ -324,10 +324,10 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 }
 
 // nationalNumbers converts a national number for phone_region; it is
-// set by importing runtime/workflow/phone (see there why it is apart).
+// set by importing kernel/workflow/phone (see there why it is apart).
 var nationalNumbers func(s, region string) (string, bool)
 
-// RegisterNationalNumbers is called by runtime/workflow/phone.
+// RegisterNationalNumbers is called by kernel/workflow/phone.
 func RegisterNationalNumbers(f func(s, region string) (string, bool)) { nationalNumbers = f }
 
 // NormalizePhone removes the formatting characters people and models put

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/workflow"
-	_ "github.com/callspec/callspec/runtime/workflow/phone"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
+	_ "github.com/callspec/callspec/kernel/workflow/phone"
 )
 
 func f64(v float64) *float64 { return &v }

@@ -5,12 +5,12 @@ import (
 	"testing"
 
 	"github.com/callspec/callspec/compiler/check"
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all"
 	"github.com/callspec/callspec/providers/configs"
 	_ "github.com/callspec/callspec/providers/configs/allconfigs"
 	"github.com/callspec/callspec/providers/vapi"
-	"github.com/callspec/callspec/runtime/event"
 )
 
 // TestNamesAreKnownTargets keeps the two registries (adapters, emitters)

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers/bland"
 	"github.com/callspec/callspec/providers/internal/providertest"
-	"github.com/callspec/callspec/runtime/event"
 )
 
 var p = bland.Provider{}

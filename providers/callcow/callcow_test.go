@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers/callcow"
 	"github.com/callspec/callspec/providers/internal/providertest"
-	"github.com/callspec/callspec/runtime/event"
 )
 
 var p = callcow.Provider{}

@@ -10,10 +10,10 @@ import (
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/providers/callurl"
 	"github.com/callspec/callspec/providers/internal/providertest"
-	"github.com/callspec/callspec/runtime/event"
 )
 
 var p = callurl.Provider{}

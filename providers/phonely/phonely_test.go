@@ -4,9 +4,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers/internal/providertest"
 	"github.com/callspec/callspec/providers/phonely"
-	"github.com/callspec/callspec/runtime/event"
 )
 
 var p = phonely.Provider{}

@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/providers/internal/providertest"
 	"github.com/callspec/callspec/providers/retell"
-	"github.com/callspec/callspec/runtime/event"
 )
 
 var p = retell.Provider{}

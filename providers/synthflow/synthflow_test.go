@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers/internal/providertest"
 	"github.com/callspec/callspec/providers/synthflow"
-	"github.com/callspec/callspec/runtime/event"
 )
 
 var p = synthflow.Provider{}

@@ -2,7 +2,7 @@
 // the findings they must produce, in the style of
 // golang.org/x/tools/go/analysis/analysistest.
 //
-// Every spec in a test directory is linted in one run of compiler/lint, so
+// Every spec in a test directory is linted in one run of driver/lint, so
 // suppressions, callspec.yaml severities and rules over several files
 // behave as in production. Each expected finding is a YAML comment:
 //
@@ -35,7 +35,7 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/lint"
+	"github.com/callspec/callspec/driver/lint"
 	"github.com/callspec/callspec/rules"
 )
 

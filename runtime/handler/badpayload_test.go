@@ -10,8 +10,8 @@ import (
 	"time"
 
 	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers"
-	"github.com/callspec/callspec/runtime/event"
 )
 
 // badPayloads is the corpus of deliveries that must be refused, one folder

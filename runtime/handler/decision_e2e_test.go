@@ -13,8 +13,8 @@ import (
 
 	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
 	intakees "github.com/callspec/callspec/generated/maintenance_report_intake_es/maintenancereportintakees"
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers"
-	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/store/storeopen"
 )

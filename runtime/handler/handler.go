@@ -49,13 +49,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all" // NewFor looks platforms up by name
-	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/inbox"
 	"github.com/callspec/callspec/runtime/logging"
 	"github.com/callspec/callspec/runtime/store"
-	"github.com/callspec/callspec/runtime/workflow"
 )
 
 // Dispatch hands a decided event to the user's service. It runs in the

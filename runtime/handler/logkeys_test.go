@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/runtime/logging"
 )
 

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers"
-	"github.com/callspec/callspec/runtime/event"
 )
 
 // TestLogsMaskPlatformValues: platforms put phone numbers and e-mail

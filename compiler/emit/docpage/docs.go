@@ -1,4 +1,4 @@
-// Package docs emits the public docs pages of the workflows:
+// Package docpage emits the public docs pages of the workflows:
 // <id>/README.md for each workflow and index.md listing them all. A page
 // is written for the people who decide whether to build the Call App: the
 // goal, the opening disclosure, the question set in order, the fields,
@@ -8,10 +8,10 @@
 // Pages are public, so they say nothing about where or how the handler
 // runs: no webhook or forward URLs, secret or environment variable names,
 // idempotency expressions or log lists. The example payload is the event
-// the handler's own decision code (runtime/workflow) produces for the
+// the handler's own decision code (kernel/workflow) produces for the
 // spec's routine scenario, so the page cannot show a payload the handler
 // would not send.
-package docs
+package docpage
 
 import (
 	"bytes"
@@ -26,9 +26,9 @@ import (
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/scenario"
 	"github.com/callspec/callspec/internal/parallel"
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // File is one page; Path is relative to the output directory.
@@ -296,7 +296,7 @@ func number(v float64) string {
 	return words.GroupDigits(strconv.FormatFloat(v, 'f', -1, 64))
 }
 
-// handoff explains the decision order of runtime/workflow (Decide) in
+// handoff explains the decision order of kernel/workflow (Decide) in
 // words, with this workflow's rules and built-in handoffs; each step's
 // summary comes from workflow.Step.Summary, so the page says what the
 // handler does.

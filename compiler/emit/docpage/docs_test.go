@@ -1,4 +1,4 @@
-package docs_test
+package docpage_test
 
 import (
 	"bytes"
@@ -14,15 +14,15 @@ import (
 
 	sjs "github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/callspec/callspec/compiler/build"
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/emit/docs"
-	"github.com/callspec/callspec/compiler/emit/schema"
+	"github.com/callspec/callspec/compiler/emit/docpage"
+	"github.com/callspec/callspec/compiler/emit/eventschema"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/driver/build"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -78,16 +78,16 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(file)
 	if err != nil {
-		t.Fatalf("%v (run go test ./compiler/emit/docs -update)", err)
+		t.Fatalf("%v (run go test ./compiler/emit/docpage -update)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the rendered page; review the change and run go test ./compiler/emit/docs -update\n--- got ---\n%s", file, got)
+		t.Errorf("%s differs from the rendered page; review the change and run go test ./compiler/emit/docpage -update\n--- got ---\n%s", file, got)
 	}
 }
 
 func TestShapesGolden(t *testing.T) {
 	w := load(t, "testdata/shapes.yaml")
-	files, err := docs.Pages([]*ir.Workflow{w})
+	files, err := docpage.Pages([]*ir.Workflow{w})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestShapesGolden(t *testing.T) {
 // the committed generated/ is their golden copy, refreshed by callspec
 // build.
 func TestSeedPagesMatchGenerated(t *testing.T) {
-	files, err := docs.Pages(seedWorkflows(t))
+	files, err := docpage.Pages(seedWorkflows(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestSeedPagesMatchGenerated(t *testing.T) {
 	}
 }
 
-func paths(files []docs.File) []string {
+func paths(files []docpage.File) []string {
 	var out []string
 	for _, f := range files {
 		out = append(out, f.Path)
@@ -215,7 +215,7 @@ func TestBuildOutputLinksResolve(t *testing.T) {
 func TestNoInternalsLeak(t *testing.T) {
 	ws := append(seedWorkflows(t), load(t, "testdata/shapes.yaml"))
 	for _, w := range ws {
-		page, err := docs.Page(w, nil)
+		page, err := docpage.Page(w, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,7 +240,7 @@ var examplePayload = regexp.MustCompile("(?s)### Example payload\n.*?```json\n(.
 // page against the workflow's own outcome schema.
 func TestExamplePayloadValidates(t *testing.T) {
 	for _, w := range append(seedWorkflows(t), load(t, "testdata/shapes.yaml")) {
-		page, err := docs.Page(w, nil)
+		page, err := docpage.Page(w, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,7 +249,7 @@ func TestExamplePayloadValidates(t *testing.T) {
 			t.Errorf("the page of %s has no example payload", w.ID)
 			continue
 		}
-		sch, err := schema.Outcome(w)
+		sch, err := eventschema.Outcome(w)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -279,7 +279,7 @@ func TestExamplePayloadValidates(t *testing.T) {
 // quality gate asks for.
 func TestSeedPageSections(t *testing.T) {
 	ws := seedWorkflows(t)
-	files, err := docs.Pages(ws)
+	files, err := docpage.Pages(ws)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +314,7 @@ func TestSeedPageSections(t *testing.T) {
 // its header, so spec text with a | cannot break a table.
 func TestTablesAreWellFormed(t *testing.T) {
 	ws := append(seedWorkflows(t), load(t, "testdata/shapes.yaml"))
-	files, err := docs.Pages(ws)
+	files, err := docpage.Pages(ws)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +354,7 @@ func TestTablesAreWellFormed(t *testing.T) {
 // its rules under step 2 and its built-in handoffs' routing.
 func TestPageStatesTheDecisionOrder(t *testing.T) {
 	for _, w := range seedWorkflows(t) {
-		page, err := docs.Page(w, nil)
+		page, err := docpage.Page(w, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -387,19 +387,19 @@ func TestPageStatesTheDecisionOrder(t *testing.T) {
 func TestChangesSection(t *testing.T) {
 	ws := []*ir.Workflow{load(t, "testdata/shapes.yaml")}
 	id := ws[0].ID
-	plain, err := docs.Pages(ws)
+	plain, err := docpage.Pages(ws)
 	if err != nil {
 		t.Fatal(err)
 	}
 	intro := "What consumers of this workflow's events and its service see change. **Breaking** changes break them unless they are updated first (`callspec breaking` explains each).\n\n"
 	cases := []struct {
 		name    string
-		changes *docs.Changes
+		changes *docpage.Changes
 		section string
 	}{
 		{"no changes", nil, ""},
-		{"workflow unchanged", &docs.Changes{Since: "origin/main", ByWorkflow: map[string][]docs.Change{"other": {{Format: "The field %s was removed.", Names: []string{"x"}}}}}, ""},
-		{"changed", &docs.Changes{Since: "origin/main", ByWorkflow: map[string][]docs.Change{id: {
+		{"workflow unchanged", &docpage.Changes{Since: "origin/main", ByWorkflow: map[string][]docpage.Change{"other": {{Format: "The field %s was removed.", Names: []string{"x"}}}}}, ""},
+		{"changed", &docpage.Changes{Since: "origin/main", ByWorkflow: map[string][]docpage.Change{id: {
 			{Breaking: true, Format: "The field %s was removed.", Names: []string{"a`b"}},
 			{Format: "The field %s was added (optional).", Names: []string{"notes"}},
 			{Breaking: true, Format: "The webhook address changed: every platform must be <reconfigured>.", Names: nil},
@@ -407,12 +407,12 @@ func TestChangesSection(t *testing.T) {
 			"- **Breaking:** The field ``a`b`` was removed.\n" +
 			"- The field `notes` was added (optional).\n" +
 			"- **Breaking:** The webhook address changed: every platform must be &lt;reconfigured&gt;.\n"},
-		{"new", &docs.Changes{Since: "../old checkout", New: map[string]bool{id: true}},
+		{"new", &docpage.Changes{Since: "../old checkout", New: map[string]bool{id: true}},
 			"\n## Changes since `../old checkout`\n\nThis workflow is new: `../old checkout` has no workflow `" + id + "`.\n"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			files, err := docs.PagesSince(ws, c.changes)
+			files, err := docpage.PagesSince(ws, c.changes)
 			if err != nil {
 				t.Fatal(err)
 			}

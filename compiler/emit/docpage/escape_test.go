@@ -1,11 +1,11 @@
-package docs_test
+package docpage_test
 
 import (
 	"os"
 	"strings"
 	"testing"
 
-	"github.com/callspec/callspec/compiler/emit/docs"
+	"github.com/callspec/callspec/compiler/emit/docpage"
 )
 
 // TestNoRawHTML renders the page of a spec with HTML in an enum value,
@@ -20,7 +20,7 @@ func TestNoRawHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := loadBytes(t, "specs/x --><img src=x onerror=alert(2)>.yaml", content)
-	page, err := docs.Page(w, nil)
+	page, err := docpage.Page(w, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

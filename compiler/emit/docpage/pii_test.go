@@ -1,13 +1,13 @@
-package docs_test
+package docpage_test
 
 import (
 	"bytes"
 	"fmt"
 	"testing"
 
-	"github.com/callspec/callspec/compiler/emit/docs"
+	"github.com/callspec/callspec/compiler/emit/docpage"
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 // TestExamplePayloadHidesPersonalData: a page is public, so no phone
@@ -18,7 +18,7 @@ import (
 func TestExamplePayloadHidesPersonalData(t *testing.T) {
 	checked := 0
 	for _, w := range append(seedWorkflows(t), load(t, "testdata/shapes.yaml")) {
-		page, err := docs.Page(w, nil)
+		page, err := docpage.Page(w, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,11 +1,11 @@
-package docs_test
+package docpage_test
 
 import (
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/callspec/callspec/compiler/emit/docs"
+	"github.com/callspec/callspec/compiler/emit/docpage"
 )
 
 const wordsSpec = `callspec: 1
@@ -63,7 +63,7 @@ func TestConditionWords(t *testing.T) {
 	}
 	w := loadBytes(t, "words.yaml", []byte(fmt.Sprintf(wordsSpec, rules.String())))
 	for i, tt := range tests {
-		if got := docs.Condition(w, &w.Handoff[i]); got != tt.want {
+		if got := docpage.Condition(w, &w.Handoff[i]); got != tt.want {
 			t.Errorf("%s\n got  %s\n want %s", tt.when, got, tt.want)
 		}
 	}

@@ -1,9 +1,9 @@
-// Package schema emits the JSON Schemas (draft 2020-12) of a workflow's
+// Package eventschema emits the JSON Schemas (draft 2020-12) of a workflow's
 // canonical events: outcome.schema.json for call_app.completed and
 // handoff.schema.json for call_app.handoff. Schemas are built with
 // github.com/invopop/jsonschema's model, by hand, because their shape comes
 // from the spec rather than from Go types.
-package schema
+package eventschema
 
 import (
 	"bytes"
@@ -15,9 +15,9 @@ import (
 	orderedmap "github.com/pb33f/ordered-map/v2"
 
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // Draft is the JSON Schema dialect of every emitted schema.

@@ -1,4 +1,4 @@
-package schema_test
+package eventschema_test
 
 import (
 	"bytes"
@@ -12,10 +12,10 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/callspec/callspec/compiler/check"
-	"github.com/callspec/callspec/compiler/emit/schema"
+	"github.com/callspec/callspec/compiler/emit/eventschema"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -51,23 +51,23 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; run `go test ./compiler/emit/schema -update` and review the diff.\ngot:\n%s", name, got)
+		t.Errorf("%s differs from the golden file; run `go test ./compiler/emit/eventschema -update` and review the diff.\ngot:\n%s", name, got)
 	}
 }
 
 func TestGolden(t *testing.T) {
 	w := load(t, "testdata/all_types.yaml")
-	outcome, err := schema.Outcome(w)
+	outcome, err := eventschema.Outcome(w)
 	if err != nil {
 		t.Fatal(err)
 	}
-	handoff, err := schema.Handoff(w)
+	handoff, err := eventschema.Handoff(w)
 	if err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "all_types.outcome.schema.json", outcome)
 	golden(t, "all_types.handoff.schema.json", handoff)
-	again, _ := schema.Outcome(w)
+	again, _ := eventschema.Outcome(w)
 	if !bytes.Equal(outcome, again) {
 		t.Error("two runs produced different bytes")
 	}
@@ -118,8 +118,8 @@ func TestScenarioEventsValidate(t *testing.T) {
 	for _, p := range paths {
 		w := load(t, p)
 		t.Run(w.ID, func(t *testing.T) {
-			outDoc, _ := schema.Outcome(w)
-			hoDoc, _ := schema.Handoff(w)
+			outDoc, _ := eventschema.Outcome(w)
+			hoDoc, _ := eventschema.Handoff(w)
 			outcome := compile(t, "outcome.json", outDoc)
 			handoff := compile(t, "handoff.json", hoDoc)
 			c, err := workflow.Compile(w.Definition())

@@ -1,4 +1,4 @@
-package schema_test
+package eventschema_test
 
 import (
 	"encoding/json"
@@ -7,7 +7,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/callspec/callspec/compiler/emit/schema"
+	"github.com/callspec/callspec/compiler/emit/eventschema"
 )
 
 // keywords2020 are the keywords of the JSON Schema 2020-12 vocabularies
@@ -73,8 +73,8 @@ func unknownKeywords(path string, doc any) []string {
 func TestOnlyStandardKeywords(t *testing.T) {
 	w := load(t, "testdata/all_types.yaml")
 	for name, emit := range map[string]func() ([]byte, error){
-		"outcome": func() ([]byte, error) { return schema.Outcome(w) },
-		"handoff": func() ([]byte, error) { return schema.Handoff(w) },
+		"outcome": func() ([]byte, error) { return eventschema.Outcome(w) },
+		"handoff": func() ([]byte, error) { return eventschema.Handoff(w) },
 	} {
 		raw, err := emit()
 		if err != nil {
@@ -100,7 +100,7 @@ func TestOnlyStandardKeywords(t *testing.T) {
 // the $comment; the others carry neither.
 func TestPIIMarkers(t *testing.T) {
 	w := load(t, "testdata/all_types.yaml")
-	raw, err := schema.Outcome(w)
+	raw, err := eventschema.Outcome(w)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,14 +124,14 @@ func TestPIIMarkers(t *testing.T) {
 		if f.PII {
 			want = append(want, f.Name)
 		}
-		if got := doc.Properties.Fields.Properties[f.Name].Comment; (got == schema.PIIComment) != f.PII {
+		if got := doc.Properties.Fields.Properties[f.Name].Comment; (got == eventschema.PIIComment) != f.PII {
 			t.Errorf("field %s (pii %v) has $comment %q", f.Name, f.PII, got)
 		}
 	}
 	if len(want) == 0 {
 		t.Fatal("testdata/all_types.yaml has no pii field; the test proves nothing")
 	}
-	if got := doc.Defs[schema.PIIDef].Enum; !slices.Equal(got, want) {
-		t.Errorf("$defs.%s enum %v, want the pii fields %v", schema.PIIDef, got, want)
+	if got := doc.Defs[eventschema.PIIDef].Enum; !slices.Equal(got, want) {
+		t.Errorf("$defs.%s enum %v, want the pii fields %v", eventschema.PIIDef, got, want)
 	}
 }

@@ -1,4 +1,4 @@
-package handler_test
+package gohandler_test
 
 import (
 	"fmt"
@@ -11,12 +11,12 @@ import (
 	"testing"
 
 	"github.com/callspec/callspec/bench/specgen"
-	"github.com/callspec/callspec/compiler/build"
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/emit/handler"
-	"github.com/callspec/callspec/compiler/emit/handler/internal/gocheck"
+	"github.com/callspec/callspec/compiler/emit/gohandler"
+	"github.com/callspec/callspec/compiler/emit/gohandler/internal/gocheck"
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/compiler/lint"
+	"github.com/callspec/callspec/driver/build"
+	"github.com/callspec/callspec/driver/lint"
 )
 
 // checker is shared by the tests: it runs go list once.
@@ -57,16 +57,16 @@ func lintOne(t *testing.T, file string) (*ir.Workflow, []string) {
 
 // buildOne runs the whole of build.Generate on w, as `callspec build` does
 // after a clean lint, and returns the handler emitter's files.
-func buildOne(t *testing.T, w *ir.Workflow) []handler.File {
+func buildOne(t *testing.T, w *ir.Workflow) []gohandler.File {
 	t.Helper()
 	out, err := build.Generate([]*ir.Workflow{w})
 	if err != nil {
 		t.Fatalf("the spec lints clean, but build fails: %v", err)
 	}
-	var files []handler.File
+	var files []gohandler.File
 	for _, f := range out {
-		if rel, ok := strings.CutPrefix(f.Path, w.ID+"/"); ok && (rel == handler.GoFile(w.ID) || rel == handler.StubFile) {
-			files = append(files, handler.File{Path: rel, Content: f.Content})
+		if rel, ok := strings.CutPrefix(f.Path, w.ID+"/"); ok && (rel == gohandler.GoFile(w.ID) || rel == gohandler.StubFile) {
+			files = append(files, gohandler.File{Path: rel, Content: f.Content})
 		}
 	}
 	if len(files) != 2 {
@@ -166,7 +166,7 @@ func TestLintCleanBuildsAndCompiles(t *testing.T) {
 
 	// The golden spec, which uses every field type.
 	w := load(t, "testdata/all_types.yaml")
-	golden, err := handler.Emit(w, handler.Options{})
+	golden, err := gohandler.Emit(w, gohandler.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-// Package handler emits, for each workflow, a Go package in
+// Package gohandler emits, for each workflow, a Go package in
 // generated/<id>/<package>/ (the directory is named like the package, so
 // that no import needs an alias and two workflows' packages differ) that a
 // user's service imports: typed fields (enums as typed string constants),
@@ -9,7 +9,7 @@
 // generated/<id>/service.go.txt, the stub a user copies into their own main
 // package, which builds and runs unedited. Generated files say "DO NOT
 // EDIT" and carry no timestamps.
-package handler
+package gohandler
 
 import (
 	"bytes"
@@ -25,8 +25,8 @@ import (
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // Module is the import path of callspec, which generated code imports.

@@ -1,4 +1,4 @@
-package handler_test
+package gohandler_test
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/callspec/callspec/compiler/check"
-	"github.com/callspec/callspec/compiler/emit/handler"
+	"github.com/callspec/callspec/compiler/emit/gohandler"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
 )
@@ -37,11 +37,11 @@ func load(t *testing.T, path string) *ir.Workflow {
 // every field type, and checks that two runs give the same bytes.
 func TestGolden(t *testing.T) {
 	w := load(t, "testdata/all_types.yaml")
-	files, err := handler.Emit(w, handler.Options{})
+	files, err := gohandler.Emit(w, gohandler.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, _ := handler.Emit(w, handler.Options{})
+	again, _ := gohandler.Emit(w, gohandler.Options{})
 	for i, f := range files {
 		if !bytes.Equal(f.Content, again[i].Content) {
 			t.Errorf("%s: two runs differ", f.Path)
@@ -58,7 +58,7 @@ func TestGolden(t *testing.T) {
 			t.Fatalf("%v (run go test -update)", err)
 		}
 		if !bytes.Equal(f.Content, want) {
-			t.Errorf("%s differs from %s; run `go test ./compiler/emit/handler -update` and review the diff", f.Path, golden)
+			t.Errorf("%s differs from %s; run `go test ./compiler/emit/gohandler -update` and review the diff", f.Path, golden)
 		}
 		if !strings.Contains(string(f.Content), "all_types.yaml") || strings.Contains(string(f.Content), "testdata/") {
 			t.Errorf("%s: the header must name the spec file without its directory", f.Path)
@@ -71,15 +71,15 @@ func TestGolden(t *testing.T) {
 func TestImportRoot(t *testing.T) {
 	w := load(t, "testdata/all_types.yaml")
 	for _, c := range []struct {
-		opts     handler.Options
+		opts     gohandler.Options
 		imp      string
 		noModule bool
 	}{
-		{handler.Options{ImportRoot: "example.com/acme/voice/internal/gen"}, `"example.com/acme/voice/internal/gen/all_types/alltypes"`, false},
-		{handler.Options{}, `"github.com/callspec/callspec/generated/all_types/alltypes"`, false},
-		{handler.Options{ImportRoot: handler.DefaultImportRoot, NoModule: true}, `"github.com/callspec/callspec/generated/all_types/alltypes"`, true},
+		{gohandler.Options{ImportRoot: "example.com/acme/voice/internal/gen"}, `"example.com/acme/voice/internal/gen/all_types/alltypes"`, false},
+		{gohandler.Options{}, `"github.com/callspec/callspec/generated/all_types/alltypes"`, false},
+		{gohandler.Options{ImportRoot: gohandler.DefaultImportRoot, NoModule: true}, `"github.com/callspec/callspec/generated/all_types/alltypes"`, true},
 	} {
-		files, err := handler.Emit(w, c.opts)
+		files, err := gohandler.Emit(w, c.opts)
 		if err != nil {
 			t.Fatal(err)
 		}

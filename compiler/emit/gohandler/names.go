@@ -1,4 +1,4 @@
-package handler
+package gohandler
 
 import (
 	"go/token"
@@ -9,8 +9,8 @@ import (
 	"unicode"
 
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
 )
 
 // GoName turns lower_snake (or any text) into an exported Go identifier:

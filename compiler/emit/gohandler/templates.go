@@ -1,10 +1,10 @@
-package handler
+package gohandler
 
 import (
 	"fmt"
 	"text/template"
 
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 var kindConst = map[celenv.Kind]string{
@@ -47,14 +47,14 @@ import (
 	"time"
 {{- end}}
 
-	"{{module}}/runtime/celenv"
-	"{{module}}/runtime/event"
-	"{{module}}/runtime/handler"
-	"{{module}}/runtime/workflow"
+	"{{module}}/kernel/celenv"
+	"{{module}}/kernel/event"
+	"{{module}}/kernel/workflow"
 {{- if .PhoneRegion}}
 	// phone_region: national numbers are read with libphonenumber's rules.
-	_ "{{module}}/runtime/workflow/phone"
+	_ "{{module}}/kernel/workflow/phone"
 {{- end}}
+	"{{module}}/runtime/handler"
 )
 
 // Definition returns the workflow as checked by callspec lint: a new value

@@ -14,7 +14,7 @@ import (
 	"cel.dev/cel-go/parser"
 
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 // Style is how text and code come out.

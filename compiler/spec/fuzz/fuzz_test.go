@@ -9,8 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/lint"
 	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/driver/lint"
 )
 
 // seedDirs hold the specs the corpus starts from: the real workflows, the
@@ -19,9 +19,9 @@ var seedDirs = []string{
 	"../../../workflows",
 	"../../../testdata/bad-input",
 	"../../../rules/testdata",
-	"../../../compiler/emit/schema/testdata",
-	"../../../compiler/emit/handler/testdata",
-	"../../../compiler/emit/docs/testdata",
+	"../../../compiler/emit/eventschema/testdata",
+	"../../../compiler/emit/gohandler/testdata",
+	"../../../compiler/emit/docpage/testdata",
 	"../../../compiler/scenario/testdata",
 	"../../../cmd/callspec/testdata",
 }

@@ -15,10 +15,10 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/runtime/handler"
-	"github.com/callspec/callspec/runtime/workflow"
 )
 
 // Definition returns the workflow as checked by callspec lint: a new value

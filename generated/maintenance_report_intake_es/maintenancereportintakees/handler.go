@@ -15,12 +15,12 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/handler"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 	// phone_region: national numbers are read with libphonenumber's rules.
-	_ "github.com/callspec/callspec/runtime/workflow/phone"
+	_ "github.com/callspec/callspec/kernel/workflow/phone"
+	"github.com/callspec/callspec/runtime/handler"
 )
 
 // Definition returns the workflow as checked by callspec lint: a new value

@@ -11,7 +11,7 @@ package phone
 import (
 	"github.com/nyaruka/phonenumbers"
 
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 func init() { workflow.RegisterNationalNumbers(ToE164) }

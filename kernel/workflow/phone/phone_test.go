@@ -3,8 +3,8 @@ package phone_test
 import (
 	"testing"
 
-	"github.com/callspec/callspec/runtime/workflow"
-	"github.com/callspec/callspec/runtime/workflow/phone"
+	"github.com/callspec/callspec/kernel/workflow"
+	"github.com/callspec/callspec/kernel/workflow/phone"
 )
 
 func TestToE164(t *testing.T) {

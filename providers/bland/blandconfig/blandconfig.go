@@ -10,11 +10,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/kernel/celenv"
 	"github.com/callspec/callspec/providers/bland"
 	"github.com/callspec/callspec/providers/configs"
-	"github.com/callspec/callspec/providers/internal/emit"
+	"github.com/callspec/callspec/providers/internal/configtext"
 	"github.com/callspec/callspec/providers/internal/payload"
-	"github.com/callspec/callspec/runtime/celenv"
 )
 
 func init() { configs.Register(Emitter{}) }
@@ -27,12 +27,12 @@ func (Emitter) Name() string { return bland.Name }
 
 // CallRequest is the part of the send-call body callspec owns.
 type CallRequest struct {
-	FirstSentence  string            `json:"first_sentence"`
-	Task           string            `json:"task"`
-	AnalysisSchema *emit.Ordered     `json:"analysis_schema"`
-	SummaryPrompt  string            `json:"summary_prompt"`
-	Webhook        string            `json:"webhook"`
-	Metadata       map[string]string `json:"metadata"`
+	FirstSentence  string              `json:"first_sentence"`
+	Task           string              `json:"task"`
+	AnalysisSchema *configtext.Ordered `json:"analysis_schema"`
+	SummaryPrompt  string              `json:"summary_prompt"`
+	Webhook        string              `json:"webhook"`
+	Metadata       map[string]string   `json:"metadata"`
 }
 
 // Hint is the analysis_schema hint of a type.
@@ -62,17 +62,17 @@ func Hint(k, items celenv.Kind, values []string) string {
 
 // Config implements configs.Emitter.
 func (Emitter) Config(w *ir.Workflow) ([]byte, error) {
-	schema := &emit.Ordered{}
+	schema := &configtext.Ordered{}
 	for i := range w.Fields {
 		f := &w.Fields[i]
 		hint := Hint(f.Type, f.Items, f.Values)
 		desc := f.Description
 		if desc == "" {
-			desc = emit.Question(w, f.Name)
+			desc = configtext.Question(w, f.Name)
 		}
-		words := emit.Constraints(f)
+		words := configtext.Constraints(f)
 		if desc != "" {
-			words = append([]string{emit.Sentence(desc)}, words...)
+			words = append([]string{configtext.Sentence(desc)}, words...)
 		}
 		if len(words) > 0 {
 			hint += " — " + strings.Join(words, " ")
@@ -85,13 +85,13 @@ func (Emitter) Config(w *ir.Workflow) ([]byte, error) {
 	} else {
 		owner = "the " + payload.Human(owner) + " team"
 	}
-	hook, err := emit.WebhookURL(w, bland.Name)
+	hook, err := configtext.WebhookURL(w, bland.Name)
 	if err != nil {
 		return nil, err
 	}
-	return emit.JSON(CallRequest{
-		FirstSentence:  emit.FirstMessage(w),
-		Task:           emit.Prompt(w),
+	return configtext.JSON(CallRequest{
+		FirstSentence:  configtext.FirstMessage(w),
+		Task:           configtext.Prompt(w),
 		AnalysisSchema: schema,
 		SummaryPrompt: fmt.Sprintf("Summarize the call in two or three sentences for %s. The caller's goal: %s. Say what the caller asked for and what was agreed. Do not include phone numbers, email addresses or payment details.",
 			owner, strings.TrimSuffix(w.Goal, ".")),
@@ -109,7 +109,7 @@ const MaxFirstSentence = 200
 // What Bland cannot take is a disclosure of MaxFirstSentence characters or
 // more as first_sentence.
 func (Emitter) Losses(w *ir.Workflow) []configs.Loss {
-	n := utf8.RuneCountInString(emit.FirstMessage(w))
+	n := utf8.RuneCountInString(configtext.FirstMessage(w))
 	if n < MaxFirstSentence {
 		return nil
 	}

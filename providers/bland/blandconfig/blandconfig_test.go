@@ -6,7 +6,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers/bland/blandconfig"
-	"github.com/callspec/callspec/providers/internal/emit"
+	"github.com/callspec/callspec/providers/internal/configtext"
 	"github.com/callspec/callspec/providers/internal/providertest"
 )
 
@@ -22,7 +22,7 @@ func TestConfigSpeaks(t *testing.T) {
 		Task          string `json:"task"`
 	}
 	providertest.EachConfig(t, e, func(t *testing.T, w *ir.Workflow, got body) {
-		if got.FirstSentence != w.Disclosure || got.Task != emit.Prompt(w) {
+		if got.FirstSentence != w.Disclosure || got.Task != configtext.Prompt(w) {
 			t.Errorf("first_sentence %q and task %q, want the disclosure and the prompt", got.FirstSentence, got.Task)
 		}
 	})

@@ -10,10 +10,10 @@ import (
 	"errors"
 
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/kernel/celenv"
 	"github.com/callspec/callspec/providers/callurl"
 	"github.com/callspec/callspec/providers/configs"
-	"github.com/callspec/callspec/providers/internal/emit"
-	"github.com/callspec/callspec/runtime/celenv"
+	"github.com/callspec/callspec/providers/internal/configtext"
 )
 
 func init() { configs.Register(Emitter{}) }
@@ -43,7 +43,7 @@ type Schema struct {
 
 // Config implements configs.Emitter.
 func (Emitter) Config(w *ir.Workflow) ([]byte, error) {
-	hook, err := emit.WebhookURL(w, callurl.Name)
+	hook, err := configtext.WebhookURL(w, callurl.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +52,7 @@ func (Emitter) Config(w *ir.Workflow) ([]byte, error) {
 		f := &w.Fields[i]
 		desc := f.Description
 		if desc == "" {
-			desc = emit.Description(w, f)
+			desc = configtext.Description(w, f)
 		}
 		cf := Field{Description: desc, Name: f.Name, Required: f.Required, Type: string(f.Type)}
 		if f.Type == celenv.Enum || f.Items == celenv.Enum {
@@ -63,7 +63,7 @@ func (Emitter) Config(w *ir.Workflow) ([]byte, error) {
 		}
 		s.Fields = append(s.Fields, cf)
 	}
-	return emit.JSON(s)
+	return configtext.JSON(s)
 }
 
 // ParseSchema reads a structured output schema. The input may be the JSON

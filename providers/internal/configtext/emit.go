@@ -1,8 +1,8 @@
-// Package emit holds what the providers' config emitters share: stable
+// Package configtext holds what the providers' config emitters share: stable
 // JSON output, an ordered JSON object, and the text that tells a
 // platform's extractor what a field means (description, format and
 // constraints), so every platform is told the same thing in its own shape.
-package emit
+package configtext
 
 import (
 	"bytes"
@@ -12,9 +12,9 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers/internal/payload"
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/workflow"
 )
 
 // JSON encodes v indented by two spaces, without HTML escaping, with a

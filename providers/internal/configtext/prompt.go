@@ -1,4 +1,4 @@
-package emit
+package configtext
 
 import (
 	"fmt"
@@ -6,9 +6,9 @@ import (
 
 	"github.com/callspec/callspec/compiler/emit/words"
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers/internal/payload"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/workflow"
 )
 
 // FirstMessage is what the assistant says first on every platform: the

@@ -1,10 +1,10 @@
-package emit_test
+package configtext_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/callspec/callspec/providers/internal/emit"
+	"github.com/callspec/callspec/providers/internal/configtext"
 	"github.com/callspec/callspec/providers/internal/providertest"
 )
 
@@ -14,8 +14,8 @@ func TestPromptGolden(t *testing.T) {
 	for _, id := range providertest.IDs(t) {
 		t.Run(id, func(t *testing.T) {
 			w := providertest.Get(t, id).IR
-			got := emit.Prompt(w)
-			if got != emit.Prompt(w) {
+			got := configtext.Prompt(w)
+			if got != configtext.Prompt(w) {
 				t.Fatal("prompt is not deterministic")
 			}
 			providertest.Golden(t, "prompt/"+id, []byte(got))
@@ -29,7 +29,7 @@ func TestPromptSaysEverySpokenText(t *testing.T) {
 	for _, id := range providertest.IDs(t) {
 		t.Run(id, func(t *testing.T) {
 			w := providertest.Get(t, id).IR
-			got := emit.Prompt(w)
+			got := configtext.Prompt(w)
 			want := []string{strings.Join(strings.Fields(w.Goal), " "), "Never promise an outcome"}
 			for _, q := range w.Questions {
 				want = append(want, strings.Join(strings.Fields(q.Ask), " "))

@@ -20,8 +20,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers"
-	"github.com/callspec/callspec/runtime/workflow"
 )
 
 // Object is a decoded JSON object. Numbers are json.Number, so no value is

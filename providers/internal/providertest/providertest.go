@@ -26,13 +26,13 @@ import (
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/emit/schema"
+	"github.com/callspec/callspec/compiler/emit/eventschema"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/providers/configs"
-	"github.com/callspec/callspec/runtime/event"
-	"github.com/callspec/callspec/runtime/workflow"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files with the current output")
@@ -139,10 +139,10 @@ func load(root string) (map[string]*Workflow, error) {
 		if w.Compiled, err = workflow.Compile(w.Def); err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
-		if w.outcome, err = compileSchema(u.IR, schema.Outcome); err != nil {
+		if w.outcome, err = compileSchema(u.IR, eventschema.Outcome); err != nil {
 			return nil, err
 		}
-		if w.handoff, err = compileSchema(u.IR, schema.Handoff); err != nil {
+		if w.handoff, err = compileSchema(u.IR, eventschema.Handoff); err != nil {
 			return nil, err
 		}
 		out[u.IR.ID] = w

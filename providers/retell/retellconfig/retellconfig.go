@@ -6,10 +6,10 @@ package retellconfig
 
 import (
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/kernel/celenv"
 	"github.com/callspec/callspec/providers/configs"
-	"github.com/callspec/callspec/providers/internal/emit"
+	"github.com/callspec/callspec/providers/internal/configtext"
 	"github.com/callspec/callspec/providers/retell"
-	"github.com/callspec/callspec/runtime/celenv"
 )
 
 func init() { configs.Register(Emitter{}) }
@@ -73,7 +73,7 @@ func itemType(k celenv.Kind) string {
 
 // Config implements configs.Emitter.
 func (Emitter) Config(w *ir.Workflow) ([]byte, error) {
-	hook, err := emit.WebhookURL(w, retell.Name)
+	hook, err := configtext.WebhookURL(w, retell.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -83,12 +83,12 @@ func (Emitter) Config(w *ir.Workflow) ([]byte, error) {
 	}
 	for i := range w.Fields {
 		f := &w.Fields[i]
-		it := AnalysisItem{Type: itemType(f.Type), Name: f.Name, Description: emit.Description(w, f), Required: f.Required}
+		it := AnalysisItem{Type: itemType(f.Type), Name: f.Name, Description: configtext.Description(w, f), Required: f.Required}
 		switch it.Type {
 		case "enum":
 			it.Choices = append([]string{}, f.Values...)
 		case "string":
-			it.Examples = emit.Examples(f)
+			it.Examples = configtext.Examples(f)
 			if f.Type == celenv.ListKind {
 				it.Description += " Write the items separated by commas."
 				it.Examples = nil
@@ -96,12 +96,12 @@ func (Emitter) Config(w *ir.Workflow) ([]byte, error) {
 		}
 		u.PostCallAnalysisData = append(u.PostCallAnalysisData, it)
 	}
-	return emit.JSON(u)
+	return configtext.JSON(u)
 }
 
 // ExtraConfigs implements configs.ExtraConfigs: the Retell LLM body.
 func (Emitter) ExtraConfigs(w *ir.Workflow) ([]configs.ConfigFile, error) {
-	b, err := emit.JSON(LLM{StartSpeaker: "agent", BeginMessage: emit.FirstMessage(w), GeneralPrompt: emit.Prompt(w)})
+	b, err := configtext.JSON(LLM{StartSpeaker: "agent", BeginMessage: configtext.FirstMessage(w), GeneralPrompt: configtext.Prompt(w)})
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/providers/internal/emit"
+	"github.com/callspec/callspec/providers/internal/configtext"
 	"github.com/callspec/callspec/providers/internal/providertest"
 	"github.com/callspec/callspec/providers/retell/retellconfig"
 )
@@ -103,7 +103,7 @@ func TestConfigsMatchSDK(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkKeys(t, "llm", llm, llmKeys)
-		if llm["begin_message"] != w.Disclosure || llm["general_prompt"] != emit.Prompt(w) || llm["start_speaker"] != "agent" {
+		if llm["begin_message"] != w.Disclosure || llm["general_prompt"] != configtext.Prompt(w) || llm["start_speaker"] != "agent" {
 			t.Errorf("llm body %v, want the disclosure first and the prompt", llm)
 		}
 	})

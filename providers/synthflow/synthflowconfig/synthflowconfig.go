@@ -8,11 +8,11 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/kernel/celenv"
 	"github.com/callspec/callspec/providers/configs"
-	"github.com/callspec/callspec/providers/internal/emit"
+	"github.com/callspec/callspec/providers/internal/configtext"
 	"github.com/callspec/callspec/providers/internal/payload"
 	"github.com/callspec/callspec/providers/synthflow"
-	"github.com/callspec/callspec/runtime/celenv"
 )
 
 func init() { configs.Register(Emitter{}) }
@@ -66,36 +66,36 @@ func extractorType(k celenv.Kind) string {
 
 // Config implements configs.Emitter.
 func (Emitter) Config(w *ir.Workflow) ([]byte, error) {
-	hook, err := emit.WebhookURL(w, synthflow.Name)
+	hook, err := configtext.WebhookURL(w, synthflow.Name)
 	if err != nil {
 		return nil, err
 	}
 	c := Config{
 		Actions: []Action{}, ExternalWebhookURL: hook,
-		Agent: Agent{GreetingMessage: emit.FirstMessage(w), GreetingMessageMode: GreetingStatic, Prompt: emit.Prompt(w)},
+		Agent: Agent{GreetingMessage: configtext.FirstMessage(w), GreetingMessageMode: GreetingStatic, Prompt: configtext.Prompt(w)},
 	}
 	for i := range w.Fields {
 		f := &w.Fields[i]
 		// Synthflow's extractor has no question key: the question, then
 		// what the value is and its format, is the description.
-		question := emit.Question(w, f.Name)
+		question := configtext.Question(w, f.Name)
 		if question == "" {
 			question = "What is the caller's " + payload.Human(f.Name) + "?"
 		}
 		kind := extractorType(f.Type)
-		x := Extractor{Identifier: f.Name, Description: strings.Join(append([]string{emit.Sentence(question)}, emit.Details(f)...), " ")}
+		x := Extractor{Identifier: f.Name, Description: strings.Join(append([]string{configtext.Sentence(question)}, configtext.Details(f)...), " ")}
 		switch kind {
 		case synthflow.SingleChoice:
 			x.Choices = append([]string{}, f.Values...)
 		case synthflow.OpenQuestion:
-			x.Examples = emit.Examples(f)
+			x.Examples = configtext.Examples(f)
 			if f.Type == celenv.ListKind {
 				x.Description += " Write the items separated by commas."
 			}
 		}
 		c.Actions = append(c.Actions, Action{synthflow.ExtractorKind: {kind: x}})
 	}
-	return emit.JSON(c)
+	return configtext.JSON(c)
 }
 
 // Losses implements configs.Emitter.

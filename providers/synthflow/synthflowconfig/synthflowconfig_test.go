@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/providers/internal/emit"
+	"github.com/callspec/callspec/providers/internal/configtext"
 	"github.com/callspec/callspec/providers/internal/providertest"
 	"github.com/callspec/callspec/providers/synthflow/synthflowconfig"
 )
@@ -31,7 +31,7 @@ func TestConfigSpeaks(t *testing.T) {
 		Agent map[string]string `json:"agent"`
 	}
 	providertest.EachConfig(t, e, func(t *testing.T, w *ir.Workflow, got body) {
-		want := map[string]string{"greeting_message": w.Disclosure, "greeting_message_mode": "agent_static", "prompt": emit.Prompt(w)}
+		want := map[string]string{"greeting_message": w.Disclosure, "greeting_message_mode": "agent_static", "prompt": configtext.Prompt(w)}
 		if !maps.Equal(got.Agent, want) {
 			t.Errorf("agent %v, want %v", got.Agent, want)
 		}
@@ -75,7 +75,7 @@ func TestConfigActionShape(t *testing.T) {
 				if x["identifier"] != f.Name {
 					t.Errorf("action %d: identifier %v, want %s", i, x["identifier"], f.Name)
 				}
-				if q := emit.Question(w, f.Name); q != "" && !strings.HasPrefix(x["description"].(string), q) {
+				if q := configtext.Question(w, f.Name); q != "" && !strings.HasPrefix(x["description"].(string), q) {
 					t.Errorf("action %d: description %q does not start with the question %q", i, x["description"], q)
 				}
 			}

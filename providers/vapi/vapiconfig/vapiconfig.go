@@ -8,11 +8,11 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers/configs"
-	"github.com/callspec/callspec/providers/internal/emit"
+	"github.com/callspec/callspec/providers/internal/configtext"
 	"github.com/callspec/callspec/providers/vapi"
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/workflow"
 )
 
 func init() { configs.Register(Emitter{}) }
@@ -25,14 +25,14 @@ func (Emitter) Name() string { return vapi.Name }
 
 // JSONSchema is Vapi's JsonSchema object.
 type JSONSchema struct {
-	Type        string        `json:"type"`
-	Description string        `json:"description,omitempty"`
-	Format      string        `json:"format,omitempty"`
-	Pattern     string        `json:"pattern,omitempty"`
-	Enum        []string      `json:"enum,omitempty"`
-	Items       *JSONSchema   `json:"items,omitempty"`
-	Properties  *emit.Ordered `json:"properties,omitempty"`
-	Required    []string      `json:"required,omitempty"`
+	Type        string              `json:"type"`
+	Description string              `json:"description,omitempty"`
+	Format      string              `json:"format,omitempty"`
+	Pattern     string              `json:"pattern,omitempty"`
+	Enum        []string            `json:"enum,omitempty"`
+	Items       *JSONSchema         `json:"items,omitempty"`
+	Properties  *configtext.Ordered `json:"properties,omitempty"`
+	Required    []string            `json:"required,omitempty"`
 }
 
 // StructuredOutput is a CreateStructuredOutputDTO.
@@ -95,12 +95,12 @@ type AssistantUpdate struct {
 
 // StructuredOutputFor builds the structured output of w.
 func StructuredOutputFor(w *ir.Workflow) StructuredOutput {
-	props := &emit.Ordered{}
+	props := &configtext.Ordered{}
 	required := []string{}
 	for i := range w.Fields {
 		f := &w.Fields[i]
 		s := property(f.Type, f)
-		s.Description = emit.Description(w, f)
+		s.Description = configtext.Description(w, f)
 		props.Set(f.Name, s)
 		if f.Required {
 			required = append(required, f.Name)
@@ -146,16 +146,16 @@ func property(k celenv.Kind, f *ir.Field) *JSONSchema {
 
 // Config implements configs.Emitter.
 func (Emitter) Config(w *ir.Workflow) ([]byte, error) {
-	hook, err := emit.WebhookURL(w, vapi.Name)
+	hook, err := configtext.WebhookURL(w, vapi.Name)
 	if err != nil {
 		return nil, err
 	}
-	return emit.JSON(AssistantUpdate{
-		FirstMessage:     emit.FirstMessage(w),
+	return configtext.JSON(AssistantUpdate{
+		FirstMessage:     configtext.FirstMessage(w),
 		FirstMessageMode: FirstMessageMode,
 		Model: Model{
 			Provider: DefaultModelProvider, Model: DefaultModel,
-			Messages: []Message{{Role: "system", Content: emit.Prompt(w)}},
+			Messages: []Message{{Role: "system", Content: configtext.Prompt(w)}},
 		},
 		Server:         Server{URL: hook, TimeoutSeconds: 20},
 		ServerMessages: []string{vapi.MessageType},

@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/callspec/callspec/providers/internal/emit"
+	"github.com/callspec/callspec/providers/internal/configtext"
 	"github.com/callspec/callspec/providers/internal/providertest"
 	"github.com/callspec/callspec/providers/vapi/vapiconfig"
 )
@@ -68,7 +68,7 @@ func TestConfigMatchesOpenAPI(t *testing.T) {
 			if doc.FirstMessage != w.IR.Disclosure {
 				t.Errorf("firstMessage %q, want the disclosure %q", doc.FirstMessage, w.IR.Disclosure)
 			}
-			if want := []vapiconfig.Message{{Role: "system", Content: emit.Prompt(w.IR)}}; !reflect.DeepEqual(doc.Model.Messages, want) {
+			if want := []vapiconfig.Message{{Role: "system", Content: configtext.Prompt(w.IR)}}; !reflect.DeepEqual(doc.Model.Messages, want) {
 				t.Errorf("model.messages %v, want %v", doc.Model.Messages, want)
 			}
 		})

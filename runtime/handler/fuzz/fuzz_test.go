@@ -14,9 +14,9 @@ import (
 	"time"
 
 	intake "github.com/callspec/callspec/generated/maintenance_report_intake/maintenancereportintake"
+	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all"
-	"github.com/callspec/callspec/runtime/event"
 	"github.com/callspec/callspec/runtime/handler"
 	"github.com/callspec/callspec/runtime/store"
 	"github.com/callspec/callspec/runtime/store/storeopen"

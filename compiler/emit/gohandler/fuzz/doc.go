@@ -11,7 +11,7 @@
 //
 // Run it with
 //
-//	go test ./compiler/emit/handler/fuzz -run '^$' -fuzz '^FuzzEmit$' -fuzztime 10m
+//	go test ./compiler/emit/gohandler/fuzz -run '^$' -fuzz '^FuzzEmit$' -fuzztime 10m
 //
 // Crashers go to testdata/fuzz/FuzzEmit/ (and, as a spec, to the
 // bad-input corpus in testdata/bad-input/generator), where plain `go test`

@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"github.com/callspec/callspec/compiler/check"
-	"github.com/callspec/callspec/compiler/emit/handler"
-	"github.com/callspec/callspec/compiler/emit/handler/internal/gocheck"
+	"github.com/callspec/callspec/compiler/emit/gohandler"
+	"github.com/callspec/callspec/compiler/emit/gohandler/internal/gocheck"
 	"github.com/callspec/callspec/compiler/spec"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // base is the golden spec of the generator's tests, which has a field of
@@ -59,7 +59,7 @@ func FuzzEmit(f *testing.F) {
 		w.Log = append(slices.Clone(w0.Log), desc)
 		w.Targets = []string{secret}
 
-		files, err := handler.Emit(&w, handler.Options{})
+		files, err := gohandler.Emit(&w, gohandler.Options{})
 		if _, pathErr := workflow.HookPath(w.Webhook.URL, secret); pathErr != nil && check.IsLowerSnake(id) {
 			// A target that cannot be a path segment is refused, in one line;
 			// lint allows only the platforms' names.

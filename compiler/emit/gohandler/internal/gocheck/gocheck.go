@@ -1,6 +1,6 @@
-// Package gocheck checks what compiler/emit/handler generates the way a
+// Package gocheck checks what compiler/emit/gohandler generates the way a
 // user's build would see it: handler.go parses, is gofmt-clean, declares
-// exactly the package-level names handler.Plan intends (so nothing a spec
+// exactly the package-level names gohandler.Plan intends (so nothing a spec
 // wrote became code), holds every spec value as a string literal, has
 // comments of printable text only, and type-checks against callspec's
 // real runtime packages; the stub likewise. Vet runs `go vet` over many
@@ -28,25 +28,25 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/callspec/callspec/compiler/emit/handler"
+	"github.com/callspec/callspec/compiler/emit/gohandler"
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/runtime/celenv"
-	"github.com/callspec/callspec/runtime/workflow"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // runtimeImports are the packages generated files import, besides the
 // handler package itself.
 var runtimeImports = []string{
 	"context", "time", "log", "log/slog", "net/http", "os", "os/signal", "sync", "syscall",
-	handler.Module + "/runtime/celenv",
-	handler.Module + "/runtime/forward",
-	handler.Module + "/runtime/inbox",
-	handler.Module + "/runtime/server",
-	handler.Module + "/runtime/event",
-	handler.Module + "/runtime/handler",
-	handler.Module + "/runtime/workflow",
-	handler.Module + "/runtime/store",
-	handler.Module + "/runtime/store/storeopen",
+	gohandler.Module + "/kernel/celenv",
+	gohandler.Module + "/kernel/event",
+	gohandler.Module + "/kernel/workflow",
+	gohandler.Module + "/runtime/forward",
+	gohandler.Module + "/runtime/handler",
+	gohandler.Module + "/runtime/inbox",
+	gohandler.Module + "/runtime/server",
+	gohandler.Module + "/runtime/store",
+	gohandler.Module + "/runtime/store/storeopen",
 }
 
 // Checker type-checks generated files. It is not safe for concurrent use.
@@ -94,34 +94,34 @@ func New() (*Checker, error) {
 // generatedHeader is how go vet and editors recognise a generated file.
 var generatedHeader = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
 
-// Check checks the files handler.Emit returned for w with the default
+// Check checks the files gohandler.Emit returned for w with the default
 // options (callspec's own generated/).
-func (c *Checker) Check(w *ir.Workflow, files []handler.File) error {
+func (c *Checker) Check(w *ir.Workflow, files []gohandler.File) error {
 	byPath := map[string][]byte{}
 	for _, f := range files {
 		byPath[f.Path] = f.Content
 	}
 	if len(byPath) != 2 {
-		return fmt.Errorf("%d files, want exactly %s and %s", len(byPath), handler.GoFile(w.ID), handler.StubFile)
+		return fmt.Errorf("%d files, want exactly %s and %s", len(byPath), gohandler.GoFile(w.ID), gohandler.StubFile)
 	}
-	names := handler.Plan(w)
-	importPath := handler.ImportPath("", w.ID)
+	names := gohandler.Plan(w)
+	importPath := gohandler.ImportPath("", w.ID)
 
-	src, ok := byPath[handler.GoFile(w.ID)]
+	src, ok := byPath[gohandler.GoFile(w.ID)]
 	if !ok {
-		return fmt.Errorf("no %s", handler.GoFile(w.ID))
+		return fmt.Errorf("no %s", gohandler.GoFile(w.ID))
 	}
 	f, err := c.parse("handler.go", src, names.Package)
 	if err != nil {
 		return err
 	}
-	wantImports := []string{"context", "net/http", handler.Module + "/runtime/celenv", handler.Module + "/runtime/event", handler.Module + "/runtime/handler", handler.Module + "/runtime/workflow"}
+	wantImports := []string{"context", "net/http", gohandler.Module + "/kernel/celenv", gohandler.Module + "/kernel/event", gohandler.Module + "/kernel/workflow", gohandler.Module + "/runtime/handler"}
 	if slices.ContainsFunc(w.Fields, func(f ir.Field) bool { return f.Type == celenv.DateTime || f.Items == celenv.DateTime }) {
 		wantImports = append(wantImports, "time")
 	}
 	var named map[string]string
 	if w.PhoneRegion != "" {
-		phone := handler.Module + "/runtime/workflow/phone"
+		phone := gohandler.Module + "/kernel/workflow/phone"
 		wantImports = append(wantImports, phone)
 		named = map[string]string{phone: "_"}
 	}
@@ -138,7 +138,7 @@ func (c *Checker) Check(w *ir.Workflow, files []handler.File) error {
 					recv = star.X
 				}
 				id, ok := recv.(*ast.Ident)
-				if !ok || !slices.Contains(handler.Methods, id.Name+"."+d.Name.Name) {
+				if !ok || !slices.Contains(gohandler.Methods, id.Name+"."+d.Name.Name) {
 					return fmt.Errorf("handler.go declares the method %s, which the generator does not write", d.Name.Name)
 				}
 				continue
@@ -172,22 +172,22 @@ func (c *Checker) Check(w *ir.Workflow, files []handler.File) error {
 		return fmt.Errorf("handler.go does not type-check: %w", err)
 	}
 
-	stub, ok := byPath[handler.StubFile]
+	stub, ok := byPath[gohandler.StubFile]
 	if !ok {
-		return errors.New("no " + handler.StubFile)
+		return errors.New("no " + gohandler.StubFile)
 	}
 	sf, err := c.parse("service.go.txt", stub, "main")
 	if err != nil {
 		return err
 	}
 	stubImports := []string{"context", "log", "log/slog", "net/http", "os", "os/signal", "sync", "syscall", importPath,
-		handler.Module + "/runtime/handler", handler.Module + "/runtime/inbox", handler.Module + "/runtime/server", handler.Module + "/runtime/store",
-		handler.Module + "/runtime/store/storeopen"}
+		gohandler.Module + "/runtime/handler", gohandler.Module + "/runtime/inbox", gohandler.Module + "/runtime/server", gohandler.Module + "/runtime/store",
+		gohandler.Module + "/runtime/store/storeopen"}
 	if w.Webhook.Forward != nil {
-		stubImports = append(stubImports, handler.Module+"/runtime/forward")
+		stubImports = append(stubImports, gohandler.Module+"/runtime/forward")
 	}
 	// The package is imported under its own name: no alias.
-	if err := imports(sf, stubImports, map[string]string{handler.Module + "/runtime/handler": "rt"}); err != nil {
+	if err := imports(sf, stubImports, map[string]string{gohandler.Module + "/runtime/handler": "rt"}); err != nil {
 		return fmt.Errorf("service.go.txt: %w", err)
 	}
 	var stubDecls []string
@@ -346,7 +346,7 @@ func literals(f *ast.File, want []string) error {
 // Package is the emitted files of one workflow, for Vet.
 type Package struct {
 	ID    string
-	Files []handler.File
+	Files []gohandler.File
 }
 
 // vetModule is the module path Vet builds in.
@@ -370,7 +370,7 @@ func (c *Checker) Vet(dir string, pkgs []Package) error {
 	}
 	// The same requirements as callspec's, so that no module is looked up.
 	mod := moduleLine.ReplaceAllString(string(gomod), "module "+vetModule) +
-		fmt.Sprintf("\nrequire %s v0.0.0\n\nreplace %s => %s\n", handler.Module, handler.Module, c.Root)
+		fmt.Sprintf("\nrequire %s v0.0.0\n\nreplace %s => %s\n", gohandler.Module, gohandler.Module, c.Root)
 	write := func(name string, content []byte) error {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -390,11 +390,11 @@ func (c *Checker) Vet(dir string, pkgs []Package) error {
 		for _, f := range p.Files {
 			var err error
 			switch f.Path {
-			case handler.GoFile(p.ID):
+			case gohandler.GoFile(p.ID):
 				err = write(p.ID+"/"+f.Path, f.Content)
-			case handler.StubFile:
-				from := strconv.Quote(handler.ImportPath("", p.ID))
-				to := strconv.Quote(handler.ImportPath(vetModule, p.ID))
+			case gohandler.StubFile:
+				from := strconv.Quote(gohandler.ImportPath("", p.ID))
+				to := strconv.Quote(gohandler.ImportPath(vetModule, p.ID))
 				if !bytes.Contains(f.Content, []byte(from)) {
 					return fmt.Errorf("the stub of %s does not import %s", p.ID, from)
 				}
