@@ -1,10 +1,10 @@
 package rules
 
 import (
+	"github.com/callspec/callspec/kernel/logkeys"
 	"strings"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/runtime/logging"
 )
 
 func init() {
@@ -40,12 +40,12 @@ Good:
 					continue
 				}
 				entry := strings.TrimSpace(e.Value)
-				switch logging.KindOfLogEntry(entry) {
-				case logging.Transcript:
+				switch logkeys.KindOfLogEntry(entry) {
+				case logkeys.Transcript:
 					p.Report(e.Range, "log entry %q is the call transcript, which holds whatever the caller said; remove it and log ids and statuses instead", entry)
-				case logging.CallerIdentity:
+				case logkeys.CallerIdentity:
 					p.Report(e.Range, "log entry %q holds the caller's phone number or identity, which is personal data; remove it and log call.id to trace a call", entry)
-				case logging.EveryField:
+				case logkeys.EveryField:
 					if pii := p.piiFieldNames(); len(pii) > 0 {
 						p.Report(e.Range, "log entry %q logs every field, including pii fields (%s); name the non-personal fields one by one, e.g. fields.%s", entry, strings.Join(pii, ", "), p.firstNonPIIField())
 					}

@@ -2,12 +2,12 @@ package check
 
 import (
 	"fmt"
+	"github.com/callspec/callspec/kernel/logkeys"
 	"slices"
 	"strings"
 
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/spec"
-	"github.com/callspec/callspec/runtime/logging"
 )
 
 // log checks that every entry of the log: allow-list names something the
@@ -18,13 +18,13 @@ import (
 // transcript, every field) are left to the pii-logged rule, which says
 // why they may not be logged.
 func (k *checker) log() {
-	known := slices.Concat(logging.Operational, logging.CallKeys)
+	known := slices.Concat(logkeys.Operational, logkeys.CallKeys)
 	for _, f := range k.w.Fields {
 		known = append(known, "fields."+f.Name)
 	}
 	for _, e := range k.s.Log.Items {
 		entry := strings.TrimSpace(e.Value)
-		if !e.Set || slices.Contains(known, entry) || logging.KindOfLogEntry(entry) != logging.Plain {
+		if !e.Set || slices.Contains(known, entry) || logkeys.KindOfLogEntry(entry) != logkeys.Plain {
 			continue
 		}
 		what := "a value the handler logs"

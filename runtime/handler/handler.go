@@ -559,7 +559,7 @@ func outcomeOf(attrs []slog.Attr) string {
 	return "unknown"
 }
 
-// appendCallAttrs adds the call metadata; its keys are logging.CallKeys,
+// appendCallAttrs adds the call metadata; its keys are logkeys.CallKeys,
 // which lint accepts in a spec's log: list.
 func appendCallAttrs(dst []slog.Attr, in *event.Inbound) []slog.Attr {
 	return append(dst,

@@ -8,26 +8,12 @@ package logging
 
 import (
 	"context"
+	"github.com/callspec/callspec/kernel/logkeys"
 	"log/slog"
 	"math"
 	"slices"
 	"strings"
 )
-
-// Operational attributes every handler may log: they describe the
-// delivery, never the caller.
-var Operational = []string{
-	"workflow_id", "provider", "event", "http.status", "duration_ms", "outcome",
-	"attempt", "reason", "error_kind", "next_action", "handoff.reason", "handoff.severity",
-}
-
-// PhoneKeys are log entries that would name a phone number or the
-// caller's identity; lint's pii-logged rule refuses them.
-var PhoneKeys = []string{"call.from", "call.to", "caller", "caller.phone_e164", "from", "to", "phone", "phone_number"}
-
-// CallKeys are the call metadata runtime/handler puts on each delivery's
-// log line; a spec's log: list may name them.
-var CallKeys = []string{"call.id", "call.provider", "call.status", "call.end_reason", "call.direction", "call.duration_s"}
 
 // AllowList wraps next so that only attributes named in allowed (and the
 // Operational ones) are emitted; group names join keys with dots, so
@@ -37,7 +23,7 @@ func AllowList(next slog.Handler, allowed []string) slog.Handler {
 	for _, k := range allowed {
 		set[k] = true
 	}
-	for _, k := range Operational {
+	for _, k := range logkeys.Operational {
 		set[k] = true
 	}
 	return &allowList{next: next, allowed: set}
