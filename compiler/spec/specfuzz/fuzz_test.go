@@ -1,4 +1,4 @@
-package fuzz_test
+package specfuzz_test
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package fuzz_test
+package providerfuzz_test
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-// Package fuzz holds the native Go fuzz target of the spec front end,
+// Package specfuzz holds the native Go fuzz target of the spec front end,
 // FuzzLoadAndLint: any bytes, read as a spec file and run through the whole
 // of `callspec lint` (load, check, every rule, suppressions), must give
 // findings whose ranges lie inside the file, and never a panic. The linter
@@ -6,9 +6,9 @@
 //
 // Run it with
 //
-//	go test ./compiler/spec/fuzz -run '^$' -fuzz '^FuzzLoadAndLint$' -fuzztime 10m
+//	go test ./compiler/spec/specfuzz -run '^$' -fuzz '^FuzzLoadAndLint$' -fuzztime 10m
 //
 // Crashers go to testdata/fuzz/FuzzLoadAndLint/ (and, as a spec file, to
 // the bad-input corpus in the repository's testdata/bad-input), where plain
 // `go test` replays them. See docs/SECURITY.md.
-package fuzz
+package specfuzz

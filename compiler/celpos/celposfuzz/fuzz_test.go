@@ -1,4 +1,4 @@
-package fuzz_test
+package celposfuzz_test
 
 import (
 	"encoding/json"

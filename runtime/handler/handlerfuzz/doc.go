@@ -1,4 +1,4 @@
-// Package fuzz holds the native Go fuzz target of the webhook handler,
+// Package handlerfuzz holds the native Go fuzz target of the webhook handler,
 // FuzzHandler: random bodies and headers, correctly signed or not, posted
 // once or twice through the generated handler of
 // workflows/maintenance_report_intake.yaml on a memory store. Whatever
@@ -9,8 +9,8 @@
 //
 // Run it with
 //
-//	go test ./runtime/handler/fuzz -run '^$' -fuzz '^FuzzHandler$' -fuzztime 10m
+//	go test ./runtime/handler/handlerfuzz -run '^$' -fuzz '^FuzzHandler$' -fuzztime 10m
 //
 // Crashers go to testdata/fuzz/FuzzHandler/, where plain `go test` replays
 // them. See docs/SECURITY.md.
-package fuzz
+package handlerfuzz

@@ -1,4 +1,4 @@
-// Package fuzz holds the native Go fuzz target of the Go handler
+// Package gohandlerfuzz holds the native Go fuzz target of the Go handler
 // generator, FuzzEmit: any texts, put into a checked workflow as its id,
 // title, goal, a field's name and description, an enum value, a caller
 // message, the next action and the secret's variable name, must give
@@ -11,9 +11,9 @@
 //
 // Run it with
 //
-//	go test ./compiler/emit/gohandler/fuzz -run '^$' -fuzz '^FuzzEmit$' -fuzztime 10m
+//	go test ./compiler/emit/gohandler/gohandlerfuzz -run '^$' -fuzz '^FuzzEmit$' -fuzztime 10m
 //
 // Crashers go to testdata/fuzz/FuzzEmit/ (and, as a spec, to the
 // bad-input corpus in testdata/bad-input/generator), where plain `go test`
 // replays them. See docs/SECURITY.md.
-package fuzz
+package gohandlerfuzz

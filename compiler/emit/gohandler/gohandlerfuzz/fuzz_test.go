@@ -1,4 +1,4 @@
-package fuzz_test
+package gohandlerfuzz_test
 
 import (
 	"os"

@@ -1,4 +1,4 @@
-// Package fuzz holds the native Go fuzz targets of the signature verifiers
+// Package providerfuzz holds the native Go fuzz targets of the signature verifiers
 // and of the payload adapters. The verifiers have one target per scheme:
 // FuzzVerifyBland, FuzzVerifyCallcow, FuzzVerifyCallurl, FuzzVerifyPhonely,
 // FuzzVerifyRetell, FuzzVerifySynthflow, FuzzVerifyVapi (Vapi's HMAC
@@ -21,8 +21,8 @@
 // (providers/<name>/testdata) and the bad payloads it must refuse
 // (testdata/bad-input/payloads/<name>). Run one target with
 //
-//	go test ./providers/fuzz -run '^$' -fuzz '^FuzzVerifyRetell$' -fuzztime 10m
+//	go test ./providers/providerfuzz -run '^$' -fuzz '^FuzzVerifyRetell$' -fuzztime 10m
 //
 // Crashers go to testdata/fuzz/<Target>/, where plain `go test` replays
 // them. See docs/SECURITY.md.
-package fuzz
+package providerfuzz

@@ -1,4 +1,4 @@
-package fuzz_test
+package handlerfuzz_test
 
 import (
 	"bytes"
