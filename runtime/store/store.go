@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Store keeps idempotency claims and the forwarding outbox. Both live in one
@@ -350,7 +352,17 @@ var ErrClosed = errors.New("the store is closed")
 // Key is the idempotency key of a delivery in a store shared by several
 // workflows: the workflow id (lower_snake, so it contains no '/') and the
 // key the workflow's idempotency_key expression produced.
+//
+// A key PostgreSQL's text type cannot hold (a NUL byte, invalid UTF-8,
+// both of which a CEL idempotency_key expression can produce from what a
+// platform sent) is stored as "sha256:" and the hex digest of the key, so
+// that the store answers rather than failing every retry with a 503.
+// Every other key is kept as it is, readable in the store.
 func Key(workflowID, idempotencyKey string) string {
+	if strings.IndexByte(idempotencyKey, 0) >= 0 || !utf8.ValidString(idempotencyKey) {
+		sum := sha256.Sum256([]byte(idempotencyKey))
+		idempotencyKey = "sha256:" + hex.EncodeToString(sum[:])
+	}
 	return workflowID + "/" + idempotencyKey
 }
 

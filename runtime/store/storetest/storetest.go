@@ -13,6 +13,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/callspec/callspec/internal/badinput"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -67,6 +69,7 @@ var cases = []struct {
 	run     func(t *testing.T, h *harness)
 }{
 	{name: "FirstClaimIsAcquired", run: testFirstClaimAcquired},
+	{name: "KeyOfAnyBytes", run: testKeyOfAnyBytes},
 	{name: "DuplicateWhileInProgressIsBusy", run: testDuplicateBusy},
 	{name: "DuplicateAfterCompleteReplaysResult", run: testDoneReplays},
 	{name: "ConcurrentClaimsAcquireOnce", run: testConcurrentClaims},
@@ -185,6 +188,31 @@ func testFirstClaimAcquired(t *testing.T, h *harness) {
 	}
 	// Another key is independent.
 	claim(t, h, s, "call-2", store.Acquired)
+}
+
+// testKeyOfAnyBytes: an idempotency key holding a NUL byte or invalid
+// UTF-8 (a CEL expression over what the platform sent can produce both)
+// is claimed, completed and replayed like any other: PostgreSQL's text
+// type refused it, and the handler answered every retry with a 503.
+func testKeyOfAnyBytes(t *testing.T, h *harness) {
+	s := h.store(t)
+	for _, p := range badinput.Pairs(t, "store/keys.txt") {
+		raw, err := strconv.Unquote(p.In)
+		if err != nil {
+			t.Fatalf("store/keys.txt:%d: %v", p.Line, err)
+		}
+		key := store.Key("wf", raw)
+		if key != p.Want {
+			t.Errorf("store/keys.txt:%d: Key(\"wf\", %s) = %q, want %q", p.Line, p.In, key, p.Want)
+		}
+		c := claim(t, h, s, key, store.Acquired)
+		if err := s.Complete(h.ctx, c, store.Result{Status: 200, Body: []byte(`{"ok":true}`)}); err != nil {
+			t.Fatalf("store/keys.txt:%d: Complete: %v", p.Line, err)
+		}
+		if again := claim(t, h, s, key, store.Done); string(again.Result.Body) != `{"ok":true}` {
+			t.Errorf("store/keys.txt:%d: the replay answered %q, want the stored answer", p.Line, again.Result.Body)
+		}
+	}
 }
 
 func testDuplicateBusy(t *testing.T, h *harness) {
