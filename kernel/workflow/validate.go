@@ -211,6 +211,12 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 		}
 		return s, s, ""
 	case celenv.Number, celenv.Integer:
+		if kind == celenv.Integer {
+			// Read exactly: 2^53+1 as a float64 is 2^53, a silent change.
+			if i, ok := asExactInteger(val); ok && (i > maxExactInteger || i < -maxExactInteger) {
+				return nil, nil, "expected a whole number between -2^53 and 2^53 (JSON readers round larger ones)"
+			}
+		}
 		n, ok := asNumber(val)
 		if !ok {
 			return nil, nil, "expected a number"
@@ -222,7 +228,7 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 			return nil, nil, fmt.Sprintf("above max %v", *f.Max)
 		}
 		if kind == celenv.Integer {
-			if n != math.Trunc(n) || math.Abs(n) > 1<<53 {
+			if n != math.Trunc(n) || math.Abs(n) > maxExactInteger {
 				return nil, nil, "expected a whole number"
 			}
 			return int64(n), int64(n), ""
@@ -417,9 +423,43 @@ func asNumber(v any) (float64, bool) {
 		f, err := x.Float64()
 		return f, err == nil
 	case string:
-		s := strings.ReplaceAll(strings.TrimSpace(x), ",", "")
+		s := strings.TrimSpace(x)
+		if strings.Contains(s, ",") {
+			// Commas only as thousands separators: "1,500" is 1500, but
+			// "1,5" (a decimal comma) is not 15.
+			if !thousands.MatchString(s) {
+				return 0, false
+			}
+			s = strings.ReplaceAll(s, ",", "")
+		}
 		f, err := strconv.ParseFloat(s, 64)
 		return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
 	}
 	return 0, false
+}
+
+// thousands is a number written with commas between groups of three
+// digits.
+var thousands = regexp.MustCompile(`^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$`)
+
+// maxExactInteger is 2^53: every integer up to it, and none beyond, has
+// an exact float64 (and so a JavaScript or JSON Schema reader's) value.
+const maxExactInteger = 1 << 53
+
+// asExactInteger reads v as an integer without rounding, when it is
+// written as one (a JSON number or a string of digits).
+func asExactInteger(v any) (int64, bool) {
+	var s string
+	switch x := v.(type) {
+	case json.Number:
+		s = string(x)
+	case string:
+		s = strings.TrimSpace(x)
+	case int64:
+		return x, true
+	default:
+		return 0, false
+	}
+	i, err := strconv.ParseInt(s, 10, 64)
+	return i, err == nil
 }

@@ -63,6 +63,12 @@ func TestValidateCoercions(t *testing.T) {
 		{"location", 42.0, "42", ""},
 		{"income", "60,000", 60000.0, ""},
 		{"income", "60k", nil, "expected a number"},
+		{"income", "1,500.25", 1500.25, ""},
+		{"income", "1,5", nil, "expected a number"}, // a decimal comma, not 15
+		{"income", "1,50,000", nil, "expected a number"},
+		{"rooms", json.Number("9007199254740993"), nil, "expected a whole number between -2^53 and 2^53 (JSON readers round larger ones)"},
+		{"rooms", "-9007199254740993", nil, "expected a whole number between -2^53 and 2^53 (JSON readers round larger ones)"},
+		{"rooms", json.Number("12"), int64(12), ""},
 		{"income", -1.0, nil, "below min 0"},
 		{"rooms", 3.0, int64(3), ""},
 		{"rooms", "3.5", nil, "expected a whole number"},
