@@ -12,6 +12,7 @@ import (
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // MaxCELCost is the largest worst-case cost, in cel-go cost units (about
@@ -21,14 +22,6 @@ import (
 // admit contains() or matches() on texts of many thousand characters and
 // a comprehension over a few hundred bounded items, but nothing unbounded.
 const MaxCELCost = 100_000
-
-// Sizes the cost estimator assumes for values whose length a field type
-// bounds, in code points.
-const (
-	phoneMaxLength = 16  // + and 15 digits (E.164)
-	emailMaxLength = 254 // RFC 5321
-	dateMaxLength  = 10  // YYYY-MM-DD
-)
 
 func init() {
 	register(&Rule{
@@ -109,9 +102,9 @@ func (s *sizeEstimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 	}
 	switch {
 	case len(path) == 2:
-		if f.Type == celenv.Text || f.Type == celenv.ListKind {
-			if f.MaxLength > 0 {
-				return upTo(f.MaxLength)
+		if workflow.LengthUnitOf(f.Type) != workflow.NoLength {
+			if n, _, ok := f.LengthLimit(); ok {
+				return upTo(n)
 			}
 			if s.assumed[f.Name] {
 				return upTo(1)
@@ -133,19 +126,8 @@ func (s *sizeEstimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 
 // typeBound is the size that a field type bounds by itself.
 func typeBound(k celenv.Kind, values []string) *cost.SizeEstimate {
-	switch k {
-	case celenv.Enum:
-		longest := 0
-		for _, v := range values {
-			longest = max(longest, len([]rune(v)))
-		}
-		return upTo(int64(longest))
-	case celenv.Phone:
-		return upTo(phoneMaxLength)
-	case celenv.Email:
-		return upTo(emailMaxLength)
-	case celenv.Date:
-		return upTo(dateMaxLength)
+	if n, ok := workflow.TypeLengthBound(k, values); ok {
+		return upTo(n)
 	}
 	return nil
 }
@@ -178,7 +160,7 @@ func checkCost(p *Pass, what string, checked *cel.Ast, pos *celpos.Expr) {
 	first := map[string]celenv.FieldRead{}
 	for _, r := range celenv.FieldReads(a) {
 		f, ok := p.IR.Field(r.Name)
-		if !ok || f.MaxLength > 0 || (f.Type != celenv.Text && f.Type != celenv.ListKind) {
+		if _, _, limited := f.LengthLimit(); !ok || limited || workflow.LengthUnitOf(f.Type) == workflow.NoLength {
 			continue
 		}
 		if _, dup := first[r.Name]; !dup && !r.TestOnly {
@@ -198,10 +180,7 @@ func checkCost(p *Pass, what string, checked *cel.Ast, pos *celpos.Expr) {
 			continue
 		}
 		f, _ := p.IR.Field(name)
-		unit := "its length"
-		if f.Type == celenv.ListKind {
-			unit = "its number of items"
-		}
+		unit := workflow.LengthUnitOf(f.Type).Measure()
 		r := first[name]
 		where := pos.SelectFieldRange(a, r.ID, name)
 		if r.Optional {

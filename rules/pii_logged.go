@@ -1,10 +1,12 @@
 package rules
 
 import (
-	"github.com/callspec/callspec/kernel/logkeys"
 	"strings"
 
 	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/logkeys"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 func init() {
@@ -82,17 +84,20 @@ func (p *Pass) firstNonPIIField() string {
 	return "status"
 }
 
-// piiReason says why field name counts as personal data.
+// piiReason says why field name counts as personal data: the spec
+// marked it, or its type is personal data by default
+// (workflow.PIIByDefault).
 func (p *Pass) piiReason(name string) string {
 	if e, ok := p.Spec.Fields.Get(name); ok && e.Value.PII.Set {
 		return "marked pii: true"
 	}
-	if e, ok := p.Spec.Fields.Get(name); ok {
-		t := e.Value.Type.Value
-		if t == "list" {
-			t = "list of " + e.Value.Items.Value
-		}
-		return t + " fields are pii unless marked pii: false"
+	f, ok := p.IR.Field(name)
+	if !ok || !workflow.PIIByDefault(f.Elem()) {
+		return "marked pii"
 	}
-	return "marked pii"
+	t := string(f.Type)
+	if f.Type == celenv.ListKind {
+		t = "list of " + string(f.Items)
+	}
+	return t + " fields are pii unless marked pii: false"
 }

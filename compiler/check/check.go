@@ -216,7 +216,7 @@ func (k *checker) fields() {
 		if kind == celenv.ListKind {
 			wf.Items = elem
 		}
-		wf.PII = f.PII.Value || (!f.PII.Set && (elem == celenv.Phone || elem == celenv.Email))
+		wf.PII = f.PII.Value || (!f.PII.Set && workflow.PIIByDefault(elem))
 		if f.Min.Set {
 			v := f.Min.Value
 			wf.Min = &v
@@ -238,8 +238,7 @@ func (k *checker) fields() {
 
 // options checks that each option fits the field's type.
 func (k *checker) options(name string, f *spec.Field, kind, elem celenv.Kind) {
-	numeric := elem == celenv.Number || elem == celenv.Integer
-	if (f.Min.Set || f.Max.Set) && !numeric {
+	if (f.Min.Set || f.Max.Set) && !workflow.RangeApplies(elem) {
 		m := f.Min.Meta
 		if !f.Min.Set {
 			m = f.Max.Meta
@@ -251,20 +250,20 @@ func (k *checker) options(name string, f *spec.Field, kind, elem celenv.Kind) {
 	}
 	if f.MaxLength.Set {
 		switch {
-		case kind != celenv.Text && kind != celenv.ListKind:
+		case workflow.LengthUnitOf(kind) == workflow.NoLength:
 			k.c.Add(RuleFieldType, diag.Error, f.MaxLength.KeyOrValue(), "max_length only applies to text and list fields, and %q is a %s field", name, kind)
 		case f.MaxLength.Value < 1:
 			k.c.Add(RuleFieldType, diag.Error, f.MaxLength.Range, "max_length of %q must be at least 1", name)
 		}
 	}
 	if f.Pattern.Set {
-		if elem != celenv.Text {
+		if !workflow.PatternApplies(elem) {
 			k.c.Add(RuleFieldType, diag.Error, f.Pattern.KeyOrValue(), "pattern only applies to text fields, and %q is a %s field", name, kind)
 		} else if _, err := regexp.Compile(f.Pattern.Value); err != nil {
 			k.c.Add(RuleFieldType, diag.Error, f.Pattern.Range, "pattern of %q is not a valid RE2 regular expression: %v", name, unwrapRegexpErr(err))
 		}
 	}
-	if elem == celenv.Enum {
+	if workflow.ValuesApply(elem) {
 		if !f.Values.Set || len(f.Values.Items) == 0 {
 			k.c.Add(RuleEnumValues, diag.Error, f.Type.Range, "enum field %q needs `values:` listing the allowed values", name)
 			return
@@ -327,8 +326,8 @@ func (k *checker) typeSuggestion(got string, among []celenv.Kind) string {
 
 func (k *checker) env() {
 	decls := make([]celenv.Field, 0, len(k.w.Fields)+len(k.untyped))
-	for _, f := range k.w.Fields {
-		decls = append(decls, celenv.Field{Name: f.Name, Type: f.Type, Items: f.Items, MaxLength: f.MaxLength})
+	for i := range k.w.Fields {
+		decls = append(decls, k.w.Fields[i].CEL())
 	}
 	for _, name := range k.untyped {
 		decls = append(decls, celenv.Field{Name: name}) // no kind: dyn

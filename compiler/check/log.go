@@ -2,12 +2,12 @@ package check
 
 import (
 	"fmt"
-	"github.com/callspec/callspec/kernel/logkeys"
 	"slices"
 	"strings"
 
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/kernel/logkeys"
 )
 
 // log checks that every entry of the log: allow-list names something the

@@ -57,8 +57,9 @@ type Field struct {
 	PII      bool
 	Min      *float64
 	Max      *float64
-	// MaxLength bounds text length (items' length for lists of text) in
-	// code points, or the number of items of a list; 0 is unbounded.
+	// MaxLength bounds the length of a text in code points, or the
+	// number of items of a list (not each item's length); 0 is
+	// unbounded. LengthLimit says which.
 	MaxLength int64
 	Pattern   string
 }
@@ -119,8 +120,8 @@ func (d *Definition) BuiltinHandoff(reason string) *event.HandoffInfo {
 // CELFields declares the fields for the typed CEL environment.
 func (d *Definition) CELFields() []celenv.Field {
 	out := make([]celenv.Field, len(d.Fields))
-	for i, f := range d.Fields {
-		out[i] = celenv.Field{Name: f.Name, Type: f.Type, Items: f.Items, MaxLength: f.MaxLength}
+	for i := range d.Fields {
+		out[i] = d.Fields[i].CEL()
 	}
 	return out
 }

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/callspec/callspec/kernel/celenv"
 	"github.com/callspec/callspec/kernel/event"
@@ -203,8 +202,10 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 		if !ok {
 			return nil, nil, "expected text"
 		}
-		if f.MaxLength > 0 && kind == f.Type && int64(utf8.RuneCountInString(s)) > f.MaxLength {
-			return nil, nil, fmt.Sprintf("longer than max_length %d", f.MaxLength)
+		if kind == f.Type {
+			if why := f.LengthProblem(s); why != "" {
+				return nil, nil, why
+			}
 		}
 		if re := c.patterns[f.Name]; re != nil && !re.MatchString(s) {
 			return nil, nil, "does not match pattern"
@@ -221,11 +222,8 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 		if !ok {
 			return nil, nil, "expected a number"
 		}
-		if f.Min != nil && n < *f.Min {
-			return nil, nil, fmt.Sprintf("below min %v", *f.Min)
-		}
-		if f.Max != nil && n > *f.Max {
-			return nil, nil, fmt.Sprintf("above max %v", *f.Max)
+		if why := f.RangeProblem(n); why != "" {
+			return nil, nil, why
 		}
 		if kind == celenv.Integer {
 			if n != math.Trunc(n) || math.Abs(n) > maxExactInteger {
@@ -262,14 +260,14 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 	case celenv.Phone:
 		s, ok := val.(string)
 		if !ok {
-			return nil, nil, "expected an E.164 phone number"
+			return nil, nil, "expected an " + FormatName(celenv.Phone) + " phone number"
 		}
 		p := NormalizePhone(s)
 		if IsE164(p) {
 			return p, p, ""
 		}
 		if c.def.PhoneRegion == "" || strings.HasPrefix(p, "+") {
-			return nil, nil, "not an E.164 phone number"
+			return nil, nil, "not an " + FormatName(celenv.Phone) + " phone number"
 		}
 		if p, ok = nationalNumbers(s, c.def.PhoneRegion); !ok {
 			return nil, nil, "not a phone number of region " + c.def.PhoneRegion
@@ -285,21 +283,21 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 	case celenv.Date:
 		s, ok := val.(string)
 		if !ok {
-			return nil, nil, "expected a date (YYYY-MM-DD)"
+			return nil, nil, "expected a date (" + FormatName(celenv.Date) + ")"
 		}
 		s = strings.TrimSpace(s)
 		if _, err := time.Parse(time.DateOnly, s); err != nil {
-			return nil, nil, "expected a date (YYYY-MM-DD)"
+			return nil, nil, "expected a date (" + FormatName(celenv.Date) + ")"
 		}
 		return s, s, ""
 	case celenv.DateTime:
 		s, ok := val.(string)
 		if !ok {
-			return nil, nil, "expected an RFC 3339 date-time"
+			return nil, nil, "expected an " + FormatName(celenv.DateTime) + " date-time"
 		}
 		t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
 		if err != nil {
-			return nil, nil, "expected an RFC 3339 date-time"
+			return nil, nil, "expected an " + FormatName(celenv.DateTime) + " date-time"
 		}
 		t = t.UTC()
 		return t.Format(time.RFC3339Nano), t, ""
@@ -308,8 +306,8 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 		if !ok {
 			return nil, nil, "expected a list"
 		}
-		if f.MaxLength > 0 && int64(len(items)) > f.MaxLength {
-			return nil, nil, fmt.Sprintf("more than max_length %d items", f.MaxLength)
+		if why := f.LengthProblem(items); why != "" {
+			return nil, nil, why
 		}
 		jsonItems := make([]any, 0, len(items))
 		celItems := make([]any, 0, len(items))
@@ -359,7 +357,7 @@ func NormalizePhone(s string) string {
 // accepts a value the published schema rejects.
 func isEmail(s string) bool {
 	at := strings.LastIndexByte(s, '@')
-	if at < 1 || at > 64 || len(s) > 254 {
+	if at < 1 || at > 64 || len(s) > EmailMaxLength {
 		return false
 	}
 	local, domain := s[:at], s[at+1:]

@@ -1,11 +1,11 @@
 package handler
 
 import (
-	"github.com/callspec/callspec/kernel/logkeys"
 	"slices"
 	"testing"
 
 	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/logkeys"
 )
 
 // TestCallAttrsAreCallKeys: lint accepts a log: entry naming call metadata

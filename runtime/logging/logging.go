@@ -8,11 +8,12 @@ package logging
 
 import (
 	"context"
-	"github.com/callspec/callspec/kernel/logkeys"
 	"log/slog"
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/callspec/callspec/kernel/logkeys"
 )
 
 // AllowList wraps next so that only attributes named in allowed (and the

@@ -242,13 +242,13 @@ func typeWords(f *ir.Field) string {
 		case celenv.Enum:
 			return "one of: " + strings.Join(f.Values, ", ")
 		case celenv.Phone:
-			return "phone number (E.164)"
+			return "phone number (" + workflow.FormatName(k) + ")"
 		case celenv.Email:
 			return "email address"
 		case celenv.Date:
-			return "date (YYYY-MM-DD)"
+			return "date (" + workflow.FormatName(k) + ")"
 		case celenv.DateTime:
-			return "date and time (RFC 3339)"
+			return "date and time (" + workflow.FormatName(k) + ")"
 		case celenv.Boolean:
 			return "yes or no"
 		case celenv.Integer:
@@ -263,14 +263,11 @@ func typeWords(f *ir.Field) string {
 		if f.Items == celenv.Enum {
 			s = "list, each " + one(f.Items)
 		}
-		if f.MaxLength > 0 {
-			limits = append(limits, fmt.Sprintf("at most %d items", f.MaxLength))
-		}
 	} else {
 		s = one(f.Type)
-		if f.MaxLength > 0 {
-			limits = append(limits, fmt.Sprintf("at most %d characters", f.MaxLength))
-		}
+	}
+	if limit := f.LengthWords(); limit != "" {
+		limits = append(limits, limit)
 	}
 	if f.Min != nil {
 		limits = append(limits, "at least "+number(*f.Min))
@@ -482,8 +479,8 @@ func WithPlaceholders(ev *event.Event, w *ir.Workflow) *event.Event {
 				return "person@example.com"
 			case kind == celenv.Text && f.Pattern == "":
 				text := []rune("<" + f.Name + ">")
-				if f.MaxLength > 0 && int64(len(text)) > f.MaxLength {
-					text = text[:f.MaxLength]
+				if n, _, ok := f.LengthLimit(); ok && int64(len(text)) > n {
+					text = text[:n]
 				}
 				return string(text)
 			}

@@ -145,8 +145,8 @@ func FieldSchema(f *ir.Field) *jsonschema.Schema {
 	var s *jsonschema.Schema
 	if f.Type == celenv.ListKind {
 		s = &jsonschema.Schema{Type: "array", Items: valueSchema(&f.Field, f.Items)}
-		if f.MaxLength > 0 {
-			s.MaxItems = uint64p(uint64(f.MaxLength))
+		if n, _, ok := f.LengthLimit(); ok {
+			s.MaxItems = uint64p(uint64(n))
 		}
 	} else {
 		s = valueSchema(&f.Field, f.Type)
@@ -180,18 +180,15 @@ func valueSchema(f *workflow.Field, kind celenv.Kind) *jsonschema.Schema {
 			enum[i] = v
 		}
 		return &jsonschema.Schema{Type: "string", Enum: enum}
-	case celenv.Phone:
-		return &jsonschema.Schema{Type: "string", Pattern: workflow.E164Pattern}
-	case celenv.Email:
-		return &jsonschema.Schema{Type: "string", Format: "email"}
-	case celenv.Date:
-		return &jsonschema.Schema{Type: "string", Format: "date"}
-	case celenv.DateTime:
-		return &jsonschema.Schema{Type: "string", Format: "date-time"}
+	case celenv.Phone, celenv.Email, celenv.Date, celenv.DateTime:
+		format, pattern := workflow.SchemaFormat(kind)
+		return &jsonschema.Schema{Type: "string", Format: format, Pattern: pattern}
 	}
 	s := &jsonschema.Schema{Type: "string"}
-	if f.MaxLength > 0 && f.Type == celenv.Text {
-		s.MaxLength = uint64p(uint64(f.MaxLength))
+	// A list's max_length counts its items (FieldSchema), not the
+	// length of each text item.
+	if n, unit, ok := f.LengthLimit(); ok && unit == workflow.CodePoints {
+		s.MaxLength = uint64p(uint64(n))
 	}
 	s.Pattern = f.Pattern
 	return s

@@ -11,6 +11,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers/bland"
 	"github.com/callspec/callspec/providers/configs"
 	"github.com/callspec/callspec/providers/internal/configtext"
@@ -47,13 +48,13 @@ func Hint(k, items celenv.Kind, values []string) string {
 	case celenv.Enum:
 		return "one of: " + strings.Join(values, ", ")
 	case celenv.Phone:
-		return "phone number in E.164, e.g. +14155550123"
+		return "phone number in " + workflow.FormatName(k) + ", e.g. " + workflow.FormatExample(k)
 	case celenv.Email:
 		return "email"
 	case celenv.Date:
-		return "YYYY-MM-DD"
+		return workflow.FormatName(k)
 	case celenv.DateTime:
-		return "YYYY-MM-DDTHH:MM:SSZ (RFC 3339)"
+		return "YYYY-MM-DDTHH:MM:SSZ (" + workflow.FormatName(k) + ")"
 	case celenv.ListKind:
 		return "array of " + Hint(items, "", values)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers/callurl"
 	"github.com/callspec/callspec/providers/configs"
 	"github.com/callspec/callspec/providers/internal/configtext"
@@ -55,7 +56,7 @@ func (Emitter) Config(w *ir.Workflow) ([]byte, error) {
 			desc = configtext.Description(w, f)
 		}
 		cf := Field{Description: desc, Name: f.Name, Required: f.Required, Type: string(f.Type)}
-		if f.Type == celenv.Enum || f.Items == celenv.Enum {
+		if workflow.ValuesApply(f.Elem()) {
 			cf.Values = append([]string{}, f.Values...)
 		}
 		if f.Type == celenv.ListKind {

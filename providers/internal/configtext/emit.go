@@ -167,13 +167,13 @@ func kindHint(k celenv.Kind, values []string) string {
 	case celenv.Enum:
 		return "One of: " + strings.Join(values, ", ") + "."
 	case celenv.Phone:
-		return "A phone number in E.164 format, e.g. +14155550123."
+		return "A phone number in " + workflow.FormatName(k) + " format, e.g. " + workflow.FormatExample(k) + "."
 	case celenv.Email:
-		return "An email address, e.g. name@example.com."
+		return "An email address, e.g. " + workflow.FormatExample(k) + "."
 	case celenv.Date:
-		return "A date as YYYY-MM-DD, e.g. 2026-11-23."
+		return "A date as " + workflow.FormatName(k) + ", e.g. " + workflow.FormatExample(k) + "."
 	case celenv.DateTime:
-		return "A date and time in RFC 3339 with a time zone, e.g. 2026-11-23T15:04:05Z."
+		return "A date and time in " + workflow.FormatName(k) + " with a time zone, e.g. " + workflow.FormatExample(k) + "."
 	}
 	return ""
 }
@@ -189,12 +189,8 @@ func Constraints(f *ir.Field) []string {
 	case f.Max != nil:
 		out = append(out, fmt.Sprintf("At most %s.", num(*f.Max)))
 	}
-	if f.MaxLength > 0 {
-		if f.Type == celenv.ListKind {
-			out = append(out, fmt.Sprintf("At most %d items.", f.MaxLength))
-		} else {
-			out = append(out, fmt.Sprintf("At most %d characters.", f.MaxLength))
-		}
+	if limit := f.LengthWords(); limit != "" {
+		out = append(out, Sentence(upperFirst(limit)))
 	}
 	if f.Pattern != "" {
 		out = append(out, "Must match the regular expression "+f.Pattern+".")
@@ -203,6 +199,13 @@ func Constraints(f *ir.Field) []string {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
 
 // Examples returns f's examples as text, or a format example for types
 // whose format matters (phone, email, date, datetime) when the spec gives
@@ -231,25 +234,10 @@ func Examples(f *ir.Field) []string {
 	if len(out) > 0 {
 		return out
 	}
-	if ex := DefaultExample(f.Type); ex != "" {
+	if ex := workflow.FormatExample(f.Type); ex != "" {
 		return []string{ex}
 	}
 	return out
-}
-
-// DefaultExample is a format example for types whose format matters.
-func DefaultExample(k celenv.Kind) string {
-	switch k {
-	case celenv.Phone:
-		return "+14155550123"
-	case celenv.Email:
-		return "name@example.com"
-	case celenv.Date:
-		return "2026-11-23"
-	case celenv.DateTime:
-		return "2026-11-23T15:04:05Z"
-	}
-	return ""
 }
 
 // WebhookURL is the URL platform provider posts w's deliveries to: the

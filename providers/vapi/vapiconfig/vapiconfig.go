@@ -130,14 +130,9 @@ func property(k celenv.Kind, f *ir.Field) *JSONSchema {
 		return &JSONSchema{Type: "boolean"}
 	case celenv.Enum:
 		return &JSONSchema{Type: "string", Enum: append([]string{}, f.Values...)}
-	case celenv.Phone:
-		return &JSONSchema{Type: "string", Pattern: workflow.E164Pattern}
-	case celenv.Email:
-		return &JSONSchema{Type: "string", Format: "email"}
-	case celenv.Date:
-		return &JSONSchema{Type: "string", Format: "date"}
-	case celenv.DateTime:
-		return &JSONSchema{Type: "string", Format: "date-time"}
+	case celenv.Phone, celenv.Email, celenv.Date, celenv.DateTime:
+		format, pattern := workflow.SchemaFormat(k)
+		return &JSONSchema{Type: "string", Format: format, Pattern: pattern}
 	case celenv.ListKind:
 		return &JSONSchema{Type: "array", Items: property(f.Items, f)}
 	}

@@ -1,0 +1,243 @@
+package workflow
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/callspec/callspec/kernel/celenv"
+)
+
+// This file decides, once, what each option of a field means: which field
+// types an option applies to, what max_length counts, which values a type
+// bounds by itself, the JSON Schema format of a type, its example and
+// format name, and which fields hold personal data by default. The
+// checker, the handler's validation, the JSON Schema and platform config
+// emitters, the docs page and the lint rules all ask here, so that a
+// schema, a config, a page and the handler cannot disagree about a field.
+// ir.Field embeds Field, so every method is available on it as well.
+
+// Elem is the type of each value of f: the item type of a list, else the
+// field's own type. Options such as values, pattern, min and max apply to
+// each value.
+func (f *Field) Elem() celenv.Kind {
+	if f.Type == celenv.ListKind {
+		return f.Items
+	}
+	return f.Type
+}
+
+// CEL is f's declaration in the typed CEL environment.
+func (f *Field) CEL() celenv.Field {
+	return celenv.Field{Name: f.Name, Type: f.Type, Items: f.Items, MaxLength: f.MaxLength}
+}
+
+// LengthUnit is what a field's max_length counts.
+type LengthUnit int
+
+// The units of max_length.
+const (
+	// NoLength: max_length does not apply to the type.
+	NoLength LengthUnit = iota
+	// CodePoints: the characters of a text, counted as Unicode code
+	// points (not bytes, not grapheme clusters).
+	CodePoints
+	// Items: the number of items of a list, not the length of each item.
+	Items
+)
+
+// LengthUnitOf is what max_length counts on a field of type k: code
+// points for text, items for a list, and NoLength for every other type,
+// which max_length does not apply to.
+func LengthUnitOf(k celenv.Kind) LengthUnit {
+	switch k {
+	case celenv.Text:
+		return CodePoints
+	case celenv.ListKind:
+		return Items
+	}
+	return NoLength
+}
+
+// Noun is the unit in words, as docs and configs write a limit:
+// "characters" or "items".
+func (u LengthUnit) Noun() string {
+	switch u {
+	case CodePoints:
+		return "characters"
+	case Items:
+		return "items"
+	}
+	return ""
+}
+
+// Measure is what the limit bounds, as a message says it: "its length" or
+// "its number of items".
+func (u LengthUnit) Measure() string {
+	switch u {
+	case CodePoints:
+		return "its length"
+	case Items:
+		return "its number of items"
+	}
+	return ""
+}
+
+// count is the length of v in u: v is the whole value of a field (a
+// string for text, a JSON array for a list).
+func (u LengthUnit) count(v any) (int64, bool) {
+	switch x := v.(type) {
+	case string:
+		if u == CodePoints {
+			return int64(utf8.RuneCountInString(x)), true
+		}
+	case []any:
+		if u == Items {
+			return int64(len(x)), true
+		}
+	}
+	return 0, false
+}
+
+// LengthLimit is f's max_length and what it counts; ok is false when f
+// has no limit (max_length absent, or a type it does not apply to).
+func (f *Field) LengthLimit() (n int64, unit LengthUnit, ok bool) {
+	unit = LengthUnitOf(f.Type)
+	if f.MaxLength <= 0 || unit == NoLength {
+		return 0, NoLength, false
+	}
+	return f.MaxLength, unit, true
+}
+
+// LengthWords is f's length limit in words ("at most 200 characters",
+// "at most 3 items"), or "" when f has none.
+func (f *Field) LengthWords() string {
+	n, unit, ok := f.LengthLimit()
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("at most %d %s", n, unit.Noun())
+}
+
+// LengthProblem is why the handler refuses v, the whole value of f (a
+// string for text, a JSON array for a list), for its length, or "" when
+// it fits.
+func (f *Field) LengthProblem(v any) string {
+	limit, unit, ok := f.LengthLimit()
+	if !ok {
+		return ""
+	}
+	n, ok := unit.count(v)
+	if !ok || n <= limit {
+		return ""
+	}
+	if unit == Items {
+		return fmt.Sprintf("more than max_length %d items", limit)
+	}
+	return fmt.Sprintf("longer than max_length %d", limit)
+}
+
+// RangeApplies reports whether min and max apply to values of type k
+// (each item's type, for a list): numbers and integers.
+func RangeApplies(k celenv.Kind) bool { return k == celenv.Number || k == celenv.Integer }
+
+// RangeProblem is why the handler refuses the number n for f's min or
+// max, or "" when it is within them.
+func (f *Field) RangeProblem(n float64) string {
+	if f.Min != nil && n < *f.Min {
+		return fmt.Sprintf("below min %v", *f.Min)
+	}
+	if f.Max != nil && n > *f.Max {
+		return fmt.Sprintf("above max %v", *f.Max)
+	}
+	return ""
+}
+
+// PatternApplies reports whether pattern applies to values of type k
+// (each item's type, for a list): text only.
+func PatternApplies(k celenv.Kind) bool { return k == celenv.Text }
+
+// ValuesApply reports whether values (the allowed values) apply to values
+// of type k (each item's type, for a list): enum only.
+func ValuesApply(k celenv.Kind) bool { return k == celenv.Enum }
+
+// PIIByDefault reports whether a field whose values are of type elem
+// holds personal data when the spec does not say pii: phone numbers and
+// email addresses identify a person.
+func PIIByDefault(elem celenv.Kind) bool { return elem == celenv.Phone || elem == celenv.Email }
+
+// The longest values the formats allow, in characters.
+const (
+	// PhoneMaxLength is a plus sign and 15 digits (E164Pattern).
+	PhoneMaxLength = 16
+	// EmailMaxLength is RFC 5321's limit on a path (isEmail).
+	EmailMaxLength = 254
+	// DateMaxLength is YYYY-MM-DD.
+	DateMaxLength = 10
+)
+
+// TypeLengthBound is the longest value, in code points, that type k
+// allows by itself (values are an enum's declared values); ok is false
+// for types that do not bound the length of their values (text, for one).
+func TypeLengthBound(k celenv.Kind, values []string) (n int64, ok bool) {
+	switch k {
+	case celenv.Enum:
+		for _, v := range values {
+			n = max(n, int64(utf8.RuneCountInString(v)))
+		}
+		return n, true
+	case celenv.Phone:
+		return PhoneMaxLength, true
+	case celenv.Email:
+		return EmailMaxLength, true
+	case celenv.Date:
+		return DateMaxLength, true
+	}
+	return 0, false
+}
+
+// SchemaFormat is how a JSON Schema states the format of a string type:
+// a format keyword ("email", "date", "date-time") or a pattern (E.164 for
+// a phone number); both are "" for types without a format.
+func SchemaFormat(k celenv.Kind) (format, pattern string) {
+	switch k {
+	case celenv.Phone:
+		return "", E164Pattern
+	case celenv.Email:
+		return "email", ""
+	case celenv.Date:
+		return "date", ""
+	case celenv.DateTime:
+		return "date-time", ""
+	}
+	return "", ""
+}
+
+// FormatName is the name of the format of type k's values, as messages,
+// docs and configs write it ("E.164", "YYYY-MM-DD", "RFC 3339"), or "".
+func FormatName(k celenv.Kind) string {
+	switch k {
+	case celenv.Phone:
+		return "E.164"
+	case celenv.Date:
+		return "YYYY-MM-DD"
+	case celenv.DateTime:
+		return "RFC 3339"
+	}
+	return ""
+}
+
+// FormatExample is an example value of a type whose format matters
+// (phone, email, date, datetime), or "".
+func FormatExample(k celenv.Kind) string {
+	switch k {
+	case celenv.Phone:
+		return "+14155550123"
+	case celenv.Email:
+		return "name@example.com"
+	case celenv.Date:
+		return "2026-11-23"
+	case celenv.DateTime:
+		return "2026-11-23T15:04:05Z"
+	}
+	return ""
+}
