@@ -1,7 +1,12 @@
 // Package interop checks callspec's output with validators that are not
 // written in Go, as consumers run them: Ajv (Node, JSON Schema 2020-12 in
 // strict mode), Python's jsonschema, and libxml2 (xmllint-wasm) on the
-// JUnit XSD. The Node packages are pinned in package-lock.json and
+// JUnit XSD; and against the vendors' own code (vendors_test.go,
+// sdktypes_test.go): retell-sdk and standardwebhooks sign what the
+// handler accepts and verify what callspec sends and forwards, and tsc
+// type-checks every emitted Retell and Vapi body against the request
+// types of retell-sdk and @vapi-ai/server-sdk. The Node packages are
+// pinned in package-lock.json and
 // installed by `npm ci` (.ci/run does it); each test skips with a message
 // where its tool is missing.
 package interop
@@ -125,7 +130,7 @@ sys.exit(1 if bad else 0)
 // findings below and at --fail-on, against Jenkins' junit-10.xsd with
 // libxml2.
 func TestJUnitValidatesAgainstXSD(t *testing.T) {
-	xsd := filepath.Join("..", "compiler", "report", "testdata", "junit-10.xsd")
+	xsd := filepath.Join("..", "driver", "report", "testdata", "junit-10.xsd")
 	at := func(l, c int) source.Range {
 		return source.Range{File: "workflows/a.yaml", Start: source.Pos{Line: l, Col: c}, End: source.Pos{Line: l, Col: c + 3}}
 	}
