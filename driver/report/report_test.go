@@ -401,8 +401,8 @@ func TestRulesDoc(t *testing.T) {
 		t.Errorf("docs/RULES.md is stale; run go test ./driver/report -run TestRulesDoc -update and commit it")
 	}
 	for _, r := range rules.All() {
-		if !bytes.Contains(got, []byte("\n## "+r.ID+"\n")) {
-			t.Errorf("docs/RULES.md has no section ## %s, so %s leads nowhere", r.ID, RuleHelpURI(r.ID))
+		if !bytes.Contains(got, []byte("\n## "+string(r.ID)+"\n")) {
+			t.Errorf("docs/RULES.md has no section ## %s, so %s leads nowhere", r.ID, RuleHelpURI(string(r.ID)))
 		}
 	}
 }

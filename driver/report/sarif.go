@@ -9,7 +9,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/internal/version"
-	"github.com/callspec/callspec/rules"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() { extraFormats["sarif"] = SARIF }
@@ -107,15 +107,16 @@ func SARIF(w io.Writer, in Input) error {
 		Rules:           []sarifRule{},
 	}
 	index := map[string]int{}
-	for _, r := range rules.All() {
-		index[r.ID] = len(driver.Rules)
+	for _, r := range catalog.Lint() {
+		id := string(r.ID)
+		index[id] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, sarifRule{
-			ID:                   r.ID,
-			Name:                 ruleName(r.ID),
+			ID:                   id,
+			Name:                 ruleName(id),
 			ShortDescription:     &sarifText{Text: r.Summary},
 			FullDescription:      &sarifText{Text: r.Summary},
 			Help:                 &sarifText{Text: r.Doc, Markdown: r.Doc},
-			HelpURI:              RuleHelpURI(r.ID),
+			HelpURI:              RuleHelpURI(id),
 			DefaultConfiguration: &sarifRuleDefaults{Level: sarifLevel(r.Severity)},
 		})
 	}
