@@ -26,6 +26,7 @@ import (
 	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/kernel/workflow/phone"
+	"github.com/callspec/callspec/providers/all"
 	"github.com/callspec/callspec/rules/catalog"
 )
 
@@ -62,9 +63,10 @@ const (
 	MaxCELLength    = 2048
 )
 
-// KnownTargets are the platforms a spec may name under targets; each has a
-// package under providers/ (a test keeps the two lists equal).
-var KnownTargets = []string{"bland", "callcow", "callurl", "phonely", "retell", "synthflow", "vapi"}
+// KnownTargets are the platforms a spec may name under targets, sorted:
+// the provider registry's, as providers/all fills it (each is a package
+// under providers/).
+var KnownTargets = all.Names()
 
 var lowerSnake = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
