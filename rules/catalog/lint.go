@@ -72,7 +72,7 @@ Good:
 	{
 		ID: CELNotBool, Severity: diag.Error,
 		Summary: "a handoff rule's when does not evaluate to a bool",
-		Where:   "compiler/check, while type-checking each CEL expression (check.go: celExpr)",
+		Where:   "compiler/check, while compiling each CEL expression (check.go: compile)",
 		Doc: `
 A handoff rule fires when its condition is true; an expression of any other
 type has no clear meaning and would fail at run time on every call.
@@ -89,7 +89,7 @@ Good:
 	{
 		ID: CELSyntax, Severity: diag.Error,
 		Summary: "a handoff rule's when or the idempotency key is not valid CEL",
-		Where:   "compiler/check, while parsing each CEL expression (check.go: celExpr)",
+		Where:   "compiler/check, while compiling each CEL expression (check.go: compile)",
 		Doc: `
 Handoff conditions and the idempotency key are CEL expressions
 (https://cel.dev). The finding points at the offending token in the file,
@@ -107,7 +107,7 @@ Good:
 	{
 		ID: CELType, Severity: diag.Error,
 		Summary: "a CEL expression reads an undeclared field, mixes types, or compares an enum with a value it does not have",
-		Where:   "compiler/check, while type-checking each CEL expression (check.go: celExpr, enumLiteral)",
+		Where:   "compiler/check, while compiling each CEL expression (check.go: compile, enumLiteral, env)",
 		Doc: `
 Expressions are type-checked against the declared fields: fields is an object
 with exactly the declared fields (text, phone, email, enum and date are
@@ -171,7 +171,7 @@ Good:
 	{
 		ID: EnumValues, Severity: diag.Error,
 		Summary: "an enum field without values, with empty or repeated values, or values on a non-enum field",
-		Where:   "compiler/check, while checking the fields (check.go: field)",
+		Where:   "compiler/check, while checking the fields (check.go: options)",
 		Doc: `
 An enum is only useful when the platform can pick from a fixed list and the
 handler can route on it. Each enum needs a non-empty list of distinct values;
@@ -191,7 +191,7 @@ Good:
 	{
 		ID: FieldType, Severity: diag.Error,
 		Summary: "unknown field type, list without items, or an option that does not fit the type",
-		Where:   "compiler/check, while checking the fields (check.go: field, limits)",
+		Where:   "compiler/check, while checking the fields (check.go: fields, options)",
 		Doc: `
 Field types decide the JSON Schema, the platform extractor and the Go type of
 the handler. Types are text, number, integer, boolean, enum, phone (E.164),
@@ -283,7 +283,7 @@ Good:
 	},
 	{
 		ID: IdempotencyKey, Severity: diag.Error,
-		Where:   "compiler/check decides that the key type-checks to a string (check.go: celExpr); rules/idempotency_key.go what it reads",
+		Where:   "compiler/check decides that the key is a string (check.go: compile); rules/idempotency_key.go what it reads",
 		Summary: "webhook.idempotency_key is not a string, does not use call.id, or reads fields",
 		Doc: `
 Platforms retry deliveries, and the handler must turn every retry of one
@@ -647,7 +647,7 @@ Good:
 	{
 		ID: Schema, Severity: diag.Error,
 		Summary: "unknown, missing or wrong-typed key, or a value outside its fixed set (with did-you-mean)",
-		Where:   "compiler/spec while decoding (decode.go, load.go), compiler/check for limits, targets and log entries (check.go, log.go), driver/lint for unreadable files (walk.go)",
+		Where:   "compiler/spec while decoding (decode.go, load.go), compiler/check for limits, targets and log entries (check.go, log.go), driver/lint for a file that is not a spec (walk.go)",
 		Doc: `
 Every key of a spec is known: a misspelt key would otherwise be ignored and
 the workflow would silently lose a setting. Required keys (callspec,
