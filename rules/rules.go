@@ -17,7 +17,6 @@
 package rules
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -95,18 +94,16 @@ func (p *Pass) ReferToWorkflow(id string, r source.Range) {
 
 // Report records a finding of the running rule at r.
 func (p *Pass) Report(r source.Range, format string, args ...any) {
-	*p.findings = append(*p.findings, diag.Finding{
-		Rule: string(p.rule.ID), Severity: p.rule.Severity, Range: r, Message: fmt.Sprintf(format, args...),
-	})
+	*p.findings = append(*p.findings, p.rule.ID.At(r, format, args...))
 }
 
 // ReportAs records a finding of the running rule at r with severity sev,
 // for a rule whose findings are not all equally serious (a rule's
 // configured severity in callspec.yaml still applies to all of them).
 func (p *Pass) ReportAs(sev diag.Severity, r source.Range, format string, args ...any) {
-	*p.findings = append(*p.findings, diag.Finding{
-		Rule: string(p.rule.ID), Severity: sev, Range: r, Message: fmt.Sprintf(format, args...),
-	})
+	f := p.rule.ID.At(r, format, args...)
+	f.Severity = sev
+	*p.findings = append(*p.findings, f)
 }
 
 // WholeSpec is where a finding about something the spec lacks points: the
@@ -138,9 +135,7 @@ func (p *SetPass) KnownWorkflow(id string) bool {
 
 // Report records a finding of the running rule at r.
 func (p *SetPass) Report(r source.Range, format string, args ...any) {
-	*p.findings = append(*p.findings, diag.Finding{
-		Rule: string(p.rule.ID), Severity: p.rule.Severity, Range: r, Message: fmt.Sprintf(format, args...),
-	})
+	*p.findings = append(*p.findings, p.rule.ID.At(r, format, args...))
 }
 
 // checks holds the rule files' checks by ID. It is written only by
