@@ -36,7 +36,9 @@ const (
 	WebhookURL           ID = "webhook-url"
 )
 
-// lintRules are the rules of `callspec lint`, sorted by ID.
+// lintRules are the rules of `callspec lint`, sorted by ID. A rule with a
+// check in rules/ has its file there, named after the ID
+// (rules/cel_cost.go); one without says Where it is reported.
 var lintRules = []Rule{
 	{
 		ID: CELCost, Severity: diag.Error,
