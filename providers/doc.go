@@ -10,8 +10,8 @@
 // Adding a platform touches one folder: an adapter package under
 // providers/ whose init calls Register, an emitter package under it whose
 // init calls configs.Register, a blank import of each in providers/all and
-// providers/configs/allconfigs, and its name in compiler/check.KnownTargets
-// (a test keeps the three lists equal).
+// providers/configs/allconfigs (a test keeps the two registries equal;
+// compiler/check.KnownTargets reads the adapters').
 //
 // Each platform package's documentation has the details and the sources;
 // this page has the tables that compare them.

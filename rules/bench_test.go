@@ -19,7 +19,7 @@ func BenchmarkRule(b *testing.B) {
 		if r.Check == nil {
 			continue
 		}
-		b.Run(r.ID, func(b *testing.B) {
+		b.Run(string(r.ID), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for _, u := range units {

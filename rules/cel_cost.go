@@ -9,10 +9,10 @@ import (
 	"cel.dev/cel-go/common/cost"
 
 	"github.com/callspec/callspec/compiler/celpos"
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/kernel/celenv"
 	"github.com/callspec/callspec/kernel/workflow"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // MaxCELCost is the largest worst-case cost, in cel-go cost units (about
@@ -25,36 +25,7 @@ const MaxCELCost = 100_000
 
 func init() {
 	register(&Rule{
-		ID:       "cel-cost",
-		Severity: diag.Error,
-		Summary:  "a CEL expression has an unbounded or too large worst-case cost",
-		Doc: `
-Every delivery evaluates every handoff rule, so the work a rule may do must
-be bounded before it is deployed. cel-go's cost estimator computes the
-worst case from the sizes of the values an expression reads. Sizes come
-from the spec: a text field's max_length bounds its length, a list field's
-max_length bounds its number of items, enum values, phone numbers (16),
-email addresses (254) and dates (10) are bounded by their type, and call
-metadata strings by 256 characters (platform adapters truncate them). A
-text field without max_length, a list without max_length, or text items of
-a list (which have no length limit) make string functions (contains,
-matches, startsWith, …) and comprehensions (exists, all, map, filter)
-unbounded. The limit is 100,000 cost units per expression (MaxCELCost).
-Comparisons with == are cheap whatever the length and need no bound.
-
-Bad:
-
-    fields:
-      notes: {type: text}
-    handoff:
-      - reason: mentions_lawyer
-        when: has(fields.notes) && fields.notes.contains("lawyer")
-
-Good:
-
-    fields:
-      notes: {type: text, max_length: 2000}
-`,
+		Rule: catalog.CELCost.Rule(),
 		Check: func(p *Pass) {
 			if p.IR == nil || p.IR.Env == nil {
 				return

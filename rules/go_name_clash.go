@@ -4,42 +4,14 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/emit/gohandler"
 	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
 	register(&Rule{
-		ID:       "go-name-clash",
-		Severity: diag.Error,
-		Summary:  "two fields, or two enum values, become the same Go name in the generated handler",
-		Doc: `
-The generated Go handler turns every field into a field of its Fields struct
-and every enum value into a constant: rooms_2 becomes Rooms2, urgent becomes
-UrgencyUrgent. Letters and digits are kept, and underscores, punctuation,
-spaces and case are not, so rooms_2 and rooms2 would both be Rooms2, and the
-values "+1" and "-1" of a field delta both DeltaX1. The generator would name
-the second one Rooms22 or DeltaX12, and that name would silently change
-meaning when the spec is reordered: code that reads Fields.Rooms2 would read
-the other field. Rename one of the two so that they differ in a letter or a
-digit. (An enum field's type shares the names of every enum's constants:
-a field urgency_high clashes with the value high of a field urgency.)
-
-Bad:
-
-    fields:
-      rooms2: {type: integer}
-      rooms_2: {type: integer}
-      delta: {type: enum, values: ["+1", "-1"]}
-
-Good:
-
-    fields:
-      rooms_before: {type: integer}
-      rooms_after: {type: integer}
-      delta: {type: enum, values: [plus_one, minus_one]}
-`,
+		Rule: catalog.GoNameClash.Rule(),
 		Check: func(p *Pass) {
 			clashes := gohandler.Plan(p.IR).Clashes
 			for _, c := range clashes {

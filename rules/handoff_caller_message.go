@@ -4,49 +4,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
 	register(&Rule{
-		ID:       "handoff-caller-message",
-		Severity: diag.Error,
-		Summary:  "a handoff rule does not tell the caller what happens next, or promises an automated outcome",
-		Doc: `
-When a rule hands the call to a person, the caller hears caller_message.
-It must tell them what happens next (who will follow up, and how), and it
-must not promise an outcome: the assistant cannot know whether a repair,
-refund, approval or cover will happen, and a promise made on a recorded
-line is hard to take back. Leave commitments to the person who takes over.
-
-A message tells what happens next when it says who acts or that the caller
-is passed on ("will", "'ll", "call you back", "get back to you", "follow
-up", "transfer", "connect", "stay on the line", …).
-
-The same holds for incomplete.caller_message, which the caller of an
-incomplete call hears. The phrases are those of the spec's language
-(en, es, fr, de, pt; see missing-disclosure); matching ignores case and
-accents.
-
-Promises that are reported in English (* is any word ending):
-"we will fix", "will be fixed", "will be repaired", "will be replaced",
-"approved", "is accepted", "guarantee*", "refund*", "reimburs*",
-"compensat*", "waive*", "you are covered", "is covered", "you qualify",
-"you are eligible", "free of charge", "no charge", "at no cost", "will be
-credited", "is resolved", "will be resolved", "we will resolve", "is
-confirmed", "is booked", "promise*".
-
-Bad:
-
-    caller_message: Don't worry, we will fix it tomorrow and refund the call-out fee.
-
-Good:
-
-    caller_message: >-
-      I am passing this to a person now. Someone from the team will call
-      you back within the hour.
-`,
+		Rule: catalog.HandoffCallerMessage.Rule(),
 		Check: func(p *Pass) {
 			ph, _, known := phrasesOf(p)
 			for _, r := range p.Spec.Handoff.Items {

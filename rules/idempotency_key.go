@@ -3,37 +3,13 @@ package rules
 import (
 	"cel.dev/cel-go/common/ast"
 
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
 	register(&Rule{
-		ID:       "idempotency-key",
-		Severity: diag.Error,
-		Summary:  "webhook.idempotency_key is not a string, does not use call.id, or reads fields",
-		Doc: `
-Platforms retry deliveries, and the handler must turn every retry of one
-call into the same single event. The idempotency key decides what counts as
-"the same call": two deliveries with one key are one call. The key is CEL
-over call and workflow and must be a string (default: call.id).
-
-It must use call.id: a key made only of call.provider, workflow.id or a
-constant is the same for every call, so the second call of the day would be
-dropped as a duplicate of the first. It must not read fields: extraction is
-done by a language model, and a retry may carry slightly different values,
-which would turn one call into two events.
-
-Bad:
-
-    webhook:
-      idempotency_key: workflow.id + ":" + fields.callback_phone
-
-Good:
-
-    webhook:
-      idempotency_key: call.provider + ":" + call.id
-`,
+		Rule: catalog.IdempotencyKey.Rule(),
 		// Whether the key type-checks to a string is decided while checking
 		// the spec (compiler/check); this looks at what it reads.
 		Check: func(p *Pass) {

@@ -3,34 +3,12 @@ package rules
 import (
 	"strings"
 
-	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
 	register(&Rule{
-		ID:       "missing-cta",
-		Severity: diag.Warning,
-		Summary:  "the docs page has no call to action with a label and an https URL",
-		Doc: `
-The public docs page exists so that a reader can turn the workflow into a
-working Call App. Without a call to action (docs.cta) the page is a dead
-end; a CTA without a label renders as an empty button, and one whose URL
-is not https sends readers to a sign-up page anyone on the way can change.
-Internal workflows that have no public page can turn the rule off in
-callspec.yaml or suppress it with a reason.
-
-Bad:
-
-    docs:
-      cta: {label: Create this Call App, url: "app.example.com/new"}
-
-Good:
-
-    docs:
-      cta:
-        label: Create this Call App
-        url: https://app.example.com/new?template=maintenance_report_intake
-`,
+		Rule: catalog.MissingCTA.Rule(),
 		Check: func(p *Pass) {
 			d := p.Spec.Docs
 			cta := d.CTA

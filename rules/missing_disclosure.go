@@ -5,42 +5,12 @@ import (
 
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/kernel/workflow"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
 	register(&Rule{
-		ID:       "missing-disclosure",
-		Severity: diag.Error,
-		Summary:  "the disclosure is missing or does not say the caller talks to an automated assistant and may be recorded",
-		Doc: `
-The disclosure is the first thing the assistant says. Callers have a right
-to know that they are talking to a machine and that the call may be
-recorded; in many places the law requires both, before anything else is
-said. A disclosure that only greets the caller is not enough.
-
-The rule looks for words that say the assistant is automated (automated,
-AI, bot, virtual assistant, virtual receptionist, digital assistant, not a
-person, …) and words that say the call may be recorded (recorded,
-recording, record this call, …), ignoring case and accents. A disclosure
-that says the call is not recorded is reported too.
-
-The words are those of the spec's language (` + "`language:`" + `, default en):
-en, es, fr, de and pt have lists (asistente automático / grabada,
-assistant virtuel / enregistré, automatisierter Assistent / aufgezeichnet,
-assistente virtual / gravada, …). For another language the phrase checks
-of this rule and of handoff-caller-message are off, and the rule says so
-as info: read the disclosure and the caller messages yourself.
-
-Bad:
-
-    disclosure: Hi, thanks for calling Acme Properties!
-
-Good:
-
-    disclosure: >-
-      Hi, you've reached the automated assistant for Acme Properties.
-      This call may be recorded.
-`,
+		Rule: catalog.MissingDisclosure.Rule(),
 		Check: func(p *Pass) {
 			ph, tag, known := phrasesOf(p)
 			if !known {

@@ -6,8 +6,8 @@ import (
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
 
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // sensitiveTopics are words that, as a word of an enum value (split at _
@@ -24,42 +24,7 @@ var sensitiveTopics = []string{
 
 func init() {
 	register(&Rule{
-		ID:       "missing-handoff",
-		Severity: diag.Error,
-		Summary:  "pii fields or sensitive enum values without a handoff rule that can fire on them",
-		Doc: `
-Some calls must reach a person: an emergency, a medical or legal question,
-a payment dispute, a complaint. And a workflow that collects personal data
-(a pii field; phone and email fields are pii unless pii: false) must have a
-way for a person to take over when the caller needs one.
-
-So the rule asks for:
-
-- at least one handoff rule that can fire, when a field is pii;
-- for every enum value that names a sensitive topic, a handoff rule that
-  reads that field and can fire when the field has that value. A rule
-  "can fire" unless it is false whatever the other fields and the call
-  hold (the rule is evaluated with only that field known).
-
-Sensitive topics are enum values with one of these words (split at _ and
--; plurals count): emergency, danger, injury, medical, health, clinical,
-medication, suicide, harm, abuse, harassment, violence, threat, police,
-legal, lawsuit, attorney, lawyer, payment, billing, refund, fraud, debt,
-financial, complaint, dispute, death, bereavement.
-
-Bad:
-
-    fields:
-      request_type: {type: enum, values: [appointment, medical_question, complaint], required: true}
-    handoff: []
-
-Good:
-
-    handoff:
-      - reason: clinical_or_complaint
-        when: fields.request_type in ["medical_question", "complaint"]
-        caller_message: A person from the practice will call you back today.
-`,
+		Rule: catalog.MissingHandoff.Rule(),
 		Check: func(p *Pass) {
 			if p.IR == nil || p.IR.Env == nil {
 				return

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/check"
-	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // actionJoiners are the words that join two actions in one name.
@@ -12,25 +12,7 @@ var actionJoiners = []string{"and", "or", "then", "plus"}
 
 func init() {
 	register(&Rule{
-		ID:       "next-action",
-		Severity: diag.Error,
-		Summary:  "next_action is missing, not lower_snake, or names more than one action",
-		Doc: `
-A routine call ends with exactly one next action: the generated handler
-calls one method of your service for it, the docs page names it, and the
-completed event carries it. Without one, a completed call has nowhere to
-go; with two in one name ("create_ticket_and_email_owner") the handler
-cannot tell which one failed. It is lower_snake because it becomes a Go
-method name and a JSON value. Do the second thing inside the one action.
-
-Bad:
-
-    next_action: Create work order and notify owner
-
-Good:
-
-    next_action: create_work_order
-`,
+		Rule: catalog.NextAction.Rule(),
 		Check: func(p *Pass) {
 			na := p.Spec.NextAction
 			switch {

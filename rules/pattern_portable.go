@@ -7,59 +7,13 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
 	register(&Rule{
-		ID:       "pattern-portable",
-		Severity: diag.Error,
-		Summary:  "a field pattern uses RE2 syntax that the JSON Schemas' regular expressions (ECMA-262) reject or read differently",
-		Doc: `
-A field's pattern is checked twice: by the handler, with Go's RE2, and by
-whoever reads the JSON Schemas callspec builds (the voice platforms'
-extractors, validators in other languages), which use ECMA-262 regular
-expressions with the u flag, as JSON Schema prescribes. A pattern that
-only RE2 accepts makes the schema invalid there, or is read as something
-else; one that both accept but read differently lets a value through on
-one side that the other refuses.
-
-Reported, with what to write instead (where it is a plain replacement, it
-means the same to RE2):
-
-- flag groups (?i) (?s) (?m) (?U) and (?i:…): spell both cases ([Aa]),
-  [\d\D] for a . that matches line breaks, ^…$ around the whole value,
-  lazy quantifiers (*?);
-- \A and \z: ^ and $;
-- (?P<name>…): (?<name>…); a group name must not start with a digit;
-- POSIX classes [[:alpha:]]: [A-Za-z] (and so on for each class);
-- \Q…\E: the text with each special character escaped;
-- \pN: \p{N}; \p{^N}: \P{N}; scripts such as \p{Greek}, which ECMA-262
-  writes \p{Script=Greek} and RE2 rejects: the characters themselves;
-- \x{41}, octal escapes such as \101 and \a: \x41 (or the character);
-- a backslash before a character that needs none (\_ \# \, \ ): the
-  character alone;
-- a { } or ] that RE2 takes literally: \{ \} \];
-- a class opening with ] ([]a]): [\]a]; a - after \d or [:alpha:] in a
-  class: \-;
-- a quantifier on an anchor (^* \b+), which ECMA-262 rejects: remove it;
-- \s and \S: RE2's \s is [\t\n\f\r ], ECMA-262's also matches \v,
-  no-break spaces and the other Unicode spaces, so write [\t\n\f\r ].
-
-One difference is not reported, because patterns rarely depend on it: RE2's
-. matches \r, U+2028 and U+2029, ECMA-262's does not.
-
-Bad:
-
-    fields:
-      order_id: {type: text, pattern: '(?i)\Aord-[[:digit:]]{6}\z'}
-
-Good:
-
-    fields:
-      order_id: {type: text, pattern: '^[Oo][Rr][Dd]-[0-9]{6}$'}
-`,
+		Rule: catalog.PatternPortable.Rule(),
 		Check: func(p *Pass) {
 			if p.IR == nil {
 				return

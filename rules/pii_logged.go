@@ -3,36 +3,15 @@ package rules
 import (
 	"strings"
 
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/kernel/celenv"
 	"github.com/callspec/callspec/kernel/logkeys"
 	"github.com/callspec/callspec/kernel/workflow"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
 	register(&Rule{
-		ID:       "pii-logged",
-		Severity: diag.Error,
-		Summary:  "the log list names a pii field, the caller, a phone number or the transcript",
-		Doc: `
-Handler logs are kept longer, copied further and read by more people than
-the data itself, and they are rarely covered by deletion requests. The
-log: list is the only thing the generated handler may log, so it must not
-name personal data: a field that is pii (phone and email fields are pii
-unless marked pii: false), the whole fields object, the caller object,
-the caller's or called number (call.from, call.to, caller.phone_e164), or
-the transcript. Log ids, statuses and non-personal fields instead.
-
-Bad:
-
-    fields:
-      callback_phone: {type: phone}
-    log: [workflow_id, call.id, call.from, fields.callback_phone, transcript]
-
-Good:
-
-    log: [workflow_id, call.id, call.status, fields.issue_type]
-`,
+		Rule: catalog.PIILogged.Rule(),
 		Check: func(p *Pass) {
 			if p.IR == nil {
 				return

@@ -1,36 +1,12 @@
 package rules
 
 import (
-	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
 	register(&Rule{
-		ID:       "question-unknown-field",
-		Severity: diag.Error,
-		Summary:  "a question collects a field that is not declared under fields",
-		Doc: `
-Each question says which fields its answer fills (collects). The platform's
-extractor is configured from the declared fields only, so a name that is
-not declared is collected by nobody: the answer is heard and lost. Usually
-it is a typo or a field that was renamed.
-
-Bad:
-
-    questions:
-      - id: callback
-        ask: Which number should we call you back on?
-        collects: [callback_number]
-    fields:
-      callback_phone: {type: phone}
-
-Good:
-
-    questions:
-      - id: callback
-        ask: Which number should we call you back on?
-        collects: [callback_phone]
-`,
+		Rule: catalog.QuestionUnknownField.Rule(),
 		Check: func(p *Pass) {
 			names := p.fieldNames()
 			for _, q := range p.Spec.Questions.Items {

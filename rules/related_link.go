@@ -4,31 +4,12 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/check"
-	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
 	register(&Rule{
-		ID:       "related-link",
-		Severity: diag.Warning,
-		Summary:  "docs.related names a workflow that is not in the linted set, or a link that is not https",
-		Doc: `
-The public docs page links to related workflows and pages. A workflow id
-that no spec declares becomes a dead link, and a plain-http link sends
-readers to a page anyone on the way can change. Ids are checked against
-the workflows linted together, so lint the whole workflows/ directory;
-linting one file alone reports every id of another file.
-
-Bad:
-
-    docs:
-      related: [human_hand_off, "http://example.com/compliance"]
-
-Good:
-
-    docs:
-      related: [human_handoff, "https://example.com/compliance"]
-`,
+		Rule: catalog.RelatedLink.Rule(),
 		Check: func(p *Pass) {
 			self := p.Spec.Workflow.ID.Value
 			for _, r := range p.Spec.Docs.Related.Items {

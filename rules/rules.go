@@ -1,8 +1,10 @@
-// Package rules is the quality gate: one file per rule, each with its ID,
-// default severity, documentation (why it matters, a bad and a good
-// example) and, for rules that are not produced while reading and checking
-// a spec, the check itself. A registry lists them for `callspec rules` and
-// `callspec explain`.
+// Package rules is the quality gate: one file per rule whose check lives
+// here, registered under its ID from package catalog (rules/catalog), which
+// holds every rule's ID, severity and documentation. The rules reported
+// while reading and checking a spec (syntax, schema, field-type, cel-type,
+// ...) have no file here; their catalog entry says where they are
+// reported. All lists every lint rule of the catalog, with its check when
+// it has one.
 //
 // A rule sees one checked file through a Pass: the syntax tree (for
 // positions) and the IR (for meaning). Rules that need every file at once
@@ -15,26 +17,23 @@
 package rules
 
 import (
-	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
-// Rule is one check of the quality gate.
+// Rule is one lint rule: its catalog entry (ID, severity, summary, doc)
+// and, for a rule whose check lives in rules/, the check.
 type Rule struct {
-	ID       string
-	Severity diag.Severity
-	// Summary is one line for `callspec rules`.
-	Summary string
-	// Doc explains why the rule matters and how to fix a finding, with a
-	// bad and a good example; `callspec explain` prints it.
-	Doc string
+	*catalog.Rule
 	// Check runs on one file; nil for rules reported while loading and
-	// checking, whose findings come from compiler/spec and compiler/check.
+	// checking, whose findings come from compiler/spec, compiler/check or
+	// driver/lint (the entry's Where says which).
 	Check func(p *Pass)
 	// CheckSet runs once over all files of a lint run.
 	CheckSet func(s *SetPass)
@@ -95,18 +94,16 @@ func (p *Pass) ReferToWorkflow(id string, r source.Range) {
 
 // Report records a finding of the running rule at r.
 func (p *Pass) Report(r source.Range, format string, args ...any) {
-	*p.findings = append(*p.findings, diag.Finding{
-		Rule: p.rule.ID, Severity: p.rule.Severity, Range: r, Message: fmt.Sprintf(format, args...),
-	})
+	*p.findings = append(*p.findings, p.rule.ID.At(r, format, args...))
 }
 
 // ReportAs records a finding of the running rule at r with severity sev,
 // for a rule whose findings are not all equally serious (a rule's
 // configured severity in callspec.yaml still applies to all of them).
 func (p *Pass) ReportAs(sev diag.Severity, r source.Range, format string, args ...any) {
-	*p.findings = append(*p.findings, diag.Finding{
-		Rule: p.rule.ID, Severity: sev, Range: r, Message: fmt.Sprintf(format, args...),
-	})
+	f := p.rule.ID.At(r, format, args...)
+	f.Severity = sev
+	*p.findings = append(*p.findings, f)
 }
 
 // WholeSpec is where a finding about something the spec lacks points: the
@@ -138,46 +135,57 @@ func (p *SetPass) KnownWorkflow(id string) bool {
 
 // Report records a finding of the running rule at r.
 func (p *SetPass) Report(r source.Range, format string, args ...any) {
-	*p.findings = append(*p.findings, diag.Finding{
-		Rule: p.rule.ID, Severity: p.rule.Severity, Range: r, Message: fmt.Sprintf(format, args...),
-	})
+	*p.findings = append(*p.findings, p.rule.ID.At(r, format, args...))
 }
 
-// registry holds every rule by ID and sorted holds them sorted by ID.
-// Both are written only by register, from the rule files' init functions,
-// which run one after another before any reader, so no lock is needed.
-var (
-	registry = map[string]*Rule{}
-	sorted   []*Rule
-)
+// checks holds the rule files' checks by ID. It is written only by
+// register, from the rule files' init functions, which run one after
+// another before any reader, so no lock is needed.
+var checks = map[catalog.ID]*Rule{}
 
-// register adds a rule; each rule file calls it from init.
+// register adds a rule's check; each rule file calls it from init.
 func register(r *Rule) {
-	if _, dup := registry[r.ID]; dup {
-		panic("rules: duplicate rule ID " + r.ID)
+	if _, dup := checks[r.ID]; dup {
+		panic("rules: duplicate rule ID " + string(r.ID))
 	}
-	r.Doc = strings.TrimSpace(r.Doc)
-	registry[r.ID] = r
-	i, _ := slices.BinarySearchFunc(sorted, r.ID, func(a *Rule, id string) int { return strings.Compare(a.ID, id) })
-	sorted = slices.Insert(sorted, i, r)
+	checks[r.ID] = r
 }
 
-// All returns every rule, sorted by ID. The slice is shared: do not
+// all lists every lint rule of the catalog, sorted by ID, each with its
+// check if a rule file registered one; built at the first call, after
+// every init.
+var all = sync.OnceValue(func() []*Rule {
+	out := make([]*Rule, 0, len(catalog.Lint()))
+	for _, c := range catalog.Lint() {
+		r := checks[c.ID]
+		if r == nil {
+			r = &Rule{Rule: c}
+		}
+		out = append(out, r)
+	}
+	return out
+})
+
+// All returns every lint rule, sorted by ID. The slice is shared: do not
 // modify it. (Lint calls this once per file.)
-func All() []*Rule { return sorted }
+func All() []*Rule { return all() }
 
-// Lookup returns the rule with the given ID.
+// Lookup returns the lint rule with the given ID.
 func Lookup(id string) (*Rule, bool) {
-	r, ok := registry[id]
-	return r, ok
+	c, ok := catalog.Lookup(id)
+	if !ok || c.Breaking() {
+		return nil, false
+	}
+	i, _ := slices.BinarySearchFunc(All(), c.ID, func(r *Rule, id catalog.ID) int { return strings.Compare(string(r.ID), string(id)) })
+	return All()[i], true
 }
 
-// IDs returns every rule ID, sorted.
+// IDs returns every lint rule ID, sorted.
 func IDs() []string {
 	all := All()
 	ids := make([]string, len(all))
 	for i, r := range all {
-		ids[i] = r.ID
+		ids[i] = string(r.ID)
 	}
 	return ids
 }

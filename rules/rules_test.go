@@ -101,3 +101,19 @@ func TestRuleDocs(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryRuleHasAPlace keeps the catalog honest about where a rule is
+// checked: a rule with no check in rules/ names the package that reports
+// it, and a rule whose entry names another package while it has a check
+// here says what part rules/ does.
+func TestEveryRuleHasAPlace(t *testing.T) {
+	for _, r := range rules.All() {
+		here := r.Check != nil || r.CheckSet != nil
+		switch {
+		case !here && r.Where == "":
+			t.Errorf("%s has no check in rules/ and its catalog entry does not say where it is reported", r.ID)
+		case here && r.Where != "" && !strings.Contains(r.Where, "rules/"):
+			t.Errorf("%s has a check in rules/, but its catalog entry says it is reported in %s", r.ID, r.Where)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/scenario"
 	"github.com/callspec/callspec/kernel/workflow"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // requiredKinds are the scenario kinds every spec must test, in the order
@@ -13,42 +14,7 @@ var requiredKinds = []string{ir.KindRoutine, ir.KindIncomplete, ir.KindSensitive
 
 func init() {
 	register(&Rule{
-		ID:       "scenario-coverage",
-		Severity: diag.Error,
-		Summary:  "tests lack a routine, an incomplete or a sensitive scenario",
-		Doc: `
-callspec test runs each scenario through the same decision code the
-handler runs. Three kinds of call happen to every workflow, and each must
-be tested: a routine call that completes with the next action, an
-incomplete call (the caller hangs up, or a required field is missing) that
-hands off as incomplete_call, and a sensitive call that a handoff rule must
-route to a person. A workflow without the sensitive scenario has never
-shown that its handoff rules fire.
-
-Each handoff rule should also be exercised: some scenario should be
-decided by it (run through the same decision code, it is the first rule
-that is true). A rule that no scenario exercises is a warning: it may
-never fire, or a rule above it may always win.
-
-Bad:
-
-    tests:
-      - name: routine leak
-        kind: routine
-        fields: {issue_type: leak, location: kitchen, urgency: routine}
-        expect: {next_action: create_work_order}
-
-Good (add):
-
-      - name: caller hung up early
-        kind: incomplete
-        fields: {issue_type: leak}
-        expect: {handoff: incomplete_call}
-      - name: sparking outlet
-        kind: sensitive
-        fields: {issue_type: electrical, location: bedroom, urgency: urgent}
-        expect: {handoff: emergency_or_sensitive_request}
-`,
+		Rule: catalog.ScenarioCoverage.Rule(),
 		Check: func(p *Pass) {
 			tests := p.Spec.Tests
 			if !tests.Set || len(tests.Items) == 0 {

@@ -8,53 +8,16 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
 	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/kernel/workflow"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
 	register(&Rule{
-		ID:       "scenario-invalid",
-		Severity: diag.Error,
-		Summary:  "a test scenario sets values its fields do not accept, omits required fields, or expects an outcome that cannot happen",
-		Doc: `
-A scenario is a call as the platform would deliver it. Its field values are
-checked with the same validator the generated handler runs, so a scenario
-that passes lint is a delivery the handler accepts: an enum value must be
-one of the declared values, a phone number E.164, a date YYYY-MM-DD, text
-within max_length and pattern, and so on. Only a scenario of kind
-incomplete may leave required fields out; every other kind must give
-them, or it tests the incomplete_call path by accident. Unknown field
-names are reported too: the handler drops them.
-
-The expectation names exactly one outcome: next_action (which must be the
-spec's next_action) or handoff (a declared handoff reason, or one that
-callspec decides itself: call_failed, no_answer, incomplete_call);
-severity only goes with handoff. An incomplete scenario may expect a
-handoff rule: a rule that is true decides even when the call is also
-incomplete (an emergency heard before the caller hung up stays an
-emergency). call.started_at, when
-given, is an RFC 3339 time.
-
-Bad:
-
-    tests:
-      - name: routine leak
-        kind: routine
-        fields: {issue_type: leek, urgency: routine}        # no such value; location missing
-        expect: {next_action: create_ticket}                # not the spec's next_action
-
-Good:
-
-    tests:
-      - name: routine leak
-        kind: routine
-        fields: {issue_type: leak, location: kitchen sink, urgency: routine}
-        expect: {next_action: create_work_order}
-`,
+		Rule: catalog.ScenarioInvalid.Rule(),
 		Check: func(p *Pass) {
 			if p.IR == nil || !p.Spec.Tests.Set {
 				return

@@ -11,8 +11,8 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // envName is the name part of env:NAME.
@@ -50,35 +50,7 @@ var secretQueryParams = []string{
 
 func init() {
 	register(&Rule{
-		ID:       "secret-literal",
-		Severity: diag.Error,
-		Summary:  "a secret is written into the spec instead of read from the environment (env:NAME)",
-		Doc: `
-Specs are committed, reviewed, copied into docs pages and generated code.
-A secret written into one is leaked to everyone who can read the
-repository, and rotating it means a commit. Secrets come from the
-environment of the handler: webhook.secret and webhook.forward.secret are
-always env:NAME, and the handler reads NAME at start-up.
-
-The rule also reports anything else in the spec that looks like a
-credential: Standard Webhooks secrets (whsec_…), Stripe, OpenAI, GitHub,
-GitLab, Slack, AWS and Google keys, JSON Web Tokens, a private key block,
-and URL query parameters such as ?token=… or ?api_key=…. Messages never
-repeat the value. If a value was committed, rotate it: removing it from
-the file does not remove it from history.
-
-Bad:
-
-    webhook:
-      url: https://ops.example.com/hooks/intake
-      secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
-
-Good:
-
-    webhook:
-      url: https://ops.example.com/hooks/intake
-      secret: env:INTAKE_WEBHOOK_SECRET
-`,
+		Rule: catalog.SecretLiteral.Rule(),
 		Check: func(p *Pass) {
 			// The secret fields have their own messages; the scan skips them.
 			var checked []*yaml.Node

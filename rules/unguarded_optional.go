@@ -4,51 +4,13 @@ import (
 	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/operators"
 
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
 	register(&Rule{
-		ID:       "unguarded-optional",
-		Severity: diag.Warning,
-		Summary:  "a handoff rule reads an optional field without a has() guard",
-		Doc: `
-An optional field is absent when the call did not produce it. Reading an
-absent field in CEL is an error, and a handoff rule whose expression fails
-cannot be decided: unless a later rule is true, the call is handed to a
-person as incomplete_call, with the rule in undecided_rules. That is safe,
-but it is rarely what the author meant: a rule such as
-fields.income < 30000 would send every caller who skipped the question to
-a person.
-
-Guard the read so the rule says what should happen when the field is
-absent:
-
-- has(fields.x) && fields.x > 1        (false when absent)
-- !has(fields.x) || fields.x > 1       (true when absent)
-- has(fields.x) ? fields.x > 1 : false
-- fields.?x.orValue(0) > 1             (a default when absent)
-
-A guard counts when it must hold for the read to matter: a conjunct of the
-same &&, a negated disjunct of the same ||, or the condition of ?:. CEL's
-&& and || ignore an error on one side when the other side decides the
-result, so the guard may stand on either side. Required fields need no
-guard: a call without them is incomplete anyway, and a rule that reads
-one is undecided unless the rest of it decides.
-
-Bad:
-
-    fields:
-      annual_income: {type: number}
-    handoff:
-      - reason: low_income
-        when: fields.annual_income < 30000
-
-Good:
-
-    when: has(fields.annual_income) && fields.annual_income < 30000
-`,
+		Rule: catalog.UnguardedOptional.Rule(),
 		Check: func(p *Pass) {
 			for _, w := range p.parsedRules() {
 				g := &guardWalk{p: p, w: w, known: map[string]int{}}

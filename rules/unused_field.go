@@ -1,41 +1,13 @@
 package rules
 
 import (
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
 	register(&Rule{
-		ID:       "unused-field",
-		Severity: diag.Warning,
-		Summary:  "an optional field is neither collected by a question nor read by a handoff rule",
-		Doc: `
-Every field costs something: the extractor looks for it, the schema and
-the handler carry it, and if it holds personal data it has to be
-protected. An optional field that no question asks for and no handoff rule
-reads is only filled when the caller happens to volunteer it, and nothing
-decides on it. Either ask for it (add it to a question's collects), use it
-in a handoff rule, or remove it. Fields the platform derives from the whole
-call (a summary, the sentiment) count as used when a rule reads them.
-
-Bad:
-
-    questions:
-      - id: issue
-        ask: What needs fixing?
-        collects: [issue_type]
-    fields:
-      issue_type: {type: enum, values: [leak, other], required: true}
-      floor: {type: integer}        # never asked, never read
-
-Good:
-
-    questions:
-      - id: issue
-        ask: What needs fixing, and on which floor?
-        collects: [issue_type, floor]
-`,
+		Rule: catalog.UnusedField.Rule(),
 		Check: func(p *Pass) {
 			asked := p.collected()
 			read := map[string]bool{}

@@ -7,41 +7,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
 	register(&Rule{
-		ID:       "webhook-url",
-		Severity: diag.Error,
-		Summary:  "a webhook URL is not https, has no scheme, carries credentials, or points at a loopback or private host",
-		Doc: `
-The voice platform posts every call's outcome, personal data included, to
-webhook.url, and the handler relays events to webhook.forward.url. Both
-must be https, so nobody on the way can read or change a delivery. A URL
-without a scheme (www.example.com/hook, as in Synthflow's own example) is
-refused or guessed differently by each platform. Credentials in the URL
-(https://user:pass@host/) end up in platform dashboards and logs; sign
-deliveries with webhook.secret instead. A loopback, private, link-local or
-unspecified host (localhost, 127.0.0.1, 10.0.0.5, 192.168.1.2, 169.254.x.x,
-::1, fe80::…, 0.0.0.0, or the same addresses spelt as one number such as
-http://2130706433/ or in hex such as 0x7f000001) cannot be reached by a
-cloud platform, and a receiver that forwards there can be turned against
-your internal network.
-
-Bad:
-
-    webhook:
-      url: www.example.com/webhook_url
-      forward: {url: "http://10.0.0.5:8080/events", secret: env:CRM_SECRET}
-
-Good:
-
-    webhook:
-      url: https://ops.example.com/hooks/maintenance_report_intake
-      forward: {url: https://crm.example.com/callspec, secret: env:CRM_SECRET}
-`,
+		Rule: catalog.WebhookURL.Rule(),
 		Check: func(p *Pass) {
 			wh := p.Spec.Webhook
 			checkWebhookURL(p, "webhook URL", wh.URL)

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/callspec/callspec/compiler/breaking/catalog"
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/rules"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() {
@@ -19,7 +18,7 @@ func runRules(e *env, args []string) int {
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	for _, r := range rules.All() {
+	for _, r := range catalog.Lint() {
 		fmt.Fprintf(e.stdout, "%-24s %-8s %s\n", r.ID, r.Severity, r.Summary)
 	}
 	fmt.Fprintf(e.stdout, "\ncallspec breaking (a category in callspec.yaml sets all of its rules):\n")
@@ -42,7 +41,7 @@ func runExplain(e *env, args []string) int {
 		return exitError
 	}
 	id := fs.Arg(0)
-	if r, ok := rules.Lookup(id); ok {
+	if r, ok := catalog.Lookup(id); ok && !r.Breaking() {
 		fmt.Fprintf(e.stdout, "%s (default severity: %s)\n\n%s\n\n%s\n", r.ID, r.Severity, r.Summary, r.Doc)
 		return exitOK
 	}
@@ -57,7 +56,7 @@ func runExplain(e *env, args []string) int {
 		}
 		return exitOK
 	}
-	known := slices.Concat(rules.IDs(), catalog.IDs(), catalog.CategoryNames())
+	known := slices.Concat(catalog.IDs(), catalog.CategoryNames())
 	hint := ""
 	if best := diag.Nearest(id, known); best != "" {
 		hint = fmt.Sprintf("; did you mean %q?", best)

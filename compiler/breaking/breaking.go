@@ -38,12 +38,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/callspec/callspec/compiler/breaking/catalog"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/compiler/spec"
 	"github.com/callspec/callspec/driver/lint"
 	"github.com/callspec/callspec/internal/parallel"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // Options configure a comparison.
@@ -299,8 +299,8 @@ func Run(opts Options) (*Result, error) {
 }
 
 func isBreakingRule(rule string) bool {
-	_, ok := catalog.Lookup(rule)
-	return ok
+	r, ok := catalog.Lookup(rule)
+	return ok && r.Breaking()
 }
 
 // Breaking reports whether a change counts as breaking under cfg: its
@@ -327,14 +327,12 @@ func removed(v *version, o *oldSpec, at *newFile, wd string) Change {
 	id := o.id
 	was := v.at(o.rel, id.at.Start.Line, id.at.Start.Col)
 	c := Change{Workflow: id.text, Summary: Summary{"The workflow %s was removed.", []string{id.text}}}
-	r, _ := catalog.Lookup(catalog.WorkflowRemoved)
-	c.Finding = diag.Finding{Rule: r.ID, Severity: r.Severity}
 	if at != nil && at.loaded {
-		c.Finding.Range = at.whole
+		r := at.whole
 		if at.id.set {
-			c.Finding.Range = at.id.at
+			r = at.id.at
 		}
-		c.Finding.Message = fmt.Sprintf("workflow %q was removed: this file now holds workflow %q, and workflows are matched by id (it was at %s); platforms and consumers configured for %q stop receiving its events; keep the id, or retire the workflow everywhere first",
+		c.Finding = catalog.WorkflowRemoved.At(r, "workflow %q was removed: this file now holds workflow %q, and workflows are matched by id (it was at %s); platforms and consumers configured for %q stop receiving its events; keep the id, or retire the workflow everywhere first",
 			id.text, at.id.text, was, id.text)
 		return c
 	}
@@ -342,8 +340,7 @@ func removed(v *version, o *oldSpec, at *newFile, wd string) Change {
 	if err != nil {
 		shown = o.rel
 	}
-	c.Finding.Range = source.Range{File: shown, Start: id.at.Start, End: id.at.End}
-	c.Finding.Message = fmt.Sprintf("workflow %q was removed: no spec under the compared paths has this id any more (it was at %s); platforms and consumers configured for it stop receiving its events; keep the spec, or retire the workflow everywhere first",
+	c.Finding = catalog.WorkflowRemoved.At(source.Range{File: shown, Start: id.at.Start, End: id.at.End}, "workflow %q was removed: no spec under the compared paths has this id any more (it was at %s); platforms and consumers configured for it stop receiving its events; keep the spec, or retire the workflow everywhere first",
 		id.text, was)
 	return c
 }

@@ -1,15 +1,14 @@
 package breaking
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/callspec/callspec/compiler/breaking/catalog"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // Change is one difference between two versions of a workflow that a
@@ -42,16 +41,8 @@ type comparer struct {
 	changes []Change
 }
 
-func (c *comparer) report(rule string, at source.Range, sum Summary, format string, args ...any) {
-	r, ok := catalog.Lookup(rule)
-	if !ok {
-		panic("breaking: rule " + rule + " is not in the catalog")
-	}
-	c.changes = append(c.changes, Change{
-		Workflow: c.new.id.text,
-		Finding:  diag.Finding{Rule: rule, Severity: r.Severity, Range: at, Message: fmt.Sprintf(format, args...)},
-		Summary:  sum,
-	})
+func (c *comparer) report(rule catalog.ID, at source.Range, sum Summary, format string, args ...any) {
+	c.changes = append(c.changes, Change{Workflow: c.new.id.text, Finding: rule.At(at, format, args...), Summary: sum})
 }
 
 // compare reports every change from old to new.

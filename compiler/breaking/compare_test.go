@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/callspec/callspec/compiler/breaking/catalog"
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // baseSpec is testdata/base.yaml: a lint-clean workflow with a field of
@@ -148,7 +148,7 @@ func TestCompare(t *testing.T) {
 		{name: "target removed", new: []string{"targets: [vapi, callurl]", "targets: [callurl]"},
 			want: []string{`target-removed@40:1 target "vapi" was removed (it was at main:old.yaml:40:11): its configuration is no longer generated or deployed, so an agent still live there keeps a configuration nothing updates; retire it on the platform first | The platform %s is no longer a target. ["vapi"]`}},
 	}
-	seen := map[string]bool{catalog.WorkflowRemoved: true} // TestWorkflowRemoved
+	seen := map[string]bool{string(catalog.WorkflowRemoved): true} // TestWorkflowRemoved
 	for _, c := range cases {
 		for _, w := range c.want {
 			seen[w[:strings.Index(w, "@")]] = true
@@ -166,8 +166,8 @@ func TestCompare(t *testing.T) {
 			}
 		})
 	}
-	for _, r := range catalog.Rules {
-		if !seen[r.ID] {
+	for _, r := range catalog.Breaking() {
+		if !seen[string(r.ID)] {
 			t.Errorf("no case shows %s", r.ID)
 		}
 	}

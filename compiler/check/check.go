@@ -26,16 +26,8 @@ import (
 	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/kernel/workflow/phone"
-)
-
-// Rule IDs of the findings this package produces.
-const (
-	RuleFieldType      = "field-type"
-	RuleEnumValues     = "enum-values"
-	RuleCELSyntax      = "cel-syntax"
-	RuleCELType        = "cel-type"
-	RuleCELNotBool     = "cel-not-bool"
-	RuleIdempotencyKey = "idempotency-key"
+	"github.com/callspec/callspec/providers/all"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // Unit is one checked file: its syntax tree, IR and the compiled form of
@@ -71,9 +63,10 @@ const (
 	MaxCELLength    = 2048
 )
 
-// KnownTargets are the platforms a spec may name under targets; each has a
-// package under providers/ (a test keeps the two lists equal).
-var KnownTargets = []string{"bland", "callcow", "callurl", "phonely", "retell", "synthflow", "vapi"}
+// KnownTargets are the platforms a spec may name under targets, sorted:
+// the provider registry's, as providers/all fills it (each is a package
+// under providers/).
+var KnownTargets = all.Names()
 
 var lowerSnake = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
@@ -111,8 +104,8 @@ func Check(s *spec.Spec) (*Unit, []diag.Finding) {
 	}
 	k := &checker{s: s, w: w, u: &Unit{Spec: s, IR: w}, file: s.File, suggest: diag.NewSuggester()}
 	if s.Workflow.ID.Set && !IsLowerSnake(w.ID) {
-		k.c.Add(spec.RuleSchema, diag.Error, s.Workflow.ID.Range,
-			"workflow id %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it names generated files and a Go package", w.ID)
+		k.c.Add(catalog.Schema.At(s.Workflow.ID.Range,
+			"workflow id %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it names generated files and a Go package", w.ID))
 	}
 	for _, q := range s.Questions.Items {
 		w.Questions = append(w.Questions, ir.Question{ID: q.ID.Value, Ask: q.Ask.Value, Collects: values(q.Collects)})
@@ -163,16 +156,16 @@ func validKind(k string, among []celenv.Kind) bool {
 func (k *checker) fields() {
 	entries := k.s.Fields.Entries
 	if len(entries) > MaxFields {
-		k.c.Add(spec.RuleSchema, diag.Error, entries[MaxFields].Key.Range,
+		k.c.Add(catalog.Schema.At(entries[MaxFields].Key.Range,
 			"the spec declares %d fields; a spec may declare at most %d (limit max-fields), so split the workflow; fields after the %dth are not checked",
-			len(entries), MaxFields, MaxFields)
+			len(entries), MaxFields, MaxFields))
 		entries = entries[:MaxFields]
 	}
 	for _, e := range entries {
 		name, f := e.Key, e.Value
 		if !IsLowerSnake(name.Value) {
-			k.c.Add(spec.RuleSchema, diag.Error, name.Range,
-				"field name %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it becomes a CEL field, a JSON key and a Go identifier", name.Value)
+			k.c.Add(catalog.Schema.At(name.Range,
+				"field name %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it becomes a CEL field, a JSON key and a Go identifier", name.Value))
 		}
 		if !f.Type.Set {
 			k.untyped = append(k.untyped, name.Value)
@@ -180,8 +173,8 @@ func (k *checker) fields() {
 		}
 		t := f.Type.Value
 		if !validKind(t, celenv.Kinds) {
-			k.c.Add(RuleFieldType, diag.Error, f.Type.Range, "field %q has unknown type %q%s",
-				name.Value, t, k.typeSuggestion(t, celenv.Kinds))
+			k.c.Add(catalog.FieldType.At(f.Type.Range, "field %q has unknown type %q%s",
+				name.Value, t, k.typeSuggestion(t, celenv.Kinds)))
 			k.untyped = append(k.untyped, name.Value)
 			continue
 		}
@@ -190,20 +183,20 @@ func (k *checker) fields() {
 		if kind == celenv.ListKind {
 			switch {
 			case !f.Items.Set:
-				k.c.Add(RuleFieldType, diag.Error, f.Type.Range,
-					"list field %q needs `items: <type>` naming the type of its elements (one of %s)", name.Value, strings.Join(kindNames(celenv.ItemKinds), ", "))
+				k.c.Add(catalog.FieldType.At(f.Type.Range,
+					"list field %q needs `items: <type>` naming the type of its elements (one of %s)", name.Value, strings.Join(kindNames(celenv.ItemKinds), ", ")))
 				k.untyped = append(k.untyped, name.Value)
 				continue
 			case !validKind(f.Items.Value, celenv.ItemKinds):
-				k.c.Add(RuleFieldType, diag.Error, f.Items.Range, "list field %q has unknown item type %q%s",
-					name.Value, f.Items.Value, k.typeSuggestion(f.Items.Value, celenv.ItemKinds))
+				k.c.Add(catalog.FieldType.At(f.Items.Range, "list field %q has unknown item type %q%s",
+					name.Value, f.Items.Value, k.typeSuggestion(f.Items.Value, celenv.ItemKinds)))
 				k.untyped = append(k.untyped, name.Value)
 				continue
 			}
 			elem = celenv.Kind(f.Items.Value)
 		} else if f.Items.Set {
-			k.c.Add(RuleFieldType, diag.Error, f.Items.KeyOrValue(),
-				"`items` only applies to list fields, and %q is a %s field; remove it", name.Value, t)
+			k.c.Add(catalog.FieldType.At(f.Items.KeyOrValue(),
+				"`items` only applies to list fields, and %q is a %s field; remove it", name.Value, t))
 		}
 		k.options(name.Value, &f, kind, elem)
 		wf := workflow.Field{
@@ -243,45 +236,45 @@ func (k *checker) options(name string, f *spec.Field, kind, elem celenv.Kind) {
 		if !f.Min.Set {
 			m = f.Max.Meta
 		}
-		k.c.Add(RuleFieldType, diag.Error, m.KeyOrValue(), "min and max only apply to number and integer fields, and %q is a %s field", name, kind)
+		k.c.Add(catalog.FieldType.At(m.KeyOrValue(), "min and max only apply to number and integer fields, and %q is a %s field", name, kind))
 	}
 	if f.Min.Set && f.Max.Set && f.Min.Value > f.Max.Value {
-		k.c.Add(RuleFieldType, diag.Error, f.Min.Range, "field %q has min %v greater than max %v, so no value fits", name, f.Min.Value, f.Max.Value)
+		k.c.Add(catalog.FieldType.At(f.Min.Range, "field %q has min %v greater than max %v, so no value fits", name, f.Min.Value, f.Max.Value))
 	}
 	if f.MaxLength.Set {
 		switch {
 		case workflow.LengthUnitOf(kind) == workflow.NoLength:
-			k.c.Add(RuleFieldType, diag.Error, f.MaxLength.KeyOrValue(), "max_length only applies to text and list fields, and %q is a %s field", name, kind)
+			k.c.Add(catalog.FieldType.At(f.MaxLength.KeyOrValue(), "max_length only applies to text and list fields, and %q is a %s field", name, kind))
 		case f.MaxLength.Value < 1:
-			k.c.Add(RuleFieldType, diag.Error, f.MaxLength.Range, "max_length of %q must be at least 1", name)
+			k.c.Add(catalog.FieldType.At(f.MaxLength.Range, "max_length of %q must be at least 1", name))
 		}
 	}
 	if f.Pattern.Set {
 		if !workflow.PatternApplies(elem) {
-			k.c.Add(RuleFieldType, diag.Error, f.Pattern.KeyOrValue(), "pattern only applies to text fields, and %q is a %s field", name, kind)
+			k.c.Add(catalog.FieldType.At(f.Pattern.KeyOrValue(), "pattern only applies to text fields, and %q is a %s field", name, kind))
 		} else if _, err := regexp.Compile(f.Pattern.Value); err != nil {
-			k.c.Add(RuleFieldType, diag.Error, f.Pattern.Range, "pattern of %q is not a valid RE2 regular expression: %v", name, unwrapRegexpErr(err))
+			k.c.Add(catalog.FieldType.At(f.Pattern.Range, "pattern of %q is not a valid RE2 regular expression: %v", name, unwrapRegexpErr(err)))
 		}
 	}
 	if workflow.ValuesApply(elem) {
 		if !f.Values.Set || len(f.Values.Items) == 0 {
-			k.c.Add(RuleEnumValues, diag.Error, f.Type.Range, "enum field %q needs `values:` listing the allowed values", name)
+			k.c.Add(catalog.EnumValues.At(f.Type.Range, "enum field %q needs `values:` listing the allowed values", name))
 			return
 		}
 		seen := map[string]source.Range{}
 		for _, v := range f.Values.Items {
 			if !v.Set || strings.TrimSpace(v.Value) == "" {
-				k.c.Add(RuleEnumValues, diag.Error, v.Where(), "enum field %q has an empty value; every value must be a word the platform can return", name)
+				k.c.Add(catalog.EnumValues.At(v.Where(), "enum field %q has an empty value; every value must be a word the platform can return", name))
 				continue
 			}
 			if first, dup := seen[v.Value]; dup {
-				k.c.Add(RuleEnumValues, diag.Error, v.Range, "enum field %q lists %q twice (first at line %d, column %d)", name, v.Value, first.Start.Line, first.Start.Col)
+				k.c.Add(catalog.EnumValues.At(v.Range, "enum field %q lists %q twice (first at line %d, column %d)", name, v.Value, first.Start.Line, first.Start.Col))
 				continue
 			}
 			seen[v.Value] = v.Range
 		}
 	} else if f.Values.Set {
-		k.c.Add(RuleEnumValues, diag.Error, f.Values.KeyOrValue(), "`values` only applies to enum fields, and %q is a %s field; use type: enum or remove values", name, kind)
+		k.c.Add(catalog.EnumValues.At(f.Values.KeyOrValue(), "`values` only applies to enum fields, and %q is a %s field; use type: enum or remove values", name, kind))
 	}
 }
 
@@ -335,7 +328,7 @@ func (k *checker) env() {
 	env, err := celenv.New(decls)
 	if err != nil {
 		// Only an internal error can get here; report it where it hurts.
-		k.c.Add(RuleCELType, diag.Error, k.s.Fields.KeyOrValue(), "the fields could not be declared for CEL: %v", err)
+		k.c.Add(catalog.CELType.At(k.s.Fields.KeyOrValue(), "the fields could not be declared for CEL: %v", err))
 		return
 	}
 	k.w.Env = env
@@ -344,17 +337,17 @@ func (k *checker) env() {
 func (k *checker) handoff() {
 	items := k.s.Handoff.Items
 	if len(items) > MaxHandoffRules {
-		k.c.Add(spec.RuleSchema, diag.Error, items[MaxHandoffRules].Where(),
+		k.c.Add(catalog.Schema.At(items[MaxHandoffRules].Where(),
 			"the spec has %d handoff rules; a spec may have at most %d (limit max-handoff-rules), so merge rules or split the workflow; rules after the %dth are not checked",
-			len(items), MaxHandoffRules, MaxHandoffRules)
+			len(items), MaxHandoffRules, MaxHandoffRules))
 		items = items[:MaxHandoffRules]
 	}
 	for _, r := range items {
 		// incomplete_call stays allowed: a version 1 spec configures the
 		// built-in handoff with such a rule (see incomplete).
 		if v := r.Reason.Value; v == event.CallFailed || v == event.NoAnswer {
-			k.c.Add(spec.RuleSchema, diag.Error, r.Reason.Range,
-				"handoff reason %q is decided by callspec itself, before any rule (the platform says the call failed or was not answered); rename this rule, and set its owner and notify under `incomplete:`", v)
+			k.c.Add(catalog.Schema.At(r.Reason.Range,
+				"handoff reason %q is decided by callspec itself, before any rule (the platform says the call failed or was not answered); rename this rule, and set its owner and notify under `incomplete:`", v))
 		}
 		rule := ir.HandoffRule{HandoffRule: workflow.HandoffRule{
 			Reason:        r.Reason.Value,
@@ -391,8 +384,8 @@ func (k *checker) language() {
 	}
 	tag, err := language.Parse(strings.TrimSpace(l.Value))
 	if err != nil {
-		k.c.Add(spec.RuleSchema, diag.Error, l.Range,
-			"language %q is not a BCP 47 language tag; write one such as en, es, es-MX, fr, de or pt-BR", l.Value)
+		k.c.Add(catalog.Schema.At(l.Range,
+			"language %q is not a BCP 47 language tag; write one such as en, es, es-MX, fr, de or pt-BR", l.Value))
 		return
 	}
 	base, _ := tag.Base()
@@ -408,8 +401,8 @@ func (k *checker) phoneRegion() {
 	}
 	region := strings.ToUpper(strings.TrimSpace(r.Value))
 	if !phone.Supported(region) {
-		k.c.Add(spec.RuleSchema, diag.Error, r.Range,
-			"phone_region %q is not a region with known phone numbering; write an ISO 3166-1 two-letter code such as US, GB, DE or MX", r.Value)
+		k.c.Add(catalog.Schema.At(r.Range,
+			"phone_region %q is not a region with known phone numbering; write an ISO 3166-1 two-letter code such as US, GB, DE or MX", r.Value))
 		return
 	}
 	k.w.PhoneRegion = region
@@ -453,7 +446,7 @@ func (k *checker) webhook() {
 		if !wh.Forward.MaxAttempts.Set {
 			fw.MaxAttempts = workflow.DefaultMaxAttempts
 		} else if fw.MaxAttempts < 1 || fw.MaxAttempts > 100 {
-			k.c.Add(spec.RuleSchema, diag.Error, wh.Forward.MaxAttempts.Range, "max_attempts must be between 1 and 100")
+			k.c.Add(catalog.Schema.At(wh.Forward.MaxAttempts.Range, "max_attempts must be between 1 and 100"))
 		}
 		k.w.Webhook.Forward = fw
 	}
@@ -472,16 +465,16 @@ func (k *checker) compile(pos *celpos.Expr, what string, want *cel.Type) (checke
 		if want != cel.BoolType {
 			hint = "build the key from a few call and field values"
 		}
-		k.c.Add(spec.RuleSchema, diag.Error, pos.Whole(),
+		k.c.Add(catalog.Schema.At(pos.Whole(),
 			"`%s` is %d characters long; a CEL expression may be at most %d (limit max-cel-length), so %s",
-			what, n, MaxCELLength, hint)
+			what, n, MaxCELLength, hint))
 		return nil, nil
 	}
 	env := k.w.Env.CEL
 	parsed, iss := env.Parse(pos.Text)
 	if iss.Err() != nil {
 		for _, e := range iss.Errors() {
-			k.c.Add(RuleCELSyntax, diag.Error, pos.ErrorRange(e, nil), "`%s` is not valid CEL: %s", what, explainSyntaxError(e.Message))
+			k.c.Add(catalog.CELSyntax.At(pos.ErrorRange(e, nil), "`%s` is not valid CEL: %s", what, explainSyntaxError(e.Message)))
 		}
 		return nil, nil
 	}
@@ -491,7 +484,7 @@ func (k *checker) compile(pos *celpos.Expr, what string, want *cel.Type) (checke
 	checked, iss = env.Check(parsed)
 	if iss.Err() != nil {
 		for _, e := range iss.Errors() {
-			k.c.Add(RuleCELType, diag.Error, pos.ErrorRange(e, parsed), "`%s` does not type-check: %s", what, k.explainTypeError(e, parsed))
+			k.c.Add(catalog.CELType.At(pos.ErrorRange(e, parsed), "`%s` does not type-check: %s", what, k.explainTypeError(e, parsed)))
 		}
 		k.enumLiterals(pos, parsed)
 		return nil, parsed
@@ -499,11 +492,11 @@ func (k *checker) compile(pos *celpos.Expr, what string, want *cel.Type) (checke
 	k.enumLiterals(pos, checked)
 	out := checked.OutputType()
 	if !out.IsExactType(want) && !out.IsExactType(cel.DynType) {
-		rule := RuleCELNotBool
+		rule := catalog.CELNotBool
 		if want != cel.BoolType {
-			rule = RuleIdempotencyKey
+			rule = catalog.IdempotencyKey
 		}
-		k.c.Add(rule, diag.Error, pos.Whole(), "`%s` must evaluate to %s, but this expression is %s", what, typeWord(want), typeWord(out))
+		k.c.Add(rule.At(pos.Whole(), "`%s` must evaluate to %s, but this expression is %s", what, typeWord(want), typeWord(out)))
 		return nil, parsed
 	}
 	return checked, parsed
@@ -710,9 +703,9 @@ func (k *checker) enumLiteral(pos *celpos.Expr, a *ast.AST, field, lit ast.Expr)
 	if values[string(s)] {
 		return
 	}
-	k.c.Add(RuleCELType, diag.Error, pos.NodeRange(a, lit.ID()),
+	k.c.Add(catalog.CELType.At(pos.NodeRange(a, lit.ID()),
 		"%q is not a value of enum field %q, so this comparison can never match%s",
-		string(s), f.Name, k.suggestion(string(s), f.Values))
+		string(s), f.Name, k.suggestion(string(s), f.Values)))
 }
 
 func (k *checker) targets() {
@@ -727,9 +720,9 @@ func (k *checker) targets() {
 		}
 		switch {
 		case !known:
-			k.c.Add(spec.RuleSchema, diag.Error, t.Range, "unknown target %q%s", t.Value, k.suggestion(t.Value, KnownTargets))
+			k.c.Add(catalog.Schema.At(t.Range, "unknown target %q%s", t.Value, k.suggestion(t.Value, KnownTargets)))
 		case seen[t.Value]:
-			k.c.Add(spec.RuleSchema, diag.Error, t.Range, "target %q is listed twice", t.Value)
+			k.c.Add(catalog.Schema.At(t.Range, "target %q is listed twice", t.Value))
 		}
 		seen[t.Value] = true
 	}

@@ -5,9 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/compiler/spec"
 	"github.com/callspec/callspec/kernel/logkeys"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // log checks that every entry of the log: allow-list names something the
@@ -32,6 +31,6 @@ func (k *checker) log() {
 			what = fmt.Sprintf("a declared field (there is no field %q)", name)
 		}
 		hint := k.suggestion(entry, known)
-		k.c.Add(spec.RuleSchema, diag.Error, e.Range, "log entry %q is not %s, so nothing would be logged for it%s", entry, what, hint)
+		k.c.Add(catalog.Schema.At(e.Range, "log entry %q is not %s, so nothing would be logged for it%s", entry, what, hint))
 	}
 }

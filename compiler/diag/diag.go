@@ -102,11 +102,8 @@ type Collector struct {
 	Findings []Finding
 }
 
-// Add records a finding at r with the default severity sev.
-func (c *Collector) Add(rule string, sev Severity, r source.Range, format string, args ...any) {
-	msg := format
-	if len(args) > 0 {
-		msg = fmt.Sprintf(format, args...)
-	}
-	c.Findings = append(c.Findings, Finding{Rule: rule, Severity: sev, Range: r, Message: msg})
+// Add records f, as a rule's catalog entry makes it
+// (catalog.Schema.At(r, format, args...)).
+func (c *Collector) Add(f Finding) {
+	c.Findings = append(c.Findings, f)
 }

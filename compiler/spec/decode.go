@@ -13,6 +13,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // Limits that keep hostile specs from costing unbounded time or memory.
@@ -24,13 +25,6 @@ const (
 	MaxNodes = 50_000
 	// MaxDepth bounds the nesting of mappings and lists.
 	MaxDepth = 32
-)
-
-// Rule IDs of the findings reading produces.
-const (
-	RuleSyntax       = "syntax"
-	RuleSchema       = "schema"
-	RuleDuplicateKey = "duplicate-key"
 )
 
 // nodeDecoder is implemented by types that read themselves from a node.
@@ -57,7 +51,7 @@ func (d *decoder) rng(n *yaml.Node) source.Range {
 }
 
 func (d *decoder) schema(r source.Range, format string, args ...any) {
-	d.diags.Add(RuleSchema, diag.Error, r, format, args...)
+	d.diags.Add(catalog.Schema.At(r, format, args...))
 }
 
 // enter counts a node against the limits; false means stop descending.
@@ -72,14 +66,14 @@ func (d *decoder) enter(n *yaml.Node) bool {
 		if d.aliasSite != nil {
 			at = d.aliasSite
 		}
-		d.diags.Add(RuleSyntax, diag.Error, d.rng(at),
-			"the spec expands to more than %d YAML nodes (limit max-nodes), usually through aliases that refer to aliases; write the values out or split the workflow", MaxNodes)
+		d.diags.Add(catalog.Syntax.At(d.rng(at),
+			"the spec expands to more than %d YAML nodes (limit max-nodes), usually through aliases that refer to aliases; write the values out or split the workflow", MaxNodes))
 		return false
 	}
 	if d.depth > MaxDepth {
 		d.exceeded = true
-		d.diags.Add(RuleSyntax, diag.Error, d.rng(n),
-			"values are nested more than %d levels deep (limit max-depth); a spec never needs that much nesting", MaxDepth)
+		d.diags.Add(catalog.Syntax.At(d.rng(n),
+			"values are nested more than %d levels deep (limit max-depth); a spec never needs that much nesting", MaxDepth))
 		return false
 	}
 	return true
@@ -235,8 +229,8 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			continue
 		}
 		if first := seen.lookup(k.Value); first != nil {
-			d.diags.Add(RuleDuplicateKey, diag.Error, d.rng(k),
-				"key %q is already defined at line %d, column %d; YAML would silently keep only one of them, so remove one", k.Value, first.key.Line, first.key.Column)
+			d.diags.Add(catalog.DuplicateKey.At(d.rng(k),
+				"key %q is already defined at line %d, column %d; YAML would silently keep only one of them, so remove one", k.Value, first.key.Line, first.key.Column))
 			continue
 		}
 		seen.add(keyValue{key: k, value: resolveAlias(val)})
@@ -489,8 +483,8 @@ func (m *Map[T]) decodeNode(d *decoder, n *yaml.Node, path string) {
 			continue
 		}
 		if first, dup := seen[k.Value]; dup {
-			d.diags.Add(RuleDuplicateKey, diag.Error, d.rng(k),
-				"%q is already defined at line %d, column %d; YAML would silently keep only one of them, so remove one", k.Value, first.Line, first.Column)
+			d.diags.Add(catalog.DuplicateKey.At(d.rng(k),
+				"%q is already defined at line %d, column %d; YAML would silently keep only one of them, so remove one", k.Value, first.Line, first.Column))
 			continue
 		}
 		seen[k.Value] = k

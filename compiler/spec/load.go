@@ -11,6 +11,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // Load reads one spec file. It always returns a Spec (possibly partial, with
@@ -34,8 +35,8 @@ func Load(path string, content []byte) (*Spec, []diag.Finding) {
 		doc = doc.Content[0]
 	}
 	if doc.Kind != yaml.MappingNode {
-		c.Add(RuleSchema, diag.Error, f.NodeRange(resolveAliasOrSelf(doc)),
-			"a spec must be a mapping that starts with `callspec: 1`, but this file holds %s", kindName(resolveAliasOrSelf(doc)))
+		c.Add(catalog.Schema.At(f.NodeRange(resolveAliasOrSelf(doc)),
+			"a spec must be a mapping that starts with `callspec: 1`, but this file holds %s", kindName(resolveAliasOrSelf(doc))))
 		// Nothing else can be said of it: no unit, so no rule reports
 		// the missing disclosure, fields, … of a file that is not a spec.
 		return nil, c.Findings
@@ -46,15 +47,15 @@ func Load(path string, content []byte) (*Spec, []diag.Finding) {
 		// the limit alone rather than the partial reading's side effects.
 		var limits []diag.Finding
 		for _, f := range c.Findings {
-			if f.Rule == RuleSyntax {
+			if f.Rule == string(catalog.Syntax) {
 				limits = append(limits, f)
 			}
 		}
 		return nil, limits
 	}
 	if s.Callspec.Set && s.Callspec.Value != 1 {
-		c.Add(RuleSchema, diag.Error, s.Callspec.Range,
-			"format version %d is not supported; this callspec reads `callspec: 1`", s.Callspec.Value)
+		c.Add(catalog.Schema.At(s.Callspec.Range,
+			"format version %d is not supported; this callspec reads `callspec: 1`", s.Callspec.Value))
 	}
 	return s, c.Findings
 }
@@ -62,10 +63,9 @@ func Load(path string, content []byte) (*Spec, []diag.Finding) {
 // TooLarge is the finding for a file over MaxFileSize bytes; callers that
 // can see the size before reading report it without reading the file.
 func TooLarge(path string, size int64) diag.Finding {
-	return diag.Finding{Rule: RuleSyntax, Severity: diag.Error,
-		Range: source.PointRange(path, source.Pos{Line: 1, Col: 1}),
-		Message: fmt.Sprintf("the file is %s; a spec may be at most %s (limit max-file-size), so split it into several workflows",
-			humanSize(int(size)), humanSize(MaxFileSize))}
+	return catalog.Syntax.At(source.PointRange(path, source.Pos{Line: 1, Col: 1}),
+		"the file is %s; a spec may be at most %s (limit max-file-size), so split it into several workflows",
+		humanSize(int(size)), humanSize(MaxFileSize))
 }
 
 func resolveAliasOrSelf(n *yaml.Node) *yaml.Node {
@@ -81,18 +81,18 @@ func parseYAML(f *source.File, c *diag.Collector) *yaml.Node {
 	content := f.Content
 	at := func(p source.Pos) source.Range { return source.PointRange(f.Path, p) }
 	if len(bytes.TrimSpace(content)) == 0 {
-		c.Add(RuleSyntax, diag.Error, at(source.Pos{Line: 1, Col: 1}),
-			"the file is empty; a spec starts with `callspec: 1` followed by workflow, fields and webhook")
+		c.Add(catalog.Syntax.At(at(source.Pos{Line: 1, Col: 1}),
+			"the file is empty; a spec starts with `callspec: 1` followed by workflow, fields and webhook"))
 		return nil
 	}
 	if off := invalidUTF8(content); off >= 0 {
-		c.Add(RuleSyntax, diag.Error, at(f.PosAt(off)),
-			"the file is not valid UTF-8 (byte 0x%02x here); save it as UTF-8 text", content[off])
+		c.Add(catalog.Syntax.At(at(f.PosAt(off)),
+			"the file is not valid UTF-8 (byte 0x%02x here); save it as UTF-8 text", content[off]))
 		return nil
 	}
 	if off := controlChar(content); off >= 0 {
-		c.Add(RuleSyntax, diag.Error, at(f.PosAt(off)),
-			"the file contains the control character U+%04X; a spec is plain text, so this may be a binary file", rune(content[off]))
+		c.Add(catalog.Syntax.At(at(f.PosAt(off)),
+			"the file contains the control character U+%04X; a spec is plain text, so this may be a binary file", rune(content[off])))
 		return nil
 	}
 	var root yaml.Node
@@ -107,7 +107,7 @@ func parseYAML(f *source.File, c *diag.Collector) *yaml.Node {
 	case errors.As(err, &les) && len(les.Errors) > 0:
 		le = les.Errors[0]
 	default:
-		c.Add(RuleSyntax, diag.Error, at(source.Pos{Line: 1, Col: 1}), "the file is not valid YAML: %v", err)
+		c.Add(catalog.Syntax.At(at(source.Pos{Line: 1, Col: 1}), "the file is not valid YAML: %v", err))
 		return nil
 	}
 	pos := f.Clamp(source.Pos{Line: le.Mark.Line, Col: le.Mark.Column})
@@ -129,7 +129,7 @@ func parseYAML(f *source.File, c *diag.Collector) *yaml.Node {
 			msg = "a tab character cannot indent YAML; indent with spaces"
 		}
 	}
-	c.Add(RuleSyntax, diag.Error, at(pos), "invalid YAML: %s", msg)
+	c.Add(catalog.Syntax.At(at(pos), "invalid YAML: %s", msg))
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func render(fs []diag.Finding) []string {
@@ -197,7 +198,7 @@ func TestDuplicateKeyInALargeMapping(t *testing.T) {
 	var dups, unknown int
 	for _, f := range fs {
 		switch {
-		case f.Rule == spec.RuleDuplicateKey:
+		case f.Rule == string(catalog.DuplicateKey):
 			dups++
 			if f.Range.Start.Line != 44 || f.Range.Start.Col != 3 || !strings.Contains(f.Message, "line 3, column 3") {
 				t.Errorf("duplicate at %d:%d: %s", f.Range.Start.Line, f.Range.Start.Col, f.Message)

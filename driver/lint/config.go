@@ -11,10 +11,10 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
-	"github.com/callspec/callspec/compiler/breaking/catalog"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/spec"
 	"github.com/callspec/callspec/internal/readfile"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // Config is the repository configuration, callspec.yaml:
@@ -39,7 +39,7 @@ func (c *Config) Severity(rule string) (diag.Severity, bool) {
 	if s, ok := c.Rules[rule]; ok {
 		return s, true
 	}
-	if r, ok := catalog.Lookup(rule); ok {
+	if r, ok := catalog.Lookup(rule); ok && r.Breaking() {
 		s, ok := c.Rules[r.Category]
 		return s, ok
 	}

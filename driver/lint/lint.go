@@ -16,6 +16,7 @@ import (
 	"github.com/callspec/callspec/compiler/spec"
 	"github.com/callspec/callspec/internal/parallel"
 	"github.com/callspec/callspec/rules"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // Options configure a lint run.
@@ -267,14 +268,14 @@ func finish(findings []diag.Finding, files map[string]*source.File, blocks map[s
 // suppressions that silenced nothing are reported, and only a run that
 // owns unknown-suppression reports the comments that name no rule.
 func finishFindings(findings []diag.Finding, sups map[string]*suppressions, cfg *Config, owns func(rule string) bool) []diag.Finding {
-	if owns(RuleUnknownSuppression) {
+	if owns(string(catalog.UnknownSuppression)) {
 		for _, s := range sups {
 			findings = append(findings, s.unknown...)
 		}
 	}
 	out := findings[:0]
 	for _, f := range findings {
-		if s := sups[f.Range.File]; s != nil && f.Rule != RuleUnknownSuppression && s.suppresses(f) {
+		if s := sups[f.Range.File]; s != nil && f.Rule != string(catalog.UnknownSuppression) && s.suppresses(f) {
 			continue
 		}
 		if sev, ok := cfg.Severity(f.Rule); ok {

@@ -6,15 +6,11 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
-	"github.com/callspec/callspec/compiler/breaking/catalog"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/compiler/spec"
-	"github.com/callspec/callspec/rules"
+	"github.com/callspec/callspec/rules/catalog"
 )
-
-// RuleUnknownSuppression is reported for a suppression naming no rule.
-const RuleUnknownSuppression = "unknown-suppression"
 
 // SuppressionMarker starts a suppression comment:
 //
@@ -149,22 +145,18 @@ func parseSuppressions(f *source.File, text []lineSpan) *suppressions {
 		fields := strings.Fields(rest)
 		if len(fields) == 0 {
 			col := utf8.RuneCountInString(line[:hash]) + 1
-			s.unknown = append(s.unknown, diag.Finding{
-				Rule: RuleUnknownSuppression, Severity: diag.Error,
-				Range:   source.Range{File: f.Path, Start: source.Pos{Line: n, Col: col}, End: source.Pos{Line: n, Col: utf8.RuneCountInString(line) + 1}},
-				Message: "callspec:ignore needs a rule ID and a reason, e.g. `# callspec:ignore missing-cta internal workflow`",
-			})
+			s.unknown = append(s.unknown, catalog.UnknownSuppression.At(
+				source.Range{File: f.Path, Start: source.Pos{Line: n, Col: col}, End: source.Pos{Line: n, Col: utf8.RuneCountInString(line) + 1}},
+				"callspec:ignore needs a rule ID and a reason, e.g. `# callspec:ignore missing-cta internal workflow`"))
 			continue
 		}
 		ruleStart := strings.Index(line[hash:], fields[0]) + hash
 		standalone := strings.TrimSpace(line[:hash]) == ""
 		if len(fields) < 2 {
 			col := utf8.RuneCountInString(line[:hash]) + 1
-			s.unknown = append(s.unknown, diag.Finding{
-				Rule: RuleUnknownSuppression, Severity: diag.Error,
-				Range:   source.Range{File: f.Path, Start: source.Pos{Line: n, Col: col}, End: source.Pos{Line: n, Col: utf8.RuneCountInString(line) + 1}},
-				Message: "callspec:ignore " + fields[0] + " gives no reason; say why the finding does not apply, e.g. `# callspec:ignore " + fields[0] + " internal workflow with no public page`",
-			})
+			s.unknown = append(s.unknown, catalog.UnknownSuppression.At(
+				source.Range{File: f.Path, Start: source.Pos{Line: n, Col: col}, End: source.Pos{Line: n, Col: utf8.RuneCountInString(line) + 1}},
+				"%s", "callspec:ignore "+fields[0]+" gives no reason; say why the finding does not apply, e.g. `# callspec:ignore "+fields[0]+" internal workflow with no public page`"))
 		}
 		for _, id := range strings.Split(fields[0], ",") {
 			if id == "" {
@@ -178,11 +170,8 @@ func parseSuppressions(f *source.File, text []lineSpan) *suppressions {
 				} else {
 					msg += "; `callspec rules` lists the rule IDs"
 				}
-				s.unknown = append(s.unknown, diag.Finding{
-					Rule: RuleUnknownSuppression, Severity: diag.Error,
-					Range:   source.Range{File: f.Path, Start: source.Pos{Line: n, Col: col}, End: source.Pos{Line: n, Col: col + utf8.RuneCountInString(fields[0])}},
-					Message: msg,
-				})
+				s.unknown = append(s.unknown, catalog.UnknownSuppression.At(
+					source.Range{File: f.Path, Start: source.Pos{Line: n, Col: col}, End: source.Pos{Line: n, Col: col + utf8.RuneCountInString(fields[0])}}, "%s", msg))
 				continue
 			}
 			idStart := strings.Index(line[ruleStart:], id) + ruleStart
@@ -204,20 +193,17 @@ func quote(s string) string { return "\"" + s + "\"" }
 // lint rule, or a rule of callspec breaking, whose findings are in the
 // same files and are silenced by the same comments.
 func knownRule(id string) bool {
-	if _, ok := rules.Lookup(id); ok {
-		return true
-	}
 	_, ok := catalog.Lookup(id)
 	return ok
 }
 
 // knownRuleIDs lists every ID knownRule accepts, for did-you-mean.
-func knownRuleIDs() []string { return append(rules.IDs(), catalog.IDs()...) }
+func knownRuleIDs() []string { return catalog.IDs() }
 
 // isLintRule reports whether lint itself reports rule.
 func isLintRule(rule string) bool {
-	_, ok := rules.Lookup(rule)
-	return ok
+	r, ok := catalog.Lookup(rule)
+	return ok && !r.Breaking()
 }
 
 // commentStart returns the byte index of the # that starts a YAML comment

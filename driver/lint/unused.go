@@ -1,6 +1,9 @@
 package lint
 
-import "github.com/callspec/callspec/compiler/diag"
+import (
+	"github.com/callspec/callspec/compiler/diag"
+	"github.com/callspec/callspec/rules/catalog"
+)
 
 // unused reports the suppressions that silenced nothing: a stale ignore
 // comment would hide the next real finding on its line. DESIGN.md names
@@ -22,10 +25,9 @@ func (s *suppressions) unused(owns func(rule string) bool) []diag.Finding {
 		if sup.standalone {
 			where = "this line or the next"
 		}
-		out = append(out, diag.Finding{
-			Rule: RuleUnknownSuppression, Severity: diag.Warning, Range: sup.at,
-			Message: "this suppression of " + quote(sup.rule) + " matches no finding on " + where + "; remove it, so that it cannot hide a later finding",
-		})
+		f := catalog.UnknownSuppression.At(sup.at, "%s", "this suppression of "+quote(sup.rule)+" matches no finding on "+where+"; remove it, so that it cannot hide a later finding")
+		f.Severity = diag.Warning // stale, not wrong: it hides nothing yet
+		out = append(out, f)
 	}
 	return out
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/compiler/spec"
 	"github.com/callspec/callspec/internal/readfile"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 // SpecExtensions are the file name endings read as specs.
@@ -280,8 +281,6 @@ func isSpec(s *spec.Spec, content []byte) bool {
 // nothing from the file, and the file is reported without its content, so
 // that no source line is shown either.
 func notASpec(path string) fileResult {
-	return fileResult{file: source.NewFile(path, nil), findings: []diag.Finding{{
-		Rule: spec.RuleSchema, Severity: diag.Error, Range: source.PointRange(path, source.Pos{Line: 1, Col: 1}),
-		Message: "this file is not a spec (it has no top-level `callspec:` key), so lint reads no further and shows nothing of it; a spec starts with `callspec: 1`",
-	}}}
+	return fileResult{file: source.NewFile(path, nil), findings: []diag.Finding{catalog.Schema.At(source.PointRange(path, source.Pos{Line: 1, Col: 1}),
+		"this file is not a spec (it has no top-level `callspec:` key), so lint reads no further and shows nothing of it; a spec starts with `callspec: 1`")}}
 }

@@ -401,8 +401,39 @@ func TestRulesDoc(t *testing.T) {
 		t.Errorf("docs/RULES.md is stale; run go test ./driver/report -run TestRulesDoc -update and commit it")
 	}
 	for _, r := range rules.All() {
-		if !bytes.Contains(got, []byte("\n## "+r.ID+"\n")) {
-			t.Errorf("docs/RULES.md has no section ## %s, so %s leads nowhere", r.ID, RuleHelpURI(r.ID))
+		if !bytes.Contains(got, []byte("\n## "+string(r.ID)+"\n")) {
+			t.Errorf("docs/RULES.md has no section ## %s, so %s leads nowhere", r.ID, RuleHelpURI(string(r.ID)))
 		}
+	}
+}
+
+// TestSARIFBreakingRule checks that a finding of callspec breaking gets
+// its rule's metadata from the catalog (without a link into RULES.md,
+// which documents lint rules only), and validates.
+func TestSARIFBreakingRule(t *testing.T) {
+	in := sample()
+	in.Findings = append(in.Findings, diag.Finding{Rule: "field-removed", Severity: diag.Error,
+		Range: source.PointRange("workflows/a.yaml", source.Pos{Line: 5, Col: 1}), Message: "field \"notes\" was removed"})
+	raw, doc := sarifOutput(t, in)
+	if err := sarifSchema(t).Validate(doc); err != nil {
+		t.Fatalf("SARIF output does not validate: %v", err)
+	}
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []map[string]any `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(raw, &log); err != nil {
+		t.Fatal(err)
+	}
+	ruleList := log.Runs[0].Tool.Driver.Rules
+	last := ruleList[len(ruleList)-1]
+	want := "a field of the other version is gone from the events"
+	if len(ruleList) != len(rules.All())+1 || last["id"] != "field-removed" || last["shortDescription"].(map[string]any)["text"] != want || last["helpUri"] != nil {
+		t.Errorf("breaking rule metadata = %v, want id field-removed, summary %q, no helpUri", last, want)
 	}
 }

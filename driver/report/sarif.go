@@ -9,7 +9,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/internal/version"
-	"github.com/callspec/callspec/rules"
+	"github.com/callspec/callspec/rules/catalog"
 )
 
 func init() { extraFormats["sarif"] = SARIF }
@@ -93,6 +93,24 @@ type (
 	}
 )
 
+// sarifRuleOf is the SARIF metadata of a catalog rule. Only lint rules
+// have a section of their own in docs/RULES.md to link to.
+func sarifRuleOf(r *catalog.Rule) sarifRule {
+	id := string(r.ID)
+	rule := sarifRule{
+		ID:                   id,
+		Name:                 ruleName(id),
+		ShortDescription:     &sarifText{Text: r.Summary},
+		FullDescription:      &sarifText{Text: r.Summary},
+		Help:                 &sarifText{Text: r.Doc, Markdown: r.Doc},
+		DefaultConfiguration: &sarifRuleDefaults{Level: sarifLevel(r.Severity)},
+	}
+	if !r.Breaking() {
+		rule.HelpURI = RuleHelpURI(id)
+	}
+	return rule
+}
+
 // SARIF prints a SARIF 2.1.0 log with one run: every rule with its summary,
 // documentation, help URI and default level, and one result per finding.
 // Columns count Unicode code points, as callspec's do (run.columnKind says
@@ -107,25 +125,21 @@ func SARIF(w io.Writer, in Input) error {
 		Rules:           []sarifRule{},
 	}
 	index := map[string]int{}
-	for _, r := range rules.All() {
-		index[r.ID] = len(driver.Rules)
-		driver.Rules = append(driver.Rules, sarifRule{
-			ID:                   r.ID,
-			Name:                 ruleName(r.ID),
-			ShortDescription:     &sarifText{Text: r.Summary},
-			FullDescription:      &sarifText{Text: r.Summary},
-			Help:                 &sarifText{Text: r.Doc, Markdown: r.Doc},
-			HelpURI:              RuleHelpURI(r.ID),
-			DefaultConfiguration: &sarifRuleDefaults{Level: sarifLevel(r.Severity)},
-		})
+	for _, r := range catalog.Lint() {
+		index[string(r.ID)] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, sarifRuleOf(r))
 	}
 	run := sarifRun{ColumnKind: "unicodeCodePoints", Results: []sarifResult{}}
 	for _, f := range in.Findings {
 		i, ok := index[f.Rule]
-		if !ok { // a rule outside the registry still gets an entry
+		if !ok { // a rule of callspec breaking, listed once it is used
 			i = len(driver.Rules)
 			index[f.Rule] = i
-			driver.Rules = append(driver.Rules, sarifRule{ID: f.Rule})
+			rule := sarifRule{ID: f.Rule}
+			if r, ok := catalog.Lookup(f.Rule); ok {
+				rule = sarifRuleOf(r)
+			}
+			driver.Rules = append(driver.Rules, rule)
 		}
 		var loc sarifPhysicalLocation
 		loc.ArtifactLocation.URI = artifactURI(f.Range.File)

@@ -15,7 +15,8 @@ import (
 
 // TestNamesAreKnownTargets keeps the two registries (adapters, emitters)
 // and the targets a spec may name in step: a platform is all three or
-// none.
+// none. (KnownTargets reads the adapters' registry; the emitters' is
+// filled separately, by allconfigs.)
 func TestNamesAreKnownTargets(t *testing.T) {
 	if got, want := providers.Names(), check.KnownTargets; !slices.Equal(got, want) {
 		t.Fatalf("providers.Names() = %v, check.KnownTargets = %v", got, want)

@@ -1,37 +1,6 @@
-// Package catalog is the rule table of `callspec breaking`: each rule's ID,
-// category, default severity, one-line summary and documentation (why it
-// breaks a consumer, a bad and a good example). It is plain data, so that
-// `callspec rules` and `callspec explain` list the rules, callspec.yaml
-// sets their severities, and `# callspec:ignore` accepts their IDs, all
-// from this one table, while the checks live in package breaking.
-//
-// Categories group the rules the way buf's do: a callspec.yaml entry under
-// `rules:` may name a category (`STRICT: error`) to set every rule in it,
-// and a rule's own entry wins over its category's. STRICT is off by
-// default: it is for consumers that refuse anything the old schema did not
-// allow.
 package catalog
 
-import (
-	"slices"
-	"strings"
-
-	"github.com/callspec/callspec/compiler/diag"
-)
-
-// Rule is one breaking-change rule.
-type Rule struct {
-	ID       string
-	Category string
-	// Severity is the default; Off for the rules of STRICT.
-	Severity diag.Severity
-	// Summary is one line for `callspec rules`.
-	Summary string
-	// Doc explains why the change breaks a consumer and what to do
-	// instead, with a bad and a good example; `callspec explain` prints
-	// it.
-	Doc string
-}
+import "github.com/callspec/callspec/compiler/diag"
 
 // Category is a group of rules that callspec.yaml can switch together.
 type Category struct {
@@ -55,30 +24,31 @@ var Categories = []Category{
 	{Strict, "additions that only break consumers which refuse what the old schema did not allow (off by default)"},
 }
 
-// Rule IDs.
+// Rule IDs of callspec breaking.
 const (
-	WorkflowRemoved      = "workflow-removed"
-	NextActionRenamed    = "next-action-renamed"
-	HandoffReasonRemoved = "handoff-reason-removed"
-	HandoffReasonRenamed = "handoff-reason-renamed"
-	FieldRemoved         = "field-removed"
-	FieldRenamed         = "field-renamed"
-	FieldTypeChanged     = "field-type-changed"
-	EnumValueRemoved     = "enum-value-removed"
-	FieldMadeRequired    = "field-made-required"
-	FieldMadeOptional    = "field-made-optional"
-	FieldLimitTightened  = "field-limit-tightened"
-	WebhookURLChanged    = "webhook-url-changed"
-	TargetRemoved        = "target-removed"
-	FieldAdded           = "field-added"
-	EnumValueAdded       = "enum-value-added"
-	HandoffReasonAdded   = "handoff-reason-added"
-	FieldTypeWidened     = "field-type-widened"
+	WorkflowRemoved      ID = "workflow-removed"
+	NextActionRenamed    ID = "next-action-renamed"
+	HandoffReasonRemoved ID = "handoff-reason-removed"
+	HandoffReasonRenamed ID = "handoff-reason-renamed"
+	FieldRemoved         ID = "field-removed"
+	FieldRenamed         ID = "field-renamed"
+	FieldTypeChanged     ID = "field-type-changed"
+	EnumValueRemoved     ID = "enum-value-removed"
+	FieldMadeRequired    ID = "field-made-required"
+	FieldMadeOptional    ID = "field-made-optional"
+	FieldLimitTightened  ID = "field-limit-tightened"
+	WebhookURLChanged    ID = "webhook-url-changed"
+	TargetRemoved        ID = "target-removed"
+	FieldAdded           ID = "field-added"
+	EnumValueAdded       ID = "enum-value-added"
+	HandoffReasonAdded   ID = "handoff-reason-added"
+	FieldTypeWidened     ID = "field-type-widened"
 )
 
-// Rules is the table, in the order `callspec rules` lists it: by category,
-// then as a reader meets the spec.
-var Rules = []Rule{
+// breakingRules are the rules of `callspec breaking`, in the order
+// `callspec rules` lists them: by category, then as a reader meets the
+// spec.
+var breakingRules = []Rule{
 	{
 		ID: WorkflowRemoved, Category: Workflow, Severity: diag.Error,
 		Summary: "a workflow of the other version has no workflow with its id any more",
@@ -438,71 +408,4 @@ Bad (for a strict consumer):
 Good: keep the enum and add the values consumers need.
 `,
 	},
-}
-
-var byID = func() map[string]*Rule {
-	m := make(map[string]*Rule, len(Rules))
-	for i := range Rules {
-		r := &Rules[i]
-		r.Doc = strings.TrimSpace(r.Doc)
-		if _, dup := m[r.ID]; dup {
-			panic("catalog: duplicate rule ID " + r.ID)
-		}
-		if !IsCategory(r.Category) {
-			panic("catalog: rule " + r.ID + " has unknown category " + r.Category)
-		}
-		m[r.ID] = r
-	}
-	return m
-}()
-
-// Lookup returns the rule with the given ID.
-func Lookup(id string) (*Rule, bool) {
-	r, ok := byID[id]
-	return r, ok
-}
-
-// IDs returns every rule ID, sorted.
-func IDs() []string {
-	ids := make([]string, 0, len(Rules))
-	for _, r := range Rules {
-		ids = append(ids, r.ID)
-	}
-	slices.Sort(ids)
-	return ids
-}
-
-// LookupCategory returns the category with the given name.
-func LookupCategory(name string) (Category, bool) {
-	i := slices.IndexFunc(Categories, func(c Category) bool { return c.Name == name })
-	if i < 0 {
-		return Category{}, false
-	}
-	return Categories[i], true
-}
-
-// IsCategory reports whether name is a category.
-func IsCategory(name string) bool {
-	_, ok := LookupCategory(name)
-	return ok
-}
-
-// CategoryNames returns the category names, in table order.
-func CategoryNames() []string {
-	out := make([]string, len(Categories))
-	for i, c := range Categories {
-		out[i] = c.Name
-	}
-	return out
-}
-
-// InCategory returns the rules of a category, in table order.
-func InCategory(name string) []*Rule {
-	var out []*Rule
-	for i := range Rules {
-		if Rules[i].Category == name {
-			out = append(out, &Rules[i])
-		}
-	}
-	return out
 }
