@@ -117,4 +117,3 @@ func TestEveryRuleHasAPlace(t *testing.T) {
 		}
 	}
 }
-
