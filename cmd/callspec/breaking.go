@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 
-	"github.com/callspec/callspec/compiler/breaking"
+	"github.com/callspec/callspec/driver/breaking"
 )
 
 func init() {

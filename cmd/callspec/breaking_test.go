@@ -10,14 +10,14 @@ import (
 )
 
 // breakingRepo makes a git repository whose branch main holds the base
-// spec of compiler/breaking at workflows/repair.yaml, writes spec over it
+// spec of driver/breaking at workflows/repair.yaml, writes spec over it
 // in the work tree and changes into it.
 func breakingRepo(t *testing.T, spec func(base string) string) string {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
-	b, err := os.ReadFile(filepath.Join("..", "..", "compiler", "breaking", "testdata", "base.yaml"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "driver", "breaking", "testdata", "base.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@
 // summary and documentation (why it matters, a bad and a good example).
 // Every layer reads it: compiler/spec, compiler/check and driver/lint
 // report findings through an ID's At, rules/ attaches the checks that live
-// there, compiler/breaking reports its changes, and `callspec rules`,
+// there, driver/breaking reports its changes, and `callspec rules`,
 // `callspec explain`, docs/RULES.md and the SARIF log print it. It imports
 // only compiler/diag and compiler/source, so that the front end can import
 // it without a cycle.

@@ -44,7 +44,7 @@ func TestTable(t *testing.T) {
 			t.Errorf("%s: Lookup and Rule do not return the table's entry", r.ID)
 		}
 		if r.Breaking() && r.Where != "" {
-			t.Errorf("%s: a breaking rule is reported by compiler/breaking; Where is for lint rules", r.ID)
+			t.Errorf("%s: a breaking rule is reported by driver/breaking; Where is for lint rules", r.ID)
 		}
 	}
 	for _, c := range catalog.Categories {

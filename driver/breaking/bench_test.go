@@ -19,7 +19,7 @@ const benchSpecs = 1000
 // that the ratio of the two is measured on the same machine at the same
 // moment:
 //
-//	go test ./compiler/breaking -run '^$' -bench AgainstLint -benchtime 5x
+//	go test ./driver/breaking -run '^$' -bench AgainstLint -benchtime 5x
 //
 // "every-file" edits every file (each must be loaded on both sides), with
 // a breaking change in one in thirty; "few-files" edits only those, as a
