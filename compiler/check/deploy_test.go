@@ -1,0 +1,63 @@
+package check_test
+
+import (
+	"testing"
+
+	"github.com/callspec/callspec/compiler/check"
+	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/compiler/spec"
+)
+
+func deploySpec(block string) string {
+	return `callspec: 1
+workflow: {id: positions, title: Positions, goal: Test positions}
+fields:
+  urgency: {type: enum, values: [routine, urgent, emergency], required: true}
+webhook: {url: "https://example.com/h", secret: "env:S"}
+deploy:
+` + block
+}
+
+func TestDeployIDsReachTheIRWithTheirPositions(t *testing.T) {
+	src := deploySpec("  retell: {agent_id: agent_2f3c, llm_id: llm_9a1b}\n  vapi: {assistant_id: 5e1c3b2a-0d4e-4f5a-9b6c-7d8e9f0a1b2c}\n")
+	s, fs := spec.Load("p.yaml", []byte(src))
+	u, more := check.Check(s)
+	if fs = append(fs, more...); len(fs) != 0 {
+		t.Fatalf("findings: %v", fs)
+	}
+	want := ir.Deploy{
+		RetellAgentID: "agent_2f3c", RetellAgentWhere: "p.yaml:7:22",
+		RetellLLMID: "llm_9a1b", RetellLLMWhere: "p.yaml:7:42",
+		VapiAssistantID: "5e1c3b2a-0d4e-4f5a-9b6c-7d8e9f0a1b2c", VapiWhere: "p.yaml:8:24",
+	}
+	if u.IR.Deploy != want {
+		t.Errorf("deploy\n got %+v\nwant %+v", u.IR.Deploy, want)
+	}
+}
+
+func TestDeployIDsThatCouldNameAnotherPathAreErrors(t *testing.T) {
+	cases := []struct {
+		block string
+		want  wantFinding
+		msg   string
+	}{
+		{"  retell: {agent_id: ../delete-agent/x}\n", wantFinding{"schema", 7, 22, 39},
+			`deploy.retell.agent_id "../delete-agent/x" is not a platform id: write letters, digits, _ and - (as in agent_2f3c…), copied from the platform's dashboard or from the line callspec deploy --apply prints`},
+		{"  vapi: {assistant_id: not-a-uuid}\n", wantFinding{"schema", 7, 24, 34},
+			`deploy.vapi.assistant_id "not-a-uuid" is not a platform id: write a UUID (as in 5e1c3b2a-0d4e-4f5a-9b6c-7d8e9f0a1b2c), copied from the platform's dashboard or from the line callspec deploy --apply prints`},
+		{"  retell: {llm_id: llm_1}\n", wantFinding{"schema", 7, 20, 25},
+			"deploy.retell.llm_id needs deploy.retell.agent_id beside it: callspec deploy updates the LLM of a known agent; add the agent's id, or remove llm_id to let --apply create both"},
+	}
+	for _, tc := range cases {
+		fs := findingsOf(t, deploySpec(tc.block))
+		if len(fs) != 1 {
+			t.Errorf("%q: want one finding, got %v", tc.block, fs)
+			continue
+		}
+		f := fs[0]
+		got := wantFinding{f.Rule, f.Range.Start.Line, f.Range.Start.Col, f.Range.End.Col}
+		if got != tc.want || f.Message != tc.msg {
+			t.Errorf("%q:\n got %v %s\nwant %v %s", tc.block, got, f.Message, tc.want, tc.msg)
+		}
+	}
+}
