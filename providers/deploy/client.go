@@ -153,6 +153,9 @@ func (c *Client) once(ctx context.Context, method, path string, body []byte) (st
 // failure is the sentence for a request that did not succeed.
 func (c *Client) failure(r Request, status int, answer []byte, err error, tries int) error {
 	on := fmt.Sprintf("%s %s", r.Method, r.Path)
+	// Redacted before it is cut short, so no part of a secret the vendor
+	// echoes survives.
+	answer = []byte(c.Redact.String(string(answer)))
 	var msg string
 	switch {
 	case err != nil:
@@ -210,7 +213,7 @@ func vendorMessage(answer []byte) string {
 }
 
 func clip(s string) string {
-	const max = 400
+	const max = 1000
 	if r := []rune(s); len(r) > max {
 		return string(r[:max]) + "…"
 	}
