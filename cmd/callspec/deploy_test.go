@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/callspec/callspec/driver/lint"
 	"github.com/callspec/callspec/providers/deploy/deployfake"
@@ -294,7 +295,6 @@ func TestDeployErrorsAreSentencesAndLeakNoSecret(t *testing.T) {
 			if code != exitError {
 				t.Errorf("exit %d, want %d", code, exitError)
 			}
-			args = append(args, "--detailed-exitcode")
 			if tc.name == "401 bad key" {
 				if _, _, code := deployCLI(t, tc.vars, spec, "--provider", tc.provider, "--api-url", url, "--detailed-exitcode"); code != 1 {
 					t.Errorf("--detailed-exitcode on an error: exit %d, want 1", code)
@@ -343,4 +343,22 @@ func keysOf(m map[string]any) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+func TestDeployWaitsOutA429WithRetryAfter(t *testing.T) {
+	f := deployfake.NewRetell(t, retellKey)
+	liveRetell(f)
+	f.Reply("GET", "/get-agent/agent_live1", deployfake.Reply{Status: 429, Body: "Too many requests", RetryAfter: "1"})
+	spec := specWithDeploy(t, "maintenance_report_intake", "  retell: {agent_id: agent_live1}\n")
+	start := time.Now()
+	out, errs, code := deployCLI(t, deployEnv, spec, "--provider", "retell", "--api-url", f.URL)
+	if code != 0 || errs != "" || !strings.Contains(out, "retell agent agent_live1: update") {
+		t.Fatalf("exit %d, stderr:\n%s\nstdout:\n%s", code, errs, out)
+	}
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("deploy retried after %v, before the 1 s Retry-After", waited)
+	}
+	if n := len(f.Requests()); n != 3 {
+		t.Errorf("%d requests, want 3 (the refused GET, its retry, the LLM)", n)
+	}
 }

@@ -1,6 +1,8 @@
 package check_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/callspec/callspec/compiler/check"
@@ -58,6 +60,29 @@ func TestDeployIDsThatCouldNameAnotherPathAreErrors(t *testing.T) {
 		got := wantFinding{f.Rule, f.Range.Start.Line, f.Range.Start.Col, f.Range.End.Col}
 		if got != tc.want || f.Message != tc.msg {
 			t.Errorf("%q:\n got %v %s\nwant %v %s", tc.block, got, f.Message, tc.want, tc.msg)
+		}
+	}
+}
+
+// TestDeployBadInputCorpus replays testdata/bad-input/deploy: every id
+// there is refused, so none reaches a request path.
+func TestDeployBadInputCorpus(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "bad-input", "deploy", "*.yaml"))
+	if len(files) == 0 {
+		t.Fatal("no files in testdata/bad-input/deploy")
+	}
+	for _, path := range files {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, fs := spec.Load(path, src)
+		u, more := check.Check(s)
+		if fs = append(fs, more...); len(fs) != 3 {
+			t.Errorf("%s: want a finding per id, got %v", path, fs)
+		}
+		if u.IR.Deploy != (ir.Deploy{}) {
+			t.Errorf("%s: ids reached the IR: %+v", path, u.IR.Deploy)
 		}
 	}
 }
