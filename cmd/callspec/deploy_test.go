@@ -362,3 +362,40 @@ func TestDeployWaitsOutA429WithRetryAfter(t *testing.T) {
 		t.Errorf("%d requests, want 3 (the refused GET, its retry, the LLM)", n)
 	}
 }
+
+func TestDeployJSONPlan(t *testing.T) {
+	f := deployfake.NewRetell(t, retellKey)
+	liveRetell(f)
+	spec := specWithDeploy(t, "maintenance_report_intake", "  retell: {agent_id: agent_live1}\n")
+	out, errs, code := deployCLI(t, deployEnv, spec, "--provider", "retell", "--api-url", f.URL, "--format", "json")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	var rep struct {
+		Plans []struct {
+			Workflow, Provider string
+			Objects            []struct {
+				Kind, ID, Action string
+				Changes          []struct{ Path string }
+				Unmanaged        []string
+			}
+		}
+		Changed bool
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	if len(rep.Plans) != 1 || !rep.Changed || len(rep.Plans[0].Objects) != 2 {
+		t.Fatalf("report %+v", rep)
+	}
+	agent := rep.Plans[0].Objects[1]
+	var paths []string
+	for _, c := range agent.Changes {
+		paths = append(paths, c.Path)
+	}
+	if agent.Kind != "retell agent" || agent.ID != "agent_live1" || agent.Action != "update" ||
+		strings.Join(paths, ",") != "post_call_analysis_data,webhook_events,webhook_url" ||
+		strings.Join(agent.Unmanaged, ",") != "agent_name,interruption_sensitivity,response_engine.version,voice_id,voice_speed" {
+		t.Errorf("agent %+v", agent)
+	}
+}

@@ -10,14 +10,9 @@ import (
 	"github.com/callspec/callspec/compiler/spec"
 )
 
+// deploySpec is specWith's spec with a deploy: block (from line 10).
 func deploySpec(block string) string {
-	return `callspec: 1
-workflow: {id: positions, title: Positions, goal: Test positions}
-fields:
-  urgency: {type: enum, values: [routine, urgent, emergency], required: true}
-webhook: {url: "https://example.com/h", secret: "env:S"}
-deploy:
-` + block
+	return specWith(` fields.urgency == "urgent"`) + "deploy:\n" + block
 }
 
 func TestDeployIDsReachTheIRWithTheirPositions(t *testing.T) {
@@ -28,9 +23,9 @@ func TestDeployIDsReachTheIRWithTheirPositions(t *testing.T) {
 		t.Fatalf("findings: %v", fs)
 	}
 	want := ir.Deploy{
-		RetellAgentID: "agent_2f3c", RetellAgentWhere: "p.yaml:7:22",
-		RetellLLMID: "llm_9a1b", RetellLLMWhere: "p.yaml:7:42",
-		VapiAssistantID: "5e1c3b2a-0d4e-4f5a-9b6c-7d8e9f0a1b2c", VapiWhere: "p.yaml:8:24",
+		RetellAgentID: "agent_2f3c", RetellAgentWhere: "p.yaml:11:22",
+		RetellLLMID: "llm_9a1b", RetellLLMWhere: "p.yaml:11:42",
+		VapiAssistantID: "5e1c3b2a-0d4e-4f5a-9b6c-7d8e9f0a1b2c", VapiWhere: "p.yaml:12:24",
 	}
 	if u.IR.Deploy != want {
 		t.Errorf("deploy\n got %+v\nwant %+v", u.IR.Deploy, want)
@@ -43,11 +38,11 @@ func TestDeployIDsThatCouldNameAnotherPathAreErrors(t *testing.T) {
 		want  wantFinding
 		msg   string
 	}{
-		{"  retell: {agent_id: ../delete-agent/x}\n", wantFinding{"schema", 7, 22, 39},
+		{"  retell: {agent_id: ../delete-agent/x}\n", wantFinding{"schema", 11, 22, 39},
 			`deploy.retell.agent_id "../delete-agent/x" is not a platform id: write letters, digits, _ and - (as in agent_2f3c…), copied from the platform's dashboard or from the line callspec deploy --apply prints`},
-		{"  vapi: {assistant_id: not-a-uuid}\n", wantFinding{"schema", 7, 24, 34},
+		{"  vapi: {assistant_id: not-a-uuid}\n", wantFinding{"schema", 11, 24, 34},
 			`deploy.vapi.assistant_id "not-a-uuid" is not a platform id: write a UUID (as in 5e1c3b2a-0d4e-4f5a-9b6c-7d8e9f0a1b2c), copied from the platform's dashboard or from the line callspec deploy --apply prints`},
-		{"  retell: {llm_id: llm_1}\n", wantFinding{"schema", 7, 20, 25},
+		{"  retell: {llm_id: llm_1}\n", wantFinding{"schema", 11, 20, 25},
 			"deploy.retell.llm_id needs deploy.retell.agent_id beside it: callspec deploy updates the LLM of a known agent; add the agent's id, or remove llm_id to let --apply create both"},
 	}
 	for _, tc := range cases {

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/callspec/callspec/providers/internal/configtext"
 )
 
 // Client calls one platform's JSON API with a bearer API key. It retries
@@ -237,16 +239,8 @@ func retryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// marshal writes JSON without HTML escaping, so prompts keep their < > &.
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
-}
+// marshal is the one JSON encoding deploy sends and prints.
+var marshal = configtext.Compact
 
 // decode reads JSON keeping numbers as written (json.Number), so a live
 // value sent back is the value that was read.
