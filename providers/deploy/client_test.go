@@ -108,3 +108,17 @@ func TestDiffPatchAndUnmanaged(t *testing.T) {
 		t.Errorf("Unmanaged %v", u)
 	}
 }
+
+func TestUnfilledFindsPlaceholders(t *testing.T) {
+	body := map[string]any{"a": "x", "response_engine": map[string]any{"llm_id": "<retell llm_id: filled in by deploy>"}, "list": []any{"ok", "<token>"}}
+	if got := Unfilled(body); got != "list[1]" {
+		t.Errorf("Unfilled = %q, want list[1] (the first in key order)", got)
+	}
+	delete(body, "list")
+	if got := Unfilled(body); got != "response_engine.llm_id" {
+		t.Errorf("Unfilled = %q, want response_engine.llm_id", got)
+	}
+	if got := Unfilled(map[string]any{"prompt": "a <b> c", "lt": "<"}); got != "" {
+		t.Errorf("Unfilled = %q for text that is not a placeholder", got)
+	}
+}

@@ -2,7 +2,9 @@ package deploy
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 )
@@ -158,4 +160,34 @@ func Compare(kind, id string, live, config map[string]any, skip ...string) (o *O
 		o.Action = Update
 	}
 	return o, Patch(live, desired)
+}
+
+// Unfilled returns the path of the first string in v of the form "<…>",
+// the placeholders a generated config carries for what only deploy knows
+// (an id, a URL token), or "" when every one was filled in. A platform
+// checks its bodies with it, so no placeholder reaches a live object.
+func Unfilled(v any) string {
+	return unfilled("", v)
+}
+
+func unfilled(path string, v any) string {
+	switch x := v.(type) {
+	case string:
+		if len(x) > 2 && x[0] == '<' && x[len(x)-1] == '>' {
+			return cmp.Or(path, "(the body)")
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			if p := unfilled(join(path, k), x[k]); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if p := unfilled(fmt.Sprintf("%s[%d]", path, i), e); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }

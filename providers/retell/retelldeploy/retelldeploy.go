@@ -121,6 +121,11 @@ func (Platform) Plan(ctx context.Context, t *deploy.Target) (*deploy.Plan, error
 		}
 		agentCfg["voice_id"] = voice
 	}
+	for name, body := range map[string]map[string]any{"agent": agentCfg, "LLM": llmCfg} {
+		if path := deploy.Unfilled(body); path != "" {
+			return nil, fmt.Errorf("internal error: the Retell %s config of %s still holds a placeholder at %s, which deploy does not know how to fill in", name, w.ID, path)
+		}
+	}
 	agent, agentBody := deploy.Compare("retell agent", agentID, liveAgent, agentCfg, agentSkip...)
 	agent.SetApply(func(ctx context.Context) (string, error) {
 		if e, ok := agentBody["response_engine"].(map[string]any); ok {

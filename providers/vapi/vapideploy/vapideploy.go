@@ -122,6 +122,8 @@ func (Platform) Plan(ctx context.Context, t *deploy.Target) (*deploy.Plan, error
 	liveServer, _ := live["server"].(map[string]any)
 	credID, _ := liveServer["credentialId"].(string)
 	server := config["server"].(map[string]any)
+	// deploy owns the credential: a live one stays, else apply creates it.
+	delete(server, "credentialId")
 	if credID == "" {
 		cred, err := credentialObject(t, p, &credID)
 		if err != nil {
@@ -129,6 +131,9 @@ func (Platform) Plan(ctx context.Context, t *deploy.Target) (*deploy.Plan, error
 		}
 		p.Objects = append(p.Objects, cred)
 		server["credentialId"] = newCredential
+	}
+	if path := deploy.Unfilled(config); path != "" {
+		return nil, fmt.Errorf("internal error: the Vapi config of %s still holds a placeholder at %s, which deploy does not know how to fill in", w.ID, path)
 	}
 	assistant, body := deploy.Compare("vapi assistant", id, live, config, assistantSkip...)
 	assistant.SetApply(func(ctx context.Context) (string, error) {
