@@ -399,3 +399,29 @@ func TestDeployJSONPlan(t *testing.T) {
 		t.Errorf("agent %+v", agent)
 	}
 }
+
+func TestDeployRetellPointsTheAgentAtTheSpecsLLM(t *testing.T) {
+	f := deployfake.NewRetell(t, retellKey)
+	liveRetell(f)
+	f.Put(deployfake.RetellLLM, "llm_other", map[string]any{"llm_id": "llm_other", "start_speaker": "agent"})
+	spec := specWithDeploy(t, "maintenance_report_intake", "  retell: {agent_id: agent_live1, llm_id: llm_other}\n")
+	out, errs, code := deployCLI(t, deployEnv, spec, "--provider", "retell", "--api-url", f.URL, "--apply")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr:\n%s\nstdout:\n%s", code, errs, out)
+	}
+	for _, want := range []string{"retell-llm llm_other: update", "~ response_engine.llm_id\n        - \"llm_live1\"\n        + \"llm_other\"", "~ response_engine.version\n        - 3\n        + null"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan lacks %q:\n%s", want, out)
+		}
+	}
+	var agent struct {
+		ResponseEngine map[string]any `json:"response_engine"`
+	}
+	json.Unmarshal([]byte(f.Object(deployfake.RetellAgent, "agent_live1")), &agent)
+	if agent.ResponseEngine["llm_id"] != "llm_other" || agent.ResponseEngine["version"] != nil {
+		t.Errorf("response_engine %v, want llm_other with no version", agent.ResponseEngine)
+	}
+	if got := f.Object(deployfake.RetellLLM, "llm_live1"); !strings.Contains(got, `"begin_message":"Hello."`) {
+		t.Errorf("the agent's old LLM was changed: %s", got)
+	}
+}

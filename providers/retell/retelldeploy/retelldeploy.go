@@ -113,6 +113,11 @@ func (Platform) Plan(ctx context.Context, t *deploy.Target) (*deploy.Plan, error
 	} else {
 		engine["llm_id"] = newLLM
 	}
+	// A live version pins the agent to a version of its current LLM; it
+	// means nothing for another one.
+	if live, ok := liveAgent["response_engine"].(map[string]any); ok && live["llm_id"] != engine["llm_id"] && live["version"] != nil {
+		engine["version"] = nil
+	}
 	if agentID == "" {
 		voice := t.Options[VoiceOption]
 		if voice == "" {
