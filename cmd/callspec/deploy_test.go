@@ -268,6 +268,13 @@ func TestDeployErrorsAreSentencesAndLeakNoSecret(t *testing.T) {
 				v.Reply("POST", "/credential", deployfake.Reply{Status: 422, Body: "authenticationPlan.algorithm must be one of sha256, sha512, sha1", Echo: true})
 			}, []string{"--apply"},
 			`callspec: maintenance_report_intake: Vapi refused the request for Vapi webhook credential (422 on POST /credential): authenticationPlan.algorithm must be one of sha256, sha512, sha1 (request {"authenticationPlan":{"algorithm":"sha256","includeTimestamp":true,"payloadFormat":"{timestamp}.{body}","secretKey":"[redacted]","signatureEncoding":"hex","signatureHeader":"x-signature","timestampHeader":"x-timestamp","type":"hmac"},"name":"callspec maintenance_report_intake","provider":"webhook"}, authorization Bearer [redacted]). Fix the setting it names (in the spec, or on the live object for a setting callspec does not manage) and run callspec deploy again` + "\n"},
+		{"404 unknown assistant", "vapi", "  vapi: {assistant_id: 11111111-2222-4333-8444-555555555555}\n", deployEnv, nil, nil,
+			`callspec: maintenance_report_intake: Vapi has no assistant "11111111-2222-4333-8444-555555555555" (404 on GET /assistant/11111111-2222-4333-8444-555555555555): check deploy.vapi.assistant_id at $DIR/maintenance_report_intake.yaml:119:24 (copy the id from the assistant's page in the Vapi dashboard), or remove it so that callspec deploy --apply creates a new assistant` + "\n"},
+		{"422 on the agent", "retell", "  retell: {agent_id: agent_live1}\n", deployEnv,
+			func(r *deployfake.Retell, _ *deployfake.Vapi) {
+				r.Reply("PATCH", "/update-agent/agent_live1", deployfake.Reply{Status: 422, Body: "post_call_analysis_data[1].examples: at most 10 examples"})
+			}, []string{"--apply"},
+			`callspec: maintenance_report_intake: Retell refused the request for agent "agent_live1" (422 on PATCH /update-agent/agent_live1): post_call_analysis_data[1].examples: at most 10 examples. Fix the setting it names (in the spec, or on the live object for a setting callspec does not manage) and run callspec deploy again` + "\n"},
 		{"missing key", "vapi", "", map[string]string{}, nil, nil,
 			"callspec: VAPI_API_KEY is not set: put an API key of the vapi account that owns the agent in it (the dashboard's API keys page); it is never printed\n"},
 		{"missing secret", "vapi", "", map[string]string{"VAPI_API_KEY": vapiKey}, nil, []string{"--apply"},
