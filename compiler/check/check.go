@@ -122,6 +122,7 @@ func Check(s *spec.Spec) (*Unit, []diag.Finding) {
 	w.Targets = values(s.Targets)
 	k.targets()
 	w.Docs = ir.Docs{CTALabel: s.Docs.CTA.Label.Value, CTAURL: s.Docs.CTA.URL.Value, Related: values(s.Docs.Related)}
+	k.deploy()
 	k.scenarios()
 	return k.u, k.c.Findings
 }

@@ -35,6 +35,10 @@ type Workflow struct {
 	Targets     []string
 	Docs        Docs
 	Tests       []Scenario
+	// Deploy names the live platform objects callspec deploy updates. It
+	// is build-side only: Definition leaves it out, so no deployed
+	// handler carries it.
+	Deploy Deploy
 	// Env is the typed CEL environment of the fields; nil when the fields
 	// could not be declared.
 	Env *celenv.Env
@@ -72,6 +76,15 @@ type Webhook struct {
 	// IdempotencyChecked is the checked key expression, or nil.
 	IdempotencyChecked *cel.Ast
 	Forward            *workflow.Forward
+}
+
+// Deploy holds the ids of the spec's deploy: block; "" for an id the
+// spec does not set. Each *Where is the id's file:line:col, for errors
+// that tell the user which line to fix.
+type Deploy struct {
+	RetellAgentID, RetellAgentWhere string
+	RetellLLMID, RetellLLMWhere     string
+	VapiAssistantID, VapiWhere      string
 }
 
 // Docs is the public page configuration.

@@ -118,6 +118,7 @@ type Spec struct {
 	Log         List[String]      `yaml:"log" doc:"The only values the handler may log: workflow_id, call.id, call.status, call.provider, call.end_reason, call.direction, call.duration_s, next_action, handoff.reason, handoff.severity or fields.<non-pii field>."`
 	Targets     List[String]      `yaml:"targets" doc:"Voice platforms to generate configuration for."`
 	Docs        Docs              `yaml:"docs" doc:"The public docs page."`
+	Deploy      Deploy            `yaml:"deploy" doc:"The live agent or assistant that callspec deploy updates, per platform; without an id, callspec deploy --apply creates one and prints the line to add here."`
 	Tests       List[Scenario]    `yaml:"tests" doc:"Caller scenarios run by callspec test; routine, incomplete and sensitive kinds are all required."`
 }
 
@@ -189,6 +190,27 @@ type Forward struct {
 	URL         String `yaml:"url,required" doc:"https URL of the downstream receiver."`
 	Secret      String `yaml:"secret,required" doc:"env:NAME of the Standard Webhooks secret (whsec_...)."`
 	MaxAttempts Int    `yaml:"max_attempts" doc:"Delivery attempts before the event is dead-lettered (default 8)."`
+}
+
+// Deploy names the live platform objects that callspec deploy plans
+// against and updates. It is build-side only: no deployed handler reads it.
+type Deploy struct {
+	Meta
+	Retell DeployRetell `yaml:"retell" doc:"The Retell agent (and its Retell LLM) to update."`
+	Vapi   DeployVapi   `yaml:"vapi" doc:"The Vapi assistant to update."`
+}
+
+// DeployRetell names a Retell agent and, optionally, its LLM.
+type DeployRetell struct {
+	Meta
+	AgentID String `yaml:"agent_id" doc:"Id of the Retell agent (agent_…) that takes this workflow's calls."`
+	LLMID   String `yaml:"llm_id" doc:"Id of the Retell LLM (llm_…) holding the prompt; default the agent's response_engine.llm_id."`
+}
+
+// DeployVapi names a Vapi assistant.
+type DeployVapi struct {
+	Meta
+	AssistantID String `yaml:"assistant_id" doc:"Id (a UUID) of the Vapi assistant that takes this workflow's calls."`
 }
 
 // Docs configures the public page.

@@ -60,7 +60,7 @@ func TestSchemaPositions(t *testing.T) {
 			`4:3-4:8 schema: unknown key "titel" in ` + "`workflow`" + `; did you mean "title"?`,
 		}},
 		{"unknown top-level key lists known keys", validSpec + "zzz: 1\n", []string{
-			`11:1-11:4 schema: unknown key "zzz" in the spec (known keys: callspec, workflow, language, disclosure, questions, fields, next_action, handoff, incomplete, phone_region, webhook, log, targets, docs, tests)`,
+			`11:1-11:4 schema: unknown key "zzz" in the spec (known keys: callspec, workflow, language, disclosure, questions, fields, next_action, handoff, incomplete, phone_region, webhook, log, targets, docs, deploy, tests)`,
 		}},
 		{"missing top-level key points at line 1", strings.Replace(validSpec, "webhook:\n  url: https://example.com/hook\n  secret: env:SECRET\n", "", 1), []string{
 			`1:1-1:2 schema: the spec is missing the required key "webhook"`,

@@ -56,7 +56,7 @@ const module = "github.com/callspec/callspec/"
 // TestGeneratedHandlersLinkOnlyTheRunSide keeps the walls of "two sides,
 // one kernel" (docs/ARCHITECTURE.md) where they are, for every generated
 // handler package, the code a service deploys:
-//   - no compiler package and no config emitter: it carries what it runs
+//   - no compiler package, no config emitter and no deploy client: it carries what it runs
 //     (the run-time adapters of providers/all, which it must import);
 //   - no store driver: runtime/store holds the Store interface and the
 //     memory store only, and the binary's main (the stub) picks a backend.
@@ -90,6 +90,9 @@ func TestGeneratedHandlersLinkOnlyTheRunSide(t *testing.T) {
 			case own == "providers/internal/configtext", own == "providers/configs", strings.HasPrefix(own, "providers/configs/"),
 				strings.HasPrefix(own, "providers/") && strings.HasSuffix(own, "config"):
 				t.Errorf("%s imports the config emitter package %s", pkg, p)
+			case own == "providers/deploy", strings.HasPrefix(own, "providers/deploy/"),
+				strings.HasPrefix(own, "providers/") && strings.HasSuffix(own, "deploy"):
+				t.Errorf("%s imports the deploy package %s (build side: it holds API clients and platform ids)", pkg, p)
 			case own == "providers/all":
 				adapters = true
 			}

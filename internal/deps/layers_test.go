@@ -19,6 +19,7 @@ var layers = []struct{ prefix, layer string }{
 	{"providers", "adapter"},
 	{"providers/configs", "emitter"},
 	{"providers/internal/configtext", "emitter"},
+	{"providers/deploy", "deployer"},
 	{"runtime/", "runtime"},
 	{"generated/", "generated"},
 	{"internal/", "internal"},
@@ -37,6 +38,7 @@ var mayImport = map[string][]string{
 	"compiler":  {"kernel", "catalog", "adapter", "internal"},
 	"rules":     {"kernel", "catalog", "compiler", "emitter", "internal"},
 	"emitter":   {"kernel", "compiler", "adapter", "internal"},
+	"deployer":  {"kernel", "compiler", "emitter", "adapter", "internal"},
 	"driver":    {"kernel", "catalog", "compiler", "rules", "emitter", "adapter", "runtime", "internal"},
 	"adapter":   {"kernel", "internal", "runtime"},
 	"runtime":   {"kernel", "adapter", "internal"},
@@ -58,9 +60,13 @@ func layerOf(own string) string {
 			best, layer = len(l.prefix), l.layer
 		}
 	}
-	// A platform's config emitter is providers/<p>/<p>config.
+	// A platform's config emitter is providers/<p>/<p>config, its
+	// deployer providers/<p>/<p>deploy.
 	if layer == "adapter" && strings.HasSuffix(own, "config") {
 		return "emitter"
+	}
+	if layer == "adapter" && strings.HasSuffix(own, "deploy") {
+		return "deployer"
 	}
 	return layer
 }
@@ -112,7 +118,7 @@ func TestWhatMayImportWhat(t *testing.T) {
 		}
 	}
 	// Without this the test would pass on a tree it failed to read.
-	for _, l := range []string{"kernel", "catalog", "compiler", "rules", "emitter", "driver", "adapter", "runtime", "generated"} {
+	for _, l := range []string{"kernel", "catalog", "compiler", "rules", "emitter", "deployer", "driver", "adapter", "runtime", "generated"} {
 		if checked[l] == 0 {
 			t.Errorf("no package of the layer %s was checked: does layers still match the tree?", l)
 		}

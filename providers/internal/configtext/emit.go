@@ -57,13 +57,13 @@ func (o *Ordered) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		kb, err := marshalNoEscape(k)
+		kb, err := Compact(k)
 		if err != nil {
 			return nil, err
 		}
 		b.Write(kb)
 		b.WriteByte(':')
-		vb, err := marshalNoEscape(o.values[k])
+		vb, err := Compact(o.values[k])
 		if err != nil {
 			return nil, err
 		}
@@ -73,7 +73,10 @@ func (o *Ordered) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func marshalNoEscape(v any) ([]byte, error) {
+// Compact encodes v on one line without HTML escaping, so prompts keep
+// their < > & (the ordered objects' keys and values, deploy's requests and
+// plans).
+func Compact(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -56,15 +56,22 @@ func Root(tb testing.TB) string {
 	}
 }
 
-// Vendors returns ../shared/vendors next to the module, skipping the test
-// when it is absent.
+// Vendors returns shared/vendors next to the module, or next to one of
+// its parent directories (a git worktree kept in a folder beside the main
+// checkout), skipping the test when there is none.
 func Vendors(tb testing.TB) string {
 	tb.Helper()
-	dir := filepath.Join(filepath.Dir(Root(tb)), "shared", "vendors")
-	if _, err := os.Stat(dir); err != nil {
-		tb.Skipf("%s not found: the vendors' API descriptions live in ../shared/vendors next to the repository", dir)
+	for dir := filepath.Dir(Root(tb)); ; dir = filepath.Dir(dir) {
+		vendors := filepath.Join(dir, "shared", "vendors")
+		if _, err := os.Stat(vendors); err == nil {
+			return vendors
+		}
+		if filepath.Dir(dir) == dir {
+			break
+		}
 	}
-	return dir
+	tb.Skipf("shared/vendors not found beside %s or a parent: the vendors' API descriptions live in ../shared/vendors next to the repository", Root(tb))
+	return ""
 }
 
 // Workflow is a checked workflow with its compiled run-time form.
