@@ -29,6 +29,12 @@
 // times slower, and each run would pay for the previous one's cleanup.
 // -out /dev/shm takes the disk out of the measurement.
 //
+// -baseline BIN measures a second callspec binary (say, built from the
+// commit before a change) in the same runs, lint and build each right
+// after the measured binary's, and adds a table of the measured binary's
+// CPU, wall and RSS as ratios to the baseline's: on a shared machine
+// only ratios measured side by side mean anything.
+//
 // Each is a fresh process: wall time, CPU time (user+system) and peak RSS
 // come from the operating system. The table gives medians, and lint's and
 // build's ratios to the floor of the same N measured in the same run.
@@ -65,6 +71,7 @@ func main() {
 	defects := flag.Int("defects", 3, "percent of defective specs in the linted set")
 	keep := flag.String("dir", "", "work directory to keep (default: a temporary one, removed)")
 	bin := flag.String("callspec", "", "callspec binary to measure (default: build ./cmd/callspec)")
+	baseline := flag.String("baseline", "", "a second callspec binary measured in the same runs, for before/after ratios")
 	outDir := flag.String("out", "", "directory under which build and the write floor write (default: the work directory); /dev/shm measures the CPU without the disk")
 	flag.Parse()
 
@@ -82,7 +89,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(*sizes, *runs, *defects, *keep, *bin, *outDir); err != nil {
+	if err := run(*sizes, *runs, *defects, *keep, *bin, *baseline, *outDir); err != nil {
 		fmt.Fprintln(os.Stderr, "lintbuild:", err)
 		os.Exit(1)
 	}
@@ -138,9 +145,11 @@ type sample struct {
 type row struct {
 	n                                       int
 	floor, lint, build, rebuild, writeFloor []sample
+	// baseLint and baseBuild are the -baseline binary's, when given.
+	baseLint, baseBuild []sample
 }
 
-func run(sizes string, runs, defects int, keep, bin, outRoot string) error {
+func run(sizes string, runs, defects int, keep, bin, baseline, outRoot string) error {
 	work := keep
 	if work == "" {
 		var err error
@@ -205,6 +214,12 @@ func run(sizes string, runs, defects int, keep, bin, outRoot string) error {
 				return fmt.Errorf("lint: %w", err)
 			}
 			r.lint = append(r.lint, s)
+			if baseline != "" {
+				if s, err = measure(baseline, []int{0, 1}, "lint", linted); err != nil {
+					return fmt.Errorf("baseline lint: %w", err)
+				}
+				r.baseLint = append(r.baseLint, s)
+			}
 			// Every run writes into directories of its own, and none is
 			// removed before the end: on ext4, creating files soon after
 			// deleting thousands makes the inode allocator skip the recently
@@ -217,6 +232,13 @@ func run(sizes string, runs, defects int, keep, bin, outRoot string) error {
 				return fmt.Errorf("build: %w", err)
 			}
 			r.build = append(r.build, s)
+			if baseline != "" {
+				baseOut := filepath.Join(outRoot, fmt.Sprintf("baseline-%d-%d", n, i))
+				if s, err = measure(baseline, []int{0}, "build", clean, "--out", baseOut); err != nil {
+					return fmt.Errorf("baseline build: %w", err)
+				}
+				r.baseBuild = append(r.baseBuild, s)
+			}
 			if s, err = measure(bin, []int{0}, "build", clean, "--out", out); err != nil {
 				return fmt.Errorf("rebuild: %w", err)
 			}
@@ -289,6 +311,21 @@ func report(w io.Writer, rows []row, runs, defects int) {
 		ww, bw, rw := median(r.writeFloor, wall), median(r.build, wall), median(r.rebuild, wall)
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f×\t%s\t\t%s\t%s\t\t%.0f MiB\t\n",
 			r.n, secs(ww), secs(bw), bw/ww, secs(rw), secs(median(r.build, cpu)), secs(median(r.rebuild, cpu)), median(r.build, rss))
+	}
+	tw.Flush()
+	if len(rows) == 0 || len(rows[0].baseLint) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nagainst -baseline (measured / baseline, same runs)")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "N	baseline lint cpu	lint cpu	cpu	wall	RSS		baseline build cpu	build cpu	cpu	wall	baseline build RSS	build RSS	RSS	")
+	for _, r := range rows {
+		blc, lc := median(r.baseLint, cpu), median(r.lint, cpu)
+		bbc, bc := median(r.baseBuild, cpu), median(r.build, cpu)
+		bbr, br := median(r.baseBuild, rss), median(r.build, rss)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f×\t%.2f×\t%.2f×\t\t%s\t%s\t%.2f×\t%.2f×\t%.0f MiB\t%.0f MiB\t%.2f×\t\n",
+			r.n, secs(blc), secs(lc), lc/blc, median(r.lint, wall)/median(r.baseLint, wall), median(r.lint, rss)/median(r.baseLint, rss),
+			secs(bbc), secs(bc), bc/bbc, median(r.build, wall)/median(r.baseBuild, wall), bbr, br, br/bbr)
 	}
 	tw.Flush()
 }

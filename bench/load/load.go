@@ -59,6 +59,10 @@ type Config struct {
 	Dir string
 	// Log receives progress lines; nil discards them.
 	Log io.Writer
+	// Floor also drives a floor handler (net/http, the platform's HMAC
+	// check and an encoding/json decode; no store, no workflow) with the
+	// same load after the server, in the same run, for the ratio.
+	Floor bool
 }
 
 // Result is what a run measured and verified.
@@ -78,6 +82,7 @@ type Result struct {
 	Problems    []string       `json:"problems"`
 	Transport   int            `json:"transport_errors"`
 	DupMismatch int            `json:"duplicate_answer_mismatches"`
+	Floor       *FloorResult   `json:"floor,omitempty"`
 }
 
 // OK reports whether the run verified: every accepted delivery was seen by
@@ -155,71 +160,22 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	target := base + "/hooks/" + intake.Definition().ID + "/" + p.Name()
 	logf("callspec serve (store %s) listens at %s", cfg.Store, base)
 
-	client := &http.Client{
-		Timeout: 30 * time.Second,
-		Transport: &http.Transport{
-			MaxIdleConns: cfg.Conns, MaxIdleConnsPerHost: cfg.Conns, MaxConnsPerHost: cfg.Conns,
-			IdleConnTimeout: time.Minute,
-		},
-	}
+	client := newClient(cfg.Conns)
 	run := strings.ToLower(rand.Text()[:8])
-	var (
-		mu      sync.Mutex
-		sent    []delivery // good deliveries, for duplicates
-		samples = make([][]sample, cfg.Conns)
-	)
-	start := time.Now()
-	deadline := start.Add(cfg.Duration)
-	var wg sync.WaitGroup
-	for w := range cfg.Conns {
-		wg.Go(func() {
-			rng := mrand.New(mrand.NewPCG(uint64(w), uint64(start.UnixNano())))
-			for n := 0; time.Now().Before(deadline) && ctx.Err() == nil; n++ {
-				var d delivery
-				dup := false
-				r := rng.Float64()
-				mu.Lock()
-				if r < cfg.Duplicates && len(sent) > 0 {
-					d, dup = sent[rng.IntN(len(sent))], true
-				}
-				mu.Unlock()
-				if !dup {
-					bad := r >= cfg.Duplicates && r < cfg.Duplicates+cfg.BadSignatures
-					var err error
-					if d, err = newDelivery(p, fmt.Sprintf("load-%s-%03d-%06d", run, w, n), bad); err != nil {
-						logf("encode: %v", err)
-						return
-					}
-					if !bad {
-						mu.Lock()
-						sent = append(sent, d)
-						mu.Unlock()
-					}
-				}
-				s := post(ctx, client, target, d)
-				s.dup = dup
-				samples[w] = append(samples[w], s)
-			}
-		})
+	samples, sent, elapsed, err := drive(ctx, cfg, p, client, target, run)
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
-	elapsed := time.Since(start)
 
-	res := &Result{Store: cfg.Store, Duration: elapsed, Conns: cfg.Conns, ByStatus: map[int]int{}, Latency: map[string]int{}}
-	var latencies []time.Duration
+	res := &Result{Store: cfg.Store, Duration: elapsed, Conns: cfg.Conns, ByStatus: map[int]int{}}
 	first := map[string][]byte{} // the first 200 answer per call id
 	accepted := map[string]bool{}
 	bad := map[string]bool{}
+	res.Requests, res.Throughput, res.Latency = summarize(samples, elapsed, res.ByStatus)
+	res.Transport = res.ByStatus[0]
 	for _, ss := range samples {
 		for _, s := range ss {
-			res.Requests++
-			res.ByStatus[s.status]++
-			if s.status == 0 {
-				res.Transport++
-				continue
-			}
-			latencies = append(latencies, s.latency)
-			if s.dup {
+			if s.dup && s.status != 0 {
 				res.Duplicates++
 			}
 			if s.status == http.StatusOK {
@@ -242,20 +198,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			}
 		}
 	}
-	res.Throughput = float64(res.Requests-res.Transport) / elapsed.Seconds()
-	slices.Sort(latencies)
-	for name, q := range map[string]float64{"p50": 0.50, "p90": 0.90, "p99": 0.99, "max": 1} {
-		res.Latency[name] = int(quantile(latencies, q) / time.Microsecond)
-	}
 
 	// Deliveries not accepted during the run (a 409 while a duplicate was
 	// in flight, a timeout) are retried as the platform would.
-	mu.Lock()
 	good := map[string]delivery{}
 	for _, d := range sent {
 		good[d.callID] = d
 	}
-	mu.Unlock()
 	for _, ss := range samples {
 		for _, s := range ss {
 			if _, ok := good[s.callID]; !ok && s.status != 0 {
@@ -304,10 +253,98 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if res.DupMismatch > 0 {
 		res.Problems = append(res.Problems, fmt.Sprintf("%d duplicates were answered differently from their first delivery", res.DupMismatch))
 	}
+	if cfg.Floor {
+		if res.Floor, err = runFloor(ctx, cfg, p, run, logf); err != nil {
+			return nil, err
+		}
+	}
 	if len(res.Problems) > 20 {
 		res.Problems = append(res.Problems[:20], fmt.Sprintf("… and %d more problems", len(res.Problems)-20))
 	}
 	return res, nil
+}
+
+func newClient(conns int) *http.Client {
+	return &http.Client{
+		Timeout: 30 * time.Second,
+		Transport: &http.Transport{
+			MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns,
+			IdleConnTimeout: time.Minute,
+		},
+	}
+}
+
+// drive posts deliveries to target from cfg.Conns connections for
+// cfg.Duration: new ones, byte-for-byte duplicates and badly signed ones
+// in cfg's shares. It returns each connection's samples, the good
+// deliveries sent and the time it took.
+func drive(ctx context.Context, cfg Config, p providers.Adapter, client *http.Client, target, run string) ([][]sample, []delivery, time.Duration, error) {
+	var (
+		mu      sync.Mutex
+		sent    []delivery // good deliveries, for duplicates
+		samples = make([][]sample, cfg.Conns)
+		encErr  error
+	)
+	start := time.Now()
+	deadline := start.Add(cfg.Duration)
+	var wg sync.WaitGroup
+	for w := range cfg.Conns {
+		wg.Go(func() {
+			rng := mrand.New(mrand.NewPCG(uint64(w), uint64(start.UnixNano())))
+			for n := 0; time.Now().Before(deadline) && ctx.Err() == nil; n++ {
+				var d delivery
+				dup := false
+				r := rng.Float64()
+				mu.Lock()
+				if r < cfg.Duplicates && len(sent) > 0 {
+					d, dup = sent[rng.IntN(len(sent))], true
+				}
+				mu.Unlock()
+				if !dup {
+					bad := r >= cfg.Duplicates && r < cfg.Duplicates+cfg.BadSignatures
+					var err error
+					if d, err = newDelivery(p, fmt.Sprintf("load-%s-%03d-%06d", run, w, n), bad); err != nil {
+						mu.Lock()
+						encErr = fmt.Errorf("encode a delivery: %w", err)
+						mu.Unlock()
+						return
+					}
+					if !bad {
+						mu.Lock()
+						sent = append(sent, d)
+						mu.Unlock()
+					}
+				}
+				s := post(ctx, client, target, d)
+				s.dup = dup
+				samples[w] = append(samples[w], s)
+			}
+		})
+	}
+	wg.Wait()
+	return samples, sent, time.Since(start), encErr
+}
+
+// summarize counts samples by status and returns the number of requests,
+// the answered requests per second and the latency quantiles (µs) of the
+// answered ones.
+func summarize(samples [][]sample, elapsed time.Duration, byStatus map[int]int) (requests int, throughput float64, latency map[string]int) {
+	var latencies []time.Duration
+	for _, ss := range samples {
+		for _, s := range ss {
+			requests++
+			byStatus[s.status]++
+			if s.status != 0 {
+				latencies = append(latencies, s.latency)
+			}
+		}
+	}
+	slices.Sort(latencies)
+	latency = map[string]int{}
+	for name, q := range map[string]float64{"p50": 0.50, "p90": 0.90, "p99": 0.99, "max": 1} {
+		latency[name] = int(quantile(latencies, q) / time.Microsecond)
+	}
+	return requests, float64(len(latencies)) / elapsed.Seconds(), latency
 }
 
 // Build compiles callspec from the module at root into bin.
@@ -573,6 +610,10 @@ func (r *Result) Report(w io.Writer) {
 	fmt.Fprintf(w, "  latency     p50 %s, p90 %s, p99 %s, max %s\n", ms(r.Latency["p50"]), ms(r.Latency["p90"]), ms(r.Latency["p99"]), ms(r.Latency["max"]))
 	fmt.Fprintf(w, "  deliveries  %d unique, %d exact duplicates, %d signed with a wrong secret; %d retried after the run\n", r.Unique, r.Duplicates, r.BadSigned, r.Retried)
 	fmt.Fprintf(w, "  service     %d events for %d unique deliveries\n", r.Events, r.Unique)
+	if f := r.Floor; f != nil {
+		fmt.Fprintf(w, "  floor       %.0f requests/s, p50 %s, p99 %s (net/http + signature check + JSON decode, same load, same run); serve/floor %.2f×\n",
+			f.Throughput, ms(f.Latency["p50"]), ms(f.Latency["p99"]), r.Throughput/f.Throughput)
+	}
 	if r.OK() {
 		fmt.Fprintln(w, "  verified    each unique delivery reached the service exactly once; no badly signed delivery was stored; every duplicate got the first answer")
 		return

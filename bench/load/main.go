@@ -37,6 +37,7 @@ func main() {
 	flag.StringVar(&cfg.Provider, "provider", "retell", "platform format and signature of the deliveries")
 	flag.StringVar(&cfg.Callspec, "callspec", "", "callspec binary to run (default: build ./cmd/callspec)")
 	flag.StringVar(&cfg.Dir, "dir", "", "keep the binary, store, events file and server log here (default: a temporary directory)")
+	flag.BoolVar(&cfg.Floor, "floor", false, "also drive a floor handler (net/http, signature check, JSON decode) with the same load in the same run, for the ratio")
 	asJSON := flag.Bool("json", false, "print the result as JSON")
 	flag.Parse()
 

@@ -115,6 +115,36 @@ func (e *Expr) ErrorRange(err *common.Error, checked *cel.Ast) source.Range {
 	return e.Span(from, to)
 }
 
+// Token returns the token of Text where a parser error points: a name,
+// a run of operator characters or one other character; "" at the end of
+// the text. The Pratt parser's "unexpected token" does not say which.
+func (e *Expr) Token(err *common.Error) string {
+	if err.Location == nil || err.Location.Line() < 1 || err.Location.Column() < 0 {
+		return ""
+	}
+	if e.runes == nil {
+		e.runes = []rune(e.Text)
+	}
+	from := e.offset(err.Location.Line(), err.Location.Column())
+	if from >= len(e.runes) {
+		return ""
+	}
+	to := from + 1
+	switch r := e.runes[from]; {
+	case isIdent(r):
+		for to < len(e.runes) && isIdent(e.runes[to]) {
+			to++
+		}
+	case strings.ContainsRune(operatorChars, r):
+		for to < len(e.runes) && strings.ContainsRune(operatorChars, e.runes[to]) {
+			to++
+		}
+	}
+	return string(e.runes[from:to])
+}
+
+const operatorChars = "=!<>&|+-*/%"
+
 // NodeRange returns the file range of an expression node of checked.
 func (e *Expr) NodeRange(checked *ast.AST, id int64) source.Range {
 	info := checked.SourceInfo()

@@ -472,10 +472,10 @@ func (k *checker) compile(pos *celpos.Expr, what string, want *cel.Type) (checke
 		return nil, nil
 	}
 	env := k.w.Env.CEL
-	parsed, iss := env.Parse(pos.Text)
+	parsed, iss := k.w.Env.Parse(pos.Text)
 	if iss.Err() != nil {
-		for _, e := range iss.Errors() {
-			k.c.Add(catalog.CELSyntax.At(pos.ErrorRange(e, nil), "`%s` is not valid CEL: %s", what, explainSyntaxError(e.Message)))
+		for _, se := range syntaxErrors(pos, iss.Errors()) {
+			k.c.Add(catalog.CELSyntax.At(pos.ErrorRange(se.err, nil), "`%s` is not valid CEL: %s", what, se.msg))
 		}
 		return nil, nil
 	}
@@ -513,17 +513,87 @@ func typeWord(t *types.Type) string {
 	return "of type " + t.String()
 }
 
-// explainSyntaxError shortens the parser's token lists, which name grammar
-// symbols rather than what the author should write.
-func explainSyntaxError(msg string) string {
-	msg = strings.TrimPrefix(msg, "Syntax error: ")
-	if strings.HasPrefix(msg, "mismatched input '<EOF>'") {
-		return "the expression ends too early; an operand or a closing bracket is missing"
+type syntaxError struct {
+	err *common.Error
+	msg string
+}
+
+// syntaxErrors words the parser's errors of one expression, one per place:
+// where the parser reports two at one place (`fields.x == (` is both
+// "expected ')'" and "ends too early"), "ends too early" is kept, which
+// says what is missing wherever it is.
+func syntaxErrors(pos *celpos.Expr, errs []*common.Error) []syntaxError {
+	var out []syntaxError
+	at := map[int]int{} // location → index in out
+	for i, e := range errs {
+		msg := explainSyntaxError(pos, e, i == 0)
+		if msg == "" {
+			continue
+		}
+		loc := -1
+		if e.Location != nil {
+			loc = e.Location.Line()<<20 | e.Location.Column()
+		}
+		if j, ok := at[loc]; ok {
+			if msg == endsTooEarly {
+				out[j].msg = msg
+			}
+			continue
+		}
+		at[loc] = len(out)
+		out = append(out, syntaxError{e, msg})
 	}
-	if i := strings.Index(msg, " expecting {"); i >= 0 {
-		return msg[:i]
+	return out
+}
+
+const endsTooEarly = "the expression ends too early; an operand or a closing bracket is missing"
+
+// explainSyntaxError words a Pratt parser error for a spec author. It
+// keeps what that parser says better than ANTLR did (one error where ANTLR
+// reported a token error and then its consequence; "unexpected single
+// '&', expected '&&'"; "unterminated string literal"), and adds what
+// ANTLR said better: which token is unexpected. It returns "" for an
+// error that only follows from an earlier one of the same expression.
+func explainSyntaxError(pos *celpos.Expr, e *common.Error, first bool) string {
+	msg := strings.TrimPrefix(e.Message, "Syntax error: ")
+	if strings.HasPrefix(msg, "mismatched input '<EOF>'") || strings.HasPrefix(msg, "mismatched input <EOF>") {
+		return endsTooEarly
+	}
+	tok := pos.Token(e)
+	switch msg {
+	case "unexpected token after expression":
+		if !first {
+			return ""
+		}
+		if tok == "" {
+			return msg
+		}
+		return fmt.Sprintf("unexpected %s after the expression%s", quoteToken(tok), tokenHint(tok))
+	case "unexpected token", "unexpected character":
+		if tok == "" {
+			return msg
+		}
+		return fmt.Sprintf("%s %s%s", msg, quoteToken(tok), tokenHint(tok))
 	}
 	return msg
+}
+
+func quoteToken(tok string) string { return "'" + tok + "'" }
+
+// tokenHint names the CEL spelling of operators borrowed from other
+// languages.
+func tokenHint(tok string) string {
+	switch tok {
+	case "=":
+		return " (compare with ==)"
+	case "and", "AND":
+		return " (CEL writes and as &&)"
+	case "or", "OR":
+		return " (CEL writes or as ||)"
+	case "not", "NOT":
+		return " (CEL writes not as !)"
+	}
+	return ""
 }
 
 // dateHint says how dates and datetimes are written in CEL (see

@@ -56,6 +56,10 @@ func TestCELPositionsInEveryScalarStyle(t *testing.T) {
 			[]wantFinding{{"cel-type", 8, 18, 25}}},
 		{"plain enum literal", ` fields.urgency == "emergancy"`,
 			[]wantFinding{{"cel-type", 8, 29, 40}}},
+		// ANTLR ended a literal with non-ASCII text bytes, not code
+		// points, after its start (one column too far here).
+		{"plain non-ASCII enum literal", ` fields.urgency == "émergence"`,
+			[]wantFinding{{"cel-type", 8, 29, 40}}},
 		{"plain type mismatch", ` fields.urgency == 3`,
 			[]wantFinding{{"cel-type", 8, 26, 28}}},
 		{"double quoted with escapes", ` "fields.urgency == \"routine\" && fields.zzz"`,

@@ -13,6 +13,7 @@
 package build
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -140,6 +141,18 @@ func emitDocs(ws []*ir.Workflow, opts GenerateOptions) ([]File, error) {
 	return files, nil
 }
 
+// clip returns b in an array of its own length when the buffer it was
+// written into is much larger: go/format's and encoding/json's buffers
+// grow by doubling, and every file of every workflow is held until the
+// build writes them (at 1,000 specs, 59 MB of buffers held 38 MB of
+// files).
+func clip(b []byte) []byte {
+	if cap(b)-len(b) <= len(b)/8 {
+		return b
+	}
+	return bytes.Clone(b)
+}
+
 // Generate runs every emitter over ws (which must have passed lint) and
 // returns the complete output, manifest included, sorted by path.
 func Generate(ws []*ir.Workflow) ([]File, error) { return GenerateWith(ws, GenerateOptions{}) }
@@ -161,7 +174,7 @@ func GenerateWith(ws []*ir.Workflow, opts GenerateOptions) ([]File, error) {
 				return
 			}
 			for _, f := range out {
-				perWorkflow[i] = append(perWorkflow[i], File{Path: path.Join(w.ID, f.Path), Content: f.Content})
+				perWorkflow[i] = append(perWorkflow[i], File{Path: path.Join(w.ID, f.Path), Content: clip(f.Content)})
 			}
 		}
 	})

@@ -116,7 +116,7 @@ func MustCompile(d *Definition) *Compiled {
 func (c *Compiled) program(expr string, ast *cel.Ast, want *cel.Type) (expression, error) {
 	if ast == nil {
 		var iss *cel.Issues
-		if ast, iss = c.env.CEL.Compile(expr); iss.Err() != nil {
+		if ast, iss = c.env.Compile(expr); iss.Err() != nil {
 			return expression{}, iss.Err()
 		}
 	}

@@ -19,6 +19,11 @@ import (
 // transaction before failing with SQLITE_BUSY.
 const busyTimeoutMS = 10000
 
+// readers is the size of the pool of reading connections: the machines
+// callspec serve runs on have a few cores, and a read holds one only for
+// an index lookup.
+const readers = 4
+
 // Open opens (creating if needed) the SQLite file dsn names,
 // sqlite:path/to/file.db; an empty dsn means store.DefaultDSN.
 //
@@ -28,8 +33,10 @@ const busyTimeoutMS = 10000
 // Every transaction starts with BEGIN IMMEDIATE, taking the write lock up
 // front, so two processes sharing the file cannot both read-then-write the
 // same claim; busy_timeout makes the loser wait instead of failing. Within
-// a process one connection serialises all statements, which is what SQLite
-// would do to writers anyway.
+// a process one connection serialises the writes, which is what SQLite
+// would do to writers anyway; the reads (a claim's first look, stats)
+// go through a pool of query_only connections, which WAL lets run beside
+// the writer (sqlstore.OpenPools).
 func Open(dsn string, opts ...store.Option) (store.Store, error) {
 	if dsn == "" {
 		dsn = store.DefaultDSN
@@ -57,7 +64,26 @@ func Open(dsn string, opts ...store.Option) (store.Store, error) {
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	s, err := sqlstore.Open(context.Background(), db, sqlstore.Dialect{Name: "sqlite", Blob: "BLOB"}, nil, opts...)
+	// The readers connect on first use, after Open has created the file
+	// in WAL mode and migrated it.
+	rparams := url.Values{}
+	rparams.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))
+	rparams.Add("_pragma", "query_only(1)")
+	read, err := sql.Open("sqlite", path+"?"+rparams.Encode())
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open the SQLite store %s: %w", path, err)
+	}
+	read.SetMaxOpenConns(readers)
+	read.SetMaxIdleConns(readers)
+	read.SetConnMaxLifetime(0)
+	read.SetConnMaxIdleTime(0)
+	if path == ":memory:" {
+		// Each connection would open a database of its own.
+		read.Close()
+		read = db
+	}
+	s, err := sqlstore.OpenPools(context.Background(), db, read, sqlstore.Dialect{Name: "sqlite", Blob: "BLOB"}, nil, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("open the SQLite store %s: %w", path, err)
 	}

@@ -25,7 +25,10 @@ import (
 // Times are stored as Unix milliseconds (BIGINT), read from the store's
 // clock, so that every engine compares leases the same way.
 type sqlStore struct {
-	db      *sql.DB
+	db *sql.DB
+	// read serves the statements that only read (a claim's first look,
+	// stats, listings); it is db unless OpenPools was given a reader.
+	read    *sql.DB
 	dialect Dialect
 	now     func() time.Time
 	// closeDriver releases what db is built on (the pgx pool), if anything.
@@ -37,7 +40,18 @@ type sqlStore struct {
 // what db is built on (a connection pool) when the store closes; if the
 // migration fails, Open closes db and calls it.
 func Open(ctx context.Context, db *sql.DB, d Dialect, closeDriver func(), opts ...store.Option) (store.Store, error) {
-	s := &sqlStore{db: db, dialect: d, now: store.Clock(opts...), closeDriver: closeDriver}
+	return OpenPools(ctx, db, db, d, closeDriver, opts...)
+}
+
+// OpenPools is Open with a second pool, read, for the statements that only
+// read. SQLite serialises writers, so its store writes through one
+// connection; in WAL mode readers do not wait for the writer, and a
+// claim's first look (every delivery, and all a duplicate costs) need not
+// queue behind the writes of other deliveries and the workers. A read may
+// see the state before a write that is committing: the statements that
+// decide (the claim's upsert, a completion) run on db.
+func OpenPools(ctx context.Context, db, read *sql.DB, d Dialect, closeDriver func(), opts ...store.Option) (store.Store, error) {
+	s := &sqlStore{db: db, read: read, dialect: d, now: store.Clock(opts...), closeDriver: closeDriver}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -243,7 +257,7 @@ func (s *sqlStore) readClaim(ctx context.Context, key string) (c store.Claim, se
 		status     int
 		body       []byte
 	)
-	err = s.db.QueryRowContext(ctx, `SELECT state, lease_until, status, body FROM callspec_claims WHERE idempotency_key = $1`, key).
+	err = s.read.QueryRowContext(ctx, `SELECT state, lease_until, status, body FROM callspec_claims WHERE idempotency_key = $1`, key).
 		Scan(&state, &leaseUntil, &status, &body)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -415,7 +429,7 @@ func (s *sqlStore) mark(ctx context.Context, m store.Message, what, set string, 
 
 func (s *sqlStore) DeadLetters(ctx context.Context, limit int) ([]store.Message, error) {
 	cols := strings.Replace(outboxColumns, "body", "NULL", 1)
-	rows, err := s.db.QueryContext(ctx, `
+	rows, err := s.read.QueryContext(ctx, `
 		SELECT `+cols+` FROM callspec_outbox WHERE state = 'dead'
 		ORDER BY updated_at DESC, id LIMIT $1`, store.NormLimit(limit))
 	if err != nil {
@@ -429,7 +443,7 @@ func (s *sqlStore) DeadLetters(ctx context.Context, limit int) ([]store.Message,
 }
 
 func (s *sqlStore) Stats(ctx context.Context) (store.Stats, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT kind, state, COUNT(*) FROM callspec_outbox GROUP BY kind, state`)
+	rows, err := s.read.QueryContext(ctx, `SELECT kind, state, COUNT(*) FROM callspec_outbox GROUP BY kind, state`)
 	if err != nil {
 		return store.Stats{}, fmt.Errorf("count outbox messages: %w", err)
 	}
@@ -479,7 +493,7 @@ func filterSQL(f store.Filter, first int) (string, []any) {
 func (s *sqlStore) Messages(ctx context.Context, f store.Filter) ([]store.Message, error) {
 	where, args := filterSQL(f, 2)
 	cols := strings.Replace(outboxColumns, "body", "NULL", 1)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+cols+` FROM callspec_outbox WHERE `+where+`
+	rows, err := s.read.QueryContext(ctx, `SELECT `+cols+` FROM callspec_outbox WHERE `+where+`
 		ORDER BY created_at, id LIMIT $1`, append([]any{store.ListLimit(f.Limit)}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("list messages: %w", err)
@@ -572,6 +586,9 @@ func (s *sqlStore) pruneBatches(ctx context.Context, stmt string, cutoff int64) 
 
 func (s *sqlStore) Close() error {
 	err := s.db.Close()
+	if s.read != s.db {
+		err = errors.Join(err, s.read.Close())
+	}
 	if s.closeDriver != nil {
 		s.closeDriver()
 	}
