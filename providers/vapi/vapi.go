@@ -131,6 +131,12 @@ const MessageType = "end-of-call-report"
 // that Vapi's structured-outputs guide shows (no "message" envelope).
 const UnwrappedType = "call.ended"
 
+// IgnoredMessages are the server messages of Vapi's default serverMessages
+// (and the live transcript) that callspec does not decide on: Decode
+// answers each, and any type Vapi adds later, with an *IgnoredError. The
+// setup steps list them (vapiconfig).
+var IgnoredMessages = []string{"status-update", "transcript", "conversation-update", "speech-update", "hang", "user-interrupted", "assistant.started"}
+
 // Auth selects how deliveries are authenticated.
 type Auth int
 
@@ -273,8 +279,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	case at == nil:
 		return nil, providers.Ignored(Name, t, UnwrappedType)
 	case t != MessageType:
-		// status-update, transcript, conversation-update, speech-update,
-		// hang, …: Vapi's default serverMessages, acknowledged unread.
+		// IgnoredMessages, or a later type: acknowledged unread.
 		return nil, providers.Ignored(Name, t, MessageType)
 	}
 	call := r.Object(msg, "call")
