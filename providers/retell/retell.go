@@ -84,7 +84,6 @@
 package retell
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -327,7 +326,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 		call["start_timestamp"] = t.UnixMilli()
 		call["end_timestamp"] = t.UnixMilli() + in.Call.DurationS*1000
 	}
-	return json.Marshal(map[string]any{"event": WebhookEvent, "call": call})
+	return payload.Marshal(map[string]any{"event": WebhookEvent, "call": call})
 }
 
 // encodeFields writes list fields as the comma-separated text Retell

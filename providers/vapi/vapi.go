@@ -94,7 +94,6 @@ package vapi
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -447,7 +446,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	} else {
 		msg["durationSeconds"] = in.Call.DurationS
 	}
-	return json.Marshal(map[string]any{"message": msg})
+	return payload.Marshal(map[string]any{"message": msg})
 }
 
 // Verify implements providers.Adapter.
