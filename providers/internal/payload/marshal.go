@@ -14,11 +14,21 @@ import (
 // with \u0026 for & fails it. Go still escapes U+2028 and U+2029, which
 // JSON.stringify does not.
 func Marshal(v any) ([]byte, error) {
+	b, err := write(v, "")
+	return bytes.TrimSuffix(b, []byte{'\n'}), err
+}
+
+// MarshalIndent is Marshal indented by two spaces, with a final newline:
+// the platform configs callspec build writes.
+func MarshalIndent(v any) ([]byte, error) { return write(v, "  ") }
+
+func write(v any, indent string) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(b.Bytes(), []byte{'\n'}), nil
+	return b.Bytes(), nil
 }
