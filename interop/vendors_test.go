@@ -47,15 +47,7 @@ var quiet = slog.New(slog.DiscardHandler)
 // decodes its answer; it skips when Node or the packages are missing.
 func vendor(t *testing.T, req map[string]any, answer any) {
 	t.Helper()
-	bin, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed; the checks against the vendors' own code (retell-sdk, standardwebhooks) are skipped")
-	}
-	for _, pkg := range []string{"retell-sdk", "standardwebhooks"} {
-		if _, err := os.Stat(filepath.Join("node_modules", pkg, "package.json")); err != nil {
-			t.Skipf("interop/node_modules/%s is missing; run `npm ci --prefix interop` (.ci/run does) to check against the vendors' own code", pkg)
-		}
-	}
+	bin := requireNode(t, "the check against the vendors' own code (retell-sdk, standardwebhooks, Bland's sample)", "retell-sdk", "standardwebhooks")
 	in, err := json.Marshal(req)
 	if err != nil {
 		t.Fatal(err)
@@ -350,7 +342,7 @@ var (
 // spec's secret variable.
 func captureSend(t *testing.T, provider, secret string) ([]byte, http.Header) {
 	t.Helper()
-	vendor(t, map[string]any{"op": "retell-verify", "key": "k", "body": "", "signature": ""}, &verdict{}) // skips without Node
+	requireNode(t, "the check of callspec send against the vendors' own code", "retell-sdk", "standardwebhooks")
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "callspec-interop")
 		if err != nil {
