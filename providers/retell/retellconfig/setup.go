@@ -9,8 +9,8 @@ import (
 func (Emitter) Setup() configs.Setup {
 	return configs.Setup{
 		Platform: "Retell AI",
-		URLField: "the agent's webhook_url (dashboard: the agent → Webhook Settings → Agent Level Webhook URL; retell.json sets it)",
-		Secret:   "Retell signs with an API key, not a secret you choose: copy the key that has the webhook badge from Settings → API Keys",
+		URLField: "the agent's webhook URL (retell.json sets webhook_url; it replaces the account-level URL of the dashboard for this agent)",
+		Secret:   "Retell signs with an API key, not a secret you choose: copy the key that has the webhook badge from the dashboard's API Keys page",
 		Select:   []string{retell.WebhookEvent},
 		Ignored:  retell.IgnoredEvents,
 		Steps: []string{
