@@ -13,6 +13,7 @@ package interop
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,16 +54,39 @@ func withExtension(t *testing.T) string {
 	return path
 }
 
+// RequiredEnv, set to 1, makes a missing Node or package fail the
+// interop tests instead of skipping them: .ci/run sets it once `npm ci`
+// has installed the packages, so CI cannot pass without running them.
+const RequiredEnv = "CALLSPEC_INTEROP_REQUIRED"
+
+// requireNode returns the node binary when it and the packages pkgs
+// (under node_modules) are installed; otherwise it skips the test, saying
+// that what is skipped, or fails it under RequiredEnv.
+func requireNode(t *testing.T, what string, pkgs ...string) string {
+	t.Helper()
+	missing := func(reason string) {
+		t.Helper()
+		if os.Getenv(RequiredEnv) == "1" {
+			t.Fatalf("%s, and %s=1 requires %s", reason, RequiredEnv, what)
+		}
+		t.Skipf("%s; %s is skipped", reason, what)
+	}
+	bin, err := exec.LookPath("node")
+	if err != nil {
+		missing("node is not installed")
+	}
+	for _, pkg := range pkgs {
+		if _, err := os.Stat(filepath.Join("node_modules", filepath.FromSlash(pkg), "package.json")); err != nil {
+			missing(fmt.Sprintf("interop/node_modules/%s is missing (run `npm ci --prefix interop`, as .ci/run does)", pkg))
+		}
+	}
+	return bin
+}
+
 // node runs check.js or skips when Node or the packages are missing.
 func node(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	bin, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed; the Ajv and xmllint checks are skipped")
-	}
-	if _, err := os.Stat(filepath.Join("node_modules", "ajv", "package.json")); err != nil {
-		t.Skip("interop/node_modules is missing; run `npm ci` in interop/ (.ci/run does) to run the Ajv and xmllint checks")
-	}
+	bin := requireNode(t, "the Ajv and xmllint check", "ajv", "ajv-formats", "xmllint-wasm")
 	out, err := exec.Command(bin, append([]string{"check.js"}, args...)...).CombinedOutput()
 	return string(out), err
 }

@@ -39,15 +39,8 @@ const tsconfig = `{"compilerOptions": {"strict": true, "noEmit": true, "module":
 // wrong type. It returns tsc's output and whether it passed.
 func typeCheck(t *testing.T, bodies map[string][2]string) (string, bool) {
 	t.Helper()
+	requireNode(t, "the type check against retell-sdk and @vapi-ai/server-sdk", "typescript", "retell-sdk", "@vapi-ai/server-sdk")
 	tsc := filepath.Join("node_modules", ".bin", "tsc")
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not installed; the type check against retell-sdk and @vapi-ai/server-sdk is skipped")
-	}
-	for _, p := range []string{tsc, filepath.Join("node_modules", "retell-sdk", "package.json"), filepath.Join("node_modules", "@vapi-ai", "server-sdk", "package.json")} {
-		if _, err := os.Stat(p); err != nil {
-			t.Skipf("interop/%s is missing; run `npm ci --prefix interop` (.ci/run does) to type-check the bodies against the vendors' SDKs", p)
-		}
-	}
 	dir := t.TempDir()
 	modules, err := filepath.Abs("node_modules")
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all"
+	"github.com/callspec/callspec/providers/bland"
 	"github.com/callspec/callspec/providers/callurl"
 	"github.com/callspec/callspec/providers/retell"
 	"github.com/callspec/callspec/runtime/forward"
@@ -46,15 +47,7 @@ var quiet = slog.New(slog.DiscardHandler)
 // decodes its answer; it skips when Node or the packages are missing.
 func vendor(t *testing.T, req map[string]any, answer any) {
 	t.Helper()
-	bin, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed; the checks against the vendors' own code (retell-sdk, standardwebhooks) are skipped")
-	}
-	for _, pkg := range []string{"retell-sdk", "standardwebhooks"} {
-		if _, err := os.Stat(filepath.Join("node_modules", pkg, "package.json")); err != nil {
-			t.Skipf("interop/node_modules/%s is missing; run `npm ci --prefix interop` (.ci/run does) to check against the vendors' own code", pkg)
-		}
-	}
+	bin := requireNode(t, "the check against the vendors' own code (retell-sdk, standardwebhooks, Bland's sample)", "retell-sdk", "standardwebhooks")
 	in, err := json.Marshal(req)
 	if err != nil {
 		t.Fatal(err)
@@ -301,6 +294,12 @@ func verifyStandardWebhook(t *testing.T, what string, body []byte, h http.Header
 // platform's format.
 func encode(t *testing.T, provider, callID string) []byte {
 	t.Helper()
+	return encodeAt(t, provider, callID, "kitchen sink")
+}
+
+// encodeAt is encode with the caller's words for the location.
+func encodeAt(t *testing.T, provider, callID, location string) []byte {
+	t.Helper()
 	p, err := providers.Lookup(provider)
 	if err != nil {
 		t.Fatal(err)
@@ -308,7 +307,7 @@ func encode(t *testing.T, provider, callID string) []byte {
 	in := &event.Inbound{
 		Call:       event.Call{ID: callID, Provider: provider, Status: "completed", Direction: "inbound", DurationS: 95},
 		CallerFrom: "+15551234567", CallerPhone: "+15551234567", CalledTo: "+15550000000",
-		Fields: map[string]any{"issue_type": "leak", "location": "kitchen sink", "urgency": "routine", "permission_to_enter": true},
+		Fields: map[string]any{"issue_type": "leak", "location": location, "urgency": "routine", "permission_to_enter": true},
 	}
 	body, err := p.Encode(in, intake.Definition())
 	if err != nil {
@@ -343,7 +342,7 @@ var (
 // spec's secret variable.
 func captureSend(t *testing.T, provider, secret string) ([]byte, http.Header) {
 	t.Helper()
-	vendor(t, map[string]any{"op": "retell-verify", "key": "k", "body": "", "signature": ""}, &verdict{}) // skips without Node
+	requireNode(t, "the check of callspec send against the vendors' own code", "retell-sdk", "standardwebhooks")
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "callspec-interop")
 		if err != nil {
@@ -370,4 +369,54 @@ func captureSend(t *testing.T, provider, secret string) ([]byte, http.Header) {
 		t.Errorf("callspec send posted Content-Type %q", sent.header.Get("Content-Type"))
 	}
 	return sent.body, sent.header
+}
+
+// blandSecret is a signing secret as Bland's Dev Portal shows it.
+const blandSecret = "whsk_live_4a1c9e7b2d3f5a6b8c0d1e2f3a4b5c6d"
+
+// TestBlandSampleSignsWhatTheHandlerAccepts posts a Bland delivery signed
+// as Bland's documented sample computes it (HMAC over the body as
+// JSON.stringify writes it): one event; signed with another secret, 401.
+func TestBlandSampleSignsWhatTheHandlerAccepts(t *testing.T) {
+	r := newReceiver(t, bland.Name, blandSecret)
+	var signed, forged struct{ Body, Signature string }
+	body := string(encode(t, bland.Name, "call_bland"))
+	vendor(t, map[string]any{"op": "bland-sign", "secret": "not the secret", "body": body}, &forged)
+	vendor(t, map[string]any{"op": "bland-sign", "secret": blandSecret, "body": body}, &signed)
+	if status, answer := r.post([]byte(forged.Body), map[string]string{bland.SignatureHeader: forged.Signature}); status != http.StatusUnauthorized || r.svc.count() != 0 {
+		t.Errorf("signed with another secret: %d %s, %d events; want 401 and none", status, answer, r.svc.count())
+	}
+	if status, answer := r.post([]byte(signed.Body), map[string]string{bland.SignatureHeader: signed.Signature}); status != http.StatusOK || r.svc.count() != 1 {
+		t.Errorf("signed as Bland's sample signs: %d %s, %d events; want 200 and 1 event", status, answer, r.svc.count())
+	}
+}
+
+// TestBlandSampleVerifiesCallspecSend checks the request of `callspec
+// send --provider bland` with Bland's documented verification sample,
+// which re-serialises the parsed body: what callspec signs must survive
+// that. Another secret must not verify.
+func TestBlandSampleVerifiesCallspecSend(t *testing.T) {
+	body, h := captureSend(t, bland.Name, blandSecret)
+	for _, c := range []struct {
+		secret string
+		want   bool
+	}{{blandSecret, true}, {"not the secret", false}} {
+		var v verdict
+		vendor(t, map[string]any{"op": "bland-verify", "secret": c.secret, "body": string(body), "signature": h.Get(bland.SignatureHeader)}, &v)
+		if v.Valid != c.want {
+			t.Errorf("Bland's verifyWebhookSignature with secret %q = %v, want %v\nbody: %s", c.secret, v.Valid, c.want, body)
+		}
+	}
+	// Words JSON may write in more than one way (Go escapes <, > and &
+	// by default, JSON.stringify does not) must still verify.
+	body = encodeAt(t, bland.Name, "call_bland_words", `bath & kitchen <"upstairs"> café €`)
+	h, err := bland.Provider{}.Sign([]byte(blandSecret), body, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v verdict
+	vendor(t, map[string]any{"op": "bland-verify", "secret": blandSecret, "body": string(body), "signature": h.Get(bland.SignatureHeader)}, &v)
+	if !v.Valid {
+		t.Errorf("Bland's verifyWebhookSignature refuses callspec's signature of a body with &, <, > and quotes:\n%s", body)
+	}
 }

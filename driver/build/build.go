@@ -82,6 +82,7 @@ var WorkflowEmitters = []WorkflowEmitter{
 	{Name: "schema", Emit: emitSchemas},
 	{Name: "providers", Emit: emitProviderConfigs},
 	{Name: "handler", Emit: emitHandler},
+	{Name: "setup", Emit: emitSetup},
 }
 
 // SetEmitters run once per build.
@@ -127,6 +128,16 @@ func emitSchemas(w *ir.Workflow, _ GenerateOptions) ([]File, error) {
 		return nil, err
 	}
 	return []File{{Path: "outcome.schema.json", Content: outcome}, {Path: "handoff.schema.json", Content: handoff}}, nil
+}
+
+// emitSetup writes <id>/SETUP.md, how to go live on each target; it
+// links no other workflow, so a build of some specs refreshes it.
+func emitSetup(w *ir.Workflow, _ GenerateOptions) ([]File, error) {
+	b, err := docpage.Setup(w)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	return []File{{Path: docpage.SetupName, Content: b}}, nil
 }
 
 func emitDocs(ws []*ir.Workflow, opts GenerateOptions) ([]File, error) {

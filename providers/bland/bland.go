@@ -70,7 +70,6 @@
 package bland
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -238,7 +237,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 		}
 		body["started_at"] = t.UTC().Format("2006-01-02T15:04:05.000+00:00")
 	}
-	return json.Marshal(body)
+	return payload.Marshal(body)
 }
 
 // Verify implements providers.Adapter.

@@ -44,7 +44,6 @@
 package callcow
 
 import (
-	"encoding/json"
 	"maps"
 	"net/http"
 	"strings"
@@ -161,7 +160,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	if _, taken := fields[ContextNumber]; !taken && in.Call.Direction == "outbound" && in.CalledTo != "" {
 		fields[ContextNumber] = in.CalledTo
 	}
-	ctx, err := json.Marshal(fields)
+	ctx, err := payload.Marshal(fields)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +177,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	if to == "" {
 		to = "browser"
 	}
-	return json.Marshal(map[string]any{
+	return payload.Marshal(map[string]any{
 		"call_id":           in.Call.ID,
 		"workflow_id":       def.ID,
 		"workflow_name":     def.ID,

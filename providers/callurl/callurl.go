@@ -50,7 +50,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -180,7 +179,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	if in.CallerPhone != "" {
 		caller["phone_e164"] = in.CallerPhone
 	}
-	return json.Marshal(map[string]any{"workflow_id": def.ID, "call": call, "caller": caller, "fields": fields})
+	return payload.Marshal(map[string]any{"workflow_id": def.ID, "call": call, "caller": caller, "fields": fields})
 }
 
 // Key turns a secret into the HMAC key: a whsec_ secret is base64-decoded,

@@ -24,6 +24,40 @@ type Emitter interface {
 	// Losses lists what the platform cannot express of w's fields; lint
 	// reports each as target-unsupported.
 	Losses(w *ir.Workflow) []Loss
+	// Setup is what a person does in the platform's dashboard to go live.
+	Setup() Setup
+}
+
+// Setup is how a workflow goes live on one platform, in the words of its
+// dashboard: the one place each platform's setup facts are kept, so that
+// the setup page of every workflow (docpage), the README and
+// docs/PLATFORMS.md (checked against it by providers/all's tests) say
+// the same. The URL to paste and the secret's environment variable come
+// from the workflow; how callspec checks the secret is the adapter's
+// SignatureScheme.
+type Setup struct {
+	// Platform is the platform's name as its maker writes it.
+	Platform string
+	// URLField says where the URL goes, e.g. "the agent's Webhook URL
+	// (Agents → the agent → Webhook Settings)".
+	URLField string
+	// Secret says what the signing secret is and where it comes from or
+	// goes in the platform; the environment variable that holds it is
+	// the workflow's.
+	Secret string
+	// Select are the event types to select in the dashboard; nil when the
+	// platform sends one delivery per call and offers no choice.
+	Select []string
+	// Ignored are the event types the run-time adapter acknowledges (2xx,
+	// counted, nothing stored) without deciding on them, taken from the
+	// adapter; any type the platform adds later is ignored too.
+	Ignored []string
+	// Steps are further steps, in order (Vapi's webhook credential,
+	// Retell's LLM).
+	Steps []string
+	// Unconfirmed says what no source confirmed about the platform's
+	// deliveries; a test against the real platform should settle it.
+	Unconfirmed []string
 }
 
 // Loss is one field the platform cannot express as declared, or, with

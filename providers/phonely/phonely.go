@@ -54,7 +54,6 @@
 package phonely
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -237,7 +236,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 		}
 		body[name] = v
 	}
-	return json.Marshal(body)
+	return payload.Marshal(body)
 }
 
 // Verify implements providers.Adapter.

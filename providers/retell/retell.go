@@ -84,7 +84,6 @@
 package retell
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -107,6 +106,13 @@ const SignatureHeader = "X-Retell-Signature"
 
 // WebhookEvent is the one event callspec decides on.
 const WebhookEvent = "call_analyzed"
+
+// IgnoredEvents are the other event types Retell documents for
+// webhook_events (call_started, call_ended and transcript_updated are the
+// default of a dashboard-configured URL): Decode answers each, and any
+// type Retell adds later, with an *IgnoredError. The setup steps list
+// them (retellconfig).
+var IgnoredEvents = []string{"call_started", "call_ended", "transcript_updated", "transfer_started", "transfer_bridged", "transfer_cancelled", "transfer_ended"}
 
 func init() { providers.Register(Provider{}) }
 
@@ -198,8 +204,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 		ev = r.String(root, "event_type")
 	}
 	if ev != "" && ev != WebhookEvent && !r.Failed() {
-		// call_started, call_ended, transcript_updated, transfer_*: the
-		// defaults of a dashboard-configured URL, acknowledged unread.
+		// IgnoredEvents, or a later type: acknowledged unread.
 		return nil, providers.Ignored(Name, ev, WebhookEvent)
 	}
 	// at is the key of the call object, for paths in reasons.
@@ -321,7 +326,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 		call["start_timestamp"] = t.UnixMilli()
 		call["end_timestamp"] = t.UnixMilli() + in.Call.DurationS*1000
 	}
-	return json.Marshal(map[string]any{"event": WebhookEvent, "call": call})
+	return payload.Marshal(map[string]any{"event": WebhookEvent, "call": call})
 }
 
 // encodeFields writes list fields as the comma-separated text Retell

@@ -89,7 +89,6 @@
 package synthflow
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -402,7 +401,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 		"analysis":         map[string]any{},
 		"metadata":         map[string]any{},
 	}
-	return json.Marshal(body)
+	return payload.Marshal(body)
 }
 
 // Verify implements providers.Adapter.

@@ -94,7 +94,6 @@ package vapi
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -130,6 +129,12 @@ const MessageType = "end-of-call-report"
 // UnwrappedType is the type of the same outcome in the unwrapped shape
 // that Vapi's structured-outputs guide shows (no "message" envelope).
 const UnwrappedType = "call.ended"
+
+// IgnoredMessages are the server messages of Vapi's default serverMessages
+// (and the live transcript) that callspec does not decide on: Decode
+// answers each, and any type Vapi adds later, with an *IgnoredError. The
+// setup steps list them (vapiconfig).
+var IgnoredMessages = []string{"status-update", "transcript", "conversation-update", "speech-update", "hang", "user-interrupted", "assistant.started"}
 
 // Auth selects how deliveries are authenticated.
 type Auth int
@@ -273,8 +278,7 @@ func (Provider) Decode(body []byte, def *workflow.Definition) (*event.Inbound, e
 	case at == nil:
 		return nil, providers.Ignored(Name, t, UnwrappedType)
 	case t != MessageType:
-		// status-update, transcript, conversation-update, speech-update,
-		// hang, …: Vapi's default serverMessages, acknowledged unread.
+		// IgnoredMessages, or a later type: acknowledged unread.
 		return nil, providers.Ignored(Name, t, MessageType)
 	}
 	call := r.Object(msg, "call")
@@ -442,7 +446,7 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	} else {
 		msg["durationSeconds"] = in.Call.DurationS
 	}
-	return json.Marshal(map[string]any{"message": msg})
+	return payload.Marshal(map[string]any{"message": msg})
 }
 
 // Verify implements providers.Adapter.

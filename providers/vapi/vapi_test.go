@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -97,7 +98,7 @@ func TestDecode(t *testing.T) {
 // end-of-call-report are acknowledged, not refused.
 func TestDecodeIgnoresOtherMessages(t *testing.T) {
 	w := providertest.Get(t, "human_handoff")
-	for _, typ := range []string{"status-update", "transcript", "conversation-update", "speech-update", "hang", "user-interrupted", "assistant.started", "a-later-message"} {
+	for _, typ := range append(slices.Clone(vapi.IgnoredMessages), "a-later-message") {
 		_, err := p.Decode([]byte(`{"message":{"type":"`+typ+`","call":{"id":"c1"}}}`), w.Def)
 		var ig *providers.IgnoredError
 		if !errors.As(err, &ig) || ig.Event != typ || ig.Processed != "end-of-call-report" {

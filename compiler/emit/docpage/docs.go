@@ -1,16 +1,19 @@
-// Package docpage emits the public docs pages of the workflows:
-// <id>/README.md for each workflow and index.md listing them all. A page
-// is written for the people who decide whether to build the Call App: the
-// goal, the opening disclosure, the question set in order, the fields,
-// the handoff rules in plain words, the next action with an example
-// payload, the tested scenarios, the call to action and related pages.
+// Package docpage emits the docs pages of the workflows: the public
+// <id>/README.md for each workflow, index.md listing them all, and
+// <id>/SETUP.md, how to go live on each target platform (setup.go). A
+// public page is written for the people who decide whether to build the
+// Call App: the goal, the opening disclosure, the question set in order,
+// the fields, the handoff rules in plain words, the next action with an
+// example payload, the tested scenarios, the call to action and related
+// pages.
 //
-// Pages are public, so they say nothing about where or how the handler
-// runs: no webhook or forward URLs, secret or environment variable names,
-// idempotency expressions or log lists. The example payload is the event
-// the handler's own decision code (kernel/workflow) produces for the
-// spec's routine scenario, so the page cannot show a payload the handler
-// would not send.
+// Public pages say nothing about where or how the handler runs: no
+// webhook or forward URLs, secret or environment variable names,
+// idempotency expressions or log lists; those are on the setup page,
+// which no public page links to. The example payload is the event the
+// handler's own decision code (kernel/workflow) produces for the spec's
+// routine scenario, so the page cannot show a payload the handler would
+// not send.
 package docpage
 
 import (
@@ -543,21 +546,10 @@ func (p *page) contract() {
 		p.line("")
 		names := make([]string, len(p.w.Targets))
 		for i, t := range p.w.Targets {
-			names[i] = orDefault(platformNames[t], t)
+			names[i] = platformName(t)
 		}
 		p.line("Platform configuration is generated for %s.", andList(names))
 	}
-}
-
-// platformNames are the voice platforms as their makers write them.
-var platformNames = map[string]string{
-	"bland":     "Bland",
-	"callcow":   "CallCow",
-	"callurl":   "CallURL",
-	"phonely":   "Phonely",
-	"retell":    "Retell",
-	"synthflow": "Synthflow",
-	"vapi":      "Vapi",
 }
 
 func (p *page) cta() {

@@ -96,15 +96,28 @@ func TestShapesGolden(t *testing.T) {
 	}
 	golden(t, "shapes.README.md", files[0].Content)
 	golden(t, "shapes.index.md", files[1].Content)
+	setup, err := docpage.Setup(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "shapes.SETUP.md", setup)
 }
 
 // TestSeedPagesMatchGenerated is the golden test of the five seed pages:
 // the committed generated/ is their golden copy, refreshed by callspec
 // build.
 func TestSeedPagesMatchGenerated(t *testing.T) {
-	files, err := docpage.Pages(seedWorkflows(t))
+	ws := seedWorkflows(t)
+	files, err := docpage.Pages(ws)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, w := range ws {
+		setup, err := docpage.Setup(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, docpage.File{Path: w.ID + "/" + docpage.SetupName, Content: setup})
 	}
 	for _, f := range files {
 		want, err := os.ReadFile(filepath.Join(generated, filepath.FromSlash(f.Path)))

@@ -20,16 +20,7 @@ import (
 // JSON encodes v indented by two spaces, without HTML escaping, with a
 // final newline. Struct fields keep their order and maps are sorted, so
 // the output is deterministic.
-func JSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
+func JSON(v any) ([]byte, error) { return payload.MarshalIndent(v) }
 
 // Ordered is a JSON object that keeps insertion order, for objects keyed
 // by field name where the spec's order is the natural one.

@@ -154,3 +154,16 @@ func TestCustomer(t *testing.T) {
 		t.Errorf("a local called number gave %q and notes %q", got, r.Notes)
 	}
 }
+
+// TestMarshalWritesWhatPlatformsWrite: <, > and & are written as they
+// are, as the platforms' servers (JSON.stringify) write them, so a
+// receiver that re-serialises the parsed body signs the same bytes.
+func TestMarshalWritesWhatPlatformsWrite(t *testing.T) {
+	got, err := Marshal(map[string]any{"b": `bath & kitchen <"upstairs">`, "a": 1.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"a":1.5,"b":"bath & kitchen <\"upstairs\">"}`; string(got) != want {
+		t.Errorf("Marshal = %s, want %s", got, want)
+	}
+}

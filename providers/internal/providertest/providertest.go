@@ -61,6 +61,12 @@ func Root(tb testing.TB) string {
 // checkout), skipping the test when there is none.
 func Vendors(tb testing.TB) string {
 	tb.Helper()
+	if dir := os.Getenv(VendorsEnv); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			tb.Fatalf("%s=%s: %v; point it at the directory of the vendors' API descriptions", VendorsEnv, dir, err)
+		}
+		return dir
+	}
 	for dir := filepath.Dir(Root(tb)); ; dir = filepath.Dir(dir) {
 		vendors := filepath.Join(dir, "shared", "vendors")
 		if _, err := os.Stat(vendors); err == nil {
@@ -70,9 +76,13 @@ func Vendors(tb testing.TB) string {
 			break
 		}
 	}
-	tb.Skipf("shared/vendors not found beside %s or a parent: the vendors' API descriptions live in ../shared/vendors next to the repository", Root(tb))
+	tb.Skipf("shared/vendors not found beside %s or a parent: the vendors' API descriptions live in ../shared/vendors next to the repository (or set %s to their directory)", Root(tb), VendorsEnv)
 	return ""
 }
+
+// VendorsEnv names the directory of the vendors' API descriptions when it
+// is not ../shared/vendors (a git worktree elsewhere).
+const VendorsEnv = "CALLSPEC_VENDORS"
 
 // Workflow is a checked workflow with its compiled run-time form.
 type Workflow struct {
@@ -472,6 +482,59 @@ func OpenAPISchema(tb testing.TB, file, name string) *openapi3.Schema {
 		tb.Fatalf("%s has no schema %s", file, name)
 	}
 	return ref.Value
+}
+
+// StrictOpenAPISchema is schema name of a vendor's API description with
+// every object closed: a schema that lists properties and says nothing of
+// others gets additionalProperties false, so a misspelt or invented key
+// is an error at any depth, as it is for the vendor's typed SDKs. The
+// description's enums on arrays (Vapi puts the item enum of
+// serverMessages on the array, which no array satisfies) move to the
+// items. It loads its own copy of the file: OpenAPISchema's stays as
+// published.
+func StrictOpenAPISchema(tb testing.TB, file, name string) *openapi3.Schema {
+	tb.Helper()
+	doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join(Vendors(tb), file))
+	if err != nil {
+		tb.Fatalf("load %s: %v", file, err)
+	}
+	ref, ok := doc.Components.Schemas[name]
+	if !ok || ref.Value == nil {
+		tb.Fatalf("%s has no schema %s", file, name)
+	}
+	closeSchema(ref.Value, map[*openapi3.Schema]bool{})
+	return ref.Value
+}
+
+func closeSchema(s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
+	if s == nil || seen[s] {
+		return
+	}
+	seen[s] = true
+	if len(s.Properties) > 0 && s.AdditionalProperties.Has == nil && s.AdditionalProperties.Schema == nil {
+		closed := false
+		s.AdditionalProperties.Has = &closed
+	}
+	if s.Type.Is(openapi3.TypeArray) && len(s.Enum) > 0 && s.Items != nil && s.Items.Value != nil {
+		if len(s.Items.Value.Enum) == 0 {
+			s.Items.Value.Enum = s.Enum
+		}
+		s.Enum = nil
+	}
+	for _, p := range s.Properties {
+		closeSchema(p.Value, seen)
+	}
+	for _, list := range []openapi3.SchemaRefs{s.OneOf, s.AnyOf, s.AllOf} {
+		for _, r := range list {
+			closeSchema(r.Value, seen)
+		}
+	}
+	if s.Items != nil {
+		closeSchema(s.Items.Value, seen)
+	}
+	if s.AdditionalProperties.Schema != nil {
+		closeSchema(s.AdditionalProperties.Schema.Value, seen)
+	}
 }
 
 // ValidateOpenAPI validates a JSON document against a schema of a

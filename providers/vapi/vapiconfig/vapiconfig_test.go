@@ -2,8 +2,13 @@ package vapiconfig_test
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/callspec/callspec/providers/internal/configtext"
 	"github.com/callspec/callspec/providers/internal/providertest"
@@ -72,5 +77,60 @@ func TestConfigMatchesOpenAPI(t *testing.T) {
 				t.Errorf("model.messages %v, want %v", doc.Model.Messages, want)
 			}
 		})
+	}
+}
+
+// strictBodies names, per file name under generated/<id>/providers/, the
+// schema of Vapi's API description the file is the body of.
+var strictBodies = map[string]string{
+	"vapi.json":            "UpdateAssistantDTO",
+	"vapi-credential.json": "CreateWebhookCredentialDTO",
+}
+
+// TestGeneratedBodiesValidateStrictly validates every Vapi body committed
+// under generated/ against Vapi's API description with every object
+// closed (providertest.StrictOpenAPISchema): no key Vapi does not define,
+// at any depth.
+func TestGeneratedBodiesValidateStrictly(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(providertest.Root(t), "generated", "*", "providers", "vapi*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 3 {
+		t.Fatalf("found %d Vapi bodies under generated/; run `go run ./cmd/callspec build`", len(files))
+	}
+	schemas := map[string]*openapi3.Schema{}
+	for _, file := range files {
+		name, ok := strictBodies[filepath.Base(file)]
+		if !ok {
+			t.Errorf("%s: no schema of %s is known for this body; add it to strictBodies", file, openapi)
+			continue
+		}
+		if schemas[name] == nil {
+			schemas[name] = providertest.StrictOpenAPISchema(t, openapi, name)
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body any
+		if err := json.Unmarshal(b, &body); err != nil {
+			t.Fatal(err)
+		}
+		providertest.ValidateOpenAPIValue(t, schemas[name], file+" as "+name, body)
+	}
+}
+
+// TestStrictValidationRefusesUnknownKeys shows the strict check can fail:
+// a misspelt key deep in the body, which the published description lets
+// through, is refused.
+func TestStrictValidationRefusesUnknownKeys(t *testing.T) {
+	body := map[string]any{"server": map[string]any{"url": "https://ops.example.com/hooks/x/vapi", "timeoutSecond": 20}}
+	if err := providertest.OpenAPISchema(t, openapi, "UpdateAssistantDTO").VisitJSON(body); err != nil {
+		t.Fatalf("the published description refuses the body (%v); the test no longer shows what closing adds", err)
+	}
+	err := providertest.StrictOpenAPISchema(t, openapi, "UpdateAssistantDTO").VisitJSON(body)
+	if err == nil || !strings.Contains(err.Error(), "timeoutSecond") {
+		t.Errorf("strict validation of a body with server.timeoutSecond: %v, want an error naming it", err)
 	}
 }
