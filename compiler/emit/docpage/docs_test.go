@@ -2,7 +2,6 @@ package docpage_test
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path"
@@ -21,11 +20,10 @@ import (
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
 	"github.com/callspec/callspec/driver/build"
+	"github.com/callspec/callspec/internal/golden"
 	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/kernel/workflow"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // generated is the committed output of callspec build over workflows/.
 const generated = "../../../generated"
@@ -68,23 +66,6 @@ func seedWorkflows(t *testing.T) []*ir.Workflow {
 	return ws
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	file := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test ./compiler/emit/docpage -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the rendered page; review the change and run go test ./compiler/emit/docpage -update\n--- got ---\n%s", file, got)
-	}
-}
-
 func TestShapesGolden(t *testing.T) {
 	w := load(t, "testdata/shapes.yaml")
 	files, err := docpage.Pages([]*ir.Workflow{w})
@@ -94,8 +75,8 @@ func TestShapesGolden(t *testing.T) {
 	if len(files) != 2 || files[0].Path != "shapes/README.md" || files[1].Path != "index.md" {
 		t.Fatalf("pages: %v", paths(files))
 	}
-	golden(t, "shapes.README.md", files[0].Content)
-	golden(t, "shapes.index.md", files[1].Content)
+	golden.Check(t, filepath.Join("testdata", "shapes.README.md.golden"), files[0].Content)
+	golden.Check(t, filepath.Join("testdata", "shapes.index.md.golden"), files[1].Content)
 }
 
 // TestSeedPagesMatchGenerated is the golden test of the five seed pages:

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -29,13 +28,12 @@ import (
 	"github.com/callspec/callspec/compiler/emit/eventschema"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/internal/golden"
 	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/providers/configs"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files with the current output")
 
 // Root returns the module root (the directory holding go.mod).
 func Root(tb testing.TB) string {
@@ -220,26 +218,10 @@ func (w *Workflow) Validate(ev *event.Event) error {
 }
 
 // Golden compares got with testdata/<name>.golden, or rewrites it under
-// -update.
+// -update (internal/golden).
 func Golden(tb testing.TB, name string, got []byte) {
 	tb.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (run go test with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		tb.Errorf("%s differs from the current output (run go test with -update to accept it):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	golden.Check(tb, filepath.Join("testdata", name+".golden"), got)
 }
 
 // ReadTestdata reads testdata/name.
