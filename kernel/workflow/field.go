@@ -195,6 +195,19 @@ func TypeLengthBound(k celenv.Kind, values []string) (n int64, ok bool) {
 	return 0, false
 }
 
+// SchemaType is the JSON Schema type of values of type k: "number",
+// "integer", "boolean", "array" for a list, and "string" for every type
+// whose values are strings.
+func SchemaType(k celenv.Kind) string {
+	switch k {
+	case celenv.Number, celenv.Integer, celenv.Boolean:
+		return string(k)
+	case celenv.ListKind:
+		return "array"
+	}
+	return "string"
+}
+
 // SchemaFormat is how a JSON Schema states the format of a string type:
 // a format keyword ("email", "date", "date-time") or a pattern (E.164 for
 // a phone number); both are "" for types without a format.

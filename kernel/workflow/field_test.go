@@ -123,6 +123,19 @@ func TestElemAndCEL(t *testing.T) {
 	}
 }
 
+func TestSchemaType(t *testing.T) {
+	want := map[celenv.Kind]string{celenv.Number: "number", celenv.Integer: "integer", celenv.Boolean: "boolean", celenv.ListKind: "array"}
+	for _, k := range celenv.Kinds {
+		w, ok := want[k]
+		if !ok {
+			w = "string"
+		}
+		if got := SchemaType(k); got != w {
+			t.Errorf("SchemaType(%s) = %q, want %q", k, got, w)
+		}
+	}
+}
+
 func TestFormats(t *testing.T) {
 	for _, tc := range []struct {
 		k                              celenv.Kind
