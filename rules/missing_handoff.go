@@ -8,6 +8,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // sensitiveTopics are words that, as a word of an enum value (split at _
@@ -71,7 +72,7 @@ Good:
 			}
 			for _, e := range p.Spec.Fields.Entries {
 				f, ok := p.IR.Field(e.Key.Value)
-				if !ok || (f.Type != celenv.Enum && !(f.Type == celenv.ListKind && f.Items == celenv.Enum)) {
+				if !ok || !workflow.ValuesApply(f.Elem()) {
 					continue
 				}
 				for _, v := range e.Value.Values.Items {

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/callspec/callspec/compiler/diag"
-	"github.com/callspec/callspec/kernel/celenv"
 	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/runtime/logging"
 )
@@ -95,9 +94,5 @@ func (p *Pass) piiReason(name string) string {
 	if !ok || !workflow.PIIByDefault(f.Elem()) {
 		return "marked pii"
 	}
-	t := string(f.Type)
-	if f.Type == celenv.ListKind {
-		t = "list of " + string(f.Items)
-	}
-	return t + " fields are pii unless marked pii: false"
+	return f.TypeName() + " fields are pii unless marked pii: false"
 }

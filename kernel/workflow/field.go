@@ -26,6 +26,15 @@ func (f *Field) Elem() celenv.Kind {
 	return f.Type
 }
 
+// TypeName is f's type as a spec writes it, and messages name it: "phone",
+// "list of text".
+func (f *Field) TypeName() string {
+	if f.Type == celenv.ListKind {
+		return "list of " + string(f.Items)
+	}
+	return string(f.Type)
+}
+
 // CEL is f's declaration in the typed CEL environment.
 func (f *Field) CEL() celenv.Field {
 	return celenv.Field{Name: f.Name, Type: f.Type, Items: f.Items, MaxLength: f.MaxLength}
