@@ -269,7 +269,7 @@ func sampleValue(f importedField) string {
 	case celenv.Phone, celenv.Email, celenv.Date, celenv.DateTime:
 		// Quoted: YAML would read a date as a timestamp and a phone
 		// number's plus sign as a number's.
-		v = strconv.Quote(workflow.FormatExample(elem))
+		v = strconv.Quote(workflow.FormatOf(elem).Example)
 	default:
 		v = "example"
 	}

@@ -242,13 +242,13 @@ func typeWords(f *ir.Field) string {
 		case celenv.Enum:
 			return "one of: " + strings.Join(f.Values, ", ")
 		case celenv.Phone:
-			return "phone number (" + workflow.FormatName(k) + ")"
+			return "phone number (" + workflow.FormatOf(k).Name + ")"
 		case celenv.Email:
 			return "email address"
 		case celenv.Date:
-			return "date (" + workflow.FormatName(k) + ")"
+			return "date (" + workflow.FormatOf(k).Name + ")"
 		case celenv.DateTime:
-			return "date and time (" + workflow.FormatName(k) + ")"
+			return "date and time (" + workflow.FormatOf(k).Name + ")"
 		case celenv.Boolean:
 			return "yes or no"
 		case celenv.Integer:

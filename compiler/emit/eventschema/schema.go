@@ -162,8 +162,8 @@ func FieldSchema(f *ir.Field) *jsonschema.Schema {
 }
 
 func valueSchema(f *workflow.Field, kind celenv.Kind) *jsonschema.Schema {
-	s := &jsonschema.Schema{Type: workflow.SchemaType(kind)}
-	s.Format, s.Pattern = workflow.SchemaFormat(kind)
+	format := workflow.FormatOf(kind)
+	s := &jsonschema.Schema{Type: workflow.SchemaType(kind), Format: format.SchemaFormat, Pattern: format.SchemaPattern}
 	switch {
 	case workflow.RangeApplies(kind):
 		if f.Min != nil {

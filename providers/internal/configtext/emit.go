@@ -157,6 +157,7 @@ func FormatHint(f *ir.Field) string {
 }
 
 func kindHint(k celenv.Kind, values []string) string {
+	format := workflow.FormatOf(k)
 	switch k {
 	case celenv.Integer:
 		return "A whole number."
@@ -167,13 +168,13 @@ func kindHint(k celenv.Kind, values []string) string {
 	case celenv.Enum:
 		return "One of: " + strings.Join(values, ", ") + "."
 	case celenv.Phone:
-		return "A phone number in " + workflow.FormatName(k) + " format, e.g. " + workflow.FormatExample(k) + "."
+		return "A phone number in " + format.Name + " format, e.g. " + format.Example + "."
 	case celenv.Email:
-		return "An email address, e.g. " + workflow.FormatExample(k) + "."
+		return "An email address, e.g. " + format.Example + "."
 	case celenv.Date:
-		return "A date as " + workflow.FormatName(k) + ", e.g. " + workflow.FormatExample(k) + "."
+		return "A date as " + format.Name + ", e.g. " + format.Example + "."
 	case celenv.DateTime:
-		return "A date and time in " + workflow.FormatName(k) + " with a time zone, e.g. " + workflow.FormatExample(k) + "."
+		return "A date and time in " + format.Name + " with a time zone, e.g. " + format.Example + "."
 	}
 	return ""
 }
@@ -234,7 +235,7 @@ func Examples(f *ir.Field) []string {
 	if len(out) > 0 {
 		return out
 	}
-	if ex := workflow.FormatExample(f.Type); ex != "" {
+	if ex := workflow.FormatOf(f.Type).Example; ex != "" {
 		return []string{ex}
 	}
 	return out

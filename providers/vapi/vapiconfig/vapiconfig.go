@@ -121,8 +121,8 @@ func lowerFirst(s string) string {
 }
 
 func property(k celenv.Kind, f *ir.Field) *JSONSchema {
-	s := &JSONSchema{Type: workflow.SchemaType(k)}
-	s.Format, s.Pattern = workflow.SchemaFormat(k)
+	format := workflow.FormatOf(k)
+	s := &JSONSchema{Type: workflow.SchemaType(k), Format: format.SchemaFormat, Pattern: format.SchemaPattern}
 	switch {
 	case k == celenv.ListKind:
 		s.Items = property(f.Items, f)
