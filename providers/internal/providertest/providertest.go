@@ -1,7 +1,7 @@
 // Package providertest is the shared harness of the provider tests: the
 // repository's workflows, the decision a handler would make, validation
 // of the resulting event against the workflow's generated JSON Schema,
-// golden files (-update), leak checks on notes and errors, the fuzz
+// golden files (internal/golden; a config a workflow targets is checked against generated/), leak checks on notes and errors, the fuzz
 // property every adapter must hold, and sign/verify round trips.
 package providertest
 
@@ -488,10 +488,9 @@ func EachConfig[T any](t *testing.T, e configs.Emitter, check func(t *testing.T,
 	}
 }
 
-// ConfigGolden checks e's config of every workflow in workflows/ (whether
-// or not the workflow targets e's platform) against
-// testdata/config/<id>.golden; an emitter without configuration must
-// return nil for all of them.
+// ConfigGolden checks e's config of every workflow in workflows/, whether
+// or not the workflow targets e's platform (see ConfigFile); an emitter
+// without configuration must return nil for all of them.
 func ConfigGolden(t *testing.T, e configs.Emitter) {
 	t.Helper()
 	for _, id := range IDs(t) {
@@ -511,8 +510,30 @@ func ConfigGolden(t *testing.T, e configs.Emitter) {
 			if !bytes.Equal(got, again) {
 				t.Fatal("config is not deterministic")
 			}
-			Golden(t, "config/"+id, got)
+			ConfigFile(t, id, e.Name(), e.Name()+".json", "config/"+id, got)
 		})
+	}
+}
+
+// ConfigFile checks got, the config file named file that platform's
+// emitter makes of workflow id. When the workflow targets the platform,
+// callspec build has written that file to generated/<id>/providers/ and
+// build --check keeps it current, so it is the golden file: a copy under
+// testdata would only be a second place to update. Otherwise got is
+// compared with testdata/<golden>.golden (internal/golden, -update).
+func ConfigFile(t *testing.T, id, platform, file, goldenName string, got []byte) {
+	t.Helper()
+	if !slices.Contains(Get(t, id).IR.Targets, platform) {
+		Golden(t, goldenName, got)
+		return
+	}
+	path := filepath.Join("generated", id, "providers", file)
+	want, err := os.ReadFile(filepath.Join(Root(t), path))
+	if err != nil {
+		t.Fatalf("%v; workflow %s targets %s, so run go run ./cmd/callspec build", err, id, platform)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("the %s config of %s differs from %s (- generated, + output):\n%s\nIf the change is intended, run go run ./cmd/callspec build and review the diff of generated/.", platform, id, path, golden.Diff(string(want), string(got)))
 	}
 }
 
