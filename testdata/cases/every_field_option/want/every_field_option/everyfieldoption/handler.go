@@ -43,6 +43,7 @@ func Definition() *workflow.Definition {
 			{Name: "codes", Type: celenv.ListKind, Items: celenv.Text, MaxLength: 5, Pattern: "^[0-9]{4}$"},
 			{Name: "readings", Type: celenv.ListKind, Items: celenv.Number, Min: workflow.Float(-10), Max: workflow.Float(10)},
 			{Name: "contacts", Type: celenv.ListKind, Items: celenv.Phone, PII: true},
+			{Name: "aliases", Type: celenv.ListKind, Items: celenv.Text, PII: true, MaxLength: 2},
 		},
 		NextAction: "file_ticket",
 		Handoff: []workflow.HandoffRule{
@@ -125,6 +126,8 @@ type Fields struct {
 	Readings  []float64  `json:"readings,omitempty"`
 	// Contacts is personal data: never log it.
 	Contacts []string `json:"contacts,omitempty"`
+	// Aliases is personal data: never log it.
+	Aliases []string `json:"aliases,omitempty"`
 }
 
 // Outcome is a completed call: every required field is present and no
@@ -260,6 +263,13 @@ func fieldsFrom(m map[string]any) Fields {
 		for _, item := range items {
 			if v, ok := item.(string); ok {
 				f.Contacts = append(f.Contacts, v)
+			}
+		}
+	}
+	if items, ok := m["aliases"].([]any); ok {
+		for _, item := range items {
+			if v, ok := item.(string); ok {
+				f.Aliases = append(f.Aliases, v)
 			}
 		}
 	}
