@@ -478,8 +478,10 @@ func WithPlaceholders(ev *event.Event, w *ir.Workflow) *event.Event {
 			case kind == celenv.Email:
 				return "person@example.com"
 			case kind == celenv.Text && f.Pattern == "":
+				// A list's max_length counts its items, not the
+				// characters of one, so only a text field cuts.
 				text := []rune("<" + f.Name + ">")
-				if n, _, ok := f.LengthLimit(); ok && int64(len(text)) > n {
+				if n, unit, ok := f.LengthLimit(); ok && unit == workflow.CodePoints && int64(len(text)) > n {
 					text = text[:n]
 				}
 				return string(text)

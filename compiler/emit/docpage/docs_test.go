@@ -408,3 +408,21 @@ func TestChangesSection(t *testing.T) {
 		})
 	}
 }
+
+// TestPlaceholdersCutTextNotListItems: a text placeholder is cut to the
+// field's max_length, which counts characters; a list's max_length counts
+// items, so its items' placeholders stay whole (they were cut to "<a"
+// for a list of at most two items).
+func TestPlaceholdersCutTextNotListItems(t *testing.T) {
+	w := &ir.Workflow{Fields: []ir.Field{
+		{Field: workflow.Field{Name: "nickname", Type: "text", PII: true, MaxLength: 4}},
+		{Field: workflow.Field{Name: "aliases", Type: "list", Items: "text", PII: true, MaxLength: 2}},
+		{Field: workflow.Field{Name: "ref", Type: "text", PII: true, Pattern: "^R"}},
+	}}
+	ev := &event.Event{Fields: map[string]any{"nickname": "Joanna", "aliases": []any{"Jo", "Joanna Smith"}, "ref": "R1"}}
+	got := docpage.WithPlaceholders(ev, w).Fields
+	want := map[string]any{"nickname": "<nic", "aliases": []any{"<aliases>", "<aliases>"}, "ref": "R1"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("placeholders %v, want %v", got, want)
+	}
+}
