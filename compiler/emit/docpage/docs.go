@@ -269,15 +269,21 @@ func typeWords(f *ir.Field) string {
 	if limit := f.LengthWords(); limit != "" {
 		limits = append(limits, limit)
 	}
+	var values []string // min, max and pattern bound each value
 	if f.Min != nil {
-		limits = append(limits, "at least "+number(*f.Min))
+		values = append(values, "at least "+number(*f.Min))
 	}
 	if f.Max != nil {
-		limits = append(limits, "at most "+number(*f.Max))
+		values = append(values, "at most "+number(*f.Max))
 	}
 	if f.Pattern != "" {
-		limits = append(limits, "matching "+code(f.Pattern))
+		values = append(values, "matching "+code(f.Pattern))
 	}
+	if f.Type == celenv.ListKind && len(values) > 0 {
+		// A list's max_length counts its items; the others bound each.
+		values = []string{"each " + strings.Join(values, " and ")}
+	}
+	limits = append(limits, values...)
 	if len(limits) > 0 {
 		// A list of values reads badly followed by a comma.
 		sep := ", "

@@ -179,22 +179,37 @@ func kindHint(k celenv.Kind, values []string) string {
 	return ""
 }
 
-// Constraints states min, max, max_length and pattern in words.
+// Constraints states min, max, max_length and pattern in words. On a
+// list, max_length counts the items and the others bound each item
+// (workflow.Field.Elem), so they are said of each item.
 func Constraints(f *ir.Field) []string {
+	var out []string
+	if limit := f.LengthWords(); limit != "" {
+		out = append(out, upperFirst(limit)+".")
+	}
+	values := valueLimits(f)
+	if f.Type == celenv.ListKind && len(values) > 0 {
+		return append(out, "Each item: "+strings.Join(values, ", ")+".")
+	}
+	for _, v := range values {
+		out = append(out, upperFirst(v)+".")
+	}
+	return out
+}
+
+// valueLimits are min, max and pattern in words, which bound each value.
+func valueLimits(f *ir.Field) []string {
 	var out []string
 	switch {
 	case f.Min != nil && f.Max != nil:
-		out = append(out, fmt.Sprintf("Between %s and %s.", num(*f.Min), num(*f.Max)))
+		out = append(out, fmt.Sprintf("between %s and %s", num(*f.Min), num(*f.Max)))
 	case f.Min != nil:
-		out = append(out, fmt.Sprintf("At least %s.", num(*f.Min)))
+		out = append(out, "at least "+num(*f.Min))
 	case f.Max != nil:
-		out = append(out, fmt.Sprintf("At most %s.", num(*f.Max)))
-	}
-	if limit := f.LengthWords(); limit != "" {
-		out = append(out, Sentence(upperFirst(limit)))
+		out = append(out, "at most "+num(*f.Max))
 	}
 	if f.Pattern != "" {
-		out = append(out, "Must match the regular expression "+f.Pattern+".")
+		out = append(out, "must match the regular expression "+f.Pattern)
 	}
 	return out
 }
