@@ -37,7 +37,7 @@ func (f *Field) TypeName() string {
 
 // CEL is f's declaration in the typed CEL environment.
 func (f *Field) CEL() celenv.Field {
-	return celenv.Field{Name: f.Name, Type: f.Type, Items: f.Items, MaxLength: f.MaxLength}
+	return celenv.Field{Name: f.Name, Type: f.Type, Items: f.Items}
 }
 
 // LengthUnit is what a field's max_length counts.
