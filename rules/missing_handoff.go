@@ -7,6 +7,7 @@ import (
 	"cel.dev/cel-go/common/types"
 
 	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/rules/catalog"
 )
 
@@ -36,7 +37,7 @@ func init() {
 			}
 			for _, e := range p.Spec.Fields.Entries {
 				f, ok := p.IR.Field(e.Key.Value)
-				if !ok || (f.Type != celenv.Enum && !(f.Type == celenv.ListKind && f.Items == celenv.Enum)) {
+				if !ok || !workflow.ValuesApply(f.Elem()) {
 					continue
 				}
 				for _, v := range e.Value.Values.Items {

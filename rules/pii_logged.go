@@ -3,7 +3,6 @@ package rules
 import (
 	"strings"
 
-	"github.com/callspec/callspec/kernel/celenv"
 	"github.com/callspec/callspec/kernel/logkeys"
 	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/rules/catalog"
@@ -74,9 +73,5 @@ func (p *Pass) piiReason(name string) string {
 	if !ok || !workflow.PIIByDefault(f.Elem()) {
 		return "marked pii"
 	}
-	t := string(f.Type)
-	if f.Type == celenv.ListKind {
-		t = "list of " + string(f.Items)
-	}
-	return t + " fields are pii unless marked pii: false"
+	return f.TypeName() + " fields are pii unless marked pii: false"
 }

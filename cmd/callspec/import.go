@@ -9,6 +9,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers/callurl/callurlconfig"
 )
 
@@ -176,7 +177,7 @@ func skeleton(s *callurlconfig.Schema, path, id string) (string, error) {
 		if f.kind == string(celenv.ListKind) {
 			w("    items: %s\n", f.items)
 		}
-		if len(f.values) > 0 && (f.kind == string(celenv.Enum) || f.items == string(celenv.Enum)) {
+		if len(f.values) > 0 && workflow.ValuesApply(f.field().Elem()) {
 			quoted := make([]string, len(f.values))
 			for i, v := range f.values {
 				quoted[i] = yamlString(v)
@@ -250,31 +251,29 @@ func question(f importedField) string {
 	return "Could you tell me your " + strings.ReplaceAll(f.name, "_", " ") + "?"
 }
 
+// field is f as the kernel's field type, to ask it what f's type means.
+func (f importedField) field() *workflow.Field {
+	return &workflow.Field{Type: celenv.Kind(f.kind), Items: celenv.Kind(f.items)}
+}
+
 func sampleValue(f importedField) string {
-	kind := f.kind
-	if kind == string(celenv.ListKind) {
-		kind = f.items
-	}
+	field := f.field()
 	var v string
-	switch celenv.Kind(kind) {
+	switch elem := field.Elem(); elem {
 	case celenv.Number, celenv.Integer:
 		v = "1"
 	case celenv.Boolean:
 		v = "true"
 	case celenv.Enum:
 		v = yamlString(f.values[0])
-	case celenv.Phone:
-		v = `"+15550100000"`
-	case celenv.Email:
-		v = "name@example.com"
-	case celenv.Date:
-		v = `"2026-01-05"`
-	case celenv.DateTime:
-		v = `"2026-01-05T09:00:00Z"`
+	case celenv.Phone, celenv.Email, celenv.Date, celenv.DateTime:
+		// Quoted: YAML would read a date as a timestamp and a phone
+		// number's plus sign as a number's.
+		v = strconv.Quote(workflow.FormatOf(elem).Example)
 	default:
 		v = "example"
 	}
-	if f.kind == string(celenv.ListKind) {
+	if field.Type == celenv.ListKind {
 		return "[" + v + "]"
 	}
 	return v

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,10 +15,9 @@ import (
 
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/specschema"
+	"github.com/callspec/callspec/internal/golden"
 	"github.com/callspec/callspec/kernel/celenv"
 )
-
-var update = flag.Bool("update", false, "rewrite schema/callspec.schema.json from the spec types")
 
 var committed = filepath.Join("..", "..", filepath.FromSlash(specschema.Path))
 
@@ -28,18 +26,7 @@ func TestCommittedSchemaIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := os.WriteFile(committed, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(committed)
-	if err != nil {
-		t.Fatalf("%v (run go test ./compiler/specschema -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from `callspec schema`; run go test ./compiler/specschema -update (or callspec schema > %s) and commit it", specschema.Path, specschema.Path)
-	}
+	golden.Check(t, committed, got)
 	var doc map[string]any
 	if err := json.Unmarshal(got, &doc); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"github.com/callspec/callspec/compiler/spec"
 	"github.com/callspec/callspec/kernel/celenv"
 	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // contract is what a workflow promises the systems that consume it, with
@@ -164,20 +165,12 @@ func typeOf(f *spec.Field) (t fieldType, ok bool) {
 	return t, true
 }
 
-func (t fieldType) String() string {
-	if t.kind == celenv.ListKind {
-		return "list of " + string(t.items)
-	}
-	return string(t.kind)
-}
+func (t fieldType) String() string { return t.field().TypeName() }
 
 // elem is the kind of the values: the items' for a list.
-func (t fieldType) elem() celenv.Kind {
-	if t.kind == celenv.ListKind {
-		return t.items
-	}
-	return t.kind
-}
+func (t fieldType) elem() celenv.Kind { return t.field().Elem() }
+
+func (t fieldType) field() *workflow.Field { return &workflow.Field{Type: t.kind, Items: t.items} }
 
 // typeWords is a field's type for messages, as written when it is unknown.
 func (f *field) typeWords() string {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,11 +14,10 @@ import (
 
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/internal/golden"
 	"github.com/callspec/callspec/internal/version"
 	"github.com/callspec/callspec/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 const specA = `callspec: 1
 workflow: {id: a, title: A, goal: Show findings}
@@ -64,19 +62,7 @@ func TestGolden(t *testing.T) {
 			if format == "sarif" {
 				out = *bytes.NewBuffer(withoutRuleMetadata(t, out.Bytes()))
 			}
-			golden := filepath.Join("testdata", format+".golden")
-			if *update {
-				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(out.Bytes(), want) {
-				t.Errorf("%s output differs from %s (run go test -update and review the diff):\n%s", format, golden, out.String())
-			}
+			golden.Check(t, filepath.Join("testdata", format+".golden"), out.Bytes())
 			var first, again bytes.Buffer
 			_ = Write(&first, format, sample())
 			_ = Write(&again, format, sample())
@@ -387,19 +373,8 @@ func TestRulesDoc(t *testing.T) {
 	if err := RulesMarkdown(&b); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("..", "..", "docs", "RULES.md")
-	if *update {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./driver/report -run TestRulesDoc -update)", err)
-	}
-	if !bytes.Equal(got, b.Bytes()) {
-		t.Errorf("docs/RULES.md is stale; run go test ./driver/report -run TestRulesDoc -update and commit it")
-	}
+	golden.Check(t, filepath.Join("..", "..", "docs", "RULES.md"), b.Bytes())
+	got := b.Bytes()
 	for _, r := range rules.All() {
 		if !bytes.Contains(got, []byte("\n## "+string(r.ID)+"\n")) {
 			t.Errorf("docs/RULES.md has no section ## %s, so %s leads nowhere", r.ID, RuleHelpURI(string(r.ID)))

@@ -13,6 +13,7 @@ import (
 var layers = []struct{ prefix, layer string }{
 	{"kernel/", "kernel"},
 	{"compiler/", "compiler"},
+	{"compiler/emit/", "emitter"},
 	{"rules", "rules"},
 	{"rules/catalog", "catalog"},
 	{"driver/", "driver"},

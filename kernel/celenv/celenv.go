@@ -69,10 +69,6 @@ type Field struct {
 	Name  string
 	Type  Kind
 	Items Kind
-	// MaxLength bounds the length of a text value in code points, or
-	// the number of items of a list (workflow.Field.LengthLimit decides
-	// which); 0 means unbounded.
-	MaxLength int64
 }
 
 // Type names of the object types.

@@ -1,6 +1,7 @@
 // Package workflow is a workflow at run time: its definition (what the
-// generated handler embeds), validation of extracted fields against it, and
-// the decision that turns one call into exactly one event. The handler,
+// generated handler embeds), what each field option means (Field's
+// methods, which the build side asks too), validation of extracted fields
+// against it, and the decision that turns one call into exactly one event. The handler,
 // callspec test and the scenario-invalid rule all use this one
 // implementation.
 package workflow

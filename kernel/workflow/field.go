@@ -26,9 +26,18 @@ func (f *Field) Elem() celenv.Kind {
 	return f.Type
 }
 
+// TypeName is f's type as a spec writes it, and messages name it: "phone",
+// "list of text".
+func (f *Field) TypeName() string {
+	if f.Type == celenv.ListKind {
+		return "list of " + string(f.Items)
+	}
+	return string(f.Type)
+}
+
 // CEL is f's declaration in the typed CEL environment.
 func (f *Field) CEL() celenv.Field {
-	return celenv.Field{Name: f.Name, Type: f.Type, Items: f.Items, MaxLength: f.MaxLength}
+	return celenv.Field{Name: f.Name, Type: f.Type, Items: f.Items}
 }
 
 // LengthUnit is what a field's max_length counts.
@@ -175,69 +184,56 @@ const (
 	DateMaxLength = 10
 )
 
+// Format is what the values of a type look like, for every output that
+// states it.
+type Format struct {
+	// Name is the format's name as messages, docs and configs write it
+	// ("E.164", "YYYY-MM-DD", "RFC 3339"), or "".
+	Name string
+	// Example is a value in the format, which the handler accepts.
+	Example string
+	// SchemaFormat and SchemaPattern state the format in a JSON Schema:
+	// a format keyword ("email", "date", "date-time") or a pattern.
+	SchemaFormat, SchemaPattern string
+	// MaxLength is the longest value in code points, or 0 when the
+	// format does not bound it.
+	MaxLength int64
+}
+
+var formats = map[celenv.Kind]Format{
+	celenv.Phone:    {Name: "E.164", Example: "+14155550123", SchemaPattern: E164Pattern, MaxLength: PhoneMaxLength},
+	celenv.Email:    {Example: "name@example.com", SchemaFormat: "email", MaxLength: EmailMaxLength},
+	celenv.Date:     {Name: "YYYY-MM-DD", Example: "2026-11-23", SchemaFormat: "date", MaxLength: DateMaxLength},
+	celenv.DateTime: {Name: "RFC 3339", Example: "2026-11-23T15:04:05Z", SchemaFormat: "date-time"},
+}
+
+// FormatOf is the format of type k's values: phone, email, date and
+// datetime have one; the zero Format for every other type.
+func FormatOf(k celenv.Kind) Format { return formats[k] }
+
 // TypeLengthBound is the longest value, in code points, that type k
 // allows by itself (values are an enum's declared values); ok is false
 // for types that do not bound the length of their values (text, for one).
 func TypeLengthBound(k celenv.Kind, values []string) (n int64, ok bool) {
-	switch k {
-	case celenv.Enum:
+	if k == celenv.Enum {
 		for _, v := range values {
 			n = max(n, int64(utf8.RuneCountInString(v)))
 		}
 		return n, true
-	case celenv.Phone:
-		return PhoneMaxLength, true
-	case celenv.Email:
-		return EmailMaxLength, true
-	case celenv.Date:
-		return DateMaxLength, true
 	}
-	return 0, false
+	n = FormatOf(k).MaxLength
+	return n, n > 0
 }
 
-// SchemaFormat is how a JSON Schema states the format of a string type:
-// a format keyword ("email", "date", "date-time") or a pattern (E.164 for
-// a phone number); both are "" for types without a format.
-func SchemaFormat(k celenv.Kind) (format, pattern string) {
+// SchemaType is the JSON Schema type of values of type k: "number",
+// "integer", "boolean", "array" for a list, and "string" for every type
+// whose values are strings.
+func SchemaType(k celenv.Kind) string {
 	switch k {
-	case celenv.Phone:
-		return "", E164Pattern
-	case celenv.Email:
-		return "email", ""
-	case celenv.Date:
-		return "date", ""
-	case celenv.DateTime:
-		return "date-time", ""
+	case celenv.Number, celenv.Integer, celenv.Boolean:
+		return string(k)
+	case celenv.ListKind:
+		return "array"
 	}
-	return "", ""
-}
-
-// FormatName is the name of the format of type k's values, as messages,
-// docs and configs write it ("E.164", "YYYY-MM-DD", "RFC 3339"), or "".
-func FormatName(k celenv.Kind) string {
-	switch k {
-	case celenv.Phone:
-		return "E.164"
-	case celenv.Date:
-		return "YYYY-MM-DD"
-	case celenv.DateTime:
-		return "RFC 3339"
-	}
-	return ""
-}
-
-// FormatExample is an example value of a type whose format matters
-// (phone, email, date, datetime), or "".
-func FormatExample(k celenv.Kind) string {
-	switch k {
-	case celenv.Phone:
-		return "+14155550123"
-	case celenv.Email:
-		return "name@example.com"
-	case celenv.Date:
-		return "2026-11-23"
-	case celenv.DateTime:
-		return "2026-11-23T15:04:05Z"
-	}
-	return ""
+	return "string"
 }

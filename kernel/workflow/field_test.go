@@ -118,48 +118,60 @@ func TestElemAndCEL(t *testing.T) {
 	if got := (&Field{Type: celenv.Phone}).Elem(); got != celenv.Phone {
 		t.Errorf("Elem() of a phone field = %s", got)
 	}
-	if got, want := list.CEL(), (celenv.Field{Name: "tags", Type: celenv.ListKind, Items: celenv.Enum, MaxLength: 4}); got != want {
+	if got, want := list.CEL(), (celenv.Field{Name: "tags", Type: celenv.ListKind, Items: celenv.Enum}); got != want {
 		t.Errorf("CEL() = %+v, want %+v", got, want)
+	}
+}
+
+func TestSchemaType(t *testing.T) {
+	want := map[celenv.Kind]string{celenv.Number: "number", celenv.Integer: "integer", celenv.Boolean: "boolean", celenv.ListKind: "array"}
+	for _, k := range celenv.Kinds {
+		w, ok := want[k]
+		if !ok {
+			w = "string"
+		}
+		if got := SchemaType(k); got != w {
+			t.Errorf("SchemaType(%s) = %q, want %q", k, got, w)
+		}
 	}
 }
 
 func TestFormats(t *testing.T) {
 	for _, tc := range []struct {
-		k                              celenv.Kind
-		format, pattern, name, example string
-		bound                          int64
-		bounded                        bool
+		k       celenv.Kind
+		want    Format
+		bounded bool
 	}{
-		{celenv.Phone, "", E164Pattern, "E.164", "+14155550123", 16, true},
-		{celenv.Email, "email", "", "", "name@example.com", 254, true},
-		{celenv.Date, "date", "", "YYYY-MM-DD", "2026-11-23", 10, true},
-		{celenv.DateTime, "date-time", "", "RFC 3339", "2026-11-23T15:04:05Z", 0, false},
-		{celenv.Text, "", "", "", "", 0, false},
+		{celenv.Phone, Format{Name: "E.164", Example: "+14155550123", SchemaPattern: E164Pattern, MaxLength: 16}, true},
+		{celenv.Email, Format{Example: "name@example.com", SchemaFormat: "email", MaxLength: 254}, true},
+		{celenv.Date, Format{Name: "YYYY-MM-DD", Example: "2026-11-23", SchemaFormat: "date", MaxLength: 10}, true},
+		{celenv.DateTime, Format{Name: "RFC 3339", Example: "2026-11-23T15:04:05Z", SchemaFormat: "date-time"}, false},
+		{celenv.Text, Format{}, false},
+		{celenv.ListKind, Format{}, false},
 	} {
-		format, pattern := SchemaFormat(tc.k)
-		n, ok := TypeLengthBound(tc.k, nil)
-		if format != tc.format || pattern != tc.pattern || FormatName(tc.k) != tc.name || FormatExample(tc.k) != tc.example || n != tc.bound || ok != tc.bounded {
-			t.Errorf("%s: format %q, pattern %q, name %q, example %q, bound %d %v", tc.k, format, pattern, FormatName(tc.k), FormatExample(tc.k), n, ok)
+		got := FormatOf(tc.k)
+		if got != tc.want {
+			t.Errorf("FormatOf(%s) = %+v, want %+v", tc.k, got, tc.want)
 		}
-		// Every example is a value the handler accepts, and fits the bound.
-		if tc.example != "" {
-			c, err := NewValidator(&Definition{Fields: []Field{{Name: "x", Type: tc.k}}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			v := c.Validate(map[string]any{"x": tc.example})
-			if len(v.Dropped) > 0 || len(v.Invalid) > 0 {
-				t.Errorf("%s: the handler refuses the example %q: %+v", tc.k, tc.example, v.Dropped)
-			}
-			if tc.bounded && int64(len(tc.example)) > tc.bound {
-				t.Errorf("%s: the example %q is longer than the bound %d", tc.k, tc.example, tc.bound)
-			}
+		if n, ok := TypeLengthBound(tc.k, nil); ok != tc.bounded || n != tc.want.MaxLength {
+			t.Errorf("TypeLengthBound(%s) = %d, %v", tc.k, n, ok)
+		}
+		if got.Example == "" {
+			continue
+		}
+		// Every example is a value the handler accepts, within the bound.
+		c, err := NewValidator(&Definition{Fields: []Field{{Name: "x", Type: tc.k}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := c.Validate(map[string]any{"x": got.Example}); len(v.Dropped) > 0 {
+			t.Errorf("%s: the handler refuses the example %q: %+v", tc.k, got.Example, v.Dropped)
+		}
+		if tc.bounded && int64(len(got.Example)) > got.MaxLength {
+			t.Errorf("%s: the example %q is longer than the bound %d", tc.k, got.Example, got.MaxLength)
 		}
 	}
 	if n, ok := TypeLengthBound(celenv.Enum, []string{"ab", "ñandú"}); n != 5 || !ok {
 		t.Errorf("TypeLengthBound(enum) = %d, %v; want 5 code points", n, ok)
-	}
-	if !IsE164(FormatExample(celenv.Phone)) || !isEmail(FormatExample(celenv.Email)) {
-		t.Error("the format examples do not pass the handler's own checks")
 	}
 }

@@ -260,14 +260,14 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 	case celenv.Phone:
 		s, ok := val.(string)
 		if !ok {
-			return nil, nil, "expected an " + FormatName(celenv.Phone) + " phone number"
+			return nil, nil, "expected an " + FormatOf(celenv.Phone).Name + " phone number"
 		}
 		p := NormalizePhone(s)
 		if IsE164(p) {
 			return p, p, ""
 		}
 		if c.def.PhoneRegion == "" || strings.HasPrefix(p, "+") {
-			return nil, nil, "not an " + FormatName(celenv.Phone) + " phone number"
+			return nil, nil, "not an " + FormatOf(celenv.Phone).Name + " phone number"
 		}
 		if p, ok = nationalNumbers(s, c.def.PhoneRegion); !ok {
 			return nil, nil, "not a phone number of region " + c.def.PhoneRegion
@@ -283,21 +283,21 @@ func (c *Validator) coerce(f *Field, kind celenv.Kind, val any) (jsonVal, celVal
 	case celenv.Date:
 		s, ok := val.(string)
 		if !ok {
-			return nil, nil, "expected a date (" + FormatName(celenv.Date) + ")"
+			return nil, nil, "expected a date (" + FormatOf(celenv.Date).Name + ")"
 		}
 		s = strings.TrimSpace(s)
 		if _, err := time.Parse(time.DateOnly, s); err != nil {
-			return nil, nil, "expected a date (" + FormatName(celenv.Date) + ")"
+			return nil, nil, "expected a date (" + FormatOf(celenv.Date).Name + ")"
 		}
 		return s, s, ""
 	case celenv.DateTime:
 		s, ok := val.(string)
 		if !ok {
-			return nil, nil, "expected an " + FormatName(celenv.DateTime) + " date-time"
+			return nil, nil, "expected an " + FormatOf(celenv.DateTime).Name + " date-time"
 		}
 		t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
 		if err != nil {
-			return nil, nil, "expected an " + FormatName(celenv.DateTime) + " date-time"
+			return nil, nil, "expected an " + FormatOf(celenv.DateTime).Name + " date-time"
 		}
 		t = t.UTC()
 		return t.Format(time.RFC3339Nano), t, ""

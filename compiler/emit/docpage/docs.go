@@ -245,13 +245,13 @@ func typeWords(f *ir.Field) string {
 		case celenv.Enum:
 			return "one of: " + strings.Join(f.Values, ", ")
 		case celenv.Phone:
-			return "phone number (" + workflow.FormatName(k) + ")"
+			return "phone number (" + workflow.FormatOf(k).Name + ")"
 		case celenv.Email:
 			return "email address"
 		case celenv.Date:
-			return "date (" + workflow.FormatName(k) + ")"
+			return "date (" + workflow.FormatOf(k).Name + ")"
 		case celenv.DateTime:
-			return "date and time (" + workflow.FormatName(k) + ")"
+			return "date and time (" + workflow.FormatOf(k).Name + ")"
 		case celenv.Boolean:
 			return "yes or no"
 		case celenv.Integer:
@@ -272,15 +272,21 @@ func typeWords(f *ir.Field) string {
 	if limit := f.LengthWords(); limit != "" {
 		limits = append(limits, limit)
 	}
+	var values []string // min, max and pattern bound each value
 	if f.Min != nil {
-		limits = append(limits, "at least "+number(*f.Min))
+		values = append(values, "at least "+number(*f.Min))
 	}
 	if f.Max != nil {
-		limits = append(limits, "at most "+number(*f.Max))
+		values = append(values, "at most "+number(*f.Max))
 	}
 	if f.Pattern != "" {
-		limits = append(limits, "matching "+code(f.Pattern))
+		values = append(values, "matching "+code(f.Pattern))
 	}
+	if f.Type == celenv.ListKind && len(values) > 0 {
+		// A list's max_length counts its items; the others bound each.
+		values = []string{"each " + strings.Join(values, " and ")}
+	}
+	limits = append(limits, values...)
 	if len(limits) > 0 {
 		// A list of values reads badly followed by a comma.
 		sep := ", "
@@ -481,8 +487,10 @@ func WithPlaceholders(ev *event.Event, w *ir.Workflow) *event.Event {
 			case kind == celenv.Email:
 				return "person@example.com"
 			case kind == celenv.Text && f.Pattern == "":
+				// A list's max_length counts its items, not the
+				// characters of one, so only a text field cuts.
 				text := []rune("<" + f.Name + ">")
-				if n, _, ok := f.LengthLimit(); ok && int64(len(text)) > n {
+				if n, unit, ok := f.LengthLimit(); ok && unit == workflow.CodePoints && int64(len(text)) > n {
 					text = text[:n]
 				}
 				return string(text)

@@ -2,7 +2,6 @@ package docpage_test
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path"
@@ -21,11 +20,10 @@ import (
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
 	"github.com/callspec/callspec/driver/build"
+	"github.com/callspec/callspec/internal/golden"
 	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/kernel/workflow"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // generated is the committed output of callspec build over workflows/.
 const generated = "../../../generated"
@@ -68,23 +66,6 @@ func seedWorkflows(t *testing.T) []*ir.Workflow {
 	return ws
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	file := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test ./compiler/emit/docpage -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the rendered page; review the change and run go test ./compiler/emit/docpage -update\n--- got ---\n%s", file, got)
-	}
-}
-
 func TestShapesGolden(t *testing.T) {
 	w := load(t, "testdata/shapes.yaml")
 	files, err := docpage.Pages([]*ir.Workflow{w})
@@ -94,13 +75,13 @@ func TestShapesGolden(t *testing.T) {
 	if len(files) != 2 || files[0].Path != "shapes/README.md" || files[1].Path != "index.md" {
 		t.Fatalf("pages: %v", paths(files))
 	}
-	golden(t, "shapes.README.md", files[0].Content)
-	golden(t, "shapes.index.md", files[1].Content)
+	golden.Check(t, filepath.Join("testdata", "shapes.README.md.golden"), files[0].Content)
+	golden.Check(t, filepath.Join("testdata", "shapes.index.md.golden"), files[1].Content)
 	setup, err := docpage.Setup(w)
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "shapes.SETUP.md", setup)
+	golden.Check(t, filepath.Join("testdata", "shapes.SETUP.md.golden"), setup)
 }
 
 // TestSeedPagesMatchGenerated is the golden test of the five seed pages:
@@ -438,5 +419,23 @@ func TestChangesSection(t *testing.T) {
 				t.Errorf("the index changed:\n%s", files[1].Content)
 			}
 		})
+	}
+}
+
+// TestPlaceholdersCutTextNotListItems: a text placeholder is cut to the
+// field's max_length, which counts characters; a list's max_length counts
+// items, so its items' placeholders stay whole (they were cut to "<a"
+// for a list of at most two items).
+func TestPlaceholdersCutTextNotListItems(t *testing.T) {
+	w := &ir.Workflow{Fields: []ir.Field{
+		{Field: workflow.Field{Name: "nickname", Type: "text", PII: true, MaxLength: 4}},
+		{Field: workflow.Field{Name: "aliases", Type: "list", Items: "text", PII: true, MaxLength: 2}},
+		{Field: workflow.Field{Name: "ref", Type: "text", PII: true, Pattern: "^R"}},
+	}}
+	ev := &event.Event{Fields: map[string]any{"nickname": "Joanna", "aliases": []any{"Jo", "Joanna Smith"}, "ref": "R1"}}
+	got := docpage.WithPlaceholders(ev, w).Fields
+	want := map[string]any{"nickname": "<nic", "aliases": []any{"<aliases>", "<aliases>"}, "ref": "R1"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("placeholders %v, want %v", got, want)
 	}
 }

@@ -144,7 +144,7 @@ func fieldsSchema(w *ir.Workflow, requireAll bool) *jsonschema.Schema {
 func FieldSchema(f *ir.Field) *jsonschema.Schema {
 	var s *jsonschema.Schema
 	if f.Type == celenv.ListKind {
-		s = &jsonschema.Schema{Type: "array", Items: valueSchema(&f.Field, f.Items)}
+		s = &jsonschema.Schema{Type: workflow.SchemaType(f.Type), Items: valueSchema(&f.Field, f.Items)}
 		if n, _, ok := f.LengthLimit(); ok {
 			s.MaxItems = uint64p(uint64(n))
 		}
@@ -162,35 +162,29 @@ func FieldSchema(f *ir.Field) *jsonschema.Schema {
 }
 
 func valueSchema(f *workflow.Field, kind celenv.Kind) *jsonschema.Schema {
-	switch kind {
-	case celenv.Number, celenv.Integer:
-		s := &jsonschema.Schema{Type: string(kind)}
+	format := workflow.FormatOf(kind)
+	s := &jsonschema.Schema{Type: workflow.SchemaType(kind), Format: format.SchemaFormat, Pattern: format.SchemaPattern}
+	switch {
+	case workflow.RangeApplies(kind):
 		if f.Min != nil {
 			s.Minimum = number(*f.Min)
 		}
 		if f.Max != nil {
 			s.Maximum = number(*f.Max)
 		}
-		return s
-	case celenv.Boolean:
-		return &jsonschema.Schema{Type: "boolean"}
-	case celenv.Enum:
-		enum := make([]any, len(f.Values))
+	case workflow.ValuesApply(kind):
+		s.Enum = make([]any, len(f.Values))
 		for i, v := range f.Values {
-			enum[i] = v
+			s.Enum[i] = v
 		}
-		return &jsonschema.Schema{Type: "string", Enum: enum}
-	case celenv.Phone, celenv.Email, celenv.Date, celenv.DateTime:
-		format, pattern := workflow.SchemaFormat(kind)
-		return &jsonschema.Schema{Type: "string", Format: format, Pattern: pattern}
+	case workflow.PatternApplies(kind):
+		// A list's max_length counts its items (FieldSchema), not the
+		// length of each text item.
+		if n, unit, ok := f.LengthLimit(); ok && unit == workflow.CodePoints {
+			s.MaxLength = uint64p(uint64(n))
+		}
+		s.Pattern = f.Pattern
 	}
-	s := &jsonschema.Schema{Type: "string"}
-	// A list's max_length counts its items (FieldSchema), not the
-	// length of each text item.
-	if n, unit, ok := f.LengthLimit(); ok && unit == workflow.CodePoints {
-		s.MaxLength = uint64p(uint64(n))
-	}
-	s.Pattern = f.Pattern
 	return s
 }
 

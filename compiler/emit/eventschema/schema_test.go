@@ -3,7 +3,6 @@ package eventschema_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,10 +14,9 @@ import (
 	"github.com/callspec/callspec/compiler/emit/eventschema"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/internal/golden"
 	"github.com/callspec/callspec/kernel/workflow"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func load(t *testing.T, path string) *ir.Workflow {
 	t.Helper()
@@ -37,24 +35,6 @@ func load(t *testing.T, path string) *ir.Workflow {
 	return u.IR
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; run `go test ./compiler/emit/eventschema -update` and review the diff.\ngot:\n%s", name, got)
-	}
-}
-
 func TestGolden(t *testing.T) {
 	w := load(t, "testdata/all_types.yaml")
 	outcome, err := eventschema.Outcome(w)
@@ -65,8 +45,8 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "all_types.outcome.schema.json", outcome)
-	golden(t, "all_types.handoff.schema.json", handoff)
+	golden.Check(t, filepath.Join("testdata", "all_types.outcome.schema.json"), outcome)
+	golden.Check(t, filepath.Join("testdata", "all_types.handoff.schema.json"), handoff)
 	again, _ := eventschema.Outcome(w)
 	if !bytes.Equal(outcome, again) {
 		t.Error("two runs produced different bytes")

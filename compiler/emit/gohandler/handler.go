@@ -229,7 +229,7 @@ func newModel(w *ir.Workflow, opts Options) (*model, error) {
 				gf.Enum = append(gf.Enum, enumValue{Const: n.Consts[j], Value: v})
 			}
 		}
-		if f.Type == celenv.DateTime || f.Items == celenv.DateTime {
+		if f.Elem() == celenv.DateTime {
 			m.ImportTime = true
 		}
 		gf.GoType = goType(f.Type, f.Items, gf.EnumType, f.Required)

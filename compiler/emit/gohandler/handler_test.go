@@ -2,7 +2,6 @@ package gohandler_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,9 +11,8 @@ import (
 	"github.com/callspec/callspec/compiler/emit/gohandler"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func load(t *testing.T, path string) *ir.Workflow {
 	t.Helper()
@@ -46,20 +44,7 @@ func TestGolden(t *testing.T) {
 		if !bytes.Equal(f.Content, again[i].Content) {
 			t.Errorf("%s: two runs differ", f.Path)
 		}
-		golden := filepath.Join("testdata", "all_types."+strings.ReplaceAll(f.Path, "/", "_")+".golden")
-		if *update {
-			if err := os.WriteFile(golden, f.Content, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run go test -update)", err)
-		}
-		if !bytes.Equal(f.Content, want) {
-			t.Errorf("%s differs from %s; run `go test ./compiler/emit/gohandler -update` and review the diff", f.Path, golden)
-		}
+		golden.Check(t, filepath.Join("testdata", "all_types."+strings.ReplaceAll(f.Path, "/", "_")+".golden"), f.Content)
 		if !strings.Contains(string(f.Content), "all_types.yaml") || strings.Contains(string(f.Content), "testdata/") {
 			t.Errorf("%s: the header must name the spec file without its directory", f.Path)
 		}

@@ -9,8 +9,8 @@ import (
 	"unicode"
 
 	"github.com/callspec/callspec/compiler/ir"
-	"github.com/callspec/callspec/kernel/celenv"
 	"github.com/callspec/callspec/kernel/event"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // GoName turns lower_snake (or any text) into an exported Go identifier:
@@ -159,7 +159,7 @@ func Plan(w *ir.Workflow) *Names {
 	members := newNamer(true)
 	for i, f := range w.Fields {
 		fn := FieldNames{Member: members.name(GoName(f.Name), Origin{i, -1})}
-		if f.Type == celenv.Enum || (f.Type == celenv.ListKind && f.Items == celenv.Enum) {
+		if workflow.ValuesApply(f.Elem()) {
 			// A field named like a fixed declaration (outcome, service) is
 			// common enough to get a fixed, order-independent name.
 			fn.Type = scope.name(avoidFixed(GoName(f.Name)), Origin{i, -1})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/kernel/celenv"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 // Style is how text and code come out.
@@ -348,7 +349,7 @@ func (x *words) literal(e ast.Expr, f *ir.Field) (string, bool) {
 	}
 	switch v := e.AsLiteral().(type) {
 	case types.String:
-		if f != nil && (f.Type == celenv.Enum || f.Items == celenv.Enum) {
+		if f != nil && workflow.ValuesApply(f.Elem()) {
 			return x.text(Human(string(v))), true
 		}
 		return x.text(strconv.Quote(string(v))), true

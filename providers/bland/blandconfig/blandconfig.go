@@ -38,6 +38,7 @@ type CallRequest struct {
 
 // Hint is the analysis_schema hint of a type.
 func Hint(k, items celenv.Kind, values []string) string {
+	format := workflow.FormatOf(k)
 	switch k {
 	case celenv.Number:
 		return "number"
@@ -48,13 +49,13 @@ func Hint(k, items celenv.Kind, values []string) string {
 	case celenv.Enum:
 		return "one of: " + strings.Join(values, ", ")
 	case celenv.Phone:
-		return "phone number in " + workflow.FormatName(k) + ", e.g. " + workflow.FormatExample(k)
+		return "phone number in " + format.Name + ", e.g. " + format.Example
 	case celenv.Email:
 		return "email"
 	case celenv.Date:
-		return workflow.FormatName(k)
+		return format.Name
 	case celenv.DateTime:
-		return "YYYY-MM-DDTHH:MM:SSZ (" + workflow.FormatName(k) + ")"
+		return "YYYY-MM-DDTHH:MM:SSZ (" + format.Name + ")"
 	case celenv.ListKind:
 		return "array of " + Hint(items, "", values)
 	}

@@ -151,6 +151,7 @@ func FormatHint(f *ir.Field) string {
 }
 
 func kindHint(k celenv.Kind, values []string) string {
+	format := workflow.FormatOf(k)
 	switch k {
 	case celenv.Integer:
 		return "A whole number."
@@ -161,33 +162,48 @@ func kindHint(k celenv.Kind, values []string) string {
 	case celenv.Enum:
 		return "One of: " + strings.Join(values, ", ") + "."
 	case celenv.Phone:
-		return "A phone number in " + workflow.FormatName(k) + " format, e.g. " + workflow.FormatExample(k) + "."
+		return "A phone number in " + format.Name + " format, e.g. " + format.Example + "."
 	case celenv.Email:
-		return "An email address, e.g. " + workflow.FormatExample(k) + "."
+		return "An email address, e.g. " + format.Example + "."
 	case celenv.Date:
-		return "A date as " + workflow.FormatName(k) + ", e.g. " + workflow.FormatExample(k) + "."
+		return "A date as " + format.Name + ", e.g. " + format.Example + "."
 	case celenv.DateTime:
-		return "A date and time in " + workflow.FormatName(k) + " with a time zone, e.g. " + workflow.FormatExample(k) + "."
+		return "A date and time in " + format.Name + " with a time zone, e.g. " + format.Example + "."
 	}
 	return ""
 }
 
-// Constraints states min, max, max_length and pattern in words.
+// Constraints states min, max, max_length and pattern in words. On a
+// list, max_length counts the items and the others bound each item
+// (workflow.Field.Elem), so they are said of each item.
 func Constraints(f *ir.Field) []string {
+	var out []string
+	if limit := f.LengthWords(); limit != "" {
+		out = append(out, upperFirst(limit)+".")
+	}
+	values := valueLimits(f)
+	if f.Type == celenv.ListKind && len(values) > 0 {
+		return append(out, "Each item: "+strings.Join(values, ", ")+".")
+	}
+	for _, v := range values {
+		out = append(out, upperFirst(v)+".")
+	}
+	return out
+}
+
+// valueLimits are min, max and pattern in words, which bound each value.
+func valueLimits(f *ir.Field) []string {
 	var out []string
 	switch {
 	case f.Min != nil && f.Max != nil:
-		out = append(out, fmt.Sprintf("Between %s and %s.", num(*f.Min), num(*f.Max)))
+		out = append(out, fmt.Sprintf("between %s and %s", num(*f.Min), num(*f.Max)))
 	case f.Min != nil:
-		out = append(out, fmt.Sprintf("At least %s.", num(*f.Min)))
+		out = append(out, "at least "+num(*f.Min))
 	case f.Max != nil:
-		out = append(out, fmt.Sprintf("At most %s.", num(*f.Max)))
-	}
-	if limit := f.LengthWords(); limit != "" {
-		out = append(out, Sentence(upperFirst(limit)))
+		out = append(out, "at most "+num(*f.Max))
 	}
 	if f.Pattern != "" {
-		out = append(out, "Must match the regular expression "+f.Pattern+".")
+		out = append(out, "must match the regular expression "+f.Pattern)
 	}
 	return out
 }
@@ -228,7 +244,7 @@ func Examples(f *ir.Field) []string {
 	if len(out) > 0 {
 		return out
 	}
-	if ex := workflow.FormatExample(f.Type); ex != "" {
+	if ex := workflow.FormatOf(f.Type).Example; ex != "" {
 		return []string{ex}
 	}
 	return out

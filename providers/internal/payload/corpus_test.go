@@ -2,13 +2,13 @@ package payload_test
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/callspec/callspec/internal/golden"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all"
 	"github.com/callspec/callspec/providers/internal/providertest"
@@ -22,9 +22,8 @@ var corpus = filepath.Join("..", "..", "..", "testdata", "bad-input", "payloads"
 // TestBadPayloadCorpus decodes each delivery of the corpus with its
 // platform's adapter for maintenance_report_intake: each must be refused
 // with exactly the reason beside it, which quotes nothing from the body.
-// -update (providertest's flag) rewrites the reasons.
+// -update (internal/golden) rewrites the reasons.
 func TestBadPayloadCorpus(t *testing.T) {
-	update := flag.Lookup("update").Value.(flag.Getter).Get().(bool)
 	def := providertest.Get(t, "maintenance_report_intake").Def
 	dirs, err := os.ReadDir(corpus)
 	if err != nil {
@@ -59,19 +58,7 @@ func TestBadPayloadCorpus(t *testing.T) {
 				if !errors.As(err, &de) {
 					t.Fatalf("accepted (%v): call %+v, fields %v", err, in.Call, in.Fields)
 				}
-				reasonPath := strings.TrimSuffix(path, ".json") + ".reason"
-				if update {
-					if err := os.WriteFile(reasonPath, []byte(de.Reason+"\n"), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(reasonPath)
-				if err != nil {
-					t.Fatalf("%v (run with -update to write it)", err)
-				}
-				if de.Reason != strings.TrimSuffix(string(want), "\n") {
-					t.Errorf("reason\n got  %s\n want %s", de.Reason, want)
-				}
+				golden.Check(t, strings.TrimSuffix(path, ".json")+".reason", []byte(de.Reason+"\n"))
 				providertest.NoLeak(t, body, de.Reason)
 			})
 		}

@@ -1,7 +1,7 @@
 // Package providertest is the shared harness of the provider tests: the
 // repository's workflows, the decision a handler would make, validation
 // of the resulting event against the workflow's generated JSON Schema,
-// golden files (-update), leak checks on notes and errors, the fuzz
+// golden files (internal/golden; a config a workflow targets is checked against generated/), leak checks on notes and errors, the fuzz
 // property every adapter must hold, and sign/verify round trips.
 package providertest
 
@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -29,13 +28,12 @@ import (
 	"github.com/callspec/callspec/compiler/emit/eventschema"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/compiler/spec"
+	"github.com/callspec/callspec/internal/golden"
 	"github.com/callspec/callspec/kernel/event"
 	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/providers/configs"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files with the current output")
 
 // Root returns the module root (the directory holding go.mod).
 func Root(tb testing.TB) string {
@@ -237,26 +235,10 @@ func (w *Workflow) Validate(ev *event.Event) error {
 }
 
 // Golden compares got with testdata/<name>.golden, or rewrites it under
-// -update.
+// -update (internal/golden).
 func Golden(tb testing.TB, name string, got []byte) {
 	tb.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (run go test with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		tb.Errorf("%s differs from the current output (run go test with -update to accept it):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	golden.Check(tb, filepath.Join("testdata", name+".golden"), got)
 }
 
 // ReadTestdata reads testdata/name.
@@ -576,10 +558,9 @@ func EachConfig[T any](t *testing.T, e configs.Emitter, check func(t *testing.T,
 	}
 }
 
-// ConfigGolden checks e's config of every workflow in workflows/ (whether
-// or not the workflow targets e's platform) against
-// testdata/config/<id>.golden; an emitter without configuration must
-// return nil for all of them.
+// ConfigGolden checks e's config of every workflow in workflows/, whether
+// or not the workflow targets e's platform (see ConfigFile); an emitter
+// without configuration must return nil for all of them.
 func ConfigGolden(t *testing.T, e configs.Emitter) {
 	t.Helper()
 	for _, id := range IDs(t) {
@@ -599,8 +580,30 @@ func ConfigGolden(t *testing.T, e configs.Emitter) {
 			if !bytes.Equal(got, again) {
 				t.Fatal("config is not deterministic")
 			}
-			Golden(t, "config/"+id, got)
+			ConfigFile(t, id, e.Name(), e.Name()+".json", "config/"+id, got)
 		})
+	}
+}
+
+// ConfigFile checks got, the config file named file that platform's
+// emitter makes of workflow id. When the workflow targets the platform,
+// callspec build has written that file to generated/<id>/providers/ and
+// build --check keeps it current, so it is the golden file: a copy under
+// testdata would only be a second place to update. Otherwise got is
+// compared with testdata/<golden>.golden (internal/golden, -update).
+func ConfigFile(t *testing.T, id, platform, file, goldenName string, got []byte) {
+	t.Helper()
+	if !slices.Contains(Get(t, id).IR.Targets, platform) {
+		Golden(t, goldenName, got)
+		return
+	}
+	path := filepath.Join("generated", id, "providers", file)
+	want, err := os.ReadFile(filepath.Join(Root(t), path))
+	if err != nil {
+		t.Fatalf("%v; workflow %s targets %s, so run go run ./cmd/callspec build", err, id, platform)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("the %s config of %s differs from %s (- generated, + output):\n%s\nIf the change is intended, run go run ./cmd/callspec build and review the diff of generated/.", platform, id, path, golden.Diff(string(want), string(got)))
 	}
 }
 

@@ -35,7 +35,7 @@ func TestLLMConfigGolden(t *testing.T) {
 			if len(files) != 1 || files[0].Path != retellconfig.LLMFile {
 				t.Fatalf("extra configs %v, want one %s", files, retellconfig.LLMFile)
 			}
-			providertest.Golden(t, "config/"+id+".llm", files[0].Content)
+			providertest.ConfigFile(t, id, e.Name(), retellconfig.LLMFile, "config/"+id+".llm", files[0].Content)
 		})
 	}
 }

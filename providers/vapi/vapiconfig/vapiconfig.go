@@ -121,22 +121,17 @@ func lowerFirst(s string) string {
 }
 
 func property(k celenv.Kind, f *ir.Field) *JSONSchema {
-	switch k {
-	case celenv.Number:
-		return &JSONSchema{Type: "number"}
-	case celenv.Integer:
-		return &JSONSchema{Type: "integer"}
-	case celenv.Boolean:
-		return &JSONSchema{Type: "boolean"}
-	case celenv.Enum:
-		return &JSONSchema{Type: "string", Enum: append([]string{}, f.Values...)}
-	case celenv.Phone, celenv.Email, celenv.Date, celenv.DateTime:
-		format, pattern := workflow.SchemaFormat(k)
-		return &JSONSchema{Type: "string", Format: format, Pattern: pattern}
-	case celenv.ListKind:
-		return &JSONSchema{Type: "array", Items: property(f.Items, f)}
+	format := workflow.FormatOf(k)
+	s := &JSONSchema{Type: workflow.SchemaType(k), Format: format.SchemaFormat, Pattern: format.SchemaPattern}
+	switch {
+	case k == celenv.ListKind:
+		s.Items = property(f.Items, f)
+	case workflow.ValuesApply(k):
+		s.Enum = append([]string{}, f.Values...)
+	case workflow.PatternApplies(k):
+		s.Pattern = f.Pattern
 	}
-	return &JSONSchema{Type: "string", Pattern: f.Pattern}
+	return s
 }
 
 // Config implements configs.Emitter.

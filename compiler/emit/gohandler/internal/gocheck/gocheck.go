@@ -116,7 +116,7 @@ func (c *Checker) Check(w *ir.Workflow, files []gohandler.File) error {
 		return err
 	}
 	wantImports := []string{"context", "net/http", gohandler.Module + "/kernel/celenv", gohandler.Module + "/kernel/event", gohandler.Module + "/kernel/workflow", gohandler.Module + "/runtime/handler"}
-	if slices.ContainsFunc(w.Fields, func(f ir.Field) bool { return f.Type == celenv.DateTime || f.Items == celenv.DateTime }) {
+	if slices.ContainsFunc(w.Fields, func(f ir.Field) bool { return f.Elem() == celenv.DateTime }) {
 		wantImports = append(wantImports, "time")
 	}
 	var named map[string]string
