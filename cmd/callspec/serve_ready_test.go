@@ -47,8 +47,9 @@ func TestServeReadyAndNotFound(t *testing.T) {
 	for _, r := range v["routes"].([]any) {
 		paths = append(paths, r.(map[string]any)["path"].(string))
 	}
-	// The order and paths of maintenancereportintake.Routes().
-	want := "/hooks/maintenance_report_intake/retell /hooks/maintenance_report_intake/vapi /hooks/maintenance_report_intake/synthflow /hooks/maintenance_report_intake/bland /hooks/maintenance_report_intake/callurl"
+	// The order and paths of maintenancereportintake.Routes(); Synthflow's
+	// secret is a URL token, shown masked.
+	want := "/hooks/maintenance_report_intake/retell /hooks/maintenance_report_intake/vapi /hooks/maintenance_report_intake/synthflow/{token} /hooks/maintenance_report_intake/bland /hooks/maintenance_report_intake/callurl"
 	if got := strings.Join(paths, " "); got != want {
 		t.Errorf("routes %s\nwant %s", got, want)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,6 +38,26 @@ type served struct {
 	base   string // http://127.0.0.1:PORT
 	listen string // the listening line
 	lines  chan string
+	logs   *lockedBuffer // stderr: the log lines
+}
+
+// lockedBuffer is a bytes.Buffer that a process writes while a test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+// stderr is what callspec serve has written to its standard error.
+func (s *served) stderr() string {
+	s.logs.mu.Lock()
+	defer s.logs.mu.Unlock()
+	return s.logs.b.String()
 }
 
 // startServe runs `callspec serve` on a free port over the example
@@ -58,6 +79,8 @@ func startServeWith(t *testing.T, env []string, args ...string) *served {
 	if err != nil {
 		t.Fatal(err)
 	}
+	logs := &lockedBuffer{}
+	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +92,7 @@ func startServeWith(t *testing.T, env []string, args ...string) *served {
 	for lines.Scan() {
 		// callspec serve: listening on http://127.0.0.1:PORT with N routes …
 		if _, rest, ok := strings.Cut(lines.Text(), "listening on "); ok {
-			s := &served{listen: lines.Text(), lines: make(chan string, 100)}
+			s := &served{listen: lines.Text(), lines: make(chan string, 100), logs: logs}
 			s.base, _, _ = strings.Cut(rest, " ")
 			go func() {
 				for lines.Scan() {

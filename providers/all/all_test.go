@@ -50,8 +50,8 @@ func TestNamesAreKnownTargets(t *testing.T) {
 func TestSignatureStatus(t *testing.T) {
 	want := map[string]string{
 		"bland": event.SignatureVerified, "callurl": event.SignatureVerified, "retell": event.SignatureVerified,
-		"vapi": event.SignatureVerified, "callcow": event.SignatureSharedSecret, "phonely": event.SignatureSharedSecret,
-		"synthflow": event.SignatureSharedSecret,
+		"vapi": event.SignatureVerified, "callcow": event.SignatureURLToken, "phonely": event.SignatureURLToken,
+		"synthflow": event.SignatureURLToken,
 	}
 	for _, name := range providers.Names() {
 		p, _ := providers.Lookup(name)

@@ -46,7 +46,6 @@ package callcow
 import (
 	"encoding/json"
 	"maps"
-	"net/http"
 	"strings"
 	"time"
 
@@ -63,7 +62,13 @@ const Name = "callcow"
 func init() { providers.Register(Provider{}) }
 
 // Provider is CallCow.
-type Provider struct{}
+type Provider struct{ signature.Unsigned }
+
+// WithAuth implements providers.AuthSelector: url_token (the default) or
+// header (X-Callspec-Secret, for a webhook that takes custom headers).
+func (Provider) WithAuth(mode string) providers.Adapter {
+	return Provider{signature.Unsigned{Header: mode == workflow.AuthHeader}}
+}
 
 // Name implements providers.Adapter.
 func (Provider) Name() string { return Name }
@@ -192,19 +197,5 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	})
 }
 
-// Verify implements providers.Adapter.
-func (Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
-	return signature.SharedSecret{}.Verify(secret, h, body, now)
-}
-
-// Sign implements providers.Adapter.
-func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, error) {
-	return signature.SharedSecret{}.Sign(secret, body, now)
-}
-
-// SharedSecretOnly implements providers.SharedSecretScheme: the platform
-// sends the shared secret, not a signature of the body.
-func (Provider) SharedSecretOnly() bool { return true }
-
 // SignatureScheme implements providers.Adapter.
-func (Provider) SignatureScheme() string { return signature.SharedSecret{}.Scheme("CallCow") }
+func (p Provider) SignatureScheme() string { return p.Scheme("CallCow") }

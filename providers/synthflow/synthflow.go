@@ -91,7 +91,6 @@ package synthflow
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -125,7 +124,13 @@ const (
 func init() { providers.Register(Provider{}) }
 
 // Provider is Synthflow.
-type Provider struct{}
+type Provider struct{ signature.Unsigned }
+
+// WithAuth implements providers.AuthSelector: url_token (the default) or
+// header (X-Callspec-Secret, for a webhook that takes custom headers).
+func (Provider) WithAuth(mode string) providers.Adapter {
+	return Provider{signature.Unsigned{Header: mode == workflow.AuthHeader}}
+}
 
 // Name implements providers.Adapter.
 func (Provider) Name() string { return Name }
@@ -405,19 +410,5 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	return json.Marshal(body)
 }
 
-// Verify implements providers.Adapter.
-func (Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
-	return signature.SharedSecret{}.Verify(secret, h, body, now)
-}
-
-// Sign implements providers.Adapter.
-func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, error) {
-	return signature.SharedSecret{}.Sign(secret, body, now)
-}
-
-// SharedSecretOnly implements providers.SharedSecretScheme: the platform
-// sends the shared secret, not a signature of the body.
-func (Provider) SharedSecretOnly() bool { return true }
-
 // SignatureScheme implements providers.Adapter.
-func (Provider) SignatureScheme() string { return signature.SharedSecret{}.Scheme("Synthflow") }
+func (p Provider) SignatureScheme() string { return p.Scheme("Synthflow") }
