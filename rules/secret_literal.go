@@ -57,8 +57,9 @@ func init() {
 Specs are committed, reviewed, copied into docs pages and generated code.
 A secret written into one is leaked to everyone who can read the
 repository, and rotating it means a commit. Secrets come from the
-environment of the handler: webhook.secret and webhook.forward.secret are
-always env:NAME, and the handler reads NAME at start-up.
+environment of the handler: webhook.secret, webhook.platforms.<P>.secret
+and webhook.forward.secret are always env:NAME, and the handler reads NAME
+at start-up.
 
 The rule also reports anything else in the spec that looks like a
 credential: Standard Webhooks secrets (whsec_…), Stripe, OpenAI, GitHub,
@@ -85,6 +86,9 @@ Good:
 			checked = checkSecretRef(p, "webhook.secret", p.Spec.Webhook.Secret, checked)
 			if p.Spec.Webhook.Forward.Set {
 				checked = checkSecretRef(p, "webhook.forward.secret", p.Spec.Webhook.Forward.Secret, checked)
+			}
+			for _, e := range p.Spec.Webhook.Platforms.Entries {
+				checked = checkSecretRef(p, "webhook.platforms."+e.Key.Value+".secret", e.Value.Secret, checked)
 			}
 			if p.Spec.Node != nil {
 				scanForKeys(p, p.Spec.Node, checked)

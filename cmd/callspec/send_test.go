@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -17,7 +18,7 @@ func TestSendCallIDAndDuplicate(t *testing.T) {
 	send := func() (int, string, string) {
 		var out, errb bytes.Buffer
 		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(name string) string {
-			if name == "MAINTENANCE_WEBHOOK_SECRET" {
+			if slices.Contains(serveSecretEnv, name) {
 				return serveSecret
 			}
 			return ""

@@ -33,6 +33,19 @@ func TestMain(m *testing.M) {
 // serveSecret signs deliveries of maintenance_report_intake.
 const serveSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
+// serveSecretEnv names the variables of maintenance_report_intake's
+// platform secrets: the webhook secret, and Retell's and Bland's own.
+var serveSecretEnv = []string{"MAINTENANCE_WEBHOOK_SECRET", "RETELL_API_KEY", "BLAND_WEBHOOK_SECRET"}
+
+// serveSecrets sets each of serveSecretEnv to serveSecret.
+func serveSecrets() []string {
+	var env []string
+	for _, name := range serveSecretEnv {
+		env = append(env, name+"="+serveSecret)
+	}
+	return env
+}
+
 // served is a running `callspec serve`.
 type served struct {
 	base   string // http://127.0.0.1:PORT
@@ -65,7 +78,7 @@ func (s *served) stderr() string {
 // listens.
 func startServe(t *testing.T, flags ...string) *served {
 	t.Helper()
-	return startServeWith(t, []string{"MAINTENANCE_WEBHOOK_SECRET=" + serveSecret}, append(flags, "../../workflows")...)
+	return startServeWith(t, serveSecrets(), append(flags, "../../workflows")...)
 }
 
 // startServeWith runs `callspec serve` on a free port with a memory store,

@@ -44,14 +44,17 @@ type PlatformAuth struct {
 	// secret: callspec cannot pick it, so it cannot be shared with
 	// another platform.
 	VendorSecret string
+	// SecretEnv is the environment variable name suggested for a
+	// vendor-chosen secret.
+	SecretEnv string
 }
 
 var platformAuth = map[string]PlatformAuth{
-	"bland":     {Modes: []string{AuthSignature}, VendorSecret: "Bland signs with the webhook signing secret that Bland generates for the account"},
+	"bland":     {Modes: []string{AuthSignature}, VendorSecret: "Bland signs with the webhook signing secret that Bland generates for the account", SecretEnv: "BLAND_WEBHOOK_SECRET"},
 	"callcow":   {Modes: []string{AuthURLToken, AuthHeader}},
 	"callurl":   {Modes: []string{AuthSignature}},
 	"phonely":   {Modes: []string{AuthURLToken, AuthHeader}},
-	"retell":    {Modes: []string{AuthSignature}, VendorSecret: "Retell signs with the account's API key"},
+	"retell":    {Modes: []string{AuthSignature}, VendorSecret: "Retell signs with the account's API key", SecretEnv: "RETELL_API_KEY"},
 	"synthflow": {Modes: []string{AuthURLToken, AuthHeader}},
 	"vapi":      {Modes: []string{AuthHMAC, AuthBearer, AuthHeader}},
 }

@@ -57,7 +57,7 @@ func Definition() *workflow.Definition {
 		SecretEnv: "ADVISING_WEBHOOK_SECRET",
 		Platforms: []workflow.Platform{
 			{Name: "synthflow", SecretEnv: "ADVISING_WEBHOOK_SECRET", Auth: "url_token"},
-			{Name: "retell", SecretEnv: "ADVISING_WEBHOOK_SECRET", Auth: "signature"},
+			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
 			{Name: "vapi", SecretEnv: "ADVISING_WEBHOOK_SECRET", Auth: "hmac"},
 		},
 		IdempotencyKey: "call.id",

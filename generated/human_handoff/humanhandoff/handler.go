@@ -71,7 +71,7 @@ func Definition() *workflow.Definition {
 		},
 		SecretEnv: "HANDOFF_WEBHOOK_SECRET",
 		Platforms: []workflow.Platform{
-			{Name: "retell", SecretEnv: "HANDOFF_WEBHOOK_SECRET", Auth: "signature"},
+			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
 			{Name: "vapi", SecretEnv: "HANDOFF_WEBHOOK_SECRET", Auth: "hmac"},
 			{Name: "callurl", SecretEnv: "HANDOFF_WEBHOOK_SECRET", Auth: "signature"},
 		},

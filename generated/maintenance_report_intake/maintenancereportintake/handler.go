@@ -55,10 +55,10 @@ func Definition() *workflow.Definition {
 		},
 		SecretEnv: "MAINTENANCE_WEBHOOK_SECRET",
 		Platforms: []workflow.Platform{
-			{Name: "retell", SecretEnv: "MAINTENANCE_WEBHOOK_SECRET", Auth: "signature"},
+			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
 			{Name: "vapi", SecretEnv: "MAINTENANCE_WEBHOOK_SECRET", Auth: "hmac"},
 			{Name: "synthflow", SecretEnv: "MAINTENANCE_WEBHOOK_SECRET", Auth: "url_token"},
-			{Name: "bland", SecretEnv: "MAINTENANCE_WEBHOOK_SECRET", Auth: "signature"},
+			{Name: "bland", SecretEnv: "BLAND_WEBHOOK_SECRET", Auth: "signature"},
 			{Name: "callurl", SecretEnv: "MAINTENANCE_WEBHOOK_SECRET", Auth: "signature"},
 		},
 		IdempotencyKey: "call.id",

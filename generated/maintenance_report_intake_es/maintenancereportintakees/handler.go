@@ -49,7 +49,7 @@ func Definition() *workflow.Definition {
 		},
 		SecretEnv: "MANTENIMIENTO_WEBHOOK_SECRET",
 		Platforms: []workflow.Platform{
-			{Name: "retell", SecretEnv: "MANTENIMIENTO_WEBHOOK_SECRET", Auth: "signature"},
+			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
 			{Name: "vapi", SecretEnv: "MANTENIMIENTO_WEBHOOK_SECRET", Auth: "hmac"},
 		},
 		IdempotencyKey: "call.id",

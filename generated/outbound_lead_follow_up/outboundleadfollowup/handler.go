@@ -52,10 +52,10 @@ func Definition() *workflow.Definition {
 				CallerMessage: "Thanks for letting us know. Someone from the team will close your request.",
 			},
 		},
-		SecretEnv: "LEADS_WEBHOOK_SECRET",
+		SecretEnv: "BLAND_WEBHOOK_SECRET",
 		Platforms: []workflow.Platform{
-			{Name: "bland", SecretEnv: "LEADS_WEBHOOK_SECRET", Auth: "signature"},
-			{Name: "retell", SecretEnv: "LEADS_WEBHOOK_SECRET", Auth: "signature"},
+			{Name: "bland", SecretEnv: "BLAND_WEBHOOK_SECRET", Auth: "signature"},
+			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
 		},
 		IdempotencyKey: "call.id",
 		Log:            []string{"workflow_id", "call.id", "call.provider", "call.status"},
