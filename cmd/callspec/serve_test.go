@@ -7,8 +7,8 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -51,26 +51,16 @@ type served struct {
 	base   string // http://127.0.0.1:PORT
 	listen string // the listening line
 	lines  chan string
-	logs   *lockedBuffer // stderr: the log lines
-}
-
-// lockedBuffer is a bytes.Buffer that a process writes while a test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
+	logs   string // the file that holds its stderr: the log lines
 }
 
 // stderr is what callspec serve has written to its standard error.
 func (s *served) stderr() string {
-	s.logs.mu.Lock()
-	defer s.logs.mu.Unlock()
-	return s.logs.b.String()
+	b, err := os.ReadFile(s.logs)
+	if err != nil {
+		return "(the log cannot be read: " + err.Error() + ")"
+	}
+	return string(b)
 }
 
 // startServe runs `callspec serve` on a free port over the example
@@ -92,8 +82,13 @@ func startServeWith(t *testing.T, env []string, args ...string) *served {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &lockedBuffer{}
-	cmd.Stderr = logs
+	logs := filepath.Join(t.TempDir(), "serve.log")
+	logFile, err := os.Create(logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close() // the child has its own descriptor
+	cmd.Stderr = logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -37,10 +37,14 @@
 //
 // # Signature
 //
-// CallCow documents no webhook signing; callspec uses a shared secret in
-// the X-Callspec-Secret header, compared in constant time. If the webhook
-// cannot carry a custom header, put the receiver behind a proxy that adds
-// it.
+// CallCow documents no webhook signing.
+// CallCow documents no custom headers, so by default (auth url_token) the
+// secret is a token in the URL path: the webhook URL is
+// <webhook.url>/callcow/<token>, the token being the platform's secret
+// (webhook.platforms.callcow.secret, default webhook.secret). The handler
+// compares it in constant time and never logs it; signature_status is
+// url_token. The opt-in auth header expects X-Callspec-Secret instead, for
+// a webhook or a proxy that can add it.
 package callcow
 
 import (

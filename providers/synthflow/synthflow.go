@@ -82,10 +82,15 @@
 //
 // # Signature
 //
-// Synthflow documents no webhook signing. callspec uses a shared secret in
-// the X-Callspec-Secret header, compared in constant time. Synthflow does
-// not document custom headers on external_webhook_url either; where they
-// cannot be set, put the receiver behind a proxy that adds the header.
+// Synthflow's signature (docs/PLATFORMS.md: a base64 HMAC-SHA256 of the
+// call id only, under a header name not confirmed) is not verified yet.
+// Synthflow documents no custom headers, so by default (auth url_token) the
+// secret is a token in the URL path: the webhook URL is
+// <webhook.url>/synthflow/<token>, the token being the platform's secret
+// (webhook.platforms.synthflow.secret, default webhook.secret). The handler
+// compares it in constant time and never logs it; signature_status is
+// url_token. The opt-in auth header expects X-Callspec-Secret instead, for
+// a webhook or a proxy that can add it.
 package synthflow
 
 import (
