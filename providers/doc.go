@@ -99,12 +99,16 @@
 //
 //	retell     x-retell-signature: v=<ms>,d=hex(HMAC-SHA256(API key, body+ms)); ±5 min
 //	vapi       HMAC credential (default): x-signature = hex(HMAC-SHA256(secret, "{timestamp}.{body}")), x-timestamp; ±5 min
-//	           bearer option (vapi.New(vapi.Bearer)): Authorization: Bearer <secret> or X-Vapi-Secret
+//	           auth bearer (vapi.New(vapi.Bearer)): Authorization: Bearer <secret>
+//	           auth header (vapi.New(vapi.Header)): X-Vapi-Secret: <secret>
 //	bland      X-Webhook-Signature = hex(HMAC-SHA256(secret, body)); no timestamp, so no replay protection beyond idempotency
 //	callurl    Standard Webhooks v1 (webhook-id, webhook-timestamp, webhook-signature); whsec_ secrets; ±5 min
-//	synthflow  none documented: shared secret in X-Callspec-Secret, constant-time compare
-//	callcow    none documented: shared secret in X-Callspec-Secret, constant-time compare
-//	phonely    none documented: shared secret in X-Callspec-Secret, constant-time compare
+//	synthflow  auth url_token (default): the secret is the last segment of the URL path,
+//	callcow    <webhook.url>/<P>/<token>, checked by the handler (VerifyURLToken), constant-time;
+//	phonely    auth header (opt-in): X-Callspec-Secret, constant-time compare
+//
+// The modes each platform offers are decided in kernel/workflow (AuthOf);
+// WithAuth selects one.
 //
 // Every comparison is constant-time, an empty secret verifies nothing,
 // and Verify errors wrap ErrSignature without echoing header values.

@@ -1,6 +1,8 @@
 package providers
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/http"
@@ -39,6 +41,70 @@ type Adapter interface {
 	SignatureScheme() string
 }
 
+// AuthSelector is implemented by adapters whose platform can
+// authenticate in more than one way (workflow.AuthOf lists the modes).
+type AuthSelector interface {
+	// WithAuth returns the adapter verifying and signing with mode, one
+	// of the platform's modes.
+	WithAuth(mode string) Adapter
+}
+
+// WithAuth returns a verifying and signing with auth mode mode ("" is the
+// platform's default), or an error naming the modes the platform has.
+func WithAuth(a Adapter, mode string) (Adapter, error) {
+	if mode == "" {
+		mode = workflow.DefaultAuth(a.Name())
+	}
+	if !workflow.HasAuth(a.Name(), mode) {
+		modes, _ := workflow.AuthOf(a.Name())
+		return nil, fmt.Errorf("%s cannot authenticate with %q; its auth modes are %s", a.Name(), mode, strings.Join(modes.Modes, ", "))
+	}
+	if s, ok := a.(AuthSelector); ok {
+		return s.WithAuth(mode), nil
+	}
+	return a, nil
+}
+
+// URLTokenScheme is implemented by adapters whose deliveries carry the
+// secret as a token in the URL path (workflow.AuthURLToken) rather than
+// in a header: the handler checks the token (VerifyURLToken) and never
+// calls Verify; Sign returns no header.
+type URLTokenScheme interface {
+	URLToken() bool
+}
+
+// UsesURLToken reports whether a's deliveries carry a URL token.
+func UsesURLToken(a Adapter) bool {
+	s, ok := a.(URLTokenScheme)
+	return ok && s.URLToken()
+}
+
+// TokenWildcard is the name of the ServeMux path wildcard that holds the
+// URL token: a handler of a URL-token platform is mounted at
+// "<path>/{token...}" (and at <path> itself, so that a missing token is
+// a 401, not a 404).
+const TokenWildcard = "token"
+
+// MaskedToken stands for a URL token wherever a route is shown.
+const MaskedToken = "{token}"
+
+// VerifyURLToken compares the token of a delivery's URL with secret in
+// constant time (independent of the lengths too: both are hashed first).
+// The error never contains either.
+func VerifyURLToken(secret []byte, token string) error {
+	if len(secret) == 0 {
+		return fmt.Errorf("%w: no webhook secret is configured, so no delivery can be verified", ErrSignature)
+	}
+	if token == "" {
+		return fmt.Errorf("%w: the URL has no token; the platform's webhook URL must end in /<token>", ErrSignature)
+	}
+	a, b := sha256.Sum256([]byte(token)), sha256.Sum256(secret)
+	if subtle.ConstantTimeCompare(a[:], b[:]) != 1 {
+		return fmt.Errorf("%w: the URL token does not match the platform's secret", ErrSignature)
+	}
+	return nil
+}
+
 // SharedSecretScheme is implemented by providers whose platform signs
 // nothing: the delivery carries the shared secret itself in a header.
 type SharedSecretScheme interface {
@@ -46,9 +112,13 @@ type SharedSecretScheme interface {
 }
 
 // SignatureStatus is the signature_status of an event whose delivery
-// passed p's Verify: shared_secret when the platform only sends the
-// secret, verified when it signs the body.
+// passed p's Verify (or, for a URL-token platform, VerifyURLToken):
+// url_token, shared_secret when the platform only sends the secret in a
+// header, verified when it signs the body.
 func SignatureStatus(p Adapter) string {
+	if UsesURLToken(p) {
+		return event.SignatureURLToken
+	}
 	if s, ok := p.(SharedSecretScheme); ok && s.SharedSecretOnly() {
 		return event.SignatureSharedSecret
 	}

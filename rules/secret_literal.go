@@ -58,6 +58,9 @@ func init() {
 			if p.Spec.Webhook.Forward.Set {
 				checked = checkSecretRef(p, "webhook.forward.secret", p.Spec.Webhook.Forward.Secret, checked)
 			}
+			for _, e := range p.Spec.Webhook.Platforms.Entries {
+				checked = checkSecretRef(p, "webhook.platforms."+e.Key.Value+".secret", e.Value.Secret, checked)
+			}
 			if p.Spec.Node != nil {
 				scanForKeys(p, p.Spec.Node, checked)
 			}

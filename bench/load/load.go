@@ -484,13 +484,24 @@ func (s *server) stop() error {
 func startServe(ctx context.Context, bin, root, dir, dsn, eventsFile string) (*server, string, error) {
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--store", dsn, "--events", eventsFile, "workflows")
 	cmd.Dir = root
+	// Every platform of maintenance_report_intake gets goodSecret, under
+	// the variable its Definition names (Retell's API key, Bland's secret
+	// and the webhook secret); the caller's own values are dropped.
+	secretEnv := map[string]bool{}
+	for _, p := range intake.Definition().Platforms {
+		secretEnv[p.SecretEnv] = true
+	}
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasSuffix(strings.SplitN(kv, "=", 2)[0], "_WEBHOOK_SECRET") {
+		name := strings.SplitN(kv, "=", 2)[0]
+		if !strings.HasSuffix(name, "_WEBHOOK_SECRET") && !secretEnv[name] {
 			env = append(env, kv)
 		}
 	}
-	cmd.Env = append(env, "MAINTENANCE_WEBHOOK_SECRET="+goodSecret)
+	for name := range secretEnv {
+		env = append(env, name+"="+goodSecret)
+	}
+	cmd.Env = env
 	logs, err := os.Create(filepath.Join(dir, "serve.log"))
 	if err != nil {
 		return nil, "", err

@@ -21,7 +21,7 @@ const emptyConfig = "testdata/empty-config.yaml"
 
 // handoffAlone is the warning build, like lint, prints on stderr for
 // workflows/human_handoff.yaml built without the workflow it links to.
-const handoffAlone = `../../workflows/human_handoff.yaml:86:13: warning: related workflow "maintenance_report_intake" is not declared by any spec linted with this one; check the id, or lint the whole workflows/ directory together [related-link]
+const handoffAlone = `../../workflows/human_handoff.yaml:88:13: warning: related workflow "maintenance_report_intake" is not declared by any spec linted with this one; check the id, or lint the whole workflows/ directory together [related-link]
     related: [maintenance_report_intake, "https://callurl.example.com/guides/compliance"]
               ^~~~~~~~~~~~~~~~~~~~~~~~~
 

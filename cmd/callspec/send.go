@@ -2,15 +2,20 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"path"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers"
 	"github.com/callspec/callspec/runtime/handler"
 )
@@ -29,7 +34,7 @@ func runSend(e *env, args []string) int {
 	providerName := fs.String("provider", "", "platform whose delivery format and signature to use (required)")
 	to := fs.String("to", "", "URL to post to, e.g. http://127.0.0.1:8080/hooks/<workflow>/<provider> (required)")
 	callID := fs.String("call-id", "", "call id of the delivery (default: the scenario's, else a new one); send twice with one id to see the handler answer a duplicate")
-	secretEnv := fs.String("secret-env", "", "environment variable holding the signing secret (default: the spec's webhook.secret)")
+	secretEnv := fs.String("secret-env", "", "environment variable holding the platform's secret (default: the spec's webhook.platforms.<P>.secret, else webhook.secret)")
 	oldSpecs := addOldPathsFlag(fs, "spec")
 	timeout := fs.Duration("timeout", 30*time.Second, "request timeout")
 	var lf lintFlags
@@ -77,19 +82,37 @@ func runSend(e *env, args []string) int {
 	if err != nil {
 		return fail(e, "encode the %s delivery: %v", p.Name(), err)
 	}
+	platform := def.Platform(p.Name())
+	// The auth the platform is configured with: its signature, Vapi's
+	// credential, or a token in the URL path.
+	p, err = providers.WithAuth(p, platform.Auth)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
 	name := *secretEnv
 	if name == "" {
-		name = def.SecretEnv
+		name = platform.SecretEnv
 	}
 	secret := e.getenv(name)
 	if secret == "" {
-		return fail(e, "$%s is empty; export the webhook signing secret (the same value the handler uses)", name)
+		return fail(e, "$%s is empty; export the platform's webhook secret (the same value the handler uses)", name)
 	}
 	headers, err := p.Sign([]byte(secret), body, time.Now())
 	if err != nil {
 		return fail(e, "sign the delivery: %v", err)
 	}
-	req, err := http.NewRequest(http.MethodPost, *to, bytes.NewReader(body))
+	target, err := url.Parse(*to)
+	if err != nil {
+		return fail(e, "bad --to URL: %v", err)
+	}
+	shown := *to
+	if providers.UsesURLToken(p) {
+		target, shown, err = withToken(*to, name, secret)
+		if err != nil {
+			return fail(e, "bad --to URL: %v", err)
+		}
+	}
+	req, err := http.NewRequest(http.MethodPost, target.String(), bytes.NewReader(body))
 	if err != nil {
 		return fail(e, "bad --to URL: %v", err)
 	}
@@ -101,7 +124,8 @@ func runSend(e *env, args []string) int {
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := (&http.Client{Timeout: *timeout}).Do(req)
 	if err != nil {
-		return fail(e, "post to %s: %v", *to, err)
+		// The client's error quotes the URL, which may hold the token.
+		return fail(e, "post to %s: %v", shown, errors.Unwrap(err))
 	}
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -114,6 +138,35 @@ func runSend(e *env, args []string) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// withToken is the URL a URL-token platform posts to, given --to: the
+// placeholder ${NAME} (as the generated config shows it) replaced by the
+// token, or, without it, the token appended as the last path segment
+// unless it is there already. shown is the URL with the token masked.
+func withToken(to, env, secret string) (*url.URL, string, error) {
+	token := url.PathEscape(secret)
+	placeholder := workflow.Placeholder(env)
+	var raw, shown string
+	switch u, err := url.Parse(to); {
+	case strings.Contains(to, placeholder):
+		raw = strings.Replace(to, placeholder, token, 1)
+		shown = strings.Replace(to, placeholder, providers.MaskedToken, 1)
+	case err != nil:
+		return nil, "", err
+	case path.Base(u.Path) == secret:
+		raw = to
+		u.Path = path.Dir(u.Path)
+		u.RawPath = ""
+		shown = workflow.TokenURL(u, providers.MaskedToken)
+	default:
+		raw, shown = workflow.TokenURL(u, token), workflow.TokenURL(u, providers.MaskedToken)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, "", fmt.Errorf("the URL with its token is not a URL")
+	}
+	return u, shown, nil
 }
 
 func findWorkflow(units []*check.Unit, id string) (*check.Unit, error) {

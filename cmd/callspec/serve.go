@@ -116,14 +116,15 @@ func runServe(e *env, args []string) int {
 		if err != nil {
 			return fail(e, "workflow %s: %v", def.ID, err)
 		}
-		secret := e.getenv(def.SecretEnv)
-		if secret == "" {
-			fmt.Fprintf(e.stderr, "callspec: skipping workflow %s: set $%s to its webhook signing secret\n", def.ID, def.SecretEnv)
-			continue
-		}
 		// The paths Mount serves in the generated package and the platform
 		// configs post to: <webhook.url path>/<platform>, for each target.
 		for _, name := range u.IR.Targets {
+			platform := def.Platform(name)
+			secret := e.getenv(platform.SecretEnv)
+			if secret == "" {
+				fmt.Fprintf(e.stderr, "callspec: skipping %s/%s: set $%s to the platform's webhook secret\n", def.ID, name, platform.SecretEnv)
+				continue
+			}
 			path, err := workflow.HookPath(u.IR.Webhook.URL, name)
 			if err != nil {
 				fmt.Fprintf(e.stderr, "callspec: skipping %s/%s: %v\n", def.ID, name, err)
@@ -139,16 +140,16 @@ func runServe(e *env, args []string) int {
 				continue
 			}
 			h, err := handler.New(compiled, handler.Config{
-				Provider: p, Secret: []byte(secret), Store: st, Logger: logger, Enqueued: worker.Notify,
-				Inbox: inboxWorker, Metrics: meter,
+				Provider: p, Auth: platform.Auth, Secret: []byte(secret), Store: st, Logger: logger, Enqueued: worker.Notify,
+				PreviousSecret: []byte(e.getenv(platform.SecretEnv + workflow.PreviousSecretSuffix)),
+				Inbox:          inboxWorker, Metrics: meter,
 			}, devService(e.stdout, sink))
 			if err != nil {
 				fmt.Fprintf(e.stderr, "callspec: skipping %s/%s: %v\n", def.ID, name, err)
 				continue
 			}
 			taken[path] = def.ID
-			mux.Handle("POST "+path, h)
-			routes = append(routes, route{Workflow: def.ID, Provider: name, Path: path})
+			routes = append(routes, route{Workflow: def.ID, Provider: name, Path: handler.Handle(mux, path, h)})
 		}
 	}
 	// Liveness: the process answers. Readiness (below) says whether it can

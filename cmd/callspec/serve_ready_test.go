@@ -32,7 +32,9 @@ func TestServeReadyAndNotFound(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts callspec serve")
 	}
-	s := startServe(t)
+	// Retell's API key would also serve the Retell routes of the other
+	// workflows: serve maintenance_report_intake alone.
+	s := startServeWith(t, serveSecrets(), "../../workflows/maintenance_report_intake.yaml")
 	if !strings.Contains(s.listen, "with 5 routes") {
 		t.Errorf("listening line %q; want the 5 targets of maintenance_report_intake", s.listen)
 	}
@@ -47,8 +49,9 @@ func TestServeReadyAndNotFound(t *testing.T) {
 	for _, r := range v["routes"].([]any) {
 		paths = append(paths, r.(map[string]any)["path"].(string))
 	}
-	// The order and paths of maintenancereportintake.Routes().
-	want := "/hooks/maintenance_report_intake/retell /hooks/maintenance_report_intake/vapi /hooks/maintenance_report_intake/synthflow /hooks/maintenance_report_intake/bland /hooks/maintenance_report_intake/callurl"
+	// The order and paths of maintenancereportintake.Routes(); Synthflow's
+	// secret is a URL token, shown masked.
+	want := "/hooks/maintenance_report_intake/retell /hooks/maintenance_report_intake/vapi /hooks/maintenance_report_intake/synthflow/{token} /hooks/maintenance_report_intake/bland /hooks/maintenance_report_intake/callurl"
 	if got := strings.Join(paths, " "); got != want {
 		t.Errorf("routes %s\nwant %s", got, want)
 	}
@@ -66,7 +69,7 @@ func TestServeNotReadyWithoutRoutes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts callspec serve")
 	}
-	s := startServeWith(t, []string{"HANDOFF_WEBHOOK_SECRET="}, "../../workflows/human_handoff.yaml")
+	s := startServeWith(t, []string{"HANDOFF_WEBHOOK_SECRET=", "RETELL_API_KEY="}, "../../workflows/human_handoff.yaml")
 	code, v := getJSON(t, http.MethodGet, s.base+"/readyz")
 	if reason, _ := v["reason"].(string); code != http.StatusServiceUnavailable || v["ready"] != false || !strings.HasPrefix(reason, "no workflow is served") {
 		t.Errorf("/readyz: %d %v", code, v)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,11 +33,34 @@ func TestMain(m *testing.M) {
 // serveSecret signs deliveries of maintenance_report_intake.
 const serveSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
+// serveSecretEnv names the variables of maintenance_report_intake's
+// platform secrets: the webhook secret, and Retell's and Bland's own.
+var serveSecretEnv = []string{"MAINTENANCE_WEBHOOK_SECRET", "RETELL_API_KEY", "BLAND_WEBHOOK_SECRET"}
+
+// serveSecrets sets each of serveSecretEnv to serveSecret.
+func serveSecrets() []string {
+	var env []string
+	for _, name := range serveSecretEnv {
+		env = append(env, name+"="+serveSecret)
+	}
+	return env
+}
+
 // served is a running `callspec serve`.
 type served struct {
 	base   string // http://127.0.0.1:PORT
 	listen string // the listening line
 	lines  chan string
+	logs   string // the file that holds its stderr: the log lines
+}
+
+// stderr is what callspec serve has written to its standard error.
+func (s *served) stderr() string {
+	b, err := os.ReadFile(s.logs)
+	if err != nil {
+		return "(the log cannot be read: " + err.Error() + ")"
+	}
+	return string(b)
 }
 
 // startServe runs `callspec serve` on a free port over the example
@@ -44,7 +68,7 @@ type served struct {
 // listens.
 func startServe(t *testing.T, flags ...string) *served {
 	t.Helper()
-	return startServeWith(t, []string{"MAINTENANCE_WEBHOOK_SECRET=" + serveSecret}, append(flags, "../../workflows")...)
+	return startServeWith(t, serveSecrets(), append(flags, "../../workflows")...)
 }
 
 // startServeWith runs `callspec serve` on a free port with a memory store,
@@ -58,6 +82,13 @@ func startServeWith(t *testing.T, env []string, args ...string) *served {
 	if err != nil {
 		t.Fatal(err)
 	}
+	logs := filepath.Join(t.TempDir(), "serve.log")
+	logFile, err := os.Create(logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close() // the child has its own descriptor
+	cmd.Stderr = logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +100,7 @@ func startServeWith(t *testing.T, env []string, args ...string) *served {
 	for lines.Scan() {
 		// callspec serve: listening on http://127.0.0.1:PORT with N routes …
 		if _, rest, ok := strings.Cut(lines.Text(), "listening on "); ok {
-			s := &served{listen: lines.Text(), lines: make(chan string, 100)}
+			s := &served{listen: lines.Text(), lines: make(chan string, 100), logs: logs}
 			s.base, _, _ = strings.Cut(rest, " ")
 			go func() {
 				for lines.Scan() {

@@ -34,7 +34,7 @@ func TestLintReadsASpecFromStdin(t *testing.T) {
 		t.Fatalf("workflows/human_handoff.yaml no longer has the line %q", line)
 	}
 	warning := func(name string) string {
-		return name + `:86:13: warning: related workflow "maintenance_report_intake" is not declared by any spec linted with this one; check the id, or lint the whole workflows/ directory together [related-link]
+		return name + `:88:13: warning: related workflow "maintenance_report_intake" is not declared by any spec linted with this one; check the id, or lint the whole workflows/ directory together [related-link]
   ` + line + `
               ^~~~~~~~~~~~~~~~~~~~~~~~~
 

@@ -99,11 +99,12 @@ func TestStubInAUsersModule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	targets := []string{"callurl", "vapi", "retell"}
+	targets := []string{"callurl", "vapi", "retell", "synthflow"}
 	s := strings.Replace(string(spec), "targets: [callurl]", "targets: ["+strings.Join(targets, ", ")+"]", 1)
 	s = strings.Replace(s, "  idempotency_key: call.id\n", "  idempotency_key: call.id\n"+
 		"  # callspec:ignore webhook-url the test's forward target listens on loopback, without TLS\n"+
-		"  forward: {url: \""+fw.URL+"/in\", secret: \"env:CRM_SECRET\", max_attempts: 3}\n", 1)
+		"  forward: {url: \""+fw.URL+"/in\", secret: \"env:CRM_SECRET\", max_attempts: 3}\n"+
+		"  platforms:\n    retell: {secret: env:VOICE_RETELL_API_KEY}\n", 1)
 	if err := os.WriteFile(specFile, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -126,12 +127,15 @@ func TestStubInAUsersModule(t *testing.T) {
 	bin := filepath.Join(mod, "voice")
 	goCmd("build", "-o", bin, "./cmd/voice")
 
-	const secret = "e2e-signing-secret"
+	// Retell has its own secret (its API key); Synthflow's is the token at
+	// the end of its URL.
+	const secret, retellKey = "e2e-signing-secret", "e2e-retell-api-key"
 	srv := exec.Command(bin)
 	srv.Env = append(os.Environ(),
 		"CALLSPEC_ADDR=127.0.0.1:0",
 		"CALLSPEC_STORE=sqlite:"+filepath.Join(mod, "callspec.db"),
 		"VOICE_INTAKE_WEBHOOK_SECRET="+secret,
+		"VOICE_RETELL_API_KEY="+retellKey,
 		"CRM_SECRET=whsec_"+base64.StdEncoding.EncodeToString(fwKey),
 	)
 	logs, err := srv.StderrPipe()
@@ -195,11 +199,18 @@ func TestStubInAUsersModule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		headers, err := p.Sign([]byte(secret), body, time.Now())
+		key, target := secret, path
+		switch name {
+		case "retell":
+			key = retellKey
+		case "synthflow":
+			target += "/" + secret
+		}
+		headers, err := p.Sign([]byte(key), body, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+path, bytes.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+target, bytes.NewReader(body))
 		req.Header = headers
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)

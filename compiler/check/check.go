@@ -7,6 +7,7 @@ package check
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -121,6 +122,7 @@ func Check(s *spec.Spec) (*Unit, []diag.Finding) {
 	k.log()
 	w.Targets = values(s.Targets)
 	k.targets()
+	k.platforms()
 	w.Docs = ir.Docs{CTALabel: s.Docs.CTA.Label.Value, CTAURL: s.Docs.CTA.URL.Value, Related: values(s.Docs.Related)}
 	k.deploy()
 	k.scenarios()
@@ -796,6 +798,33 @@ func (k *checker) targets() {
 			k.c.Add(catalog.Schema.At(t.Range, "target %q is listed twice", t.Value))
 		}
 		seen[t.Value] = true
+	}
+}
+
+// platforms checks webhook.platforms: each key is a target of the spec,
+// and its auth a mode that platform can produce. Secret references are
+// checked by the secret-literal rule, like webhook.secret.
+func (k *checker) platforms() {
+	for _, e := range k.s.Webhook.Platforms.Entries {
+		name := e.Key.Value
+		auth, known := workflow.AuthOf(name)
+		switch {
+		case !known:
+			k.c.Add(catalog.Schema.At(e.Key.Range, "webhook.platforms names an unknown platform %q%s", name, k.suggestion(name, KnownTargets)))
+			continue
+		case !slices.Contains(k.w.Targets, name):
+			k.c.Add(catalog.Schema.At(e.Key.Range, "webhook.platforms.%s configures a platform that is not a target; add %s to targets or remove this entry", name, name))
+			continue
+		}
+		p := workflow.Platform{Name: name, Auth: e.Value.Auth.Value}
+		if a := e.Value.Auth; a.Set && !slices.Contains(auth.Modes, a.Value) {
+			k.c.Add(catalog.Schema.At(a.Range, "%s cannot authenticate with %q%s", name, a.Value, k.suggestion(a.Value, auth.Modes)))
+			p.Auth = ""
+		}
+		if env, ok := strings.CutPrefix(e.Value.Secret.Value, "env:"); ok {
+			p.SecretEnv = env
+		}
+		k.w.Webhook.Platforms = append(k.w.Webhook.Platforms, p)
 	}
 }
 

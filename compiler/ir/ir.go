@@ -76,6 +76,9 @@ type Webhook struct {
 	// IdempotencyChecked is the checked key expression, or nil.
 	IdempotencyChecked *cel.Ast
 	Forward            *workflow.Forward
+	// Platforms are the spec's webhook.platforms entries, in file order;
+	// an empty SecretEnv or Auth takes the default.
+	Platforms []workflow.Platform
 }
 
 // Deploy holds the ids of the spec's deploy: block; "" for an id the
@@ -150,6 +153,12 @@ func (w *Workflow) Definition() *workflow.Definition {
 	}
 	for _, f := range w.Fields {
 		d.Fields = append(d.Fields, f.Field)
+	}
+	// Every target is listed with its secret and mode resolved, so that a
+	// generated handler says for each platform what it reads.
+	spelled := &workflow.Definition{SecretEnv: w.Webhook.SecretEnv, Platforms: w.Webhook.Platforms}
+	for _, t := range w.Targets {
+		d.Platforms = append(d.Platforms, spelled.Platform(t))
 	}
 	for _, r := range w.Handoff {
 		d.Handoff = append(d.Handoff, r.HandoffRule)

@@ -178,10 +178,18 @@ type Incomplete struct {
 // Webhook is the delivery target of the platform.
 type Webhook struct {
 	Meta
-	URL            String  `yaml:"url,required" doc:"https URL where the platform posts; the generated handler serves it."`
-	Secret         String  `yaml:"secret,required" doc:"env:NAME of the signing secret; never a literal."`
-	IdempotencyKey String  `yaml:"idempotency_key" doc:"CEL over call and workflow giving the retry key; default call.id."`
-	Forward        Forward `yaml:"forward" doc:"Relay the canonical event downstream, signed with Standard Webhooks."`
+	URL            String               `yaml:"url,required" doc:"https URL where the platform posts; the generated handler serves it."`
+	Secret         String               `yaml:"secret,required" doc:"env:NAME of the signing secret; never a literal."`
+	IdempotencyKey String               `yaml:"idempotency_key" doc:"CEL over call and workflow giving the retry key; default call.id."`
+	Forward        Forward              `yaml:"forward" doc:"Relay the canonical event downstream, signed with Standard Webhooks."`
+	Platforms      Map[WebhookPlatform] `yaml:"platforms" doc:"Per target platform, where it differs from the defaults: its secret and how it authenticates."`
+}
+
+// WebhookPlatform is how one target platform authenticates its deliveries.
+type WebhookPlatform struct {
+	Meta
+	Secret String `yaml:"secret" doc:"env:NAME of this platform's secret (default webhook.secret); while NAME_PREVIOUS is set, that previous secret is accepted too."`
+	Auth   String `yaml:"auth" doc:"How the platform authenticates: vapi hmac (default), bearer or header (X-Vapi-Secret); synthflow, callcow and phonely url_token (default: a token in the URL path) or header (X-Callspec-Secret); retell, bland and callurl signature."`
 }
 
 // Forward relays events downstream.

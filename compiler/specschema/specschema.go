@@ -42,22 +42,23 @@ const lowerSnake = `^[a-z][a-z0-9_]*$`
 // typeDocs describe the object types; fields are described by their own
 // `doc:` tags.
 var typeDocs = map[string]string{
-	"Spec":         "A callspec workflow spec (format version 1): one AI phone workflow, from the opening disclosure to the webhook, the docs page and the caller scenarios.",
-	"Workflow":     "Who the workflow is for and the one goal of the caller.",
-	"Question":     "One question of the visible question set.",
-	"Field":        "One value the call must produce.",
-	"HandoffRule":  "When a person takes over: the first rule whose `when` is true decides.",
-	"Incomplete":   "The handoffs callspec decides itself: incomplete_call (all keys) and call_failed / no_answer (owner, severity, notify).",
-	"Webhook":      "Where the platform posts the call's outcome.",
-	"Forward":      "Relay of the canonical event to a downstream receiver.",
-	"Docs":         "The public docs page.",
-	"CTA":          "A labelled link that creates a real Call App.",
-	"Scenario":     "One caller scenario run by callspec test.",
-	"Deploy":       "The live platform objects that callspec deploy updates; build side only.",
-	"DeployRetell": "The Retell agent and its Retell LLM.",
-	"DeployVapi":   "The Vapi assistant.",
-	"CallValues":   "The call metadata of a scenario.",
-	"Expect":       "The expected outcome of a scenario: next_action for a completed call, or handoff (with an optional severity).",
+	"Spec":            "A callspec workflow spec (format version 1): one AI phone workflow, from the opening disclosure to the webhook, the docs page and the caller scenarios.",
+	"Workflow":        "Who the workflow is for and the one goal of the caller.",
+	"Question":        "One question of the visible question set.",
+	"Field":           "One value the call must produce.",
+	"HandoffRule":     "When a person takes over: the first rule whose `when` is true decides.",
+	"Incomplete":      "The handoffs callspec decides itself: incomplete_call (all keys) and call_failed / no_answer (owner, severity, notify).",
+	"Webhook":         "Where the platform posts the call's outcome.",
+	"Forward":         "Relay of the canonical event to a downstream receiver.",
+	"WebhookPlatform": "How one target platform authenticates its deliveries, where it differs from the defaults (webhook.secret, the platform's default auth).",
+	"Docs":            "The public docs page.",
+	"CTA":             "A labelled link that creates a real Call App.",
+	"Scenario":        "One caller scenario run by callspec test.",
+	"Deploy":          "The live platform objects that callspec deploy updates; build side only.",
+	"DeployRetell":    "The Retell agent and its Retell LLM.",
+	"DeployVapi":      "The Vapi assistant.",
+	"CallValues":      "The call metadata of a scenario.",
+	"Expect":          "The expected outcome of a scenario: next_action for a completed call, or handoff (with an optional severity).",
 }
 
 // codeEnums are enums whose list lives in code; the struct tag, when there
@@ -101,7 +102,7 @@ func specTypes() []reflect.Type {
 	return []reflect.Type{
 		reflect.TypeFor[spec.Spec](), reflect.TypeFor[spec.Workflow](), reflect.TypeFor[spec.Question](),
 		reflect.TypeFor[spec.Field](), reflect.TypeFor[spec.HandoffRule](), reflect.TypeFor[spec.Incomplete](), reflect.TypeFor[spec.Webhook](),
-		reflect.TypeFor[spec.Forward](), reflect.TypeFor[spec.Docs](), reflect.TypeFor[spec.CTA](),
+		reflect.TypeFor[spec.Forward](), reflect.TypeFor[spec.WebhookPlatform](), reflect.TypeFor[spec.Docs](), reflect.TypeFor[spec.CTA](),
 		reflect.TypeFor[spec.Deploy](), reflect.TypeFor[spec.DeployRetell](), reflect.TypeFor[spec.DeployVapi](),
 		reflect.TypeFor[spec.Scenario](), reflect.TypeFor[spec.CallValues](), reflect.TypeFor[spec.Expect](),
 	}

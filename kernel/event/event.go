@@ -34,6 +34,10 @@ const (
 	// shared secret in a header, which authenticates the sender but not
 	// the body (CallCow, Phonely, Synthflow, Vapi's bearer credential).
 	SignatureSharedSecret = "shared_secret"
+	// SignatureURLToken: the platform signs nothing and sends no custom
+	// header; the delivery's URL path ended in the platform's secret
+	// token (Synthflow, CallCow, Phonely by default).
+	SignatureURLToken = "url_token"
 	// SignatureUnsigned: no signature was checked (callspec decode, test).
 	SignatureUnsigned = "unsigned"
 )

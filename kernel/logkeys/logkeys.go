@@ -31,7 +31,7 @@ const (
 // Operational attributes every handler may log: they describe the
 // delivery, never the caller.
 var Operational = []string{
-	"workflow_id", "provider", "event", "http.status", "duration_ms", "outcome",
+	"workflow_id", "provider", "route", "event", "http.status", "duration_ms", "outcome",
 	"attempt", "reason", "error_kind", "next_action", "handoff.reason", "handoff.severity",
 }
 

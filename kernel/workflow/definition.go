@@ -21,6 +21,10 @@ type Definition struct {
 	// SecretEnv names the environment variable that holds the platform's
 	// signing secret (the spec's webhook.secret: env:NAME).
 	SecretEnv string
+	// Platforms says, per target platform, which secret verifies its
+	// deliveries and how (Platform); a platform not listed uses
+	// SecretEnv and its default auth mode.
+	Platforms []Platform
 	// IdempotencyKey is a CEL expression over call and workflow.
 	IdempotencyKey string
 	// Log is the allow-list of values the handler may log.

@@ -43,3 +43,41 @@ func HookPath(webhookURL, provider string) (string, error) {
 	}
 	return p, nil
 }
+
+// Placeholder is how committed output stands for the value of the
+// environment variable env (a URL token, a credential's secret): ${env},
+// the form envsubst and `callspec deploy` fill in. Committed output never
+// holds a secret.
+func Placeholder(env string) string { return "${" + env + "}" }
+
+// TokenURL is u, a PlatformURL, with token as one more path segment
+// (<webhook.url>/<P>/<token>): the URL a platform whose secret is a URL
+// token posts to. token is written as it is, so a caller passes a
+// path-escaped secret (url.PathEscape) or a Placeholder; a query stays
+// after the path.
+func TokenURL(u *url.URL, token string) string {
+	base := *u
+	query := base.RawQuery
+	base.RawQuery, base.ForceQuery, base.Fragment, base.RawFragment = "", false, "", ""
+	s := strings.TrimRight(base.String(), "/") + "/" + token
+	if query != "" {
+		s += "?" + query
+	}
+	return s
+}
+
+// ConfiguredURL is the URL to configure on platform p for a workflow
+// whose webhook.url is webhookURL: PlatformURL, and for a platform whose
+// secret is a URL token (AuthURLToken) the token's Placeholder as one
+// more path segment. Configs and docs pages show it; the user (or
+// `callspec deploy`) fills the placeholder in.
+func ConfiguredURL(webhookURL string, p Platform) (string, error) {
+	u, err := PlatformURL(webhookURL, p.Name)
+	if err != nil {
+		return "", err
+	}
+	if p.Auth == AuthURLToken {
+		return TokenURL(u, Placeholder(p.SecretEnv)), nil
+	}
+	return u.String(), nil
+}

@@ -1,7 +1,9 @@
 package all_test
 
 import (
+	"github.com/callspec/callspec/kernel/workflow"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/callspec/callspec/compiler/check"
@@ -51,8 +53,8 @@ func TestNamesAreKnownTargets(t *testing.T) {
 func TestSignatureStatus(t *testing.T) {
 	want := map[string]string{
 		"bland": event.SignatureVerified, "callurl": event.SignatureVerified, "retell": event.SignatureVerified,
-		"vapi": event.SignatureVerified, "callcow": event.SignatureSharedSecret, "phonely": event.SignatureSharedSecret,
-		"synthflow": event.SignatureSharedSecret,
+		"vapi": event.SignatureVerified, "callcow": event.SignatureURLToken, "phonely": event.SignatureURLToken,
+		"synthflow": event.SignatureURLToken,
 	}
 	for _, name := range providers.Names() {
 		p, _ := providers.Lookup(name)
@@ -62,5 +64,36 @@ func TestSignatureStatus(t *testing.T) {
 	}
 	if got := providers.SignatureStatus(vapi.New(vapi.Bearer)); got != event.SignatureSharedSecret {
 		t.Errorf("vapi with a bearer credential: %q", got)
+	}
+}
+
+// TestAuthModes keeps the adapters in step with kernel/workflow's table
+// of auth modes: every platform has an entry, every mode it lists selects
+// an adapter of that platform, and a mode it does not list is refused
+// with a message that names the modes it has.
+func TestAuthModes(t *testing.T) {
+	for _, name := range providers.Names() {
+		p, err := providers.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		auth, ok := workflow.AuthOf(name)
+		if !ok {
+			t.Errorf("%s has no auth modes in kernel/workflow", name)
+			continue
+		}
+		for _, mode := range auth.Modes {
+			q, err := providers.WithAuth(p, mode)
+			if err != nil || q.Name() != name {
+				t.Errorf("WithAuth(%s, %s) = %v, %v", name, mode, q, err)
+			}
+			if got := providers.UsesURLToken(q); got != (mode == workflow.AuthURLToken) {
+				t.Errorf("%s in mode %s carries a URL token: %v", name, mode, got)
+			}
+		}
+		_, err = providers.WithAuth(p, "oauth2")
+		if want := name + ` cannot authenticate with "oauth2"; its auth modes are ` + strings.Join(auth.Modes, ", "); err == nil || err.Error() != want {
+			t.Errorf("WithAuth(%s, oauth2) = %v, want %q", name, err, want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package callcow_test
 
 import (
 	"encoding/json"
+	"github.com/callspec/callspec/kernel/workflow"
 	"testing"
 
 	"github.com/callspec/callspec/kernel/event"
@@ -121,5 +122,5 @@ func TestEncodeOutbound(t *testing.T) {
 }
 
 func TestSignVerifyRoundTrip(t *testing.T) {
-	providertest.RoundTrip(t, p, []byte("shared-secret-value"), false, false)
+	providertest.RoundTrip(t, p.WithAuth(workflow.AuthHeader), []byte("shared-secret-value"), false, false)
 }

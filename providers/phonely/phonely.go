@@ -47,14 +47,17 @@
 //
 // # Signature
 //
-// Phonely documents no webhook signing; callspec uses a shared secret in
-// the X-Callspec-Secret header, compared in constant time. If the Send
-// Call Data action cannot carry a custom header, put the receiver behind a
-// proxy that adds it.
+// Phonely documents no webhook signing.
+// Phonely documents no custom headers, so by default (auth url_token) the
+// secret is a token in the URL path: the webhook URL is
+// <webhook.url>/phonely/<token>, the token being the platform's secret
+// (webhook.platforms.phonely.secret, default webhook.secret). The handler
+// compares it in constant time and never logs it; signature_status is
+// url_token. The opt-in auth header expects X-Callspec-Secret instead, for
+// a webhook or a proxy that can add it.
 package phonely
 
 import (
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -72,7 +75,13 @@ const Name = "phonely"
 func init() { providers.Register(Provider{}) }
 
 // Provider is Phonely.
-type Provider struct{}
+type Provider struct{ signature.Unsigned }
+
+// WithAuth implements providers.AuthSelector: url_token (the default) or
+// header (X-Callspec-Secret, for a webhook that takes custom headers).
+func (Provider) WithAuth(mode string) providers.Adapter {
+	return Provider{signature.Unsigned{Header: mode == workflow.AuthHeader}}
+}
 
 // Name implements providers.Adapter.
 func (Provider) Name() string { return Name }
@@ -239,19 +248,5 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	return payload.Marshal(body)
 }
 
-// Verify implements providers.Adapter.
-func (Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
-	return signature.SharedSecret{}.Verify(secret, h, body, now)
-}
-
-// Sign implements providers.Adapter.
-func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, error) {
-	return signature.SharedSecret{}.Sign(secret, body, now)
-}
-
-// SharedSecretOnly implements providers.SharedSecretScheme: the platform
-// sends the shared secret, not a signature of the body.
-func (Provider) SharedSecretOnly() bool { return true }
-
 // SignatureScheme implements providers.Adapter.
-func (Provider) SignatureScheme() string { return signature.SharedSecret{}.Scheme("Phonely") }
+func (p Provider) SignatureScheme() string { return p.Scheme("Phonely") }

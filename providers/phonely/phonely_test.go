@@ -1,6 +1,7 @@
 package phonely_test
 
 import (
+	"github.com/callspec/callspec/kernel/workflow"
 	"path/filepath"
 	"testing"
 
@@ -77,5 +78,5 @@ func TestDecode(t *testing.T) {
 }
 
 func TestSignVerifyRoundTrip(t *testing.T) {
-	providertest.RoundTrip(t, p, []byte("shared-secret-value"), false, false)
+	providertest.RoundTrip(t, p.WithAuth(workflow.AuthHeader), []byte("shared-secret-value"), false, false)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/providers"
 	_ "github.com/callspec/callspec/providers/all"
 	"github.com/callspec/callspec/providers/callurl"
@@ -72,7 +73,7 @@ func FuzzVerifyBland(f *testing.F) {
 }
 
 func FuzzVerifyCallcow(f *testing.F) {
-	fuzzVerify(f, scheme{lookup(f, "callcow"), false, false, sharedSecretEquivalent})
+	fuzzVerify(f, scheme{headerMode(f, "callcow"), false, false, sharedSecretEquivalent})
 }
 
 func FuzzVerifyCallurl(f *testing.F) {
@@ -80,7 +81,7 @@ func FuzzVerifyCallurl(f *testing.F) {
 }
 
 func FuzzVerifyPhonely(f *testing.F) {
-	fuzzVerify(f, scheme{lookup(f, "phonely"), false, false, sharedSecretEquivalent})
+	fuzzVerify(f, scheme{headerMode(f, "phonely"), false, false, sharedSecretEquivalent})
 }
 
 func FuzzVerifyRetell(f *testing.F) {
@@ -88,7 +89,7 @@ func FuzzVerifyRetell(f *testing.F) {
 }
 
 func FuzzVerifySynthflow(f *testing.F) {
-	fuzzVerify(f, scheme{lookup(f, "synthflow"), false, false, sharedSecretEquivalent})
+	fuzzVerify(f, scheme{headerMode(f, "synthflow"), false, false, sharedSecretEquivalent})
 }
 
 func FuzzVerifyVapi(f *testing.F) {
@@ -97,6 +98,44 @@ func FuzzVerifyVapi(f *testing.F) {
 
 func FuzzVerifyVapiBearer(f *testing.F) {
 	fuzzVerify(f, scheme{vapi.New(vapi.Bearer), false, false, sharedSecretEquivalent})
+}
+
+func FuzzVerifyVapiHeader(f *testing.F) {
+	fuzzVerify(f, scheme{vapi.New(vapi.Header), false, false, sharedSecretEquivalent})
+}
+
+// headerMode is the named platform with auth header (X-Callspec-Secret):
+// by default Synthflow, CallCow and Phonely carry a URL token, which the
+// handler checks (FuzzVerifyURLToken), and Verify refuses everything.
+func headerMode(t testing.TB, name string) providers.Adapter {
+	p, err := providers.WithAuth(lookup(t, name), workflow.AuthHeader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// FuzzVerifyURLToken: the token of a URL is accepted exactly when it is
+// the secret, and a refusal never repeats either.
+func FuzzVerifyURLToken(f *testing.F) {
+	f.Add([]byte("s3cret-token"), "s3cret-token")
+	f.Add([]byte("s3cret-token"), "s3cret-tokeN")
+	f.Add([]byte("s3cret-token"), "")
+	f.Add([]byte(""), "x")
+	f.Fuzz(func(t *testing.T, secret []byte, token string) {
+		err := providers.VerifyURLToken(secret, token)
+		if want := len(secret) > 0 && token == string(secret); (err == nil) != want {
+			t.Fatalf("VerifyURLToken(%q, %q) = %v, want accepted %v", secret, token, err, want)
+		}
+		if err != nil {
+			if !errors.Is(err, providers.ErrSignature) {
+				t.Fatalf("the refusal %v does not wrap providers.ErrSignature", err)
+			}
+			if len(token) >= 4 && strings.Contains(err.Error(), token) || len(secret) >= 4 && strings.Contains(err.Error(), string(secret)) {
+				t.Fatalf("the refusal %q repeats the token or the secret", err)
+			}
+		}
+	})
 }
 
 // TestEveryProviderHasItsTargets keeps this package in step with the

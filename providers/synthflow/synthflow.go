@@ -82,15 +82,19 @@
 //
 // # Signature
 //
-// Synthflow documents no webhook signing. callspec uses a shared secret in
-// the X-Callspec-Secret header, compared in constant time. Synthflow does
-// not document custom headers on external_webhook_url either; where they
-// cannot be set, put the receiver behind a proxy that adds the header.
+// Synthflow's signature (docs/PLATFORMS.md: a base64 HMAC-SHA256 of the
+// call id only, under a header name not confirmed) is not verified yet.
+// Synthflow documents no custom headers, so by default (auth url_token) the
+// secret is a token in the URL path: the webhook URL is
+// <webhook.url>/synthflow/<token>, the token being the platform's secret
+// (webhook.platforms.synthflow.secret, default webhook.secret). The handler
+// compares it in constant time and never logs it; signature_status is
+// url_token. The opt-in auth header expects X-Callspec-Secret instead, for
+// a webhook or a proxy that can add it.
 package synthflow
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -124,7 +128,13 @@ const (
 func init() { providers.Register(Provider{}) }
 
 // Provider is Synthflow.
-type Provider struct{}
+type Provider struct{ signature.Unsigned }
+
+// WithAuth implements providers.AuthSelector: url_token (the default) or
+// header (X-Callspec-Secret, for a webhook that takes custom headers).
+func (Provider) WithAuth(mode string) providers.Adapter {
+	return Provider{signature.Unsigned{Header: mode == workflow.AuthHeader}}
+}
 
 // Name implements providers.Adapter.
 func (Provider) Name() string { return Name }
@@ -404,19 +414,5 @@ func (Provider) Encode(in *event.Inbound, def *workflow.Definition) ([]byte, err
 	return payload.Marshal(body)
 }
 
-// Verify implements providers.Adapter.
-func (Provider) Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
-	return signature.SharedSecret{}.Verify(secret, h, body, now)
-}
-
-// Sign implements providers.Adapter.
-func (Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, error) {
-	return signature.SharedSecret{}.Sign(secret, body, now)
-}
-
-// SharedSecretOnly implements providers.SharedSecretScheme: the platform
-// sends the shared secret, not a signature of the body.
-func (Provider) SharedSecretOnly() bool { return true }
-
 // SignatureScheme implements providers.Adapter.
-func (Provider) SignatureScheme() string { return signature.SharedSecret{}.Scheme("Synthflow") }
+func (p Provider) SignatureScheme() string { return p.Scheme("Synthflow") }

@@ -2,6 +2,7 @@ package synthflow_test
 
 import (
 	"encoding/json"
+	"github.com/callspec/callspec/kernel/workflow"
 	"slices"
 	"strings"
 	"testing"
@@ -141,5 +142,5 @@ func TestOutboundLead(t *testing.T) {
 }
 
 func TestSignVerifyRoundTrip(t *testing.T) {
-	providertest.RoundTrip(t, p, []byte("shared-secret-value"), false, false)
+	providertest.RoundTrip(t, p.WithAuth(workflow.AuthHeader), []byte("shared-secret-value"), false, false)
 }

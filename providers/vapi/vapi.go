@@ -85,11 +85,14 @@
 // timestamp's unit is not documented, so both seconds and milliseconds are
 // accepted, within ±5 minutes. Attach it with assistant.server.credentialId.
 //
-// Option: Bearer (New(Bearer)) for a Vapi bearer credential whose token is
-// the secret, sent in Authorization: Bearer <secret> (or, for the legacy
-// X-Vapi-Secret setup, that header with the raw secret). It proves the
-// sender knows the secret but protects neither the body nor against
-// replays, so HMAC is the default.
+// Options (webhook.platforms.vapi.auth): bearer (New(Bearer)) for a Vapi
+// bearer credential whose token is the secret, sent in Authorization:
+// Bearer <secret>; header (New(Header)) for the legacy X-Vapi-Secret
+// setup, a bearer credential with headerName X-Vapi-Secret and
+// bearerPrefixEnabled false, which sends the raw secret. They prove the
+// sender knows the secret but protect neither the body nor against
+// replays, so HMAC is the default. vapiconfig.Credential writes the
+// credential's create body for each mode.
 package vapi
 
 import (
@@ -143,9 +146,24 @@ type Auth int
 const (
 	// HMAC is Vapi's HMAC webhook credential with its defaults.
 	HMAC Auth = iota
-	// Bearer is a Vapi bearer credential holding the secret.
+	// Bearer is a Vapi bearer credential holding the secret, sent as
+	// Authorization: Bearer <secret>.
 	Bearer
+	// Header is the legacy X-Vapi-Secret setup: a bearer credential with
+	// headerName X-Vapi-Secret and no prefix, the raw secret.
+	Header
 )
+
+// WithAuth implements providers.AuthSelector: hmac, bearer or header.
+func (Provider) WithAuth(mode string) providers.Adapter {
+	switch mode {
+	case workflow.AuthBearer:
+		return New(Bearer)
+	case workflow.AuthHeader:
+		return New(Header)
+	}
+	return New(HMAC)
+}
 
 func init() { providers.Register(New(HMAC)) }
 
@@ -454,8 +472,8 @@ func (p Provider) Verify(secret []byte, h http.Header, body []byte, now time.Tim
 	if err := signature.RequireSecret(secret); err != nil {
 		return err
 	}
-	if p.auth == Bearer {
-		return verifyBearer(secret, h)
+	if p.auth != HMAC {
+		return p.verifySecret(secret, h)
 	}
 	sig := strings.TrimSpace(h.Get(SignatureHeader))
 	ts := strings.TrimSpace(h.Get(TimestampHeader))
@@ -476,19 +494,21 @@ func (p Provider) Verify(secret []byte, h http.Header, body []byte, now time.Tim
 	return nil
 }
 
-func verifyBearer(secret []byte, h http.Header) error {
+// verifySecret checks the secret the bearer credential sends: in
+// Authorization as a bearer token, or raw in X-Vapi-Secret.
+func (p Provider) verifySecret(secret []byte, h http.Header) error {
 	got := ""
-	if a := strings.Trim(h.Get(AuthorizationHeader), signature.Blanks); a != "" {
-		scheme, token, ok := strings.Cut(a, " ")
+	if p.auth == Header {
+		got = strings.Trim(h.Get(LegacySecretHeader), signature.Blanks)
+		if got == "" {
+			return signature.Errorf("the %s header is missing; attach a bearer credential with headerName %s and bearerPrefixEnabled false", LegacySecretHeader, LegacySecretHeader)
+		}
+	} else {
+		scheme, token, ok := strings.Cut(strings.Trim(h.Get(AuthorizationHeader), signature.Blanks), " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			return signature.Errorf("the %s header is not a bearer token", AuthorizationHeader)
+			return signature.Errorf("the %s header is missing or not a bearer token; attach a bearer credential to the assistant's server", AuthorizationHeader)
 		}
 		got = strings.Trim(token, signature.Blanks)
-	} else {
-		got = strings.Trim(h.Get(LegacySecretHeader), signature.Blanks)
-	}
-	if got == "" {
-		return signature.Errorf("neither %s nor %s is present", AuthorizationHeader, LegacySecretHeader)
 	}
 	return signature.SharedSecret{}.Verify(secret, http.Header{signature.SharedSecretHeader: {got}}, nil, time.Time{})
 }
@@ -499,7 +519,7 @@ func (p Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, 
 		return nil, fmt.Errorf("sign vapi: the webhook secret is empty")
 	}
 	h := http.Header{}
-	if p.auth == Bearer {
+	if p.auth != HMAC {
 		secret = bytes.Trim(secret, signature.Blanks) // HTTP would drop them anyway
 		if len(secret) == 0 {
 			return nil, fmt.Errorf("sign vapi: the webhook secret is blank")
@@ -507,7 +527,11 @@ func (p Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, 
 		if strings.ContainsAny(string(secret), "\r\n\x00") {
 			return nil, fmt.Errorf("sign vapi: the secret cannot be sent in a header because it contains a line break or NUL")
 		}
-		h.Set(AuthorizationHeader, "Bearer "+string(secret))
+		if p.auth == Header {
+			h.Set(LegacySecretHeader, string(secret))
+		} else {
+			h.Set(AuthorizationHeader, "Bearer "+string(secret))
+		}
 		return h, nil
 	}
 	ts := strconv.FormatInt(now.UnixMilli(), 10)
@@ -518,12 +542,15 @@ func (p Provider) Sign(secret []byte, body []byte, now time.Time) (http.Header, 
 
 // SharedSecretOnly implements providers.SharedSecretScheme: with a bearer
 // credential the secret itself is sent.
-func (p Provider) SharedSecretOnly() bool { return p.auth == Bearer }
+func (p Provider) SharedSecretOnly() bool { return p.auth != HMAC }
 
 // SignatureScheme implements providers.Adapter.
 func (p Provider) SignatureScheme() string {
-	if p.auth == Bearer {
-		return "Vapi bearer credential: the secret arrives as Authorization: Bearer <secret> (or in X-Vapi-Secret) and is compared in constant time; it protects neither the body nor against replays."
+	switch p.auth {
+	case Bearer:
+		return "Vapi bearer credential: the secret arrives as Authorization: Bearer <secret> and is compared in constant time; it protects neither the body nor against replays."
+	case Header:
+		return "Vapi's legacy X-Vapi-Secret setup (a bearer credential with headerName X-Vapi-Secret, no prefix): the raw secret arrives in X-Vapi-Secret and is compared in constant time; it protects neither the body nor against replays."
 	}
 	return "Vapi HMAC webhook credential (type hmac, algorithm sha256, Vapi's default headers and payload format): x-signature is the hex HMAC-SHA256 of \"{timestamp}.{body}\" keyed with the webhook secret, x-timestamp the Unix time (seconds or milliseconds); callspec accepts timestamps within ±5 minutes."
 }

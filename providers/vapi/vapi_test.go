@@ -161,8 +161,11 @@ func TestVerifySecondsTimestamp(t *testing.T) {
 	}
 	legacy := http.Header{}
 	legacy.Set("X-Vapi-Secret", "s3cret")
-	if err := vapi.New(vapi.Bearer).Verify(secret, legacy, body, now); err != nil {
+	if err := vapi.New(vapi.Header).Verify(secret, legacy, body, now); err != nil {
 		t.Fatal(err)
+	}
+	if err := vapi.New(vapi.Bearer).Verify(secret, legacy, body, now); !errors.Is(err, providers.ErrSignature) {
+		t.Fatal("the bearer mode accepted the X-Vapi-Secret header")
 	}
 	if err := p.Verify(secret, legacy, body, now); !errors.Is(err, providers.ErrSignature) {
 		t.Fatal("the HMAC default accepted a bare secret header")

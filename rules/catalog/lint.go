@@ -33,6 +33,7 @@ const (
 	UnguardedOptional    ID = "unguarded-optional"
 	UnknownSuppression   ID = "unknown-suppression"
 	UnusedField          ID = "unused-field"
+	VendorSecretShared   ID = "vendor-secret-shared"
 	WebhookURL           ID = "webhook-url"
 )
 
@@ -681,8 +682,9 @@ Good:
 Specs are committed, reviewed, copied into docs pages and generated code.
 A secret written into one is leaked to everyone who can read the
 repository, and rotating it means a commit. Secrets come from the
-environment of the handler: webhook.secret and webhook.forward.secret are
-always env:NAME, and the handler reads NAME at start-up.
+environment of the handler: webhook.secret, webhook.platforms.<P>.secret
+and webhook.forward.secret are always env:NAME, and the handler reads NAME
+at start-up.
 
 The rule also reports anything else in the spec that looks like a
 credential: Standard Webhooks secrets (whsec_…), Stripe, OpenAI, GitHub,
@@ -859,6 +861,35 @@ Good:
       - id: issue
         ask: What needs fixing, and on which floor?
         collects: [issue_type, floor]
+`,
+	},
+	{
+		ID: VendorSecretShared, Severity: diag.Error,
+		Summary: "a platform whose signing secret the vendor chooses (Retell, Bland) shares its secret's environment variable with another platform",
+		Doc: `
+Retell signs its webhooks with the account's API key and Bland with the
+signing secret Bland generates; neither can be set to a value callspec
+or another platform chose. Two such platforms on one variable cannot
+both verify, and any other platform on the same variable would have to
+be given the vendor's key: Vapi or Synthflow would then hold your Retell
+API key. Give each such platform its own variable under
+webhook.platforms (webhook.secret stays the default of the others).
+
+Bad:
+
+    webhook:
+      url: https://ops.example.com/hooks/intake
+      secret: env:INTAKE_WEBHOOK_SECRET
+    targets: [retell, vapi]
+
+Good:
+
+    webhook:
+      url: https://ops.example.com/hooks/intake
+      secret: env:INTAKE_WEBHOOK_SECRET
+      platforms:
+        retell: {secret: env:RETELL_API_KEY}
+    targets: [retell, vapi]
 `,
 	},
 	{

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -73,6 +74,8 @@ type fixture struct {
 	srv   *httptest.Server
 	logs  *syncBuffer
 	calls int
+	// tokenInPath: the platform's secret is a token in the URL path.
+	tokenInPath bool
 }
 
 type syncBuffer struct {
@@ -115,9 +118,30 @@ func newFixture(t *testing.T, provider string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.srv = httptest.NewServer(inline(t, h))
-	t.Cleanup(f.srv.Close)
+	f.mount(h)
 	return f
+}
+
+// hookPath is where the fixture mounts its handler.
+const hookPath = "/hooks/intake/p"
+
+// mount serves h at hookPath as Mount does (for a URL-token platform,
+// also at hookPath/{token...}), each delivery drained inline.
+func (f *fixture) mount(h *handler.Handler) {
+	mux := http.NewServeMux()
+	handler.Handle(mux, hookPath, h, func(next http.Handler) http.Handler { return inline(f.t, h) })
+	f.tokenInPath = h.TokenInPath()
+	f.srv = httptest.NewServer(mux)
+	f.t.Cleanup(f.srv.Close)
+}
+
+// url is where a platform posts with key: hookPath, and for a URL-token
+// platform the key as the last path segment.
+func (f *fixture) url(key string) string {
+	if f.tokenInPath {
+		return f.srv.URL + hookPath + "/" + url.PathEscape(key)
+	}
+	return f.srv.URL + hookPath
 }
 
 // delivery encodes a call with fields in the platform's format.
@@ -141,7 +165,7 @@ func (f *fixture) post(body []byte, signedAt time.Time, key string) (int, string
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	req, _ := http.NewRequest(http.MethodPost, f.srv.URL, bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, f.url(key), bytes.NewReader(body))
 	for k, vs := range h {
 		req.Header[k] = vs
 	}
@@ -225,7 +249,7 @@ func TestEndToEndPerProvider(t *testing.T) {
 			}
 			tampered := bytes.Replace(f.delivery("call-tampered", routine()), []byte("kitchen sink"), []byte("kitchen sank"), 1)
 			h, _ := f.p.Sign([]byte(secret), f.delivery("call-tampered", routine()), now)
-			// Platforms that sign nothing get a shared-secret header (a bearer
+			// Platforms that sign nothing carry a token in the URL (a bearer
 			// token over TLS), which does not bind the body.
 			bodyBound := map[string]bool{"retell": true, "vapi": true, "bland": true, "callurl": true}
 			if err := f.p.Verify([]byte(secret), h, tampered, now); err == nil && bodyBound[name] {
@@ -234,7 +258,7 @@ func TestEndToEndPerProvider(t *testing.T) {
 			stale := f.delivery("call-stale", routine())
 			old := now.Add(-10 * time.Minute)
 			oldHeaders, _ := f.p.Sign([]byte(secret), stale, old)
-			if f.p.Verify([]byte(secret), oldHeaders, stale, now) == nil {
+			if f.tokenInPath || f.p.Verify([]byte(secret), oldHeaders, stale, now) == nil {
 				t.Logf("%s signatures carry no timestamp: a replay is caught by idempotency, not by age", name)
 			} else if status, _ := f.post(stale, old, secret); status != http.StatusUnauthorized {
 				t.Errorf("stale timestamp: %d", status)

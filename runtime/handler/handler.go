@@ -69,8 +69,15 @@ type Dispatch func(ctx context.Context, ev *event.Event) error
 type Config struct {
 	// Provider is the platform whose deliveries this handler takes.
 	Provider providers.Adapter
-	// Secret verifies signatures. It must not be empty.
+	// Secret verifies signatures (or, for a URL-token platform, is the
+	// token). It must not be empty.
 	Secret []byte
+	// PreviousSecret, when not empty, is accepted as well as Secret: the
+	// secret being rotated out.
+	PreviousSecret []byte
+	// Auth is the auth mode of the platform (workflow.AuthHMAC, …); ""
+	// keeps Provider as it is. NewFor sets it from the Definition.
+	Auth string
 	// Store keeps idempotency claims and the outbox.
 	Store store.Store
 	// Logger receives one record per delivery; it is wrapped in the
@@ -150,17 +157,24 @@ type Handler struct {
 }
 
 // NewFor returns the handler of a workflow for deliveries from the named
-// provider, reading the signing secret from the environment variable the
-// spec names unless cfg.Secret is set. Generated NewHandler functions call
-// it.
+// provider, with the auth mode the Definition gives that platform, reading
+// its secret from the environment variable the Definition names for it
+// (and the previous secret of a rotation from that name with
+// workflow.PreviousSecretSuffix) unless cfg.Secret is set. Generated
+// NewHandler functions call it.
 func NewFor(wf *workflow.Compiled, provider string, cfg Config, dispatch Dispatch) (*Handler, error) {
 	p, err := providers.Lookup(provider)
 	if err != nil {
 		return nil, err
 	}
 	cfg.Provider = p
+	platform := wf.Definition().Platform(provider)
+	if cfg.Auth == "" {
+		cfg.Auth = platform.Auth
+	}
 	if len(cfg.Secret) == 0 {
-		cfg.Secret = []byte(os.Getenv(wf.Definition().SecretEnv))
+		cfg.Secret = []byte(os.Getenv(platform.SecretEnv))
+		cfg.PreviousSecret = []byte(os.Getenv(platform.SecretEnv + workflow.PreviousSecretSuffix))
 	}
 	return New(wf, cfg, dispatch)
 }
@@ -172,11 +186,18 @@ func New(wf *workflow.Compiled, cfg Config, dispatch Dispatch) (*Handler, error)
 	case cfg.Provider == nil:
 		return nil, fmt.Errorf("workflow %s: no provider configured", def.ID)
 	case len(cfg.Secret) == 0:
-		return nil, fmt.Errorf("workflow %s: the signing secret is empty; set the environment variable %s", def.ID, def.SecretEnv)
+		return nil, fmt.Errorf("workflow %s: the secret of %s is empty; set the environment variable %s", def.ID, cfg.Provider.Name(), def.Platform(cfg.Provider.Name()).SecretEnv)
 	case cfg.Store == nil:
 		return nil, fmt.Errorf("workflow %s: no idempotency store configured", def.ID)
 	case dispatch == nil:
 		return nil, fmt.Errorf("workflow %s: no service configured", def.ID)
+	}
+	if cfg.Auth != "" {
+		p, err := providers.WithAuth(cfg.Provider, cfg.Auth)
+		if err != nil {
+			return nil, fmt.Errorf("workflow %s: %w", def.ID, err)
+		}
+		cfg.Provider = p
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
@@ -285,6 +306,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	attrs = append(attrs,
 		slog.String("workflow_id", h.wf.Definition().ID),
 		slog.String("provider", h.cfg.Provider.Name()),
+		// The pattern, never the path: a URL-token platform's path holds
+		// its secret.
+		slog.String("route", r.Pattern),
 		slog.Int("http.status", status),
 		slog.Int64("duration_ms", h.cfg.Now().Sub(start).Milliseconds()))
 	level := slog.LevelInfo
@@ -345,7 +369,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 		return refuse(http.StatusBadRequest, "unreadable", "the body could not be read")
 	}
 	// 2. Signature: nothing is stored for a delivery that fails it.
-	if err := h.cfg.Provider.Verify(h.cfg.Secret, r.Header, body, h.cfg.Now()); err != nil {
+	if err := h.verify(r, body); err != nil {
 		return refuse(http.StatusUnauthorized, "bad_signature", "signature verification failed")
 	}
 	// 3. Decode.
@@ -458,6 +482,31 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 		h.cfg.Enqueued()
 	}
 	return result.Status, result.Body, append(attrs, slog.String("outcome", "processed"))
+}
+
+// TokenInPath reports whether the platform's deliveries carry the secret
+// as the last segment of the URL path (workflow.AuthURLToken): such a
+// handler is mounted with Handle.
+func (h *Handler) TokenInPath() bool { return providers.UsesURLToken(h.cfg.Provider) }
+
+// verify authenticates a delivery with the current secret or, during a
+// rotation, the previous one: the platform's signature, or the URL token
+// (the {token...} wildcard of the route Handle mounted).
+func (h *Handler) verify(r *http.Request, body []byte) error {
+	err := h.verifyWith(h.cfg.Secret, r, body)
+	if err != nil && len(h.cfg.PreviousSecret) > 0 {
+		if h.verifyWith(h.cfg.PreviousSecret, r, body) == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+func (h *Handler) verifyWith(secret []byte, r *http.Request, body []byte) error {
+	if h.TokenInPath() {
+		return providers.VerifyURLToken(secret, r.PathValue(providers.TokenWildcard))
+	}
+	return h.cfg.Provider.Verify(secret, r.Header, body, h.cfg.Now())
 }
 
 // complete stores the result and the outbox message. The request may have

@@ -1,6 +1,10 @@
 package handler
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/callspec/callspec/providers"
+)
 
 // Route is where one target platform of a workflow posts: the path of the
 // spec's webhook.url, then "/" and the platform's name
@@ -19,7 +23,26 @@ func Mount(mux *http.ServeMux, routes []Route, newHandler func(provider string) 
 		if err != nil {
 			return err
 		}
-		mux.Handle("POST "+r.Path, h)
+		Handle(mux, r.Path, h)
 	}
 	return nil
+}
+
+// Handle serves h on mux for POST requests at path and returns the route
+// as it may be shown (logs, /status): path itself, or, for a platform
+// whose secret is a token in the URL (h.TokenInPath), path + "/{token}".
+// Such a handler is mounted at path/{token...} and at path, so that a
+// missing token is answered 401 by the handler, not 404 by the mux.
+// wrap, when given, wraps h (a test's or a program's middleware).
+func Handle(mux *http.ServeMux, path string, h *Handler, wrap ...func(http.Handler) http.Handler) (shown string) {
+	var served http.Handler = h
+	for _, w := range wrap {
+		served = w(served)
+	}
+	mux.Handle("POST "+path, served)
+	if !h.TokenInPath() {
+		return path
+	}
+	mux.Handle("POST "+path+"/{"+providers.TokenWildcard+"...}", served)
+	return path + "/" + providers.MaskedToken
 }

@@ -71,7 +71,7 @@ func envelope(w *ir.Workflow, eventType, kind string) *jsonschema.Schema {
 		Description: "The caller's number in E.164; absent when the platform gave none or a number that is not E.164.",
 	}), nil))
 	props.Set("idempotency_key", &jsonschema.Schema{Type: "string", MinLength: uint64p(1), Description: "Stable across the platform's retries of one delivery."})
-	props.Set("signature_status", &jsonschema.Schema{Type: "string", Enum: []any{event.SignatureVerified, event.SignatureSharedSecret, event.SignatureUnsigned}})
+	props.Set("signature_status", &jsonschema.Schema{Type: "string", Enum: []any{event.SignatureVerified, event.SignatureURLToken, event.SignatureSharedSecret, event.SignatureUnsigned}})
 	var defs jsonschema.Definitions
 	if pii := piiFields(w); len(pii) > 0 {
 		defs = jsonschema.Definitions{PIIDef: {

@@ -19,6 +19,7 @@ import (
 	"go/scanner"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template"
@@ -105,16 +106,20 @@ type route struct {
 }
 
 type model struct {
-	Source         string
-	Package        string
-	ID             string
-	ImportPath     string
-	NoModule       bool
-	Routes         []route
-	Title          string
-	Goal           string
-	Owner          string
-	SecretEnv      string
+	Source     string
+	Package    string
+	ID         string
+	ImportPath string
+	NoModule   bool
+	Routes     []route
+	Title      string
+	Goal       string
+	Owner      string
+	SecretEnv  string
+	Platforms  []workflow.Platform
+	// SecretEnvs are the distinct environment variables of the platforms'
+	// secrets, in target order.
+	SecretEnvs     []string
 	IdempotencyKey string
 	NextAction     string
 	NextMethod     string
@@ -202,6 +207,12 @@ func newModel(w *ir.Workflow, opts Options) (*model, error) {
 			return nil, fmt.Errorf("workflow %s: %v", w.ID, err)
 		}
 		m.Routes = append(m.Routes, route{Provider: t, Path: p})
+	}
+	m.Platforms = w.Definition().Platforms
+	for _, p := range m.Platforms {
+		if !slices.Contains(m.SecretEnvs, p.SecretEnv) {
+			m.SecretEnvs = append(m.SecretEnvs, p.SecretEnv)
+		}
 	}
 	if fw := w.Webhook.Forward; fw != nil {
 		m.Forward, m.ForwardURL, m.ForwardSecret, m.ForwardMax = true, fw.URL, fw.SecretEnv, fw.MaxAttempts

@@ -82,6 +82,11 @@ func Definition() *workflow.Definition {
 {{- end}}
 	},
 	SecretEnv: {{quote .SecretEnv}},
+	Platforms: []workflow.Platform{
+{{- range .Platforms}}
+		{Name: {{quote .Name}}, SecretEnv: {{quote .SecretEnv}}, Auth: {{quote .Auth}}},
+{{- end}}
+	},
 	IdempotencyKey: {{quote .IdempotencyKey}},
 	Log: []string{ {{- quoteList .Log -}} },
 {{- if .Forward}}
@@ -196,7 +201,9 @@ func Decide(in *event.Inbound, idempotencyKey string) *workflow.Decision {
 
 // NewHandler returns the webhook handler for deliveries from provider
 // (one of {{quoteList .Targets}} or any other platform callspec knows). The
-// signing secret is read from ${{comment .SecretEnv}} unless cfg.Secret is set.
+// platform's secret is read from the environment variable Definition names
+// for it (and the previous one, during a rotation, from that name with
+// _PREVIOUS appended) unless cfg.Secret is set.
 func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Handler, error) {
 	return handler.NewFor(compiled, provider, cfg, func(ctx context.Context, ev *event.Event) error {
 		f := fieldsFrom(ev.Fields)
@@ -283,7 +290,8 @@ const stubSource = `// Copy this file into the main package of your service (for
 // to the package's import path in your module.
 {{- end}}
 //
-// Environment: ${{comment .SecretEnv}} (the signing secret),
+// Environment: {{range $i, $e := .SecretEnvs}}{{if $i}}, {{end}}${{comment $e}}{{end}} (the platforms' secrets;
+// during a rotation also the previous one as <NAME>_PREVIOUS),
 // CALLSPEC_ADDR (default 127.0.0.1:8080), CALLSPEC_STORE (default
 // sqlite:callspec.db; postgres://… and redis://… work too).
 
@@ -366,7 +374,7 @@ func main() {
 	})
 	mux := http.NewServeMux()
 	if err := {{.Package}}.Mount(mux, service{}, cfg); err != nil {
-		log.Fatal(err) // for example: ${{comment .SecretEnv}} is not set
+		log.Fatal(err) // for example: a platform's secret is not set
 	}
 	srv, err := server.New(mux, server.Config{})
 	if err != nil {

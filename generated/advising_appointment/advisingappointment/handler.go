@@ -54,7 +54,12 @@ func Definition() *workflow.Definition {
 				CallerMessage: "Someone from the admissions office will reach out to you by email.",
 			},
 		},
-		SecretEnv:      "ADVISING_WEBHOOK_SECRET",
+		SecretEnv: "ADVISING_WEBHOOK_SECRET",
+		Platforms: []workflow.Platform{
+			{Name: "synthflow", SecretEnv: "ADVISING_WEBHOOK_SECRET", Auth: "url_token"},
+			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
+			{Name: "vapi", SecretEnv: "ADVISING_WEBHOOK_SECRET", Auth: "hmac"},
+		},
 		IdempotencyKey: "call.id",
 		Log:            []string{"workflow_id", "call.id", "call.status", "call.end_reason", "fields.adviser_type"},
 	}
@@ -154,7 +159,9 @@ func Decide(in *event.Inbound, idempotencyKey string) *workflow.Decision {
 
 // NewHandler returns the webhook handler for deliveries from provider
 // (one of "synthflow", "retell", "vapi" or any other platform callspec knows). The
-// signing secret is read from $ADVISING_WEBHOOK_SECRET unless cfg.Secret is set.
+// platform's secret is read from the environment variable Definition names
+// for it (and the previous one, during a rotation, from that name with
+// _PREVIOUS appended) unless cfg.Secret is set.
 func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Handler, error) {
 	return handler.NewFor(compiled, provider, cfg, func(ctx context.Context, ev *event.Event) error {
 		f := fieldsFrom(ev.Fields)

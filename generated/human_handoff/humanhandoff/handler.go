@@ -69,7 +69,12 @@ func Definition() *workflow.Definition {
 				CallerMessage: "Someone from the billing office will review your account and call you back.",
 			},
 		},
-		SecretEnv:      "HANDOFF_WEBHOOK_SECRET",
+		SecretEnv: "HANDOFF_WEBHOOK_SECRET",
+		Platforms: []workflow.Platform{
+			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
+			{Name: "vapi", SecretEnv: "HANDOFF_WEBHOOK_SECRET", Auth: "hmac"},
+			{Name: "callurl", SecretEnv: "HANDOFF_WEBHOOK_SECRET", Auth: "signature"},
+		},
 		IdempotencyKey: "call.provider + \":\" + call.id",
 		Log:            []string{"workflow_id", "call.id", "call.provider", "call.status", "fields.request_type", "fields.immediate_danger"},
 	}
@@ -172,7 +177,9 @@ func Decide(in *event.Inbound, idempotencyKey string) *workflow.Decision {
 
 // NewHandler returns the webhook handler for deliveries from provider
 // (one of "retell", "vapi", "callurl" or any other platform callspec knows). The
-// signing secret is read from $HANDOFF_WEBHOOK_SECRET unless cfg.Secret is set.
+// platform's secret is read from the environment variable Definition names
+// for it (and the previous one, during a rotation, from that name with
+// _PREVIOUS appended) unless cfg.Secret is set.
 func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Handler, error) {
 	return handler.NewFor(compiled, provider, cfg, func(ctx context.Context, ev *event.Event) error {
 		f := fieldsFrom(ev.Fields)

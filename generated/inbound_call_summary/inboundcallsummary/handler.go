@@ -56,7 +56,11 @@ func Definition() *workflow.Definition {
 				CallerMessage: "Someone from the front desk will call you back during office hours.",
 			},
 		},
-		SecretEnv:      "PHONELY_WEBHOOK_SECRET",
+		SecretEnv: "PHONELY_WEBHOOK_SECRET",
+		Platforms: []workflow.Platform{
+			{Name: "callurl", SecretEnv: "PHONELY_WEBHOOK_SECRET", Auth: "signature"},
+			{Name: "vapi", SecretEnv: "PHONELY_WEBHOOK_SECRET", Auth: "hmac"},
+		},
 		IdempotencyKey: "call.id",
 		Log:            []string{"workflow_id", "call.id", "call.status", "call.duration_s", "fields.follow_up_required"},
 	}
@@ -159,7 +163,9 @@ func Decide(in *event.Inbound, idempotencyKey string) *workflow.Decision {
 
 // NewHandler returns the webhook handler for deliveries from provider
 // (one of "callurl", "vapi" or any other platform callspec knows). The
-// signing secret is read from $PHONELY_WEBHOOK_SECRET unless cfg.Secret is set.
+// platform's secret is read from the environment variable Definition names
+// for it (and the previous one, during a rotation, from that name with
+// _PREVIOUS appended) unless cfg.Secret is set.
 func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Handler, error) {
 	return handler.NewFor(compiled, provider, cfg, func(ctx context.Context, ev *event.Event) error {
 		f := fieldsFrom(ev.Fields)

@@ -53,7 +53,14 @@ func Definition() *workflow.Definition {
 				CallerMessage: "Thanks. A person from the team will call you back on the number you gave to arrange a visit.",
 			},
 		},
-		SecretEnv:      "MAINTENANCE_WEBHOOK_SECRET",
+		SecretEnv: "MAINTENANCE_WEBHOOK_SECRET",
+		Platforms: []workflow.Platform{
+			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
+			{Name: "vapi", SecretEnv: "MAINTENANCE_WEBHOOK_SECRET", Auth: "hmac"},
+			{Name: "synthflow", SecretEnv: "MAINTENANCE_WEBHOOK_SECRET", Auth: "url_token"},
+			{Name: "bland", SecretEnv: "BLAND_WEBHOOK_SECRET", Auth: "signature"},
+			{Name: "callurl", SecretEnv: "MAINTENANCE_WEBHOOK_SECRET", Auth: "signature"},
+		},
 		IdempotencyKey: "call.id",
 		Log:            []string{"workflow_id", "call.id", "call.status", "fields.issue_type", "fields.urgency"},
 		Forward:        &workflow.Forward{URL: "https://crm.example.com/callspec", SecretEnv: "CRM_WEBHOOK_SECRET", MaxAttempts: 8},
@@ -164,7 +171,9 @@ func Decide(in *event.Inbound, idempotencyKey string) *workflow.Decision {
 
 // NewHandler returns the webhook handler for deliveries from provider
 // (one of "retell", "vapi", "synthflow", "bland", "callurl" or any other platform callspec knows). The
-// signing secret is read from $MAINTENANCE_WEBHOOK_SECRET unless cfg.Secret is set.
+// platform's secret is read from the environment variable Definition names
+// for it (and the previous one, during a rotation, from that name with
+// _PREVIOUS appended) unless cfg.Secret is set.
 func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Handler, error) {
 	return handler.NewFor(compiled, provider, cfg, func(ctx context.Context, ev *event.Event) error {
 		f := fieldsFrom(ev.Fields)

@@ -47,7 +47,11 @@ func Definition() *workflow.Definition {
 				CallerMessage: "Voy a pasar esto a una persona ahora mismo. Alguien del equipo de guardia le llamará en breve.",
 			},
 		},
-		SecretEnv:      "MANTENIMIENTO_WEBHOOK_SECRET",
+		SecretEnv: "MANTENIMIENTO_WEBHOOK_SECRET",
+		Platforms: []workflow.Platform{
+			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
+			{Name: "vapi", SecretEnv: "MANTENIMIENTO_WEBHOOK_SECRET", Auth: "hmac"},
+		},
 		IdempotencyKey: "call.id",
 		Log:            []string{"workflow_id", "call.id", "call.status", "fields.tipo_de_problema", "fields.urgencia"},
 		Language:       "es",
@@ -164,7 +168,9 @@ func Decide(in *event.Inbound, idempotencyKey string) *workflow.Decision {
 
 // NewHandler returns the webhook handler for deliveries from provider
 // (one of "retell", "vapi" or any other platform callspec knows). The
-// signing secret is read from $MANTENIMIENTO_WEBHOOK_SECRET unless cfg.Secret is set.
+// platform's secret is read from the environment variable Definition names
+// for it (and the previous one, during a rotation, from that name with
+// _PREVIOUS appended) unless cfg.Secret is set.
 func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Handler, error) {
 	return handler.NewFor(compiled, provider, cfg, func(ctx context.Context, ev *event.Event) error {
 		f := fieldsFrom(ev.Fields)

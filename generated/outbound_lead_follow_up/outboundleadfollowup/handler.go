@@ -52,7 +52,11 @@ func Definition() *workflow.Definition {
 				CallerMessage: "Thanks for letting us know. Someone from the team will close your request.",
 			},
 		},
-		SecretEnv:      "LEADS_WEBHOOK_SECRET",
+		SecretEnv: "BLAND_WEBHOOK_SECRET",
+		Platforms: []workflow.Platform{
+			{Name: "bland", SecretEnv: "BLAND_WEBHOOK_SECRET", Auth: "signature"},
+			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
+		},
 		IdempotencyKey: "call.id",
 		Log:            []string{"workflow_id", "call.id", "call.provider", "call.status"},
 	}
@@ -148,7 +152,9 @@ func Decide(in *event.Inbound, idempotencyKey string) *workflow.Decision {
 
 // NewHandler returns the webhook handler for deliveries from provider
 // (one of "bland", "retell" or any other platform callspec knows). The
-// signing secret is read from $LEADS_WEBHOOK_SECRET unless cfg.Secret is set.
+// platform's secret is read from the environment variable Definition names
+// for it (and the previous one, during a rotation, from that name with
+// _PREVIOUS appended) unless cfg.Secret is set.
 func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Handler, error) {
 	return handler.NewFor(compiled, provider, cfg, func(ctx context.Context, ev *event.Event) error {
 		f := fieldsFrom(ev.Fields)

@@ -253,11 +253,8 @@ func Examples(f *ir.Field) []string {
 // WebhookURL is the URL platform provider posts w's deliveries to: the
 // spec's webhook.url followed by "/" and the platform's name, decided by
 // workflow.PlatformURL, where the generated Mount and `callspec serve`
-// answer for that platform.
+// answer for that platform; for a platform whose secret is a URL token,
+// followed by the token's placeholder (workflow.ConfiguredURL).
 func WebhookURL(w *ir.Workflow, provider string) (string, error) {
-	u, err := workflow.PlatformURL(w.Webhook.URL, provider)
-	if err != nil {
-		return "", err
-	}
-	return u.String(), nil
+	return workflow.ConfiguredURL(w.Webhook.URL, w.Definition().Platform(provider))
 }

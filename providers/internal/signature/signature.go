@@ -141,3 +141,45 @@ func (SharedSecret) Scheme(platform string) string {
 		SharedSecretHeader + " whose value is the webhook secret on the platform's webhook; the handler compares it in constant time " +
 		"(HTTPS required; no body integrity or replay protection beyond idempotency on the call id)."
 }
+
+// Unsigned is the scheme of a platform that documents no signing and no
+// custom headers (Synthflow, CallCow, Phonely). By default (the zero
+// value, auth url_token) the secret is a token in the webhook URL's path,
+// which the handler checks (providers.VerifyURLToken): Verify refuses
+// and Sign adds no header. With Header (auth header, opted into by the
+// spec for a webhook that does take custom headers) the secret travels
+// in SharedSecretHeader, as SharedSecret.
+type Unsigned struct{ Header bool }
+
+// Verify implements providers.Adapter.
+func (u Unsigned) Verify(secret []byte, h http.Header, body []byte, now time.Time) error {
+	if !u.Header {
+		return Errorf("this platform's deliveries carry a token in the URL path, which the handler checks; there is no header to verify")
+	}
+	return SharedSecret{}.Verify(secret, h, body, now)
+}
+
+// Sign implements providers.Adapter: no header with a URL token (the
+// sender puts the token in the URL), SharedSecretHeader otherwise.
+func (u Unsigned) Sign(secret []byte, body []byte, now time.Time) (http.Header, error) {
+	if !u.Header {
+		return http.Header{}, nil
+	}
+	return SharedSecret{}.Sign(secret, body, now)
+}
+
+// URLToken implements providers.URLTokenScheme.
+func (u Unsigned) URLToken() bool { return !u.Header }
+
+// SharedSecretOnly implements providers.SharedSecretScheme.
+func (u Unsigned) SharedSecretOnly() bool { return u.Header }
+
+// Scheme describes the scheme for a platform's docs.
+func (u Unsigned) Scheme(platform string) string {
+	if u.Header {
+		return SharedSecret{}.Scheme(platform)
+	}
+	return platform + " documents no webhook signing and no custom headers, so callspec authenticates its deliveries with a token in the URL path: " +
+		"the webhook URL is <webhook.url>/<platform>/<token>, the token being the platform's secret; the handler compares it in constant time " +
+		"and never logs it (HTTPS required; no body integrity or replay protection beyond idempotency on the call id)."
+}

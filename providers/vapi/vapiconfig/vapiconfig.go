@@ -45,7 +45,10 @@ type StructuredOutput struct {
 
 // Server is where Vapi posts.
 type Server struct {
-	URL            string `json:"url"`
+	URL string `json:"url"`
+	// CredentialID is CredentialIDPlaceholder in committed output: the id
+	// POST /credential returns for the body in CredentialFile.
+	CredentialID   string `json:"credentialId"`
 	TimeoutSeconds int    `json:"timeoutSeconds"`
 }
 
@@ -147,10 +150,96 @@ func (Emitter) Config(w *ir.Workflow) ([]byte, error) {
 			Provider: DefaultModelProvider, Model: DefaultModel,
 			Messages: []Message{{Role: "system", Content: configtext.Prompt(w)}},
 		},
-		Server:         Server{URL: hook, TimeoutSeconds: 20},
+		Server:         Server{URL: hook, CredentialID: CredentialIDPlaceholder, TimeoutSeconds: 20},
 		ServerMessages: []string{vapi.MessageType},
 		ArtifactPlan:   ArtifactPlan{StructuredOutputs: []StructuredOutput{StructuredOutputFor(w)}},
 	})
+}
+
+// CredentialFile is the name under providers/ of the webhook credential's
+// create body (POST /credential, CreateWebhookCredentialDTO).
+const CredentialFile = "vapi-credential.json"
+
+// CredentialIDEnv names the variable whose Placeholder stands in
+// server.credentialId: the id Vapi returns when the credential is
+// created, filled in by `callspec deploy` or by hand (envsubst).
+const CredentialIDEnv = "VAPI_CREDENTIAL_ID"
+
+// CredentialIDPlaceholder is server.credentialId in committed output.
+var CredentialIDPlaceholder = workflow.Placeholder(CredentialIDEnv)
+
+// Vapi's HMAC credential settings that vapi.Provider verifies: its
+// defaults, written out so that a change of Vapi's defaults cannot
+// silently break verification.
+const (
+	HMACAlgorithm     = "sha256"
+	HMACPayloadFormat = "{timestamp}.{body}"
+	HMACEncoding      = "hex"
+)
+
+// WebhookCredential is a CreateWebhookCredentialDTO.
+type WebhookCredential struct {
+	Provider           string             `json:"provider"`
+	Name               string             `json:"name"`
+	AuthenticationPlan AuthenticationPlan `json:"authenticationPlan"`
+}
+
+// AuthenticationPlan is an HMACAuthenticationPlan or a
+// BearerAuthenticationPlan, by Type.
+type AuthenticationPlan struct {
+	Type string `json:"type"`
+	// HMAC.
+	SecretKey         string `json:"secretKey,omitempty"`
+	Algorithm         string `json:"algorithm,omitempty"`
+	SignatureHeader   string `json:"signatureHeader,omitempty"`
+	TimestampHeader   string `json:"timestampHeader,omitempty"`
+	IncludeTimestamp  *bool  `json:"includeTimestamp,omitempty"`
+	PayloadFormat     string `json:"payloadFormat,omitempty"`
+	SignatureEncoding string `json:"signatureEncoding,omitempty"`
+	// Bearer.
+	Token               string `json:"token,omitempty"`
+	HeaderName          string `json:"headerName,omitempty"`
+	BearerPrefixEnabled *bool  `json:"bearerPrefixEnabled,omitempty"`
+}
+
+// CredentialFor is the webhook credential w's Vapi deliveries are
+// authenticated with, for the spec's webhook.platforms.vapi.auth (hmac by
+// default, bearer, header), holding secret: `callspec deploy` passes the
+// value of the secret's environment variable, the committed file holds
+// its Placeholder (Credential).
+func CredentialFor(w *ir.Workflow, secret string) WebhookCredential {
+	c := WebhookCredential{Provider: "webhook", Name: vapi.OutputName("callspec " + w.ID)}
+	yes, no := true, false
+	switch w.Definition().Platform(vapi.Name).Auth {
+	case workflow.AuthBearer:
+		c.AuthenticationPlan = AuthenticationPlan{Type: "bearer", Token: secret, HeaderName: vapi.AuthorizationHeader, BearerPrefixEnabled: &yes}
+	case workflow.AuthHeader:
+		c.AuthenticationPlan = AuthenticationPlan{Type: "bearer", Token: secret, HeaderName: vapi.LegacySecretHeader, BearerPrefixEnabled: &no}
+	default:
+		c.AuthenticationPlan = AuthenticationPlan{
+			Type: "hmac", SecretKey: secret, Algorithm: HMACAlgorithm,
+			SignatureHeader: strings.ToLower(vapi.SignatureHeader), TimestampHeader: strings.ToLower(vapi.TimestampHeader),
+			IncludeTimestamp: &yes, PayloadFormat: HMACPayloadFormat, SignatureEncoding: HMACEncoding,
+		}
+	}
+	return c
+}
+
+// Credential is the committed credential body: CredentialFor with the
+// secret's Placeholder (${NAME} of webhook.platforms.vapi.secret, else
+// webhook.secret), never the secret.
+func Credential(w *ir.Workflow) ([]byte, error) {
+	return configtext.JSON(CredentialFor(w, workflow.Placeholder(w.Definition().Platform(vapi.Name).SecretEnv)))
+}
+
+// ExtraConfigs implements configs.ExtraConfigs: the webhook credential's
+// create body.
+func (Emitter) ExtraConfigs(w *ir.Workflow) ([]configs.ConfigFile, error) {
+	b, err := Credential(w)
+	if err != nil {
+		return nil, err
+	}
+	return []configs.ConfigFile{{Path: CredentialFile, Content: b}}, nil
 }
 
 // Losses implements configs.Emitter: Vapi's JSON Schema expresses every

@@ -1,0 +1,49 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/kernel/workflow"
+	"github.com/callspec/callspec/rules/catalog"
+)
+
+func init() {
+	register(&Rule{
+		Rule: catalog.VendorSecretShared.Rule(),
+		Check: func(p *Pass) {
+			def := p.IR.Definition()
+			for _, t := range p.Spec.Targets.Items {
+				auth, ok := workflow.AuthOf(t.Value)
+				if !ok || auth.VendorSecret == "" {
+					continue
+				}
+				env := def.Platform(t.Value).SecretEnv
+				if e, ok := p.Spec.Webhook.Platforms.Get(t.Value); env == "" || ok && e.Value.Secret.Set && !strings.HasPrefix(e.Value.Secret.Value, "env:") {
+					continue // not env:NAME: secret-literal reports it
+				}
+				var others []string
+				for _, o := range def.Platforms {
+					if o.Name != t.Value && o.SecretEnv == env {
+						others = append(others, o.Name)
+					}
+				}
+				if len(others) == 0 {
+					continue
+				}
+				p.Report(vendorSecretAt(p, t.Value, t.Range), "%s shares $%s with %s, but %s: another platform verifies with it only by holding that key, and two such platforms cannot share one value; give %s its own variable: webhook.platforms.%s.secret: env:%s",
+					t.Value, env, strings.Join(others, " and "), auth.VendorSecret, t.Value, t.Value, auth.SecretEnv)
+			}
+		},
+	})
+}
+
+// vendorSecretAt is where the finding about platform points: its
+// webhook.platforms entry's secret when the spec sets one, else its
+// entry under targets.
+func vendorSecretAt(p *Pass, platform string, target source.Range) source.Range {
+	if e, ok := p.Spec.Webhook.Platforms.Get(platform); ok && e.Value.Secret.Set {
+		return e.Value.Secret.Range
+	}
+	return target
+}
