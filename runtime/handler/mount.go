@@ -11,6 +11,18 @@ import (
 // (workflow.HookPath). Generated packages list theirs in Routes.
 type Route struct {
 	Provider, Path string
+	// Token is true when the platform's secret is a token in the URL path
+	// (workflow.AuthURLToken): deliveries go to Path + "/<token>".
+	Token bool
+}
+
+// Shown is the route as logs and status pages show it: Path, and for a
+// URL-token platform Path + "/{token}", never the token.
+func (r Route) Shown() string {
+	if r.Token {
+		return r.Path + "/" + providers.MaskedToken
+	}
+	return r.Path
 }
 
 // Mount serves newHandler(provider) on mux for POST requests at the path

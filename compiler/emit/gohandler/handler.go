@@ -103,6 +103,7 @@ type rule struct {
 // route is one target platform and the path it posts to.
 type route struct {
 	Provider, Path string
+	Token          bool
 }
 
 type model struct {
@@ -206,7 +207,7 @@ func newModel(w *ir.Workflow, opts Options) (*model, error) {
 		if err != nil {
 			return nil, fmt.Errorf("workflow %s: %v", w.ID, err)
 		}
-		m.Routes = append(m.Routes, route{Provider: t, Path: p})
+		m.Routes = append(m.Routes, route{Provider: t, Path: p, Token: w.Definition().Platform(t).Auth == workflow.AuthURLToken})
 	}
 	m.Platforms = w.Definition().Platforms
 	for _, p := range m.Platforms {

@@ -220,7 +220,7 @@ func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Hand
 func Routes() []handler.Route {
 	return []handler.Route{
 {{- range .Routes}}
-		{Provider: {{quote .Provider}}, Path: {{quote .Path}}},
+		{Provider: {{quote .Provider}}, Path: {{quote .Path}}{{if .Token}}, Token: true{{end}}},
 {{- end}}
 	}
 }
@@ -385,7 +385,7 @@ func main() {
 		log.Fatal(err)
 	}
 	for _, r := range {{.Package}}.Routes() {
-		logger.Info("route", "method", "POST", "path", r.Path, "provider", r.Provider)
+		logger.Info("route", "method", "POST", "path", r.Shown(), "provider", r.Provider)
 	}
 	logger.Info("listening", "addr", ln.Addr().String())
 	// Serve returns when SIGINT or SIGTERM cancels ctx, after the requests

@@ -177,7 +177,7 @@ func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Hand
 // spec's order.
 func Routes() []handler.Route {
 	return []handler.Route{
-		{Provider: "synthflow", Path: "/hooks/advising_appointment/synthflow"},
+		{Provider: "synthflow", Path: "/hooks/advising_appointment/synthflow", Token: true},
 		{Provider: "retell", Path: "/hooks/advising_appointment/retell"},
 		{Provider: "vapi", Path: "/hooks/advising_appointment/vapi"},
 	}

@@ -191,7 +191,7 @@ func Routes() []handler.Route {
 	return []handler.Route{
 		{Provider: "retell", Path: "/hooks/maintenance_report_intake/retell"},
 		{Provider: "vapi", Path: "/hooks/maintenance_report_intake/vapi"},
-		{Provider: "synthflow", Path: "/hooks/maintenance_report_intake/synthflow"},
+		{Provider: "synthflow", Path: "/hooks/maintenance_report_intake/synthflow", Token: true},
 		{Provider: "bland", Path: "/hooks/maintenance_report_intake/bland"},
 		{Provider: "callurl", Path: "/hooks/maintenance_report_intake/callurl"},
 	}
