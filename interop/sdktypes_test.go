@@ -18,8 +18,11 @@ var sdkTypes = map[string]string{
 	"retell-llm.json": "LlmCreateParams & LlmUpdateParams",
 	// The assistant id is the path parameter of PATCH /assistant/{id}.
 	"vapi.json": "Omit<Vapi.UpdateAssistantDto, 'id'>",
-	// The body of POST /credential that makes the webhook credential.
-	"vapi-credential.json": "Vapi.CreateWebhookCredentialDto",
+	// The body of POST /credential that makes the webhook credential: the
+	// SDK's CreateWebhookCredentialDto lacks the discriminator provider:
+	// "webhook" (required by the OpenAPI), which its credential unions
+	// add; this is the union member that carries it.
+	"vapi-credential.json": "Vapi.CreateAssistantDtoCredentialsItem.Webhook",
 }
 
 const sdkImports = `import type { AgentUpdateParams } from 'retell-sdk/resources/agent';

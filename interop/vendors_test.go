@@ -360,7 +360,8 @@ func captureSend(t *testing.T, provider, secret string) ([]byte, http.Header) {
 	defer srv.Close()
 	cmd := exec.Command(binary, "send", "maintenance_report_intake", "1", filepath.Join("..", "workflows", "maintenance_report_intake.yaml"),
 		"--provider", provider, "--to", srv.URL)
-	cmd.Env = append(os.Environ(), intake.Definition().SecretEnv+"="+secret)
+	def := intake.Definition()
+	cmd.Env = append(os.Environ(), def.Platform(provider).SecretEnv+"="+secret)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("callspec send --provider %s: %v\n%s", provider, err, out)
 	}

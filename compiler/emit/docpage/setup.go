@@ -58,7 +58,10 @@ func (p *page) setup(name string) error {
 		return err
 	}
 	s := e.Setup()
-	u, err := workflow.PlatformURL(p.w.Webhook.URL, name)
+	plat := p.w.Definition().Platform(name)
+	// For a URL-token platform the URL ends in the token's placeholder,
+	// which the user (or callspec deploy) fills with the secret.
+	u, err := workflow.ConfiguredURL(p.w.Webhook.URL, plat)
 	if err != nil {
 		return err
 	}
@@ -68,8 +71,8 @@ func (p *page) setup(name string) error {
 		n++
 		p.line("%d. %s", n, fmt.Sprintf(format, args...))
 	}
-	step("**URL:** paste %s into %s.", code(u.String()), text(s.URLField))
-	step("**Secret:** %s. Put it in the environment variable %s of the handler (and of `callspec send`); never in the spec or in a committed file.", text(s.Secret), code(secretEnv(p.w, name)))
+	step("**URL:** paste %s into %s.", code(u), text(s.URLField))
+	step("**Secret:** %s. Put it in the environment variable %s of the handler (and of `callspec send`); never in the spec or in a committed file.", text(s.Secret), code(plat.SecretEnv))
 	switch len(s.Select) {
 	case 0:
 		step("**Events:** %s sends one delivery per call; there is nothing to select.", text(s.Platform))
@@ -93,12 +96,6 @@ func (p *page) setup(name string) error {
 	}
 	return nil
 }
-
-// secretEnv is the environment variable that holds the secret platform
-// provider's deliveries are checked with: today the workflow's one
-// webhook.secret for every platform; the one place to change when a
-// platform gets its own.
-func secretEnv(w *ir.Workflow, provider string) string { return w.Webhook.SecretEnv }
 
 // codeList is vals as code, joined with commas and "and".
 func codeList(vals []string) string {

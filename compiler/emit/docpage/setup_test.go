@@ -14,7 +14,7 @@ var setupHeading = regexp.MustCompile(`(?m)^## Set up on (.+)$`)
 
 // TestSetupSectionPerTarget: every seed workflow's setup page has one
 // section per target, in the order of targets, with the URL the target's
-// config posts to, the secret's variable and every event the platform's
+// config posts to (a URL token's placeholder included), the platform's secret variable and every event the platform's
 // Setup selects and ignores; no public page links to it.
 func TestSetupSectionPerTarget(t *testing.T) {
 	for _, w := range seedWorkflows(t) {
@@ -36,11 +36,12 @@ func TestSetupSectionPerTarget(t *testing.T) {
 			if headings[i][1] != s.Platform {
 				t.Errorf("%s: section %d sets up %q, want %q (the order of targets)", w.ID, i+1, headings[i][1], s.Platform)
 			}
-			u, err := workflow.PlatformURL(w.Webhook.URL, target)
+			plat := w.Definition().Platform(target)
+			u, err := workflow.ConfiguredURL(w.Webhook.URL, plat)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := []string{"**URL:** paste `" + u.String() + "`", "`" + w.Webhook.SecretEnv + "`"}
+			want := []string{"**URL:** paste `" + u + "`", "`" + plat.SecretEnv + "`"}
 			for _, ev := range append(append([]string{}, s.Select...), s.Ignored...) {
 				want = append(want, "`"+ev+"`")
 			}

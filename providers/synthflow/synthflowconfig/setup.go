@@ -7,7 +7,7 @@ func (Emitter) Setup() configs.Setup {
 	return configs.Setup{
 		Platform: "Synthflow",
 		URLField: "the agent's post-call webhook (external_webhook_url; synthflow.json sets it)",
-		Secret:   "the value callspec checks (see below); Synthflow's own webhook secret is generated under Settings → Security → Webhooks",
+		Secret:   "a random value you choose (for example `openssl rand -hex 32`), which is the last segment of the URL; Synthflow's own webhook signature is not checked (docs/PLATFORMS.md)",
 		Steps: []string{
 			"Create the information-extractor actions of synthflow.json and attach them to the agent.",
 			"If a reverse proxy sits in front of the handler, let headers with underscores through (nginx: underscores_in_headers on).",

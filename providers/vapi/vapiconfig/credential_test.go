@@ -2,6 +2,7 @@ package vapiconfig_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,6 +22,10 @@ func TestCredentialMatchesOpenAPI(t *testing.T) {
 			t.Run(id+"/"+mode, func(t *testing.T) {
 				w := *providertest.Get(t, id).IR
 				w.Webhook.Platforms = []workflow.Platform{{Name: "vapi", SecretEnv: "VAPI_HOOK_SECRET", Auth: mode}}
+				if !slices.Contains(w.Targets, "vapi") {
+					// The definition keeps the platforms of its targets only.
+					w.Targets = append(slices.Clone(w.Targets), "vapi")
+				}
 				b, err := vapiconfig.Credential(&w)
 				if err != nil {
 					t.Fatal(err)

@@ -23,10 +23,10 @@ package vapideploy
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/providers/deploy"
@@ -48,41 +48,22 @@ func (Platform) KeyEnv() string { return "VAPI_API_KEY" }
 // BaseURL implements deploy.Platform.
 func (Platform) BaseURL() string { return "https://api.vapi.ai" }
 
-// CredentialBody returns the create body of the webhook credential that
-// signs w's deliveries with secret.
-type CredentialBody func(w *ir.Workflow, secret string) (map[string]any, error)
-
-// Credential is the credential body deploy sends; the per-platform auth
-// modes (hmac, bearer, header) replace it with their emitter.
-var Credential CredentialBody = HMACCredential
-
-// SecretEnv names the environment variable holding the secret Vapi signs
-// w's deliveries with; the per-platform secrets replace it.
-var SecretEnv = func(w *ir.Workflow) string { return w.Webhook.SecretEnv }
-
-// HMACCredential is Vapi's HMAC webhook credential with the parameters the
-// vapi adapter verifies: hex HMAC-SHA256 over "{timestamp}.{body}" in
-// x-signature, the timestamp in x-timestamp.
-func HMACCredential(w *ir.Workflow, secret string) (map[string]any, error) {
-	name := "callspec " + w.ID
-	if r := []rune(name); len(r) > 40 {
-		name = string(r[:40])
+// credential is the create body of the webhook credential that signs w's
+// deliveries with secret: the one vapiconfig emits (providers/
+// vapi-credential.json, with the placeholder), in w's auth mode.
+func credential(w *ir.Workflow, secret string) (map[string]any, error) {
+	b, err := json.Marshal(vapiconfig.CredentialFor(w, secret))
+	if err != nil {
+		return nil, err
 	}
-	return map[string]any{
-		"provider": "webhook",
-		"name":     name,
-		"authenticationPlan": map[string]any{
-			"type":              "hmac",
-			"secretKey":         secret,
-			"algorithm":         "sha256",
-			"signatureHeader":   strings.ToLower(vapi.SignatureHeader),
-			"timestampHeader":   strings.ToLower(vapi.TimestampHeader),
-			"includeTimestamp":  true,
-			"payloadFormat":     "{timestamp}.{body}",
-			"signatureEncoding": "hex",
-		},
-	}, nil
+	var body map[string]any
+	return body, json.Unmarshal(b, &body)
 }
+
+// secretEnv names the environment variable holding the secret Vapi
+// authenticates w's deliveries with (webhook.platforms.vapi.secret, else
+// webhook.secret).
+func secretEnv(w *ir.Workflow) string { return w.Definition().Platform(vapi.Name).SecretEnv }
 
 // Live settings that are the assistant's identity or history.
 var assistantSkip = []string{"id", "orgId", "createdAt", "updatedAt"}
@@ -155,7 +136,7 @@ func (Platform) Plan(ctx context.Context, t *deploy.Target) (*deploy.Plan, error
 // id in *credID for the assistant's apply.
 func credentialObject(t *deploy.Target, p *deploy.Plan, credID *string) (*deploy.Object, error) {
 	w := t.Workflow
-	env := SecretEnv(w)
+	env := secretEnv(w)
 	shown := "(the value of " + env + ")"
 	if env == "" {
 		p.Missing = append(p.Missing, "the Vapi webhook credential is created with the workflow's webhook secret, and webhook.secret names no environment variable: write it as env:NAME")
@@ -163,7 +144,7 @@ func credentialObject(t *deploy.Target, p *deploy.Plan, credID *string) (*deploy
 	} else if t.Getenv(env) == "" {
 		p.Missing = append(p.Missing, fmt.Sprintf("the Vapi webhook credential is created with the workflow's webhook secret: set %s to the secret the handler verifies with", env))
 	}
-	display, err := Credential(w, shown)
+	display, err := credential(w, shown)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +152,7 @@ func credentialObject(t *deploy.Target, p *deploy.Plan, credID *string) (*deploy
 	o.SetApply(func(ctx context.Context) (string, error) {
 		secret := t.Getenv(env)
 		t.Client.Redact.Add(secret)
-		body, err := Credential(w, secret)
+		body, err := credential(w, secret)
 		if err != nil {
 			return "", err
 		}

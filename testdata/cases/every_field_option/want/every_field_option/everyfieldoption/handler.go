@@ -56,7 +56,14 @@ func Definition() *workflow.Definition {
 				CallerMessage: "A person will call you back.",
 			},
 		},
-		SecretEnv:      "EVERY_FIELD_OPTION_SECRET",
+		SecretEnv: "EVERY_FIELD_OPTION_SECRET",
+		Platforms: []workflow.Platform{
+			{Name: "vapi", SecretEnv: "EVERY_FIELD_OPTION_SECRET", Auth: "hmac"},
+			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
+			{Name: "synthflow", SecretEnv: "EVERY_FIELD_OPTION_SECRET", Auth: "url_token"},
+			{Name: "bland", SecretEnv: "BLAND_WEBHOOK_SECRET", Auth: "signature"},
+			{Name: "callurl", SecretEnv: "EVERY_FIELD_OPTION_SECRET", Auth: "signature"},
+		},
 		IdempotencyKey: "call.id",
 		Log:            []string{"workflow_id", "call.id", "fields.urgency"},
 	}
@@ -170,7 +177,9 @@ func Decide(in *event.Inbound, idempotencyKey string) *workflow.Decision {
 
 // NewHandler returns the webhook handler for deliveries from provider
 // (one of "vapi", "retell", "synthflow", "bland", "callurl" or any other platform callspec knows). The
-// signing secret is read from $EVERY_FIELD_OPTION_SECRET unless cfg.Secret is set.
+// platform's secret is read from the environment variable Definition names
+// for it (and the previous one, during a rotation, from that name with
+// _PREVIOUS appended) unless cfg.Secret is set.
 func NewHandler(svc Service, provider string, cfg handler.Config) (*handler.Handler, error) {
 	return handler.NewFor(compiled, provider, cfg, func(ctx context.Context, ev *event.Event) error {
 		f := fieldsFrom(ev.Fields)
@@ -188,7 +197,7 @@ func Routes() []handler.Route {
 	return []handler.Route{
 		{Provider: "vapi", Path: "/hooks/every_field_option/vapi"},
 		{Provider: "retell", Path: "/hooks/every_field_option/retell"},
-		{Provider: "synthflow", Path: "/hooks/every_field_option/synthflow"},
+		{Provider: "synthflow", Path: "/hooks/every_field_option/synthflow", Token: true},
 		{Provider: "bland", Path: "/hooks/every_field_option/bland"},
 		{Provider: "callurl", Path: "/hooks/every_field_option/callurl"},
 	}
