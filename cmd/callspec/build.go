@@ -58,21 +58,20 @@ func runBuild(e *env, args []string) int {
 			return code
 		}
 	}
-	files, err := build.GenerateWith(ws, gen)
-	if err != nil {
-		return fail(e, "generate: %v", err)
-	}
 	// With no paths the build is the whole project, so it prunes: the
 	// output of a deleted spec goes, and --check says when it is left.
 	opts := build.WriteOptions{Prune: *prune || fs.NArg() == 0}
+	// Build releases each workflow's IR once its files are made; the lint
+	// result must not hold it (nor the specs' text) meanwhile.
+	res = nil
+	d, nfiles, err := build.Build(*out, ws, gen, opts, *checkOnly)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
 	if *checkOnly {
-		d, err := build.Check(*out, files, opts)
-		if err != nil {
-			return fail(e, "%v", err)
-		}
 		notes(e, d, true)
 		if d.Empty() {
-			fmt.Fprintf(progress(e, *quiet), "%s is up to date (%d files)\n", *out, len(files))
+			fmt.Fprintf(progress(e, *quiet), "%s is up to date (%d files)\n", *out, nfiles)
 			return exitOK
 		}
 		for _, l := range []struct {
@@ -90,10 +89,6 @@ func runBuild(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "callspec: %s is out of date; %s and commit the result\n", *out, fix)
 		return exitFindings
 	}
-	d, err := build.Write(*out, files, opts)
-	if err != nil {
-		return fail(e, "%v", err)
-	}
 	notes(e, d, false)
 	for _, p := range d.Edited {
 		fmt.Fprintf(e.stderr, "callspec: kept %s: callspec wrote it, but it changed since, and it is no longer generated; delete it if it is not needed\n", filepath.Join(*out, filepath.FromSlash(p)))
@@ -102,7 +97,7 @@ func runBuild(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "callspec: left %s alone: %s does not list it, so callspec did not write it\n", filepath.Join(*out, filepath.FromSlash(p)), build.ManifestName)
 	}
 	fmt.Fprintf(progress(e, *quiet), "built %d workflows into %s: %d files (%d written, %d removed)\n",
-		len(ws), *out, len(files), len(d.Stale)+len(d.Missing), len(d.Extra))
+		len(ws), *out, nfiles, len(d.Stale)+len(d.Missing), len(d.Extra))
 	return exitOK
 }
 

@@ -40,6 +40,18 @@ type File struct {
 	// sum is the hex sha256 of Content, which Generate computes once for
 	// the manifest and Write and Check use again; "" when not computed.
 	sum string
+	// state is how the file compares with the output directory, once
+	// settled (see target.settle).
+	state fileState
+}
+
+// release drops f's content once its sha256 is known, for a file that
+// the build compared (or wrote) and will not write again.
+func (f *File) release() {
+	if f.sum == "" {
+		f.sum = sum(f.Content)
+	}
+	f.Content = nil
 }
 
 // digest is the hex sha256 of f.Content.
@@ -57,11 +69,16 @@ type WorkflowEmitter struct {
 	Emit func(w *ir.Workflow, opts GenerateOptions) ([]File, error)
 }
 
-// SetEmitter produces files that cover every workflow (an index page),
-// with paths relative to the output directory.
+// SetEmitter produces files whose content depends on other workflows of
+// the build too (pages link their related workflows by title), with
+// paths relative to the output directory. Each runs once per workflow,
+// while its whole IR is at hand, and reads of the others only their
+// docpage.Summary; All runs once at the end over every workflow's
+// Summary.
 type SetEmitter struct {
 	Name string
-	Emit func(ws []*ir.Workflow, opts GenerateOptions) ([]File, error)
+	Each func(w *ir.Workflow, set map[string]*ir.Workflow, opts GenerateOptions) ([]File, error)
+	All  func(set []*ir.Workflow, opts GenerateOptions) ([]File, error)
 }
 
 // GenerateOptions add to the output what the committed tree does not hold; the
@@ -85,11 +102,11 @@ var WorkflowEmitters = []WorkflowEmitter{
 	{Name: "setup", Emit: emitSetup},
 }
 
-// SetEmitters run once per build.
+// SetEmitters run for each workflow and once over the set.
 var SetEmitters = []SetEmitter{
 	// One emitter writes every page, <id>/README.md and index.md, because
 	// a page links its related workflows by title.
-	{Name: "docs", Emit: emitDocs},
+	{Name: "docs", Each: emitPage, All: emitIndex},
 }
 
 func emitHandler(w *ir.Workflow, opts GenerateOptions) ([]File, error) {
@@ -140,16 +157,19 @@ func emitSetup(w *ir.Workflow, _ GenerateOptions) ([]File, error) {
 	return []File{{Path: docpage.SetupName, Content: b}}, nil
 }
 
-func emitDocs(ws []*ir.Workflow, opts GenerateOptions) ([]File, error) {
-	pages, err := docpage.PagesSince(ws, opts.Changes)
+func emitPage(w *ir.Workflow, set map[string]*ir.Workflow, opts GenerateOptions) ([]File, error) {
+	b, err := docpage.PageSince(w, set, opts.Changes)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("docs page of %s: %w", w.ID, err)
 	}
-	files := make([]File, len(pages))
-	for i, p := range pages {
-		files[i] = File{Path: p.Path, Content: p.Content}
+	return []File{{Path: path.Join(w.ID, docpage.PageName), Content: b}}, nil
+}
+
+func emitIndex(set []*ir.Workflow, _ GenerateOptions) ([]File, error) {
+	if len(set) == 0 {
+		return nil, nil // an empty set has no pages, not even an empty index
 	}
-	return files, nil
+	return []File{{Path: docpage.IndexName, Content: docpage.Index(set)}}, nil
 }
 
 // clip returns b in an array of its own length when the buffer it was
@@ -170,24 +190,76 @@ func Generate(ws []*ir.Workflow) ([]File, error) { return GenerateWith(ws, Gener
 
 // GenerateWith is Generate with options.
 func GenerateWith(ws []*ir.Workflow, opts GenerateOptions) ([]File, error) {
-	ws = slices.Clone(ws)
+	files, err := generate(slices.Clone(ws), opts, func([]File) error { return nil })
+	if err != nil {
+		return nil, err
+	}
+	manifest, err := Manifest(files)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, File{Path: ManifestName, Content: manifest})
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	return files, nil
+}
+
+// Build generates the output of ws (which must have passed lint) and
+// writes it into out as Write does, or, with check, compares it with out
+// as Check does, a workflow at a time: each workflow's files are compared
+// with what out holds (and, for a first build, written into the new
+// directory) as soon as they are made, and only the files a write needs
+// keep their content. It returns the number of files of the output,
+// manifest included.
+//
+// Build releases ws: it sorts it and sets each ws[i] to nil once the
+// workflow's files are made, so that a caller that drops its own
+// references holds no more than one workflow's IR per emitter (its CEL
+// environment and checked rules) and the summaries the docs index reads.
+func Build(out string, ws []*ir.Workflow, gen GenerateOptions, opts WriteOptions, check bool) (Diff, int, error) {
+	t, err := openTarget(out, !check)
+	if err != nil {
+		return Diff{}, 0, err
+	}
+	defer t.close()
+	files, err := generate(ws, gen, t.settle)
+	if err != nil {
+		return Diff{}, 0, err
+	}
+	d, err := t.finish(files, opts)
+	return d, len(files) + 1, err
+}
+
+// generate runs every emitter over ws, sorted by id in place, and passes
+// each workflow's files to settle as soon as they are made (from the
+// emitting goroutine), then the files over the whole set. Each ws[i] is
+// set to nil once its files are made. It returns the files, sorted by
+// path, with their sha256, and without the manifest. An emitter's error
+// starts "generate: "; settle's are returned as they are.
+func generate(ws []*ir.Workflow, opts GenerateOptions, settle func([]File) error) ([]File, error) {
 	slices.SortFunc(ws, func(a, b *ir.Workflow) int { return strings.Compare(a.ID, b.ID) })
-	// Workflows are emitted in parallel, each into its own slot, so the
-	// result does not depend on scheduling.
+	summaries := make([]*ir.Workflow, len(ws))
+	set := make(map[string]*ir.Workflow, len(ws))
+	for i, w := range ws {
+		summaries[i] = docpage.Summary(w)
+		set[w.ID] = summaries[i]
+	}
+	// Workflows are emitted in parallel, on as many goroutines as there
+	// are cores (each holds one workflow's files at a time), each into its
+	// own slot, so the result does not depend on scheduling.
 	perWorkflow := make([][]File, len(ws))
 	errs := make([]error, len(ws))
 	parallel.ForEach(len(ws), 0, func(i int) {
 		w := ws[i]
-		for _, e := range WorkflowEmitters {
-			out, err := e.Emit(w, opts)
-			if err != nil {
-				errs[i] = fmt.Errorf("emit %s for workflow %s: %w", e.Name, w.ID, err)
-				return
-			}
-			for _, f := range out {
-				perWorkflow[i] = append(perWorkflow[i], File{Path: path.Join(w.ID, f.Path), Content: clip(f.Content)})
-			}
+		files, err := emitWorkflow(w, set, opts)
+		if err != nil {
+			errs[i] = fmt.Errorf("generate: %w", err)
+			return
 		}
+		if errs[i] = settle(files); errs[i] != nil {
+			return
+		}
+		perWorkflow[i] = files
+		ws[i] = nil
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -197,7 +269,45 @@ func GenerateWith(ws []*ir.Workflow, opts GenerateOptions) ([]File, error) {
 		files = append(files, fs...)
 	}
 	for _, e := range SetEmitters {
-		out, err := e.Emit(ws, opts)
+		out, err := e.All(summaries, opts)
+		for i := range out {
+			out[i].Set = true
+		}
+		if err == nil {
+			out, err = checked(out, set)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("generate: emit %s: %w", e.Name, err)
+		}
+		if err := settle(out); err != nil {
+			return nil, err
+		}
+		files = append(files, out...)
+	}
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	for i := 1; i < len(files); i++ {
+		if files[i].Path == files[i-1].Path {
+			return nil, fmt.Errorf("generate: two emitters write %s", files[i].Path)
+		}
+	}
+	return files, nil
+}
+
+// emitWorkflow runs every emitter for w: the workflow emitters, whose
+// paths it puts under <id>/, and each SetEmitter's Each.
+func emitWorkflow(w *ir.Workflow, set map[string]*ir.Workflow, opts GenerateOptions) ([]File, error) {
+	var files []File
+	for _, e := range WorkflowEmitters {
+		out, err := e.Emit(w, opts)
+		if err != nil {
+			return nil, fmt.Errorf("emit %s for workflow %s: %w", e.Name, w.ID, err)
+		}
+		for _, f := range out {
+			files = append(files, File{Path: path.Join(w.ID, f.Path), Content: f.Content})
+		}
+	}
+	for _, e := range SetEmitters {
+		out, err := e.Each(w, set, opts)
 		if err != nil {
 			return nil, fmt.Errorf("emit %s: %w", e.Name, err)
 		}
@@ -206,27 +316,21 @@ func GenerateWith(ws []*ir.Workflow, opts GenerateOptions) ([]File, error) {
 			files = append(files, f)
 		}
 	}
-	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	ids := make(map[string]bool, len(ws))
-	for _, w := range ws {
-		ids[w.ID] = true
-	}
-	for i, f := range files {
-		// Write and Check tell a workflow's files by their directory, and
-		// trust only manifest paths of this form.
-		if !validPath(f.Path) || f.Path == ManifestName || (owner(f.Path) != "" && !ids[owner(f.Path)]) {
+	return checked(files, set)
+}
+
+// checked clips the buffers of files and computes their sha256, after
+// making sure that every path is one Write
+// and Check trust: under a workflow's directory <id>/ or at the top, and
+// not the manifest.
+func checked(files []File, ids map[string]*ir.Workflow) ([]File, error) {
+	for i := range files {
+		f := &files[i]
+		if !validPath(f.Path) || f.Path == ManifestName || (owner(f.Path) != "" && ids[owner(f.Path)] == nil) {
 			return nil, fmt.Errorf("an emitter writes %q: outputs go under a workflow's directory <id>/ or at the top (not %s), in names of letters, digits, '.', '_' and '-'", f.Path, ManifestName)
 		}
-		if i > 0 && f.Path == files[i-1].Path {
-			return nil, fmt.Errorf("two emitters write %s", f.Path)
-		}
+		f.Content = clip(f.Content)
+		f.sum = sum(f.Content)
 	}
-	parallel.ForEach(len(files), 0, func(i int) { files[i].sum = sum(files[i].Content) })
-	manifest, err := Manifest(files)
-	if err != nil {
-		return nil, err
-	}
-	files = append(files, File{Path: ManifestName, Content: manifest})
-	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
 }

@@ -109,6 +109,27 @@ func Page(w *ir.Workflow, others map[string]*ir.Workflow) ([]byte, error) {
 	return render(w, others, nil)
 }
 
+// PageSince is Page with the changes since another version (see
+// PagesSince). others may hold Summary workflows: a page reads of the
+// workflows it links to only what Summary keeps.
+func PageSince(w *ir.Workflow, others map[string]*ir.Workflow, changes *Changes) ([]byte, error) {
+	return render(w, others, changes)
+}
+
+// Summary is what a page reads of the other workflows it links to, and
+// Index of every workflow: the id, title, goal, next action and handoff
+// reasons, without the fields, rules and scenarios. A build renders each
+// workflow's page while its whole IR is at hand and keeps only this of
+// it for the rest, so that memory does not hold every workflow's CEL
+// environment and checked rules at once.
+func Summary(w *ir.Workflow) *ir.Workflow {
+	s := &ir.Workflow{ID: w.ID, Title: w.Title, Goal: w.Goal, NextAction: w.NextAction, Handoff: make([]ir.HandoffRule, len(w.Handoff))}
+	for i, r := range w.Handoff {
+		s.Handoff[i].Reason = r.Reason
+	}
+	return s
+}
+
 func render(w *ir.Workflow, others map[string]*ir.Workflow, changes *Changes) ([]byte, error) {
 	c, err := scenario.Compile(w)
 	if err != nil {
