@@ -5,9 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/callspec/callspec/driver/breaking"
 	"github.com/callspec/callspec/compiler/emit/docpage"
 	"github.com/callspec/callspec/compiler/ir"
+	"github.com/callspec/callspec/driver/breaking"
 	"github.com/callspec/callspec/driver/build"
 )
 
