@@ -19,6 +19,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/callspec/callspec/compiler/emit/docpage"
 	"github.com/callspec/callspec/compiler/emit/eventschema"
@@ -72,12 +73,12 @@ type WorkflowEmitter struct {
 // SetEmitter produces files whose content depends on other workflows of
 // the build too (pages link their related workflows by title), with
 // paths relative to the output directory. Each runs once per workflow,
-// while its whole IR is at hand, and reads of the others only their
-// docpage.Summary; All runs once at the end over every workflow's
-// Summary.
+// while its whole IR is at hand, and returns what makes its files once
+// every workflow's docpage.Summary is known (set), holding meanwhile what
+// it rendered, not the IR; All runs once at the end over the summaries.
 type SetEmitter struct {
 	Name string
-	Each func(w *ir.Workflow, set map[string]*ir.Workflow, opts GenerateOptions) ([]File, error)
+	Each func(w *ir.Workflow, opts GenerateOptions) (func(set map[string]*ir.Workflow) []File, error)
 	All  func(set []*ir.Workflow, opts GenerateOptions) ([]File, error)
 }
 
@@ -157,12 +158,15 @@ func emitSetup(w *ir.Workflow, _ GenerateOptions) ([]File, error) {
 	return []File{{Path: docpage.SetupName, Content: b}}, nil
 }
 
-func emitPage(w *ir.Workflow, set map[string]*ir.Workflow, opts GenerateOptions) ([]File, error) {
-	b, err := docpage.PageSince(w, set, opts.Changes)
+func emitPage(w *ir.Workflow, opts GenerateOptions) (func(map[string]*ir.Workflow) []File, error) {
+	p, err := docpage.Start(w, opts.Changes)
 	if err != nil {
 		return nil, fmt.Errorf("docs page of %s: %w", w.ID, err)
 	}
-	return []File{{Path: path.Join(w.ID, docpage.PageName), Content: b}}, nil
+	name := path.Join(w.ID, docpage.PageName)
+	return func(set map[string]*ir.Workflow) []File {
+		return []File{{Path: name, Content: p.Finish(set)}}
+	}, nil
 }
 
 func emitIndex(set []*ir.Workflow, _ GenerateOptions) ([]File, error) {
@@ -190,7 +194,9 @@ func Generate(ws []*ir.Workflow) ([]File, error) { return GenerateWith(ws, Gener
 
 // GenerateWith is Generate with options.
 func GenerateWith(ws []*ir.Workflow, opts GenerateOptions) ([]File, error) {
-	files, err := generate(slices.Clone(ws), opts, func([]File) error { return nil })
+	s := &Stream{gen: opts, settle: func([]File) error { return nil }}
+	parallel.ForEach(len(ws), 0, func(i int) { s.Add(ws[i]) })
+	files, err := s.generated()
 	if err != nil {
 		return nil, err
 	}
@@ -203,73 +209,135 @@ func GenerateWith(ws []*ir.Workflow, opts GenerateOptions) ([]File, error) {
 	return files, nil
 }
 
-// Build generates the output of ws (which must have passed lint) and
-// writes it into out as Write does, or, with check, compares it with out
-// as Check does, a workflow at a time: each workflow's files are compared
-// with what out holds (and, for a first build, written into the new
-// directory) as soon as they are made, and only the files a write needs
-// keep their content. It returns the number of files of the output,
-// manifest included.
-//
-// Build releases ws: it sorts it and sets each ws[i] to nil once the
-// workflow's files are made, so that a caller that drops its own
-// references holds no more than one workflow's IR per emitter (its CEL
-// environment and checked rules) and the summaries the docs index reads.
-func Build(out string, ws []*ir.Workflow, gen GenerateOptions, opts WriteOptions, check bool) (Diff, int, error) {
+// Stream is a build that takes its workflows one at a time, as lint
+// checks them: Add emits a workflow's files and compares them with what
+// the output directory holds (for a first build, writes them into the
+// new directory that Finish renames into place), keeping only what the
+// write at the end needs, so that memory never holds every workflow's IR
+// and files at once. Finish makes the files over the whole set, plans
+// and, unless the stream checks, writes: a build refused (by lint) after
+// some Adds calls Close without Finish, and the output directory is as it
+// was.
+type Stream struct {
+	gen    GenerateOptions
+	t      *target
+	settle func([]File) error
+
+	// err is Start's error, which Finish returns: a build that lint
+	// refuses says so and not what is wrong with the output directory.
+	err error
+
+	mu        sync.Mutex
+	files     []File
+	summaries []*ir.Workflow
+	pending   []func(map[string]*ir.Workflow) []File
+	errs      []idError
+}
+
+// idError is an error of one workflow's emitters.
+type idError struct {
+	id  string
+	err error
+}
+
+// Start begins a build of the directory out: Finish writes it as Write
+// does or, with check, compares it as Check does. When out cannot be
+// used, Add does nothing and Finish says why.
+func Start(out string, gen GenerateOptions, check bool) *Stream {
 	t, err := openTarget(out, !check)
+	return &Stream{gen: gen, t: t, settle: t.settle, err: err}
+}
+
+// Close releases the output directory, and removes the new directory of
+// a first build that did not finish.
+func (s *Stream) Close() { s.t.close() }
+
+// Add emits w, which lint checked; it may be called from several
+// goroutines at once. An error is Finish's.
+func (s *Stream) Add(w *ir.Workflow) {
+	if s.err != nil {
+		return
+	}
+	files, pending, err := emitWorkflow(w, s.gen)
+	if err == nil {
+		err = s.settle(files)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		s.errs = append(s.errs, idError{w.ID, err})
+		return
+	}
+	s.files = append(s.files, files...)
+	s.summaries = append(s.summaries, docpage.Summary(w))
+	s.pending = append(s.pending, pending...)
+}
+
+// Workflows is the number of workflows added.
+func (s *Stream) Workflows() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.summaries) + len(s.errs)
+}
+
+// Finish makes the files over every workflow added, then writes the
+// output or compares it (see Start). It returns the number of files of
+// the output, manifest included.
+func (s *Stream) Finish(opts WriteOptions) (Diff, int, error) {
+	if s.err != nil {
+		return Diff{}, 0, s.err
+	}
+	files, err := s.generated()
 	if err != nil {
 		return Diff{}, 0, err
 	}
-	defer t.close()
-	files, err := generate(ws, gen, t.settle)
-	if err != nil {
-		return Diff{}, 0, err
-	}
-	d, err := t.finish(files, opts)
+	d, err := s.t.finish(files, opts)
 	return d, len(files) + 1, err
 }
 
-// generate runs every emitter over ws, sorted by id in place, and passes
-// each workflow's files to settle as soon as they are made (from the
-// emitting goroutine), then the files over the whole set. Each ws[i] is
-// set to nil once its files are made. It returns the files, sorted by
-// path, with their sha256, and without the manifest. An emitter's error
-// starts "generate: "; settle's are returned as they are.
-func generate(ws []*ir.Workflow, opts GenerateOptions, settle func([]File) error) ([]File, error) {
-	slices.SortFunc(ws, func(a, b *ir.Workflow) int { return strings.Compare(a.ID, b.ID) })
-	summaries := make([]*ir.Workflow, len(ws))
-	set := make(map[string]*ir.Workflow, len(ws))
-	for i, w := range ws {
-		summaries[i] = docpage.Summary(w)
-		set[w.ID] = summaries[i]
+// generated finishes what Add left pending and makes the files over the
+// set, and returns every file but the manifest, sorted by path, with its
+// sha256. An emitter's error starts "generate: "; settle's are returned
+// as they are.
+func (s *Stream) generated() ([]File, error) {
+	slices.SortFunc(s.errs, func(a, b idError) int { return strings.Compare(a.id, b.id) })
+	errs := make([]error, len(s.errs))
+	for i, e := range s.errs {
+		errs[i] = e.err
 	}
-	// Workflows are emitted in parallel, on as many goroutines as there
-	// are cores (each holds one workflow's files at a time), each into its
-	// own slot, so the result does not depend on scheduling.
-	perWorkflow := make([][]File, len(ws))
-	errs := make([]error, len(ws))
-	parallel.ForEach(len(ws), 0, func(i int) {
-		w := ws[i]
-		files, err := emitWorkflow(w, set, opts)
-		if err != nil {
-			errs[i] = fmt.Errorf("generate: %w", err)
-			return
-		}
-		if errs[i] = settle(files); errs[i] != nil {
-			return
-		}
-		perWorkflow[i] = files
-		ws[i] = nil
-	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	var files []File
-	for _, fs := range perWorkflow {
+	slices.SortFunc(s.summaries, func(a, b *ir.Workflow) int { return strings.Compare(a.ID, b.ID) })
+	set := make(map[string]*ir.Workflow, len(s.summaries))
+	for _, w := range s.summaries {
+		set[w.ID] = w
+	}
+	// The files of the set are made in parallel, each into its own slot.
+	late := make([][]File, len(s.pending))
+	lateErrs := make([]error, len(s.pending))
+	parallel.ForEach(len(s.pending), 0, func(i int) {
+		late[i] = s.pending[i](set)
+		for k := range late[i] {
+			late[i][k].Set = true
+		}
+		var err error
+		if late[i], err = checked(late[i], set); err != nil {
+			lateErrs[i] = fmt.Errorf("generate: %w", err)
+			return
+		}
+		lateErrs[i] = s.settle(late[i])
+	})
+	if err := errors.Join(lateErrs...); err != nil {
+		return nil, err
+	}
+	s.pending = nil
+	files := s.files
+	for _, fs := range late {
 		files = append(files, fs...)
 	}
 	for _, e := range SetEmitters {
-		out, err := e.All(summaries, opts)
+		out, err := e.All(s.summaries, s.gen)
 		for i := range out {
 			out[i].Set = true
 		}
@@ -279,7 +347,7 @@ func generate(ws []*ir.Workflow, opts GenerateOptions, settle func([]File) error
 		if err != nil {
 			return nil, fmt.Errorf("generate: emit %s: %w", e.Name, err)
 		}
-		if err := settle(out); err != nil {
+		if err := s.settle(out); err != nil {
 			return nil, err
 		}
 		files = append(files, out...)
@@ -293,36 +361,39 @@ func generate(ws []*ir.Workflow, opts GenerateOptions, settle func([]File) error
 	return files, nil
 }
 
-// emitWorkflow runs every emitter for w: the workflow emitters, whose
-// paths it puts under <id>/, and each SetEmitter's Each.
-func emitWorkflow(w *ir.Workflow, set map[string]*ir.Workflow, opts GenerateOptions) ([]File, error) {
+// emitWorkflow runs every workflow emitter for w, whose paths it puts
+// under <id>/, and each SetEmitter's Each, whose files it returns to make
+// later.
+func emitWorkflow(w *ir.Workflow, opts GenerateOptions) ([]File, []func(map[string]*ir.Workflow) []File, error) {
 	var files []File
 	for _, e := range WorkflowEmitters {
 		out, err := e.Emit(w, opts)
 		if err != nil {
-			return nil, fmt.Errorf("emit %s for workflow %s: %w", e.Name, w.ID, err)
+			return nil, nil, fmt.Errorf("generate: emit %s for workflow %s: %w", e.Name, w.ID, err)
 		}
 		for _, f := range out {
 			files = append(files, File{Path: path.Join(w.ID, f.Path), Content: f.Content})
 		}
 	}
+	var pending []func(map[string]*ir.Workflow) []File
 	for _, e := range SetEmitters {
-		out, err := e.Each(w, set, opts)
+		p, err := e.Each(w, opts)
 		if err != nil {
-			return nil, fmt.Errorf("emit %s: %w", e.Name, err)
+			return nil, nil, fmt.Errorf("generate: emit %s: %w", e.Name, err)
 		}
-		for _, f := range out {
-			f.Set = true
-			files = append(files, f)
-		}
+		pending = append(pending, p)
 	}
-	return checked(files, set)
+	files, err := checked(files, map[string]*ir.Workflow{w.ID: w})
+	if err != nil {
+		return nil, nil, fmt.Errorf("generate: %w", err)
+	}
+	return files, pending, nil
 }
 
 // checked clips the buffers of files and computes their sha256, after
-// making sure that every path is one Write
-// and Check trust: under a workflow's directory <id>/ or at the top, and
-// not the manifest.
+// making sure that every path is one Write and Check trust: under the
+// directory <id>/ of a workflow of ids, or at the top, and not the
+// manifest.
 func checked(files []File, ids map[string]*ir.Workflow) ([]File, error) {
 	for i := range files {
 		f := &files[i]
