@@ -183,83 +183,29 @@ func (w *Worker) Notify() {
 }
 
 // Run works due messages with cfg.Workers goroutines until ctx is
-// cancelled. One goroutine leases due messages for every idle worker in
-// one LeaseDue call, so that a busy queue costs one store write per batch
-// of leases rather than one per message (on SQLite, one fsync'd commit
-// through its single writer). Attempts under way when ctx ends, and
-// messages already leased, are finished (each is bounded by cfg.Timeout)
-// and their outcomes recorded. Run returns when every goroutine has
-// stopped.
+// cancelled. Attempts under way when ctx ends are finished (each is bounded
+// by cfg.Timeout) and their outcomes recorded. Run returns when every
+// goroutine has stopped.
 func (w *Worker) Run(ctx context.Context) {
-	// idle holds a token per worker waiting for a message; leased
-	// messages go to jobs, which never blocks a send, as each message
-	// was leased for a token taken from idle.
-	idle := make(chan struct{}, w.cfg.Workers)
-	jobs := make(chan store.Message, w.cfg.Workers)
-	// A worker hands an attempt's outcome to a goroutine of its own and
-	// takes the next message: the message stays leased until its outcome
-	// is recorded, so nobody attempts it meanwhile, and outcomes recorded
-	// at once share a commit on a store that commits writes together
-	// (SQLite). recording bounds the outcomes under way.
-	recording := make(chan struct{}, 4*w.cfg.Workers)
-	var wg, records sync.WaitGroup
+	var wg sync.WaitGroup
 	for range w.cfg.Workers {
-		idle <- struct{}{}
-		wg.Go(func() {
-			detached := context.WithoutCancel(ctx)
-			for m := range jobs {
-				out, d := w.try(detached, m)
-				recording <- struct{}{}
-				records.Go(func() {
-					defer func() { <-recording }()
-					rctx, cancel := context.WithTimeout(detached, recordTimeout)
-					defer cancel()
-					w.record(rctx, m, out, d)
-				})
-				idle <- struct{}{}
-			}
-		})
+		wg.Go(func() { w.loop(ctx) })
 	}
-	w.lease(ctx, idle, jobs)
-	close(jobs)
 	wg.Wait()
-	records.Wait()
 }
 
-// lease leases due messages for the idle workers and hands them out until
-// ctx ends.
-func (w *Worker) lease(ctx context.Context, idle chan struct{}, jobs chan<- store.Message) {
+func (w *Worker) loop(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-idle:
-		}
-		n := 1
-		for more := true; more; {
-			select {
-			case <-idle:
-				n++
-			default:
-				more = false
-			}
-		}
-		ms, err := w.leaseDue(ctx, n)
-		for _, m := range ms {
-			jobs <- m
-		}
-		for range n - len(ms) {
-			idle <- struct{}{}
-		}
+		attempted, err := w.AttemptNext(ctx)
 		if ctx.Err() != nil {
 			return
 		}
 		if err != nil {
 			w.cfg.Logger.Error(w.cfg.Name+" worker could not lease due messages", "error", err)
 		}
-		if len(ms) == n && err == nil {
+		if attempted && err == nil {
 			continue // there may be more due at once
 		}
 		timer.Reset(w.cfg.PollInterval)
@@ -286,51 +232,37 @@ func (w *Worker) Drain(ctx context.Context) error {
 }
 
 // AttemptNext leases one due message, attempts it and records the outcome.
-// It reports whether a message was due. Drain calls it in a loop; tests
-// call it to step the worker by hand.
+// It reports whether a message was due. Run calls it in a loop; tests call
+// it to step the worker by hand.
 func (w *Worker) AttemptNext(ctx context.Context) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	ms, err := w.leaseDue(ctx, 1)
-	if err != nil || len(ms) == 0 {
+	// The lease, the attempt and its record outlive a cancelled ctx. A
+	// lease cut short by ctx may still commit (PostgreSQL answers the
+	// COMMIT after the client gave up) and the message would then wait out
+	// its lease, unseen by Drain; an attempt cut short might have reached
+	// the receiver and would only be repeated.
+	detached := context.WithoutCancel(ctx)
+	lctx, cancel := context.WithTimeout(detached, recordTimeout)
+	ms, err := w.cfg.Store.LeaseDue(lctx, w.cfg.Kind, 1, w.cfg.Lease)
+	cancel()
+	if err != nil {
 		return false, err
 	}
-	w.attempt(context.WithoutCancel(ctx), ms[0])
-	return true, nil
-}
-
-// leaseDue leases up to n due messages. The lease outlives a cancelled
-// ctx: a lease cut short by ctx may still commit (PostgreSQL answers the
-// COMMIT after the client gave up) and the messages would then wait out
-// their lease, unseen by Drain.
-func (w *Worker) leaseDue(ctx context.Context, n int) ([]store.Message, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	if len(ms) == 0 {
+		return false, nil
 	}
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-	defer cancel()
-	return w.cfg.Store.LeaseDue(lctx, w.cfg.Kind, n, w.cfg.Lease)
-}
-
-// attempt attempts the leased message m and records the outcome. detached
-// is not cancelled: an attempt cut short might have reached the receiver
-// and would only be repeated.
-func (w *Worker) attempt(detached context.Context, m store.Message) {
-	out, d := w.try(detached, m)
+	m := ms[0]
+	start := time.Now()
+	actx, cancel := context.WithTimeout(detached, w.cfg.Timeout)
+	out := w.cfg.Attempt(actx, m)
+	cancel()
+	d := time.Since(start)
 	rctx, cancel := context.WithTimeout(detached, recordTimeout)
 	defer cancel()
 	w.record(rctx, m, out, d)
-}
-
-// try makes one attempt of the leased message m, bounded by Timeout, and
-// says how long it took.
-func (w *Worker) try(detached context.Context, m store.Message) (Outcome, time.Duration) {
-	start := time.Now()
-	actx, cancel := context.WithTimeout(detached, w.cfg.Timeout)
-	defer cancel()
-	out := w.cfg.Attempt(actx, m)
-	return out, time.Since(start)
+	return true, nil
 }
 
 func (w *Worker) record(ctx context.Context, m store.Message, out Outcome, d time.Duration) {

@@ -83,7 +83,7 @@ func Open(dsn string, opts ...store.Option) (store.Store, error) {
 		read.Close()
 		read = db
 	}
-	s, err := sqlstore.OpenPools(context.Background(), db, read, sqlstore.Dialect{Name: "sqlite", Blob: "BLOB", OneWriter: true}, nil, opts...)
+	s, err := sqlstore.OpenPools(context.Background(), db, read, sqlstore.Dialect{Name: "sqlite", Blob: "BLOB"}, nil, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("open the SQLite store %s: %w", path, err)
 	}

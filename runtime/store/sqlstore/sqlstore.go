@@ -33,45 +33,6 @@ type sqlStore struct {
 	now     func() time.Time
 	// closeDriver releases what db is built on (the pgx pool), if anything.
 	closeDriver func()
-	// group commits concurrent writes together on an engine with one
-	// writer (Dialect.OneWriter); nil otherwise.
-	group *groupCommit
-}
-
-// write runs fn, one write: on an engine with one writer in the next
-// group commit, otherwise on the pool (each statement commits by itself).
-// worker marks a queue worker's write, which a group takes first.
-func (s *sqlStore) write(ctx context.Context, worker bool, fn func(ctx context.Context, q querier) error) error {
-	if s.group != nil {
-		return s.group.do(ctx, worker, fn)
-	}
-	return fn(ctx, s.db)
-}
-
-// inTx runs fn's statements as one transaction: on an engine with one
-// writer in the next group commit. An error of beginning or committing
-// the transaction is wrapped with what.
-func (s *sqlStore) inTx(ctx context.Context, what string, worker bool, fn func(ctx context.Context, q querier) error) error {
-	if s.group != nil {
-		err := s.group.do(ctx, worker, fn)
-		var ce *commitError
-		if errors.As(err, &ce) {
-			return fmt.Errorf("%s: %w", what, ce.err)
-		}
-		return err
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	defer tx.Rollback()
-	if err := fn(ctx, tx); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return nil
 }
 
 // Open serves the store over db, creating or migrating its tables (in one
@@ -95,9 +56,6 @@ func OpenPools(ctx context.Context, db, read *sql.DB, d Dialect, closeDriver fun
 		s.Close()
 		return nil, err
 	}
-	if d.OneWriter {
-		s.group = newGroupCommit(db)
-	}
 	return s, nil
 }
 
@@ -115,10 +73,6 @@ type Dialect struct {
 	// MigrationLock, run first in the migration transaction, keeps replicas
 	// that start together from racing on CREATE TABLE.
 	MigrationLock string
-	// OneWriter: the engine writes through one connection (SQLite), so
-	// the writes of concurrent callers are committed together (see
-	// groupCommit).
-	OneWriter bool
 }
 
 // schemaVersion is the version of the tables below. A later version adds
@@ -271,8 +225,7 @@ func (s *sqlStore) Claim(ctx context.Context, key string, lease time.Duration) (
 		// conflict WHERE makes a takeover conditional, and concurrent
 		// upserts of one key serialise on its row, so exactly one wins.
 		var attempts int
-		err = s.write(ctx, false, func(ctx context.Context, q querier) error {
-			return q.QueryRowContext(ctx, `
+		err = s.db.QueryRowContext(ctx, `
 			INSERT INTO callspec_claims (idempotency_key, state, token, lease_until, attempts, status, body, created_at, updated_at)
 			VALUES ($1, 'claimed', $2, $3, 1, 0, NULL, $4, $4)
 			ON CONFLICT (idempotency_key) DO UPDATE SET
@@ -282,8 +235,7 @@ func (s *sqlStore) Claim(ctx context.Context, key string, lease time.Duration) (
 				updated_at = excluded.updated_at
 			WHERE callspec_claims.state = 'claimed' AND callspec_claims.lease_until <= $4
 			RETURNING attempts`,
-				key, token, until, store.ToMS(now)).Scan(&attempts)
-		})
+			key, token, until, store.ToMS(now)).Scan(&attempts)
 		if err == nil {
 			return store.Claim{Key: key, Outcome: store.Acquired, Token: token, Attempt: attempts, LeaseUntil: store.FromMS(until)}, nil
 		}
@@ -332,38 +284,44 @@ func (s *sqlStore) Complete(ctx context.Context, held store.Claim, result store.
 	if err != nil {
 		return err
 	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("complete %q: %w", held.Key, err)
+	}
+	defer tx.Rollback()
 	body := result.Body
 	if body == nil {
 		body = []byte{}
 	}
-	return s.inTx(ctx, fmt.Sprintf("complete %q", held.Key), false, func(ctx context.Context, tx querier) error {
-		res, err := tx.ExecContext(ctx, `
+	res, err := tx.ExecContext(ctx, `
 		UPDATE callspec_claims SET state = 'done', token = '', status = $1, body = $2, updated_at = $3
 		WHERE idempotency_key = $4 AND token = $5 AND state = 'claimed'`,
-			result.Status, body, store.ToMS(now), held.Key, held.Token)
-		if err := oneRow(res, err); err != nil {
-			return fmt.Errorf("complete %q: %w", held.Key, err)
-		}
-		for _, m := range ms {
-			// A message id already present was enqueued by an earlier
-			// completion of the same delivery; it is not sent twice. seq
-			// orders a group, read from the group's rows only (the index on
-			// kind, grp): an ungrouped message needs none. Concurrent
-			// inserts of one group on PostgreSQL may draw the same number,
-			// and are then ordered by id (they were concurrent anyway).
-			_, err := tx.ExecContext(ctx, `
+		result.Status, body, store.ToMS(now), held.Key, held.Token)
+	if err := oneRow(res, err); err != nil {
+		return fmt.Errorf("complete %q: %w", held.Key, err)
+	}
+	for _, m := range ms {
+		// A message id already present was enqueued by an earlier completion
+		// of the same delivery; it is not sent twice. seq orders a group,
+		// read from the group's rows only (the index on kind, grp): an
+		// ungrouped message needs none. Concurrent inserts of one group on
+		// PostgreSQL may draw the same number, and are then ordered by id
+		// (they were concurrent anyway).
+		_, err := tx.ExecContext(ctx, `
 			INSERT INTO callspec_outbox (id, kind, workflow_id, grp, url, secret_env, body, summary, state, attempts, max_attempts,
 				next_attempt_at, last_error, lease_token, created_at, updated_at, seq)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $11, 'pending', 0, $8, $9, '', '', $10, $10,
 				CASE WHEN $4 = '' THEN 0 ELSE (SELECT COALESCE(MAX(seq), 0) + 1 FROM callspec_outbox WHERE kind = $2 AND grp = $4) END)
 			ON CONFLICT (id) DO NOTHING`,
-				m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, store.ToMS(m.NextAttemptAt), store.ToMS(m.CreatedAt), m.Summary)
-			if err != nil {
-				return fmt.Errorf("enqueue the %s message of %q: %w", m.Kind, held.Key, err)
-			}
+			m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, store.ToMS(m.NextAttemptAt), store.ToMS(m.CreatedAt), m.Summary)
+		if err != nil {
+			return fmt.Errorf("enqueue the %s message of %q: %w", m.Kind, held.Key, err)
 		}
-		return nil
-	})
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("complete %q: %w", held.Key, err)
+	}
+	return nil
 }
 
 func (s *sqlStore) Release(ctx context.Context, held store.Claim) error {
@@ -387,27 +345,30 @@ func (s *sqlStore) LeaseDue(ctx context.Context, kind store.Kind, n int, lease t
 		return nil, err
 	}
 	now := store.ToMS(s.now())
-	var out []store.Message
-	err := s.inTx(ctx, "lease due messages", true, func(ctx context.Context, tx querier) error {
-		// A due message that has used up its attempts had its final attempt
-		// leased and never recorded; attempting it again would exceed the limit.
-		_, err := tx.ExecContext(ctx, `
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("lease due messages: %w", err)
+	}
+	defer tx.Rollback()
+	// A due message that has used up its attempts had its final attempt
+	// leased and never recorded; attempting it again would exceed the limit.
+	_, err = tx.ExecContext(ctx, `
 		WITH exhausted AS MATERIALIZED (
 			SELECT id FROM callspec_outbox
 			WHERE kind = $3 AND state = 'pending' AND next_attempt_at <= $1 AND attempts >= max_attempts`+s.dialect.LockRows+`
 		)
 		UPDATE callspec_outbox SET state = 'dead', lease_token = '', last_error = $2, updated_at = $1
 		WHERE id IN (SELECT id FROM exhausted)`,
-			now, store.AbandonedFinalAttempt, string(kind))
-		if err != nil {
-			return fmt.Errorf("dead-letter abandoned final attempts: %w", err)
-		}
-		// The lease is the message's next_attempt_at: when it runs out the
-		// message is due again without anyone having to release it. A grouped
-		// message waits while an earlier one of its group is pending; that
-		// one stays pending while leased, so no two of a group are leased at
-		// once, by any replica.
-		rows, err := tx.QueryContext(ctx, `
+		now, store.AbandonedFinalAttempt, string(kind))
+	if err != nil {
+		return nil, fmt.Errorf("dead-letter abandoned final attempts: %w", err)
+	}
+	// The lease is the message's next_attempt_at: when it runs out the
+	// message is due again without anyone having to release it. A grouped
+	// message waits while an earlier one of its group is pending; that
+	// one stays pending while leased, so no two of a group are leased at
+	// once, by any replica.
+	rows, err := tx.QueryContext(ctx, `
 		WITH due AS MATERIALIZED (
 			SELECT id FROM callspec_outbox o
 			WHERE kind = $5 AND state = 'pending' AND next_attempt_at <= $1 AND attempts < max_attempts
@@ -421,17 +382,16 @@ func (s *sqlStore) LeaseDue(ctx context.Context, kind store.Kind, n int, lease t
 		UPDATE callspec_outbox SET attempts = attempts + 1, lease_token = $3, next_attempt_at = $4, updated_at = $1
 		WHERE id IN (SELECT id FROM due)
 		RETURNING `+outboxColumns,
-			now, n, store.NewToken(), now+lease.Milliseconds(), string(kind))
-		if err != nil {
-			return fmt.Errorf("lease due messages: %w", err)
-		}
-		if out, err = scanMessages(rows); err != nil {
-			return fmt.Errorf("lease due messages: %w", err)
-		}
-		return nil
-	})
+		now, n, store.NewToken(), now+lease.Milliseconds(), string(kind))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("lease due messages: %w", err)
+	}
+	out, err := scanMessages(rows)
+	if err != nil {
+		return nil, fmt.Errorf("lease due messages: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("lease due messages: %w", err)
 	}
 	slices.SortFunc(out, func(a, b store.Message) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
@@ -457,14 +417,11 @@ func (s *sqlStore) mark(ctx context.Context, m store.Message, what, set string, 
 	if err := store.CheckLeased(m); err != nil {
 		return err
 	}
-	err := s.write(ctx, true, func(ctx context.Context, q querier) error {
-		res, err := q.ExecContext(ctx, `
+	res, err := s.db.ExecContext(ctx, `
 		UPDATE callspec_outbox SET `+set+`, lease_token = '', updated_at = $1
 		WHERE id = $2 AND lease_token = $3 AND state = 'pending'`,
-			append([]any{store.ToMS(s.now()), m.ID, m.LeaseToken}, args...)...)
-		return oneRow(res, err)
-	})
-	if err != nil {
+		append([]any{store.ToMS(s.now()), m.ID, m.LeaseToken}, args...)...)
+	if err := oneRow(res, err); err != nil {
 		return fmt.Errorf("%s message %s: %w", what, m.ID, err)
 	}
 	return nil
@@ -628,9 +585,6 @@ func (s *sqlStore) pruneBatches(ctx context.Context, stmt string, cutoff int64) 
 }
 
 func (s *sqlStore) Close() error {
-	if s.group != nil {
-		s.group.close()
-	}
 	err := s.db.Close()
 	if s.read != s.db {
 		err = errors.Join(err, s.read.Close())
