@@ -4,6 +4,12 @@
 // what is on disk. Output is byte-for-byte deterministic: no timestamps,
 // versions or absolute paths, and every list in a stable order.
 //
+// callspec build runs a Stream: each workflow is emitted as soon as lint
+// has checked it, its files compared with the output directory (on a
+// first build, written into the new directory) and its IR released, so
+// that memory holds the manifest entries and the files a write needs, not
+// every workflow's CEL environment and files at once.
+//
 // A workflow's output is its directory <id>/; the files at the top
 // (index.md) cover every workflow. The manifest, which says
 // "generator": "callspec build", is how a later build knows which files
