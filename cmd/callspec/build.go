@@ -3,12 +3,15 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/callspec/callspec/compiler/check"
+	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/emit/docpage"
-	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/driver/breaking"
 	"github.com/callspec/callspec/driver/build"
+	"github.com/callspec/callspec/internal/parallel"
 )
 
 func init() {
@@ -36,7 +39,37 @@ func runBuild(e *env, args []string) int {
 	if *checkOnly && *changesAgainst != "" {
 		return fail(e, "--changes-against builds pages that differ from the committed output, so it cannot be combined with --check; build them into another --out")
 	}
-	lf.irOnly = true // emitters read the IR only
+	goOpts, err := build.ImportRoot(*out)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	gen := build.GenerateOptions{Go: goOpts}
+	if *changesAgainst != "" {
+		changes, code, ok := changesSince(e, &lf, paths(fs), *changesAgainst)
+		if !ok {
+			return code
+		}
+		gen.Changes = changes
+	}
+	stream := build.Start(*out, gen, *checkOnly)
+	defer stream.Close()
+	// A workflow without an error is emitted as soon as lint has checked
+	// it, and its IR released: memory holds the lint result and the
+	// emitted files' manifest entries, not every workflow's CEL
+	// environment and checked rules. A build that lint refuses (the
+	// configuration may make a warning an error, and the rules over the
+	// whole set come later) writes nothing: Close without Finish. A
+	// workflow with an error (which the configuration or a suppression
+	// may still let through) is emitted after the gate. Emitters read the
+	// IR only.
+	lf.irOnly = true
+	lf.checked = func(u *check.Unit, findings []diag.Finding) bool {
+		if u.IR == nil || slices.ContainsFunc(findings, func(f diag.Finding) bool { return f.Severity >= diag.Error }) {
+			return false
+		}
+		stream.Add(u.IR)
+		return true
+	}
 	res, code, ok := lf.lint(e, paths(fs))
 	if !ok {
 		return code
@@ -44,35 +77,22 @@ func runBuild(e *env, args []string) int {
 	if lintGate(e, res, *quiet, "build refused: lint found %d errors; fix them and build again (nothing was written)") {
 		return exitFindings
 	}
-	ws := make([]*ir.Workflow, len(res.Units))
-	for i, u := range res.Units {
-		ws[i] = u.IR
-	}
-	goOpts, err := build.ImportRoot(*out)
-	if err != nil {
-		return fail(e, "%v", err)
-	}
-	gen := build.GenerateOptions{Go: goOpts}
-	if *changesAgainst != "" {
-		if gen.Changes, code, ok = changesSince(e, &lf, paths(fs), *changesAgainst); !ok {
-			return code
-		}
-	}
-	files, err := build.GenerateWith(ws, gen)
-	if err != nil {
-		return fail(e, "generate: %v", err)
-	}
+	units := res.Units
+	res = nil // the specs' text and findings are not needed any more
+	parallel.ForEach(len(units), 0, func(i int) { stream.Add(units[i].IR) })
+	nworkflows := stream.Workflows()
+	units = nil
 	// With no paths the build is the whole project, so it prunes: the
 	// output of a deleted spec goes, and --check says when it is left.
 	opts := build.WriteOptions{Prune: *prune || fs.NArg() == 0}
+	d, nfiles, err := stream.Finish(opts)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
 	if *checkOnly {
-		d, err := build.Check(*out, files, opts)
-		if err != nil {
-			return fail(e, "%v", err)
-		}
 		notes(e, d, true)
 		if d.Empty() {
-			fmt.Fprintf(progress(e, *quiet), "%s is up to date (%d files)\n", *out, len(files))
+			fmt.Fprintf(progress(e, *quiet), "%s is up to date (%d files)\n", *out, nfiles)
 			return exitOK
 		}
 		for _, l := range []struct {
@@ -90,10 +110,6 @@ func runBuild(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "callspec: %s is out of date; %s and commit the result\n", *out, fix)
 		return exitFindings
 	}
-	d, err := build.Write(*out, files, opts)
-	if err != nil {
-		return fail(e, "%v", err)
-	}
 	notes(e, d, false)
 	for _, p := range d.Edited {
 		fmt.Fprintf(e.stderr, "callspec: kept %s: callspec wrote it, but it changed since, and it is no longer generated; delete it if it is not needed\n", filepath.Join(*out, filepath.FromSlash(p)))
@@ -102,7 +118,7 @@ func runBuild(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "callspec: left %s alone: %s does not list it, so callspec did not write it\n", filepath.Join(*out, filepath.FromSlash(p)), build.ManifestName)
 	}
 	fmt.Fprintf(progress(e, *quiet), "built %d workflows into %s: %d files (%d written, %d removed)\n",
-		len(ws), *out, len(files), len(d.Stale)+len(d.Missing), len(d.Extra))
+		nworkflows, *out, nfiles, len(d.Stale)+len(d.Missing), len(d.Extra))
 	return exitOK
 }
 

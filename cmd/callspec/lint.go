@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
 	"github.com/callspec/callspec/driver/lint"
@@ -46,6 +47,8 @@ type lintFlags struct {
 	// findingsOnly: the command uses the findings, not the checked units;
 	// irOnly: it uses the units' IR, not their syntax trees.
 	findingsOnly, irOnly bool
+	// checked is lint.Options.Checked.
+	checked func(u *check.Unit, findings []diag.Finding) bool
 }
 
 func (l *lintFlags) add(fs *pflag.FlagSet) {
@@ -84,7 +87,7 @@ func (l *lintFlags) lint(e *env, paths []string) (*lint.Result, int, bool) {
 	if !ok {
 		return nil, code, false
 	}
-	res, err := lint.Run(paths, lint.Options{Config: cfg, FindingsOnly: l.findingsOnly, IROnly: l.irOnly, Stdin: l.stdin, StdinName: l.stdinName})
+	res, err := lint.Run(paths, lint.Options{Config: cfg, FindingsOnly: l.findingsOnly, IROnly: l.irOnly, Checked: l.checked, Stdin: l.stdin, StdinName: l.stdinName})
 	if err != nil {
 		return nil, fail(e, "%v", err), false
 	}

@@ -70,61 +70,138 @@ func (d Diff) Empty() bool {
 // overlap well beyond the number of cores.
 const writers = 8
 
-// plan is what a build does to an output directory.
-type plan struct {
+// target is the output directory as a build finds it, read once before
+// anything is generated, so that each workflow's files can be compared
+// with it (and, for a first build, written) as soon as they are made.
+// Everything in out is read through an os.Root, so that no symbolic link
+// leads out of it, and only regular files are opened.
+type target struct {
 	out  string
 	root *os.Root // the directory; nil when it does not exist
-	// hasManifest: the directory holds callspec's manifest.
+	// write: the build writes (Write), rather than compares (Check).
+	write bool
+	// staging is the new directory a first build writes into, renamed to
+	// out at the end ("" unless write and out does not exist).
+	staging     string
+	old         map[string]string // the manifest on disk: sha256 by path
+	oldBytes    []byte
 	hasManifest bool
-	diff        Diff
-	write       []File // stale and missing files, not the manifest
-	manifest    File   // the new manifest
-	// writeManifest: the manifest on disk differs from the new one.
+	l           *listing
+}
+
+// openTarget reads what the directory out holds; with write, and when out
+// does not exist, it makes the new directory beside it that a first build
+// writes into.
+func openTarget(out string, write bool) (*target, error) {
+	t := &target{out: out, write: write}
+	root, err := os.OpenRoot(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		if !write {
+			return t, nil
+		}
+		t.staging, err = makeStaging(out)
+		return t, err
+	}
+	if err != nil {
+		return t, fmt.Errorf("open %s: %w", out, readfile.Cause(err))
+	}
+	t.root = root
+	if t.old, t.oldBytes, t.hasManifest, err = readManifest(root, out); err != nil {
+		return t, err
+	}
+	t.l, err = list(root, out)
+	return t, err
+}
+
+// close releases the directory, and removes the new directory of a first
+// build that did not finish.
+func (t *target) close() {
+	if t.root != nil {
+		t.root.Close()
+	}
+	if t.staging != "" {
+		os.RemoveAll(t.staging)
+	}
+}
+
+// settle compares generated files (not the manifest) with the directory:
+// what the listing tells costs nothing more, and only regular files of
+// the right size are read. A first build writes them into its new
+// directory at once. Each file keeps its content only when the write at
+// the end needs it: a file that is missing or differs, when the build
+// writes into an existing directory. settle may be called from several
+// goroutines at once.
+func (t *target) settle(files []File) error {
+	if t.root == nil {
+		if t.staging != "" {
+			if err := writeFiles(t.staging, t.out, files); err != nil {
+				return err
+			}
+		}
+		for i := range files {
+			files[i].state = missing
+			files[i].release()
+		}
+		return nil
+	}
+	if err := t.l.checkDirs(t.out, files); err != nil {
+		return err
+	}
+	var read []int
+	for i := range files {
+		f := &files[i]
+		typ, ok := t.l.types[f.Path]
+		switch {
+		case t.l.dirs[f.Path] || (ok && (!typ.IsRegular() || t.l.sizes[f.Path] != int64(len(f.Content)))):
+			f.state = differs
+		case !ok:
+			f.state = missing
+		default:
+			read = append(read, i)
+		}
+	}
+	readPaths := make([]string, len(read))
+	for k, i := range read {
+		readPaths[k] = files[i].Path
+	}
+	if err := errors.Join(inDirs(t.root, t.out, "read", readPaths, func(dir *os.Root, name string, k int) (err error) {
+		files[read[k]].state, err = compare(dir, name, files[read[k]].Content)
+		return err
+	})...); err != nil {
+		return err
+	}
+	for i := range files {
+		if files[i].state == same || !t.write {
+			files[i].release()
+		}
+	}
+	return nil
+}
+
+// plan is what a build does to an output directory.
+type plan struct {
+	diff  Diff
+	write []File // stale and missing files, not the manifest
+	// manifest is the new manifest; writeManifest: the manifest on disk
+	// differs from it.
+	manifest      File
 	writeManifest bool
 	// conflicts are foreign files where this build writes.
 	conflicts []string
 }
 
-func (p *plan) close() {
-	if p.root != nil {
-		p.root.Close()
-	}
-}
-
-// makePlan compares files, the output of Generate, with the directory out.
-// Everything in out is read through an os.Root, so that no symbolic link
-// leads out of it, and only regular files are opened.
-func makePlan(out string, files []File, opts WriteOptions) (*plan, error) {
-	p := &plan{out: out}
-	var gen []File
-	for _, f := range files {
-		if f.Path != ManifestName {
-			gen = append(gen, f)
-		}
-	}
-	slices.SortFunc(gen, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	root, err := os.OpenRoot(out)
-	if errors.Is(err, fs.ErrNotExist) {
+// makePlan compares gen, generated files that settle has compared with
+// the directory, sorted by path, with what else the directory holds.
+func (t *target) makePlan(gen []File, opts WriteOptions) (*plan, error) {
+	p := &plan{}
+	if t.root == nil {
 		manifest, err := Manifest(gen)
 		p.write, p.manifest, p.writeManifest = gen, File{Path: ManifestName, Content: manifest}, true
 		p.diff.Missing = append(paths(gen), ManifestName)
 		slices.Sort(p.diff.Missing)
 		return p, err
 	}
-	if err != nil {
-		return p, fmt.Errorf("open %s: %w", out, readfile.Cause(err))
-	}
-	p.root = root
-	old, oldBytes, found, err := readManifest(root, out)
-	if err != nil {
-		return p, err
-	}
-	p.hasManifest = found
-	l, err := list(root, out)
-	if err != nil {
-		return p, err
-	}
-	disk := l.files
+	old, disk := t.old, t.l.files
 
 	// Without --prune, the workflows an earlier build wrote and this one
 	// did not load keep their output; the files over every workflow are
@@ -148,7 +225,7 @@ func makePlan(out string, files []File, opts WriteOptions) (*plan, error) {
 	kept := func(p string) bool { return keep[owner(p)] }
 	if len(keep) > 0 {
 		set := map[string]bool{}
-		gen = slices.DeleteFunc(gen, func(f File) bool {
+		gen = slices.DeleteFunc(slices.Clone(gen), func(f File) bool {
 			set[f.Path] = f.Set || owner(f.Path) == ""
 			if set[f.Path] {
 				p.diff.NotRefreshed = append(p.diff.NotRefreshed, f.Path)
@@ -158,47 +235,19 @@ func makePlan(out string, files []File, opts WriteOptions) (*plan, error) {
 		kept = func(p string) bool { return keep[owner(p)] || owner(p) == "" || set[p] }
 	}
 
-	if err := l.checkDirs(out, gen); err != nil {
-		return p, err
-	}
-	// What the listing tells costs nothing more; only regular files of the
-	// right size are read.
-	states := make([]fileState, len(gen))
-	var read []int
-	for i, f := range gen {
-		t, ok := l.types[f.Path]
-		switch {
-		case l.dirs[f.Path] || (ok && (!t.IsRegular() || l.sizes[f.Path] != int64(len(f.Content)))):
-			states[i] = differs
-		case !ok:
-			states[i] = missing
-		default:
-			read = append(read, i)
-		}
-	}
-	readPaths := make([]string, len(read))
-	for k, i := range read {
-		readPaths[k] = gen[i].Path
-	}
-	if err := errors.Join(inDirs(root, out, "read", readPaths, func(dir *os.Root, name string, k int) (err error) {
-		states[read[k]], err = compare(dir, name, gen[read[k]].Content)
-		return err
-	})...); err != nil {
-		return p, err
-	}
 	generated := make(map[string]bool, len(gen))
 	entries := make([]manifestEntry, 0, len(gen))
-	for i, f := range gen {
+	for _, f := range gen {
 		generated[f.Path] = true
 		entries = append(entries, manifestEntry{Path: f.Path, SHA256: f.digest()})
 		switch {
-		case states[i] == missing:
+		case f.state == missing:
 			p.diff.Missing = append(p.diff.Missing, f.Path)
 			p.write = append(p.write, f)
-		case states[i] == differs && old[f.Path] != "":
+		case f.state == differs && old[f.Path] != "":
 			p.diff.Stale = append(p.diff.Stale, f.Path)
 			p.write = append(p.write, f)
-		case states[i] == differs:
+		case f.state == differs:
 			p.diff.Foreign = append(p.diff.Foreign, f.Path)
 			p.conflicts = append(p.conflicts, f.Path)
 		}
@@ -225,8 +274,8 @@ func makePlan(out string, files []File, opts WriteOptions) (*plan, error) {
 	}
 	// A link or special file is not what callspec wrote: never read.
 	unchanged := make([]bool, len(candidates))
-	if err := errors.Join(inDirs(root, out, "read", candidates, func(dir *os.Root, name string, i int) (err error) {
-		if l.types[candidates[i]].IsRegular() {
+	if err := errors.Join(inDirs(t.root, t.out, "read", candidates, func(dir *os.Root, name string, i int) (err error) {
+		if t.l.types[candidates[i]].IsRegular() {
 			unchanged[i], err = hashIs(dir, name, old[candidates[i]])
 		}
 		return err
@@ -248,10 +297,10 @@ func makePlan(out string, files []File, opts WriteOptions) (*plan, error) {
 	}
 	p.manifest = File{Path: ManifestName, Content: manifest}
 	switch {
-	case !found:
+	case !t.hasManifest:
 		p.writeManifest = true
 		p.diff.Missing = append(p.diff.Missing, ManifestName)
-	case !bytes.Equal(oldBytes, manifest):
+	case !bytes.Equal(t.oldBytes, manifest):
 		p.writeManifest = true
 		p.diff.Stale = append(p.diff.Stale, ManifestName)
 	}
@@ -264,9 +313,7 @@ func makePlan(out string, files []File, opts WriteOptions) (*plan, error) {
 // Check compares what Write would make of the directory out with what is
 // there, and writes nothing.
 func Check(out string, files []File, opts WriteOptions) (Diff, error) {
-	p, err := makePlan(out, files, opts)
-	p.close()
-	return p.diff, err
+	return writeOrCheck(out, files, opts, false)
 }
 
 // Write makes the directory out hold files, the output of Generate, and
@@ -287,15 +334,48 @@ func Check(out string, files []File, opts WriteOptions) (Diff, error) {
 // still lists every file it could remove (a file a stopped build wrote
 // matches what the next build generates, and is taken as its own).
 func Write(out string, files []File, opts WriteOptions) (Diff, error) {
-	p, err := makePlan(out, files, opts)
-	defer p.close()
+	return writeOrCheck(out, files, opts, true)
+}
+
+func writeOrCheck(out string, files []File, opts WriteOptions, write bool) (Diff, error) {
+	t, err := openTarget(out, write)
+	defer t.close()
 	if err != nil {
+		return Diff{}, err
+	}
+	var gen []File
+	for _, f := range files {
+		if f.Path != ManifestName {
+			gen = append(gen, f)
+		}
+	}
+	slices.SortFunc(gen, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	if err := t.settle(gen); err != nil {
+		return Diff{}, err
+	}
+	return t.finish(gen, opts)
+}
+
+// finish plans what the build does with gen, the generated files after
+// settle, sorted by path, and, when it writes, does it.
+func (t *target) finish(gen []File, opts WriteOptions) (Diff, error) {
+	p, err := t.makePlan(gen, opts)
+	if err != nil || !t.write {
 		return p.diff, err
 	}
-	if p.root == nil {
-		return p.diff, writeFresh(out, append(slices.Clone(p.write), p.manifest))
+	if t.root == nil {
+		// The files are in the new directory already.
+		if err := writeFiles(t.staging, t.out, []File{p.manifest}); err != nil {
+			return p.diff, err
+		}
+		if err := os.Rename(t.staging, t.out); err != nil {
+			return p.diff, fmt.Errorf("move the new output into place: %w; if %s appeared during the build, run callspec build again", err, t.out)
+		}
+		t.staging = ""
+		return p.diff, nil
 	}
-	if !p.hasManifest && len(p.diff.Foreign) > 0 {
+	out := t.out
+	if !t.hasManifest && len(p.diff.Foreign) > 0 {
 		return p.diff, fmt.Errorf("refusing to write into %s: it holds files (%s…) but no %s, so callspec build did not make it; choose another --out or empty it",
 			out, p.diff.Foreign[0], ManifestName)
 	}
@@ -303,22 +383,22 @@ func Write(out string, files []File, opts WriteOptions) (Diff, error) {
 		return p.diff, fmt.Errorf("refusing to write into %s: %s is there, but callspec's %s does not list it, so callspec did not write it; move it away and build again",
 			out, filepath.Join(out, filepath.FromSlash(p.conflicts[0])), ManifestName)
 	}
-	if err := makeDirs(p.root, out, paths(p.write)); err != nil {
+	if err := makeDirs(t.root, out, paths(p.write)); err != nil {
 		return p.diff, err
 	}
-	if err := errors.Join(inDirs(p.root, out, "write", paths(p.write), func(dir *os.Root, name string, i int) error {
+	if err := errors.Join(inDirs(t.root, out, "write", paths(p.write), func(dir *os.Root, name string, i int) error {
 		return writeAtomic(dir, name, p.write[i].Content)
 	})...); err != nil {
 		return p.diff, err
 	}
 	for _, e := range p.diff.Extra {
-		if err := p.root.Remove(e); err != nil {
+		if err := t.root.Remove(e); err != nil {
 			return p.diff, fmt.Errorf("remove %s: %w", filepath.Join(out, filepath.FromSlash(e)), readfile.Cause(err))
 		}
-		removeEmptyParents(p.root, path.Dir(e))
+		removeEmptyParents(t.root, path.Dir(e))
 	}
 	if p.writeManifest {
-		if err := writeAtomic(p.root, ManifestName, p.manifest.Content); err != nil {
+		if err := writeAtomic(t.root, ManifestName, p.manifest.Content); err != nil {
 			return p.diff, fmt.Errorf("write %s: %w", filepath.Join(out, ManifestName), err)
 		}
 	}
@@ -500,29 +580,35 @@ func (l *listing) checkDirs(out string, files []File) error {
 	return nil
 }
 
-// writeFresh writes files into a new directory beside out and renames it to
-// out. Each file is created directly, without a temporary file of its own:
-// on a first build of a thousand workflows the system calls per file are
-// most of the time, and the directory rename already makes the tree appear
-// at once. The directory is callspec's own until the rename, so plain
-// paths are safe in it.
-func writeFresh(out string, files []File) error {
+// makeStaging makes the new directory beside out that a first build
+// writes into and renames to out at the end. Each file is created
+// directly, without a temporary file of its own: on a first build of a
+// thousand workflows the system calls per file are most of the time, and
+// the directory rename already makes the tree appear at once. The
+// directory is callspec's own until the rename, so plain paths are safe
+// in it.
+func makeStaging(out string) (string, error) {
 	parent := filepath.Dir(filepath.Clean(out))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("create %s: %w", parent, err)
+		return "", fmt.Errorf("create %s: %w", parent, err)
 	}
 	staging, err := os.MkdirTemp(parent, ".callspec-build-")
 	if err != nil {
-		return fmt.Errorf("create a temporary directory beside %s: %w", out, err)
+		return "", fmt.Errorf("create a temporary directory beside %s: %w", out, err)
 	}
 	// MkdirTemp makes the directory 0700; the output is as readable as any
 	// directory the build makes.
 	if err := os.Chmod(staging, 0o755); err != nil {
 		os.RemoveAll(staging)
-		return fmt.Errorf("create %s: %w", staging, err)
+		return "", fmt.Errorf("create %s: %w", staging, err)
 	}
+	return staging, nil
+}
+
+// writeFiles writes files into the new directory staging of a first
+// build of out.
+func writeFiles(staging, out string, files []File) error {
 	if err := makeDirs(nil, staging, paths(files)); err != nil {
-		os.RemoveAll(staging)
 		return err
 	}
 	writeErrs := make([]error, len(files))
@@ -532,15 +618,7 @@ func writeFresh(out string, files []File) error {
 			writeErrs[i] = fmt.Errorf("write %s: %w", filepath.Join(out, filepath.FromSlash(files[i].Path)), err)
 		}
 	})
-	if err := errors.Join(writeErrs...); err != nil {
-		os.RemoveAll(staging)
-		return err
-	}
-	if err := os.Rename(staging, out); err != nil {
-		os.RemoveAll(staging)
-		return fmt.Errorf("move the new output into place: %w; if %s appeared during the build, run callspec build again", err, out)
-	}
-	return nil
+	return errors.Join(writeErrs...)
 }
 
 // writeAtomic writes content to name in dir through a temporary file

@@ -35,6 +35,13 @@ type Options struct {
 	// and position maps once the rules have run: what callspec build
 	// needs, since emitters never see YAML.
 	IROnly bool
+	// Checked, when set, is called on the worker for each file that was
+	// checked, with its findings before suppressions and configured
+	// severities (and before the rules over the whole set); when it
+	// returns true the unit is left out of Result.Units, released. callspec
+	// build emits a workflow without findings here, while its IR is at
+	// hand, rather than holding every workflow's IR until lint ends.
+	Checked func(u *check.Unit, findings []diag.Finding) (release bool)
 	// Stdin is read for the path "-", once, as a spec named StdinName
 	// (default "<stdin>") in findings; nil refuses "-".
 	Stdin     io.Reader
@@ -136,6 +143,8 @@ func run(files []input, opts Options) (*Result, error) {
 		r := lintFile(files[i])
 		switch {
 		case r.unit == nil:
+		case opts.Checked != nil && opts.Checked(r.unit, r.findings):
+			r.unit = nil
 		case opts.FindingsOnly:
 			r.unit = nil // released: memory holds one unit per worker
 		case opts.IROnly:
