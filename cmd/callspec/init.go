@@ -18,7 +18,7 @@ import (
 func init() {
 	register(&command{
 		name:    "init",
-		usage:   "ID [--provider callurl] [--dir workflows]",
+		usage:   "ID [--provider callurl[,retell,…]] [--dir workflows]",
 		summary: "Write a starter spec that passes lint and test as written.",
 		run:     runInit,
 	})
@@ -29,7 +29,7 @@ const defaultProvider = "callurl"
 
 func runInit(e *env, args []string) int {
 	fs := flags(e, "init")
-	provider := fs.String("provider", defaultProvider, "voice platform to target: "+strings.Join(check.KnownTargets, ", "))
+	providers := fs.StringSlice("provider", []string{defaultProvider}, "voice platforms to target, repeated or comma-separated: "+strings.Join(check.KnownTargets, ", "))
 	dir := fs.String("dir", "workflows", "directory to write the spec into")
 	if code, ok := parse(fs, args); !ok {
 		return code
@@ -42,14 +42,20 @@ func runInit(e *env, args []string) int {
 	if !check.IsLowerSnake(id) {
 		return fail(e, "workflow id %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it names generated files and a Go package; try %q", id, suggestID(id))
 	}
-	if !slices.Contains(check.KnownTargets, *provider) {
-		hint := ""
-		if best := diag.Nearest(*provider, check.KnownTargets); best != "" {
-			hint = fmt.Sprintf("; did you mean %q?", best)
+	var targets []string
+	for _, provider := range *providers {
+		if !slices.Contains(check.KnownTargets, provider) {
+			hint := ""
+			if best := diag.Nearest(provider, check.KnownTargets); best != "" {
+				hint = fmt.Sprintf("; did you mean %q?", best)
+			}
+			return fail(e, "unknown --provider %q%s (use one of %s)", provider, hint, strings.Join(check.KnownTargets, ", "))
 		}
-		return fail(e, "unknown --provider %q%s (use one of %s)", *provider, hint, strings.Join(check.KnownTargets, ", "))
+		if !slices.Contains(targets, provider) {
+			targets = append(targets, provider)
+		}
 	}
-	content, err := starter(id, *provider, schemaRef(*dir))
+	content, err := starter(id, targets, schemaRef(*dir))
 	if err != nil {
 		return fail(e, "%v", err)
 	}
@@ -76,8 +82,8 @@ func runInit(e *env, args []string) int {
 		target = " " + *dir
 	}
 	fmt.Fprintf(e.stdout, "wrote %s\n\nNext:\n  callspec lint%s\n  callspec test%s\n  callspec build%s\n  then read generated/%s/README.md, the workflow's public page\n"+
-		"  copy generated/%s/service.go.txt to cmd/%s/main.go and `go run ./cmd/%s` to serve its webhooks (with $%s set to the signing secret)\n",
-		name, target, target, target, id, id, id, id, starterSecretEnv(id))
+		"  copy generated/%s/service.go.txt to cmd/%s/main.go, `go mod tidy` (it adds github.com/callspec/callspec to your go.mod), and `go run ./cmd/%s` to serve its webhooks (with %s set to the %s; generated/%s/SETUP.md says which goes where)\n",
+		name, target, target, target, id, id, id, id, secretVars(id, targets), secretWord(targets), id)
 	return exitOK
 }
 
@@ -178,8 +184,14 @@ webhook:
   url: https://ops.example.com/hooks/{{.ID}}   # where the platform posts
   secret: env:{{.SecretEnv}}                   # the signing secret, from the environment
   idempotency_key: call.id
+{{- if .VendorSecrets}}
+  platforms:                                       # where a platform's secret differs
+{{- range .VendorSecrets}}
+    {{.Platform}}: {secret: env:{{.Env}}}{{.Comment}}
+{{- end}}
+{{- end}}
 log: [workflow_id, call.id, call.status, fields.request_type]
-targets: [{{.Provider}}]
+targets: [{{.Targets}}]
 docs:
   cta:
     label: Create this Call App
@@ -207,13 +219,58 @@ tests:                                 # run by callspec test
 // secret.
 func starterSecretEnv(id string) string { return strings.ToUpper(id) + "_WEBHOOK_SECRET" }
 
-func starter(id, provider, schema string) ([]byte, error) {
+// vendorSecrets are the variables of the platforms whose signing secret
+// the vendor chooses: a starter with other targets gives them their own
+// (the vendor-secret-shared rule), so a generated secret never goes to
+// Retell or Bland and their key never to another platform.
+var vendorSecrets = []struct{ Platform, Env, Comment string }{
+	{"retell", "RETELL_API_KEY", "       # Retell signs with the account's API key"},
+	{"bland", "BLAND_WEBHOOK_SECRET", "  # Bland's signing secret is chosen by Bland"},
+}
+
+// secretVars names the variables of the starter's secrets, as $A and $B.
+func secretVars(id string, targets []string) string {
+	vars := []string{"$" + starterSecretEnv(id)}
+	for _, v := range starterVendorSecrets(targets) {
+		vars = append(vars, "$"+v.Env)
+	}
+	if len(vars) == 1 {
+		return vars[0]
+	}
+	return strings.Join(vars[:len(vars)-1], ", ") + " and " + vars[len(vars)-1]
+}
+
+// secretWord is what the variables hold, for the Next steps.
+func secretWord(targets []string) string {
+	if len(targets) == 1 {
+		return "signing secret"
+	}
+	return "platforms' signing secrets"
+}
+
+// starterVendorSecrets are the vendorSecrets of targets, when the starter
+// has other targets to keep them apart from.
+func starterVendorSecrets(targets []string) []struct{ Platform, Env, Comment string } {
+	var own []struct{ Platform, Env, Comment string }
+	if len(targets) > 1 {
+		for _, v := range vendorSecrets {
+			if slices.Contains(targets, v.Platform) {
+				own = append(own, v)
+			}
+		}
+	}
+	return own
+}
+
+func starter(id string, targets []string, schema string) ([]byte, error) {
 	title := strings.ReplaceAll(id, "_", " ")
 	title = strings.ToUpper(title[:1]) + title[1:]
+	own := starterVendorSecrets(targets)
 	var b bytes.Buffer
 	err := starterTemplate.Execute(&b, struct {
-		ID, Title, Provider, Schema, SecretEnv string
-	}{id, title, provider, schema, starterSecretEnv(id)})
+		ID, Title, Provider, Targets, Schema, SecretEnv string
+		VendorSecrets                                   []struct{ Platform, Env, Comment string }
+	}{id, title, targets[0], strings.Join(targets, ", "), schema, starterSecretEnv(id), own})
 	if err != nil {
 		return nil, fmt.Errorf("render the starter spec: %w", err)
 	}

@@ -370,7 +370,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 	}
 	// 2. Signature: nothing is stored for a delivery that fails it.
 	if err := h.verify(r, body); err != nil {
-		return refuse(http.StatusUnauthorized, "bad_signature", "signature verification failed")
+		// The caller learns only that it was refused; the operator's log
+		// says why (a missing header, a wrong key, no URL token), which no
+		// Verify error does by echoing a header, token or secret.
+		status, answer, attrs := refuse(http.StatusUnauthorized, "bad_signature", "signature verification failed")
+		return status, answer, append(attrs[:1], slog.String("reason", err.Error()))
 	}
 	// 3. Decode.
 	def := h.wf.Definition()

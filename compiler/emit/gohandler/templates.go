@@ -280,9 +280,10 @@ func fieldsFrom(m map[string]any) Fields {
 `
 
 const stubSource = `// Copy this file into the main package of your service (for example
-// cmd/{{comment .ID}}/main.go) and fill in the two methods; it builds and
-// runs as it is. callspec build regenerates it from {{comment .Source}};
-// your copy is yours.
+// cmd/{{comment .ID}}/main.go) and fill in the two methods; after
+// ` + "`go mod tidy`" + ` (which adds github.com/callspec/callspec to your go.mod)
+// it builds and runs as it is. callspec build regenerates it from
+// {{comment .Source}}; your copy is yours.
 {{- if .NoModule}}
 //
 // callspec build found no go.mod above its output directory, so the

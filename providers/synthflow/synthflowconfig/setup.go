@@ -10,10 +10,9 @@ func (Emitter) Setup() configs.Setup {
 		Secret:   "a random value you choose (for example `openssl rand -hex 32`), which is the last segment of the URL; Synthflow's own webhook signature is not checked (docs/PLATFORMS.md)",
 		Steps: []string{
 			"Create the information-extractor actions of synthflow.json and attach them to the agent.",
-			"If a reverse proxy sits in front of the handler, let headers with underscores through (nginx: underscores_in_headers on).",
 		},
 		Unconfirmed: []string{
-			"The extractor shapes of synthflow.json, the name of Synthflow's signature header on the wire, and its retries.",
+			"The extractor shapes of synthflow.json and Synthflow's retries.",
 		},
 	}
 }
