@@ -169,9 +169,13 @@ func TestServiceOutage(t *testing.T) {
 				})
 			}
 			wg.Wait()
-			// A generous bound: 100 concurrent deliveries on two shared cores.
-			if d := time.Duration(slowest.Load()); d > time.Second {
-				t.Errorf("the slowest delivery was answered after %v, want under a second: the answer must not wait for the service", d)
+			// Every delivery got 200 while the service failed every call,
+			// which a handler that called the service would not answer. The
+			// bound only catches an answer that waits out the inbox's
+			// retries (seconds each); it is loose because 100 concurrent
+			// deliveries on two shared cores took 1.3 s once.
+			if d := time.Duration(slowest.Load()); d > 10*time.Second {
+				t.Errorf("the slowest delivery was answered after %v: the answer must not wait for the service's retries", d)
 			}
 			// Down for a while: at least one failed call per event, as
 			// many as the worker gets to.
