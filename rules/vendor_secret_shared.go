@@ -18,16 +18,7 @@ func init() {
 				if !ok || auth.VendorSecret == "" {
 					continue
 				}
-				env := def.Platform(t.Value).SecretEnv
-				if e, ok := p.Spec.Webhook.Platforms.Get(t.Value); env == "" || ok && e.Value.Secret.Set && !strings.HasPrefix(e.Value.Secret.Value, "env:") {
-					continue // not env:NAME: secret-literal reports it
-				}
-				var others []string
-				for _, o := range def.Platforms {
-					if o.Name != t.Value && o.SecretEnv == env {
-						others = append(others, o.Name)
-					}
-				}
+				env, others := sharers(p, def, t.Value)
 				if len(others) == 0 {
 					continue
 				}
@@ -36,6 +27,22 @@ func init() {
 			}
 		},
 	})
+}
+
+// sharers returns the variable holding platform's secret and the other
+// targets that read the same variable; none when the secret is not
+// env:NAME (secret-literal reports that).
+func sharers(p *Pass, def *workflow.Definition, platform string) (env string, others []string) {
+	env = def.Platform(platform).SecretEnv
+	if e, ok := p.Spec.Webhook.Platforms.Get(platform); env == "" || ok && e.Value.Secret.Set && !strings.HasPrefix(e.Value.Secret.Value, "env:") {
+		return env, nil
+	}
+	for _, o := range def.Platforms {
+		if o.Name != platform && o.SecretEnv == env {
+			others = append(others, o.Name)
+		}
+	}
+	return env, others
 }
 
 // vendorSecretAt is where the finding about platform points: its

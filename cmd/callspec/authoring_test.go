@@ -32,7 +32,7 @@ func TestTestCommandPassesOnWorkflows(t *testing.T) {
 	if strings.Contains(out, "FAIL") || !strings.Contains(out, "\nok: ") {
 		t.Errorf("output:\n%s", out)
 	}
-	if !strings.Contains(out, "PASS ../../workflows/maintenance_report_intake.yaml:81 maintenance_report_intake/routine leak → completed create_work_order\n") {
+	if !strings.Contains(out, "PASS ../../workflows/maintenance_report_intake.yaml:82 maintenance_report_intake/routine leak → completed create_work_order\n") {
 		t.Errorf("no PASS line for the routine leak:\n%s", out)
 	}
 }

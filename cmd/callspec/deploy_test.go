@@ -262,14 +262,14 @@ func TestDeployErrorsAreSentencesAndLeakNoSecret(t *testing.T) {
 			map[string]string{"RETELL_API_KEY": "key_wrong_5Gh1"}, nil, nil,
 			"callspec: maintenance_report_intake: Retell refused the API key in RETELL_API_KEY (401 on GET /get-agent/agent_live1): set RETELL_API_KEY to a valid API key from the Retell dashboard\n"},
 		{"404 unknown agent", "retell", "  retell: {agent_id: agent_gone}\n", deployEnv, nil, nil,
-			`callspec: maintenance_report_intake: Retell has no agent "agent_gone" (404 on GET /get-agent/agent_gone): check deploy.retell.agent_id at $DIR/maintenance_report_intake.yaml:122:22 (copy the id from the agent's page in the Retell dashboard), or remove it so that callspec deploy --apply creates a new agent` + "\n"},
+			`callspec: maintenance_report_intake: Retell has no agent "agent_gone" (404 on GET /get-agent/agent_gone): check deploy.retell.agent_id at $DIR/maintenance_report_intake.yaml:123:22 (copy the id from the agent's page in the Retell dashboard), or remove it so that callspec deploy --apply creates a new agent` + "\n"},
 		{"422 echoing the request", "vapi", "  vapi: {assistant_id: " + id + "}\n", deployEnv,
 			func(_ *deployfake.Retell, v *deployfake.Vapi) {
 				v.Reply("POST", "/credential", deployfake.Reply{Status: 422, Body: "authenticationPlan.algorithm must be one of sha256, sha512, sha1", Echo: true})
 			}, []string{"--apply"},
 			`callspec: maintenance_report_intake: Vapi refused the request for Vapi webhook credential (422 on POST /credential): authenticationPlan.algorithm must be one of sha256, sha512, sha1 (request {"authenticationPlan":{"algorithm":"sha256","includeTimestamp":true,"payloadFormat":"{timestamp}.{body}","secretKey":"[redacted]","signatureEncoding":"hex","signatureHeader":"x-signature","timestampHeader":"x-timestamp","type":"hmac"},"name":"callspec maintenance_report_intake","provider":"webhook"}, authorization Bearer [redacted]). Fix the setting it names (in the spec, or on the live object for a setting callspec does not manage) and run callspec deploy again` + "\n"},
 		{"404 unknown assistant", "vapi", "  vapi: {assistant_id: 11111111-2222-4333-8444-555555555555}\n", deployEnv, nil, nil,
-			`callspec: maintenance_report_intake: Vapi has no assistant "11111111-2222-4333-8444-555555555555" (404 on GET /assistant/11111111-2222-4333-8444-555555555555): check deploy.vapi.assistant_id at $DIR/maintenance_report_intake.yaml:122:24 (copy the id from the assistant's page in the Vapi dashboard), or remove it so that callspec deploy --apply creates a new assistant` + "\n"},
+			`callspec: maintenance_report_intake: Vapi has no assistant "11111111-2222-4333-8444-555555555555" (404 on GET /assistant/11111111-2222-4333-8444-555555555555): check deploy.vapi.assistant_id at $DIR/maintenance_report_intake.yaml:123:24 (copy the id from the assistant's page in the Vapi dashboard), or remove it so that callspec deploy --apply creates a new assistant` + "\n"},
 		{"422 on the agent", "retell", "  retell: {agent_id: agent_live1}\n", deployEnv,
 			func(r *deployfake.Retell, _ *deployfake.Vapi) {
 				r.Reply("PATCH", "/update-agent/agent_live1", deployfake.Reply{Status: 422, Body: "post_call_analysis_data[1].examples: at most 10 examples"})

@@ -13,6 +13,7 @@ import (
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/specschema"
+	"github.com/callspec/callspec/kernel/workflow"
 )
 
 func init() {
@@ -219,13 +220,23 @@ tests:                                 # run by callspec test
 // secret.
 func starterSecretEnv(id string) string { return strings.ToUpper(id) + "_WEBHOOK_SECRET" }
 
-// vendorSecrets are the variables of the platforms whose signing secret
-// the vendor chooses: a starter with other targets gives them their own
-// (the vendor-secret-shared rule), so a generated secret never goes to
-// Retell or Bland and their key never to another platform.
-var vendorSecrets = []struct{ Platform, Env, Comment string }{
-	{"retell", "RETELL_API_KEY", "       # Retell signs with the account's API key"},
-	{"bland", "BLAND_WEBHOOK_SECRET", "  # Bland's signing secret is chosen by Bland"},
+// ownSecret is the variable a starter gives platform of its own, when it
+// has other targets to keep it apart from: a secret the vendor chooses
+// (Retell's API key, Bland's signing secret; the vendor-secret-shared
+// rule) or a URL token, which is shown wherever the URL is and must be
+// no other platform's key (url-token-shared). The facts are the kernel's
+// (workflow.AuthOf).
+func ownSecret(platform string) (env, comment string, ok bool) {
+	auth, known := workflow.AuthOf(platform)
+	switch {
+	case !known:
+		return "", "", false
+	case auth.VendorSecret != "":
+		return auth.SecretEnv, "  # " + auth.VendorSecret, true
+	case workflow.DefaultAuth(platform) == workflow.AuthURLToken:
+		return strings.ToUpper(platform) + "_URL_TOKEN", "  # a token in the URL, shown wherever the URL is", true
+	}
+	return "", "", false
 }
 
 // secretVars names the variables of the starter's secrets, as $A and $B.
@@ -248,14 +259,14 @@ func secretWord(targets []string) string {
 	return "platforms' signing secrets"
 }
 
-// starterVendorSecrets are the vendorSecrets of targets, when the starter
-// has other targets to keep them apart from.
+// starterVendorSecrets are the own secrets (ownSecret) of targets, when
+// the starter has other targets to keep them apart from.
 func starterVendorSecrets(targets []string) []struct{ Platform, Env, Comment string } {
 	var own []struct{ Platform, Env, Comment string }
 	if len(targets) > 1 {
-		for _, v := range vendorSecrets {
-			if slices.Contains(targets, v.Platform) {
-				own = append(own, v)
+		for _, t := range targets {
+			if env, comment, ok := ownSecret(t); ok {
+				own = append(own, struct{ Platform, Env, Comment string }{t, env, comment})
 			}
 		}
 	}

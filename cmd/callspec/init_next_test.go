@@ -23,15 +23,15 @@ func TestInitSaysWhatToDoNext(t *testing.T) {
 
 // TestInitTargetsSeveralPlatforms: --provider takes a list (repeated or
 // comma-separated); the starter targets each once, gives Retell and Bland
-// their own secret variables (vendor-secret-shared), and passes lint and
-// test as written.
+// (vendor-secret-shared) and Synthflow's URL token (url-token-shared)
+// their own secret variables, and passes lint and test as written.
 func TestInitTargetsSeveralPlatforms(t *testing.T) {
 	t.Chdir(t.TempDir())
 	code, out, errOut := execAuthoring(t, "init", "parcel_pickup", "--provider", "retell,vapi", "--provider", "synthflow", "--provider", "bland,vapi")
 	if code != exitOK || errOut != "" {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
 	}
-	if want := "(with $PARCEL_PICKUP_WEBHOOK_SECRET, $RETELL_API_KEY and $BLAND_WEBHOOK_SECRET set to the platforms' signing secrets;"; !strings.Contains(out, want) {
+	if want := "(with $PARCEL_PICKUP_WEBHOOK_SECRET, $RETELL_API_KEY, $SYNTHFLOW_URL_TOKEN and $BLAND_WEBHOOK_SECRET set to the platforms' signing secrets;"; !strings.Contains(out, want) {
 		t.Errorf("stdout lacks %q:\n%s", want, out)
 	}
 	spec, err := os.ReadFile(filepath.Join("workflows", "parcel_pickup.yaml"))
@@ -40,8 +40,9 @@ func TestInitTargetsSeveralPlatforms(t *testing.T) {
 	}
 	for _, want := range []string{
 		"  idempotency_key: call.id\n  platforms:                                       # where a platform's secret differs\n" +
-			"    retell: {secret: env:RETELL_API_KEY}       # Retell signs with the account's API key\n" +
-			"    bland: {secret: env:BLAND_WEBHOOK_SECRET}  # Bland's signing secret is chosen by Bland\nlog:",
+			"    retell: {secret: env:RETELL_API_KEY}  # Retell signs with the account's API key\n" +
+			"    synthflow: {secret: env:SYNTHFLOW_URL_TOKEN}  # a token in the URL, shown wherever the URL is\n" +
+			"    bland: {secret: env:BLAND_WEBHOOK_SECRET}  # Bland signs with the webhook signing secret that Bland generates for the account\nlog:",
 		"\ntargets: [retell, vapi, synthflow, bland]\n",
 		"call: {id: call_routine, provider: retell,",
 	} {

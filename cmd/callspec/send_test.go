@@ -56,7 +56,7 @@ func TestSendAuthenticatesAsThePlatform(t *testing.T) {
 	base := s.base + "/hooks/maintenance_report_intake/"
 	for i, c := range []struct{ provider, to string }{
 		{"synthflow", base + "synthflow"},
-		{"synthflow", base + "synthflow/${MAINTENANCE_WEBHOOK_SECRET}"},
+		{"synthflow", base + "synthflow/${SYNTHFLOW_URL_TOKEN}"},
 		{"synthflow", base + "synthflow/" + url.PathEscape(serveSecret)},
 		{"vapi", base + "vapi"},
 		{"retell", base + "retell"},
@@ -81,7 +81,7 @@ func TestSendAuthenticatesAsThePlatform(t *testing.T) {
 	// A wrong token is refused, and the error names the URL masked.
 	var out, errb bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(name string) string {
-		if name == "MAINTENANCE_WEBHOOK_SECRET" {
+		if name == "SYNTHFLOW_URL_TOKEN" {
 			return "whsec_" + strings.Repeat("B", 32)
 		}
 		return ""

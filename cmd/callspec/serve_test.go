@@ -34,8 +34,9 @@ func TestMain(m *testing.M) {
 const serveSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 // serveSecretEnv names the variables of maintenance_report_intake's
-// platform secrets: the webhook secret, and Retell's and Bland's own.
-var serveSecretEnv = []string{"MAINTENANCE_WEBHOOK_SECRET", "RETELL_API_KEY", "BLAND_WEBHOOK_SECRET"}
+// platform secrets: the webhook secret, Retell's and Bland's own, and
+// Synthflow's URL token (a variable of its own: rule url-token-shared).
+var serveSecretEnv = []string{"MAINTENANCE_WEBHOOK_SECRET", "RETELL_API_KEY", "BLAND_WEBHOOK_SECRET", "SYNTHFLOW_URL_TOKEN"}
 
 // serveSecrets sets each of serveSecretEnv to serveSecret.
 func serveSecrets() []string {

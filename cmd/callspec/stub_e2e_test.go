@@ -104,7 +104,7 @@ func TestStubInAUsersModule(t *testing.T) {
 	s = strings.Replace(s, "  idempotency_key: call.id\n", "  idempotency_key: call.id\n"+
 		"  # callspec:ignore webhook-url the test's forward target listens on loopback, without TLS\n"+
 		"  forward: {url: \""+fw.URL+"/in\", secret: \"env:CRM_SECRET\", max_attempts: 3}\n"+
-		"  platforms:\n    retell: {secret: env:VOICE_RETELL_API_KEY}\n", 1)
+		"  platforms:\n    retell: {secret: env:VOICE_RETELL_API_KEY}\n    synthflow: {secret: env:VOICE_SYNTHFLOW_URL_TOKEN}\n", 1)
 	if err := os.WriteFile(specFile, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -128,14 +128,15 @@ func TestStubInAUsersModule(t *testing.T) {
 	goCmd("build", "-o", bin, "./cmd/voice")
 
 	// Retell has its own secret (its API key); Synthflow's is the token at
-	// the end of its URL.
-	const secret, retellKey = "e2e-signing-secret", "e2e-retell-api-key"
+	// the end of its URL, a variable of its own (rule url-token-shared).
+	const secret, retellKey, synthflowToken = "e2e-signing-secret", "e2e-retell-api-key", "e2e-synthflow-url-token"
 	srv := exec.Command(bin)
 	srv.Env = append(os.Environ(),
 		"CALLSPEC_ADDR=127.0.0.1:0",
 		"CALLSPEC_STORE=sqlite:"+filepath.Join(mod, "callspec.db"),
 		"VOICE_INTAKE_WEBHOOK_SECRET="+secret,
 		"VOICE_RETELL_API_KEY="+retellKey,
+		"VOICE_SYNTHFLOW_URL_TOKEN="+synthflowToken,
 		"CRM_SECRET=whsec_"+base64.StdEncoding.EncodeToString(fwKey),
 	)
 	logs, err := srv.StderrPipe()
@@ -208,7 +209,7 @@ func TestStubInAUsersModule(t *testing.T) {
 		case "retell":
 			key = retellKey
 		case "synthflow":
-			target += "/" + secret
+			target += "/" + synthflowToken
 		}
 		headers, err := p.Sign([]byte(key), body, time.Now())
 		if err != nil {

@@ -33,6 +33,7 @@ const (
 	UnguardedOptional    ID = "unguarded-optional"
 	UnknownSuppression   ID = "unknown-suppression"
 	UnusedField          ID = "unused-field"
+	URLTokenShared       ID = "url-token-shared"
 	VendorSecretShared   ID = "vendor-secret-shared"
 	WebhookURL           ID = "webhook-url"
 )
@@ -861,6 +862,34 @@ Good:
       - id: issue
         ask: What needs fixing, and on which floor?
         collects: [issue_type, floor]
+`,
+	},
+	{
+		ID: URLTokenShared, Severity: diag.Error,
+		Summary: "a platform that authenticates with a token in its webhook URL (Synthflow, CallCow, Phonely) shares that secret's variable with another platform",
+		Doc: `
+A URL token is the weakest secret a workflow holds: the URL is shown in
+the platform's dashboard and written to proxy and access logs. When the
+same variable is another platform's signing key (Vapi's HMAC secret,
+CallURL's Standard Webhooks secret) or another platform's token, anyone
+who reads one URL can make that other platform's deliveries pass. Give
+each URL-token platform its own variable under webhook.platforms.
+
+Bad:
+
+    webhook:
+      url: https://ops.example.com/hooks/intake
+      secret: env:INTAKE_WEBHOOK_SECRET
+    targets: [vapi, synthflow]
+
+Good:
+
+    webhook:
+      url: https://ops.example.com/hooks/intake
+      secret: env:INTAKE_WEBHOOK_SECRET
+      platforms:
+        synthflow: {secret: env:SYNTHFLOW_URL_TOKEN}
+    targets: [vapi, synthflow]
 `,
 	},
 	{

@@ -56,7 +56,7 @@ func Definition() *workflow.Definition {
 		},
 		SecretEnv: "ADVISING_WEBHOOK_SECRET",
 		Platforms: []workflow.Platform{
-			{Name: "synthflow", SecretEnv: "ADVISING_WEBHOOK_SECRET", Auth: "url_token"},
+			{Name: "synthflow", SecretEnv: "SYNTHFLOW_URL_TOKEN", Auth: "url_token"},
 			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
 			{Name: "vapi", SecretEnv: "ADVISING_WEBHOOK_SECRET", Auth: "hmac"},
 		},

@@ -57,7 +57,7 @@ func Definition() *workflow.Definition {
 		Platforms: []workflow.Platform{
 			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
 			{Name: "vapi", SecretEnv: "MAINTENANCE_WEBHOOK_SECRET", Auth: "hmac"},
-			{Name: "synthflow", SecretEnv: "MAINTENANCE_WEBHOOK_SECRET", Auth: "url_token"},
+			{Name: "synthflow", SecretEnv: "SYNTHFLOW_URL_TOKEN", Auth: "url_token"},
 			{Name: "bland", SecretEnv: "BLAND_WEBHOOK_SECRET", Auth: "signature"},
 			{Name: "callurl", SecretEnv: "MAINTENANCE_WEBHOOK_SECRET", Auth: "signature"},
 		},

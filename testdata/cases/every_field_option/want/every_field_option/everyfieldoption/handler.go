@@ -60,7 +60,7 @@ func Definition() *workflow.Definition {
 		Platforms: []workflow.Platform{
 			{Name: "vapi", SecretEnv: "EVERY_FIELD_OPTION_SECRET", Auth: "hmac"},
 			{Name: "retell", SecretEnv: "RETELL_API_KEY", Auth: "signature"},
-			{Name: "synthflow", SecretEnv: "EVERY_FIELD_OPTION_SECRET", Auth: "url_token"},
+			{Name: "synthflow", SecretEnv: "SYNTHFLOW_URL_TOKEN", Auth: "url_token"},
 			{Name: "bland", SecretEnv: "BLAND_WEBHOOK_SECRET", Auth: "signature"},
 			{Name: "callurl", SecretEnv: "EVERY_FIELD_OPTION_SECRET", Auth: "signature"},
 		},
