@@ -65,21 +65,15 @@ func (s *memoryStore) Claim(ctx context.Context, key string, lease time.Duration
 }
 
 func (s *memoryStore) Complete(ctx context.Context, held Claim, result Result, msgs ...*Message) error {
-	if err := CheckHeld(held); err != nil {
-		return err
-	}
-	if err := CheckResult(result); err != nil {
-		return err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return ErrClosed
-	}
 	now := s.now()
-	ms, err := PrepareMessages(msgs, now)
+	ms, err := CheckComplete(held, result, msgs, now)
 	if err != nil {
 		return err
+	}
+	if s.closed {
+		return ErrClosed
 	}
 	c, ok := s.claims[held.Key]
 	if !ok || c.done || c.token != held.Token {

@@ -562,6 +562,19 @@ func prepareMessage(m *Message, now time.Time) (Message, error) {
 	return out, nil
 }
 
+// CheckComplete checks the arguments of Complete, the one prelude every
+// backend runs: the claim is held, the result is valid, and the messages
+// (nil ones skipped) are filled in for storing at now.
+func CheckComplete(held Claim, result Result, msgs []*Message, now time.Time) ([]Message, error) {
+	if err := CheckHeld(held); err != nil {
+		return nil, err
+	}
+	if err := CheckResult(result); err != nil {
+		return nil, err
+	}
+	return PrepareMessages(msgs, now)
+}
+
 // PrepareMessages checks the messages given to Complete, skipping nil ones.
 func PrepareMessages(msgs []*Message, now time.Time) ([]Message, error) {
 	var out []Message

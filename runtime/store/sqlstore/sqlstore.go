@@ -273,14 +273,8 @@ func (s *sqlStore) readClaim(ctx context.Context, key string) (c store.Claim, se
 }
 
 func (s *sqlStore) Complete(ctx context.Context, held store.Claim, result store.Result, msgs ...*store.Message) error {
-	if err := store.CheckHeld(held); err != nil {
-		return err
-	}
-	if err := store.CheckResult(result); err != nil {
-		return err
-	}
 	now := s.now()
-	ms, err := store.PrepareMessages(msgs, now)
+	ms, err := store.CheckComplete(held, result, msgs, now)
 	if err != nil {
 		return err
 	}
