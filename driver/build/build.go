@@ -117,27 +117,31 @@ var SetEmitters = []SetEmitter{
 }
 
 func emitHandler(w *ir.Workflow, opts GenerateOptions) ([]File, error) {
-	out, err := gohandler.Emit(w, opts.Go)
-	if err != nil {
-		return nil, err
-	}
-	files := make([]File, len(out))
-	for i, f := range out {
-		files[i] = File{Path: f.Path, Content: f.Content}
-	}
-	return files, nil
+	return filesOf(gohandler.Emit(w, opts.Go))
 }
 
 // emitProviderConfigs writes providers/<name>.json for each target that has
 // an API configuration.
 func emitProviderConfigs(w *ir.Workflow, _ GenerateOptions) ([]File, error) {
-	out, err := configs.Configs(w)
+	return filesOf(configs.Configs(w))
+}
+
+// emitted is the shape of an emitter package's file type (gohandler.File,
+// configs.ConfigFile): a path and its content.
+type emitted = struct {
+	Path    string
+	Content []byte
+}
+
+// filesOf turns an emitter's files into build's.
+func filesOf[T ~emitted](out []T, err error) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
 	files := make([]File, len(out))
 	for i, f := range out {
-		files[i] = File{Path: f.Path, Content: f.Content}
+		e := emitted(f)
+		files[i] = File{Path: e.Path, Content: e.Content}
 	}
 	return files, nil
 }
