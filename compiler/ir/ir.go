@@ -156,14 +156,22 @@ func (w *Workflow) Definition() *workflow.Definition {
 	}
 	// Every target is listed with its secret and mode resolved, so that a
 	// generated handler says for each platform what it reads.
-	spelled := &workflow.Definition{SecretEnv: w.Webhook.SecretEnv, Platforms: w.Webhook.Platforms}
 	for _, t := range w.Targets {
-		d.Platforms = append(d.Platforms, spelled.Platform(t))
+		d.Platforms = append(d.Platforms, w.Platform(t))
 	}
 	for _, r := range w.Handoff {
 		d.Handoff = append(d.Handoff, r.HandoffRule)
 	}
 	return d
+}
+
+// Platform is how platform name authenticates the workflow's deliveries:
+// its webhook.platforms entry, else webhook.secret and the platform's
+// default mode (workflow.Definition.Platform decides), without building
+// the whole Definition.
+func (w *Workflow) Platform(name string) workflow.Platform {
+	spelled := workflow.Definition{SecretEnv: w.Webhook.SecretEnv, Platforms: w.Webhook.Platforms}
+	return spelled.Platform(name)
 }
 
 // Inbound is the delivery a scenario stands for, as a provider adapter

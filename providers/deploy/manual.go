@@ -66,7 +66,7 @@ func Manual(w *ir.Workflow, platform string) (*ManualPlan, bool, error) {
 	if !ok {
 		return nil, false, nil
 	}
-	plat := w.Definition().Platform(platform)
+	plat := w.Platform(platform)
 	if plat.SecretEnv == "" {
 		plat.SecretEnv = "named by webhook.secret"
 	}

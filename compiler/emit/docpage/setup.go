@@ -58,7 +58,7 @@ func (p *page) setup(name string) error {
 		return err
 	}
 	s := e.Setup()
-	plat := p.w.Definition().Platform(name)
+	plat := p.w.Platform(name)
 	// For a URL-token platform the URL ends in the token's placeholder,
 	// which the user (or callspec deploy) fills with the secret.
 	u, err := workflow.ConfiguredURL(p.w.Webhook.URL, plat)

@@ -207,7 +207,7 @@ func newModel(w *ir.Workflow, opts Options) (*model, error) {
 		if err != nil {
 			return nil, fmt.Errorf("workflow %s: %v", w.ID, err)
 		}
-		m.Routes = append(m.Routes, route{Provider: t, Path: p, Token: w.Definition().Platform(t).Auth == workflow.AuthURLToken})
+		m.Routes = append(m.Routes, route{Provider: t, Path: p, Token: w.Platform(t).Auth == workflow.AuthURLToken})
 	}
 	m.Platforms = w.Definition().Platforms
 	for _, p := range m.Platforms {

@@ -256,5 +256,5 @@ func Examples(f *ir.Field) []string {
 // answer for that platform; for a platform whose secret is a URL token,
 // followed by the token's placeholder (workflow.ConfiguredURL).
 func WebhookURL(w *ir.Workflow, provider string) (string, error) {
-	return workflow.ConfiguredURL(w.Webhook.URL, w.Definition().Platform(provider))
+	return workflow.ConfiguredURL(w.Webhook.URL, w.Platform(provider))
 }

@@ -210,7 +210,7 @@ type AuthenticationPlan struct {
 func CredentialFor(w *ir.Workflow, secret string) WebhookCredential {
 	c := WebhookCredential{Provider: "webhook", Name: vapi.OutputName("callspec " + w.ID)}
 	yes, no := true, false
-	switch w.Definition().Platform(vapi.Name).Auth {
+	switch w.Platform(vapi.Name).Auth {
 	case workflow.AuthBearer:
 		c.AuthenticationPlan = AuthenticationPlan{Type: "bearer", Token: secret, HeaderName: vapi.AuthorizationHeader, BearerPrefixEnabled: &yes}
 	case workflow.AuthHeader:
@@ -229,7 +229,7 @@ func CredentialFor(w *ir.Workflow, secret string) WebhookCredential {
 // secret's Placeholder (${NAME} of webhook.platforms.vapi.secret, else
 // webhook.secret), never the secret.
 func Credential(w *ir.Workflow) ([]byte, error) {
-	return configtext.JSON(CredentialFor(w, workflow.Placeholder(w.Definition().Platform(vapi.Name).SecretEnv)))
+	return configtext.JSON(CredentialFor(w, workflow.Placeholder(w.Platform(vapi.Name).SecretEnv)))
 }
 
 // ExtraConfigs implements configs.ExtraConfigs: the webhook credential's

@@ -63,7 +63,7 @@ func credential(w *ir.Workflow, secret string) (map[string]any, error) {
 // secretEnv names the environment variable holding the secret Vapi
 // authenticates w's deliveries with (webhook.platforms.vapi.secret, else
 // webhook.secret).
-func secretEnv(w *ir.Workflow) string { return w.Definition().Platform(vapi.Name).SecretEnv }
+func secretEnv(w *ir.Workflow) string { return w.Platform(vapi.Name).SecretEnv }
 
 // Live settings that are the assistant's identity or history.
 var assistantSkip = []string{"id", "orgId", "createdAt", "updatedAt"}
