@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/ir"
 	"github.com/callspec/callspec/driver/lint"
 	"github.com/callspec/callspec/kernel/workflow"
@@ -32,7 +33,32 @@ func TestConfigURLsReachTheirHandlers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts callspec serve")
 	}
-	res, err := lint.Run([]string{"../../workflows"}, lint.Options{IROnly: true})
+	checkConfigURLs(t, "../../workflows", "../../generated")
+}
+
+// TestConfigURLsReachTheirHandlersOnEveryPlatform: the same for a starter
+// that targets all seven platforms (no workflow in workflows/ targets
+// CallCow or Phonely), built as a user builds it.
+func TestConfigURLsReachTheirHandlersOnEveryPlatform(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts callspec serve")
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if code, _, errOut := execAuthoring(t, "init", "every_platform", "--provider", strings.Join(check.KnownTargets, ",")); code != exitOK {
+		t.Fatalf("init: exit %d\n%s", code, errOut)
+	}
+	if code, out, errOut := execAuthoring(t, "build"); code != exitOK {
+		t.Fatalf("build: exit %d\n%s%s", code, out, errOut)
+	}
+	checkConfigURLs(t, filepath.Join(dir, "workflows"), filepath.Join(dir, "generated"))
+}
+
+// checkConfigURLs serves the workflows of dir, whose output is in
+// generated, and posts each target's delivery to its configured URL.
+func checkConfigURLs(t *testing.T, dir, generated string) {
+	t.Helper()
+	res, err := lint.Run([]string{dir}, lint.Options{IROnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +77,7 @@ func TestConfigURLsReachTheirHandlers(t *testing.T) {
 			}
 		}
 	}
-	s := startServeWith(t, vars, "../../workflows")
+	s := startServeWith(t, vars, dir)
 	for _, u := range res.Units {
 		w := u.IR
 		sc, err := findScenario(w, routineScenario(t, w))
@@ -60,7 +86,7 @@ func TestConfigURLsReachTheirHandlers(t *testing.T) {
 		}
 		for _, name := range w.Targets {
 			t.Run(w.ID+"/"+name, func(t *testing.T) {
-				platform := w.Definition().Platform(name)
+				platform := w.Platform(name)
 				secret := secrets[platform.SecretEnv]
 				p, err := providers.Lookup(name)
 				if err != nil {
@@ -79,7 +105,7 @@ func TestConfigURLsReachTheirHandlers(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				configured := configuredURL(t, w, name)
+				configured := configuredURL(t, generated, w, name)
 				placeholder := workflow.Placeholder(platform.SecretEnv)
 				if got := strings.Contains(configured, placeholder); got != (platform.Auth == workflow.AuthURLToken) {
 					t.Fatalf("the configured URL %s holds the token placeholder %s: %v, want %v (auth %s)", configured, placeholder, got, !got, platform.Auth)
@@ -88,8 +114,9 @@ func TestConfigURLsReachTheirHandlers(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if status, answer := postTo(t, s.base+hook.EscapedPath(), body, headers); status != http.StatusOK {
-					t.Errorf("%s posted to the path of %s: %d %s", name, configured, status, answer)
+				// Accepted: decided into one event, not ignored.
+				if status, answer := postTo(t, s.base+hook.EscapedPath(), body, headers); status != http.StatusOK || !strings.Contains(answer, `"status":"accepted"`) {
+					t.Errorf("%s posted to the path of %s: %d %s, want 200 and an accepted event", name, configured, status, answer)
 				}
 				// Unauthenticated: no headers, and no token (or a wrong one).
 				bare := strings.Replace(configured, "/"+placeholder, "", 1)
@@ -135,11 +162,11 @@ func postTo(t *testing.T, target string, body []byte, headers http.Header) (int,
 // its generated config that extends webhook.url, or, for a platform that
 // has no config, workflow.ConfiguredURL (what its docs page tells the
 // user to paste).
-func configuredURL(t *testing.T, w *ir.Workflow, p string) string {
+func configuredURL(t *testing.T, generated string, w *ir.Workflow, p string) string {
 	t.Helper()
-	content, err := os.ReadFile(filepath.Join("..", "..", "generated", w.ID, "providers", p+".json"))
+	content, err := os.ReadFile(filepath.Join(generated, w.ID, "providers", p+".json"))
 	if os.IsNotExist(err) {
-		u, err := workflow.ConfiguredURL(w.Webhook.URL, w.Definition().Platform(p))
+		u, err := workflow.ConfiguredURL(w.Webhook.URL, w.Platform(p))
 		if err != nil {
 			t.Fatal(err)
 		}
