@@ -46,19 +46,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"text/tabwriter"
-	"time"
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/callspec/callspec/bench/proc"
 	"github.com/callspec/callspec/bench/specgen"
 	"github.com/callspec/callspec/internal/parallel"
 )
@@ -136,35 +131,28 @@ func cmpErr(a, b error) error {
 	return b
 }
 
-// sample is one measured process.
-type sample struct {
-	wall, cpu time.Duration
-	rssKiB    int64
-}
-
 type row struct {
 	n                                       int
-	floor, lint, build, rebuild, writeFloor []sample
+	floor, lint, build, rebuild, writeFloor []proc.Sample
 	// baseLint and baseBuild are the -baseline binary's, when given.
-	baseLint, baseBuild []sample
+	baseLint, baseBuild []proc.Sample
 }
 
 func run(sizes string, runs, defects int, keep, bin, baseline, outRoot string) error {
+	ns, err := proc.Sizes(sizes)
+	if err != nil {
+		return err
+	}
 	work := keep
 	if work == "" {
-		var err error
 		if work, err = os.MkdirTemp("", "callspec-lintbuild-"); err != nil {
 			return err
 		}
 		defer os.RemoveAll(work)
 	}
 	if bin == "" {
-		bin = filepath.Join(work, "callspec")
-		fmt.Fprintf(os.Stderr, "building callspec into %s\n", bin)
-		cmd := exec.Command("go", "build", "-o", bin, "./cmd/callspec")
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("build callspec (run this from the repository root): %w", err)
+		if bin, err = proc.BuildCallspec(work); err != nil {
+			return err
 		}
 	}
 	if outRoot == "" {
@@ -173,7 +161,7 @@ func run(sizes string, runs, defects int, keep, bin, baseline, outRoot string) e
 	if err := os.MkdirAll(outRoot, 0o755); err != nil {
 		return err
 	}
-	outRoot, err := os.MkdirTemp(outRoot, "callspec-lintbuild-out-")
+	outRoot, err = os.MkdirTemp(outRoot, "callspec-lintbuild-out-")
 	if err != nil {
 		return err
 	}
@@ -183,11 +171,7 @@ func run(sizes string, runs, defects int, keep, bin, baseline, outRoot string) e
 		return err
 	}
 	var rows []row
-	for _, field := range strings.Split(sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(field))
-		if err != nil || n < 1 {
-			return fmt.Errorf("-n: %q is not a positive number", field)
-		}
+	for _, n := range ns {
 		linted := filepath.Join(work, fmt.Sprintf("n%d", n), "workflows")
 		clean := filepath.Join(work, fmt.Sprintf("n%d", n), "clean")
 		for _, d := range []string{linted, clean} {
@@ -204,18 +188,18 @@ func run(sizes string, runs, defects int, keep, bin, baseline, outRoot string) e
 		r := row{n: n}
 		for i := range runs {
 			fmt.Fprintf(os.Stderr, "N=%d run %d/%d\n", n, i+1, runs)
-			s, err := measure(self, []int{0}, "-floor", linted)
+			s, err := proc.Measure(self, []int{0}, "-floor", linted)
 			if err != nil {
 				return fmt.Errorf("floor: %w", err)
 			}
 			r.floor = append(r.floor, s)
 			// lint exits 1 because of the defective specs' findings.
-			if s, err = measure(bin, []int{0, 1}, "lint", linted); err != nil {
+			if s, err = proc.Measure(bin, []int{0, 1}, "lint", linted); err != nil {
 				return fmt.Errorf("lint: %w", err)
 			}
 			r.lint = append(r.lint, s)
 			if baseline != "" {
-				if s, err = measure(baseline, []int{0, 1}, "lint", linted); err != nil {
+				if s, err = proc.Measure(baseline, []int{0, 1}, "lint", linted); err != nil {
 					return fmt.Errorf("baseline lint: %w", err)
 				}
 				r.baseLint = append(r.baseLint, s)
@@ -228,22 +212,22 @@ func run(sizes string, runs, defects int, keep, bin, baseline, outRoot string) e
 			// measurement would depend on the previous run.
 			out := filepath.Join(outRoot, fmt.Sprintf("generated-%d-%d", n, i))
 			written := filepath.Join(outRoot, fmt.Sprintf("copy-%d-%d", n, i))
-			if s, err = measure(bin, []int{0}, "build", clean, "--out", out); err != nil {
+			if s, err = proc.Measure(bin, []int{0}, "build", clean, "--out", out); err != nil {
 				return fmt.Errorf("build: %w", err)
 			}
 			r.build = append(r.build, s)
 			if baseline != "" {
 				baseOut := filepath.Join(outRoot, fmt.Sprintf("baseline-%d-%d", n, i))
-				if s, err = measure(baseline, []int{0}, "build", clean, "--out", baseOut); err != nil {
+				if s, err = proc.Measure(baseline, []int{0}, "build", clean, "--out", baseOut); err != nil {
 					return fmt.Errorf("baseline build: %w", err)
 				}
 				r.baseBuild = append(r.baseBuild, s)
 			}
-			if s, err = measure(bin, []int{0}, "build", clean, "--out", out); err != nil {
+			if s, err = proc.Measure(bin, []int{0}, "build", clean, "--out", out); err != nil {
 				return fmt.Errorf("rebuild: %w", err)
 			}
 			r.rebuild = append(r.rebuild, s)
-			if s, err = measure(self, []int{0}, "-writefloor", out, written); err != nil {
+			if s, err = proc.Measure(self, []int{0}, "-writefloor", out, written); err != nil {
 				return fmt.Errorf("write floor: %w", err)
 			}
 			r.writeFloor = append(r.writeFloor, s)
@@ -254,63 +238,27 @@ func run(sizes string, runs, defects int, keep, bin, baseline, outRoot string) e
 	return nil
 }
 
-// measure runs a command to completion with its output discarded and
-// returns its wall time, CPU time and peak resident set size. An exit
-// code outside ok is an error.
-func measure(name string, ok []int, args ...string) (sample, error) {
-	cmd := exec.Command(name, args...)
-	var stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
-	var exit *exec.ExitError
-	if err != nil && !(errors.As(err, &exit) && slices.Contains(ok, exit.ExitCode())) {
-		return sample{}, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
-	}
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	s := sample{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
-	if ru != nil {
-		s.rssKiB = ru.Maxrss // kilobytes on Linux
-	}
-	return s, nil
-}
-
-func median(xs []sample, get func(sample) float64) float64 {
-	v := make([]float64, len(xs))
-	for i, x := range xs {
-		v[i] = get(x)
-	}
-	slices.Sort(v)
-	if len(v)%2 == 1 {
-		return v[len(v)/2]
-	}
-	return (v[len(v)/2-1] + v[len(v)/2]) / 2
-}
-
 func report(w io.Writer, rows []row, runs, defects int) {
 	fmt.Fprintf(w, "\nmedians of %d runs; GOMAXPROCS=%d; %s/%s; %d%% of the linted specs defective\n\n",
 		runs, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, defects)
-	wall := func(s sample) float64 { return s.wall.Seconds() }
-	cpu := func(s sample) float64 { return s.cpu.Seconds() }
-	rss := func(s sample) float64 { return float64(s.rssKiB) / 1024 }
+	wall, cpu, rss := proc.Wall, proc.CPU, proc.RSS
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "N\tparse floor wall\tlint wall\tlint/floor\t\tfloor cpu\tlint cpu\tlint/floor\t\tfloor RSS\tlint RSS\t")
 	for _, r := range rows {
-		fw, lw := median(r.floor, wall), median(r.lint, wall)
-		fc, lc := median(r.floor, cpu), median(r.lint, cpu)
+		fw, lw := proc.Median(r.floor, wall), proc.Median(r.lint, wall)
+		fc, lc := proc.Median(r.floor, cpu), proc.Median(r.lint, cpu)
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f×\t\t%s\t%s\t%.2f×\t\t%.0f MiB\t%.0f MiB\t\n",
-			r.n, secs(fw), secs(lw), lw/fw, secs(fc), secs(lc), lc/fc, median(r.floor, rss), median(r.lint, rss))
+			r.n, secs(fw), secs(lw), lw/fw, secs(fc), secs(lc), lc/fc, proc.Median(r.floor, rss), proc.Median(r.lint, rss))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "N\twrite floor wall\tbuild wall\tbuild/write floor\trebuild wall\t\tbuild cpu\trebuild cpu\t\tbuild RSS\t")
 	for _, r := range rows {
-		ww, bw, rw := median(r.writeFloor, wall), median(r.build, wall), median(r.rebuild, wall)
+		ww, bw, rw := proc.Median(r.writeFloor, wall), proc.Median(r.build, wall), proc.Median(r.rebuild, wall)
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f×\t%s\t\t%s\t%s\t\t%.0f MiB\t\n",
-			r.n, secs(ww), secs(bw), bw/ww, secs(rw), secs(median(r.build, cpu)), secs(median(r.rebuild, cpu)), median(r.build, rss))
+			r.n, secs(ww), secs(bw), bw/ww, secs(rw), secs(proc.Median(r.build, cpu)), secs(proc.Median(r.rebuild, cpu)), proc.Median(r.build, rss))
 	}
 	tw.Flush()
 	if len(rows) == 0 || len(rows[0].baseLint) == 0 {
@@ -320,12 +268,12 @@ func report(w io.Writer, rows []row, runs, defects int) {
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "N	baseline lint cpu	lint cpu	cpu	wall	RSS		baseline build cpu	build cpu	cpu	wall	baseline build RSS	build RSS	RSS	")
 	for _, r := range rows {
-		blc, lc := median(r.baseLint, cpu), median(r.lint, cpu)
-		bbc, bc := median(r.baseBuild, cpu), median(r.build, cpu)
-		bbr, br := median(r.baseBuild, rss), median(r.build, rss)
+		blc, lc := proc.Median(r.baseLint, cpu), proc.Median(r.lint, cpu)
+		bbc, bc := proc.Median(r.baseBuild, cpu), proc.Median(r.build, cpu)
+		bbr, br := proc.Median(r.baseBuild, rss), proc.Median(r.build, rss)
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f×\t%.2f×\t%.2f×\t\t%s\t%s\t%.2f×\t%.2f×\t%.0f MiB\t%.0f MiB\t%.2f×\t\n",
-			r.n, secs(blc), secs(lc), lc/blc, median(r.lint, wall)/median(r.baseLint, wall), median(r.lint, rss)/median(r.baseLint, rss),
-			secs(bbc), secs(bc), bc/bbc, median(r.build, wall)/median(r.baseBuild, wall), bbr, br, br/bbr)
+			r.n, secs(blc), secs(lc), lc/blc, proc.Median(r.lint, wall)/proc.Median(r.baseLint, wall), proc.Median(r.lint, rss)/proc.Median(r.baseLint, rss),
+			secs(bbc), secs(bc), bc/bbc, proc.Median(r.build, wall)/proc.Median(r.baseBuild, wall), bbr, br, br/bbr)
 	}
 	tw.Flush()
 }
