@@ -25,7 +25,7 @@ func TestRulesets(t *testing.T) {
 		t.Skipf("skipping: Spectral is not installed; run `npm ci --prefix bench/spectral` from the repository root to test the rulesets (%v)", err)
 	}
 	dir := t.TempDir()
-	const n, defects = 40, 20
+	const n, defects = 25, 20
 	paths, err := specgen.WriteSet(dir, n, 1, defects)
 	if err != nil {
 		t.Fatal(err)
