@@ -143,17 +143,10 @@ func run(sizes string, runs, defects int, keep, bin, baseline, outRoot string) e
 	if err != nil {
 		return err
 	}
-	work := keep
-	if work == "" {
-		if work, err = os.MkdirTemp("", "callspec-lintbuild-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(work)
-	}
-	if bin == "" {
-		if bin, err = proc.BuildCallspec(work); err != nil {
-			return err
-		}
+	work, bin, remove, err := proc.Prepare(keep, "callspec-lintbuild-", bin)
+	defer remove()
+	if err != nil {
+		return err
 	}
 	if outRoot == "" {
 		outRoot = filepath.Join(work, "out")

@@ -90,19 +90,6 @@ func Spread(xs []Sample, get func(Sample) float64) (lo, hi float64) {
 	return lo, hi
 }
 
-// BuildCallspec builds ./cmd/callspec into dir and returns the binary's
-// path; the harnesses run from the repository root.
-func BuildCallspec(dir string) (string, error) {
-	bin := filepath.Join(dir, "callspec")
-	fmt.Fprintf(os.Stderr, "building callspec into %s\n", bin)
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/callspec")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("build callspec (run this from the repository root): %w", err)
-	}
-	return bin, nil
-}
-
 // Sizes parses a -n flag: comma-separated positive numbers of specs.
 func Sizes(flag string) ([]int, error) {
 	var out []int
@@ -114,4 +101,33 @@ func Sizes(flag string) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// Prepare sets up a harness run: its work directory (keep, made
+// absolute and created, when given; else a new temporary one) and the
+// callspec binary to measure (bin when given; else ./cmd/callspec built
+// into the work directory, so the harness runs from the repository
+// root). Call remove when the harness ends: it deletes a temporary work
+// directory and leaves a kept one.
+func Prepare(keep, prefix, bin string) (work, callspec string, remove func(), err error) {
+	remove = func() {}
+	if keep == "" {
+		if work, err = os.MkdirTemp("", prefix); err != nil {
+			return "", "", remove, err
+		}
+		remove = func() { os.RemoveAll(work) }
+	} else if work, err = filepath.Abs(keep); err == nil {
+		err = os.MkdirAll(work, 0o755)
+	}
+	if err != nil || bin != "" {
+		return work, bin, remove, err
+	}
+	callspec = filepath.Join(work, "callspec")
+	fmt.Fprintf(os.Stderr, "building callspec into %s\n", callspec)
+	cmd := exec.Command("go", "build", "-o", callspec, "./cmd/callspec")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return work, "", remove, fmt.Errorf("build callspec (run this from the repository root): %w", err)
+	}
+	return work, callspec, remove, nil
 }

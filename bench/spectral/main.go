@@ -189,19 +189,10 @@ func run(sizes string, runs, defects int, keep, bin, pkg, node string) error {
 	if err != nil {
 		return err
 	}
-	work := keep
-	if work == "" {
-		if work, err = os.MkdirTemp("", "callspec-spectral-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(work)
-	} else if work, err = filepath.Abs(work); err != nil {
+	work, bin, remove, err := proc.Prepare(keep, "callspec-spectral-", bin)
+	defer remove()
+	if err != nil {
 		return err
-	}
-	if bin == "" {
-		if bin, err = proc.BuildCallspec(work); err != nil {
-			return err
-		}
 	}
 	schema, err := exec.Command(bin, "schema").Output()
 	if err != nil {
