@@ -1,7 +1,8 @@
-// Command spectral compares `callspec lint` with Spectral, the JSON/YAML
-// linter most teams already run, on the same generated specs: CPU time
-// (user+system, from wait4's rusage) and wall time of fresh processes,
-// medians of several runs, and Spectral's CPU as a multiple of callspec's.
+// Command spectral compares `callspec lint` with Spectral, Stoplight's
+// JSON/YAML linter (the usual linter of OpenAPI files), on the same
+// generated specs: CPU time (user+system, from wait4's rusage) and wall
+// time of fresh processes, medians of several runs, and Spectral's CPU as
+// a multiple of callspec's.
 //
 //	npm ci --prefix bench/spectral    # once: the pinned Spectral CLI
 //	go run ./bench/spectral           # N = 100 and 1,000; 5 runs each
