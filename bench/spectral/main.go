@@ -21,8 +21,9 @@
 //     start-up, read and parse of every file, and one unrecognized-format
 //     warning per file: the least Spectral does on these files;
 //   - spectral mirror: the same with callspec.spectral.yaml extended by the
-//     spec format's JSON Schema (`callspec schema` of the measured binary,
-//     Spectral's schema function, all errors): a few of callspec's checks
+//     spec format's JSON Schema (schema/callspec.schema.json, which a test
+//     keeps equal to what `callspec schema` prints; Spectral's schema
+//     function, all errors): a few of callspec's checks
 //     (structure, disclosure, caller messages, webhook URL) in Spectral's
 //     stock functions, so that Spectral runs rules over every spec. It
 //     checks less than callspec (no CEL, no scenarios), so its ratio is a
@@ -68,8 +69,9 @@ func main() {
 	bin := flag.String("callspec", "", "callspec binary to measure (default: build ./cmd/callspec)")
 	pkg := flag.String("spectral-dir", filepath.Join("bench", "spectral"), "the npm project holding node_modules/@stoplight/spectral-cli and the rulesets")
 	node := flag.String("node", "node", "the Node.js binary that runs Spectral")
+	schemaFile := flag.String("spec-schema", filepath.FromSlash("schema/callspec.schema.json"), "the spec format's JSON Schema, for the mirror ruleset")
 	flag.Parse()
-	if err := run(*sizes, *runs, *defects, *keep, *bin, *pkg, *node); err != nil {
+	if err := run(*sizes, *runs, *defects, *keep, *bin, *pkg, *node, *schemaFile); err != nil {
 		fmt.Fprintln(os.Stderr, "spectral:", err)
 		os.Exit(1)
 	}
@@ -130,41 +132,45 @@ func (s spectral) findings(ruleset, dir string) (map[string][]string, error) {
 	return out, nil
 }
 
-// writeMirror writes the mirror ruleset into path: rulesetYAML (the
-// committed rules) extended by the callspec-schema rule with schema
-// inlined.
-func writeMirror(path, rulesetYAML string, schema []byte) error {
-	abs, err := filepath.Abs(rulesetYAML)
+// mirrorRuleset is the mirror ruleset as a format for fmt, whose two
+// arguments are the committed rules' absolute path (it extends them) and
+// the spec format's JSON Schema, inlined into the callspec-schema rule:
+// Spectral's stock function of that name, every error reported.
+const mirrorRuleset = `{
+  "extends": [%q],
+  "rules": {
+    "callspec-schema": {
+      "description": "The spec follows the callspec spec format.",
+      "message": "{{error}}",
+      "severity": "error",
+      "given": "$",
+      "then": {
+        "function": "schema",
+        "functionOptions": {"dialect": "draft2020-12", "allErrors": true, "schema": %s}
+      }
+    }
+  }
+}
+`
+
+// writeMirror writes the mirror ruleset into path, extending rulesYAML
+// with the JSON Schema in the file schemaFile.
+func writeMirror(path, rulesYAML, schemaFile string) error {
+	abs, err := filepath.Abs(rulesYAML)
 	if err != nil {
 		return err
 	}
 	if _, err := os.Stat(abs); err != nil {
 		return fmt.Errorf("the mirror ruleset is missing: %w", err)
 	}
-	ruleset := map[string]any{
-		"extends": []string{abs},
-		"rules": map[string]any{
-			"callspec-schema": map[string]any{
-				"description": "The spec follows the callspec spec format (`callspec schema`).",
-				"message":     "{{error}}",
-				"severity":    "error",
-				"given":       "$",
-				"then": map[string]any{
-					"function": "schema",
-					"functionOptions": map[string]any{
-						"dialect":   "draft2020-12",
-						"allErrors": true,
-						"schema":    json.RawMessage(schema),
-					},
-				},
-			},
-		},
-	}
-	content, err := json.MarshalIndent(ruleset, "", "  ")
+	schema, err := os.ReadFile(schemaFile)
 	if err != nil {
-		return fmt.Errorf("the schema is not JSON: %w", err)
+		return fmt.Errorf("the spec format's JSON Schema: %w (run from the repository root, or pass -spec-schema)", err)
 	}
-	return os.WriteFile(path, content, 0o644)
+	if !json.Valid(schema) {
+		return fmt.Errorf("%s is not JSON; regenerate it with `go run ./cmd/callspec schema > %s`", schemaFile, schemaFile)
+	}
+	return os.WriteFile(path, fmt.Appendf(nil, mirrorRuleset, abs, schema), 0o644)
 }
 
 // tool is one measured command over a directory of specs.
@@ -178,7 +184,7 @@ type row struct {
 	samples [][]proc.Sample // by tool, then run
 }
 
-func run(sizes string, runs, defects int, keep, bin, pkg, node string) error {
+func run(sizes string, runs, defects int, keep, bin, pkg, node, schemaFile string) error {
 	ns, err := proc.Sizes(sizes)
 	if err != nil {
 		return err
@@ -195,10 +201,6 @@ func run(sizes string, runs, defects int, keep, bin, pkg, node string) error {
 	if err != nil {
 		return err
 	}
-	schema, err := exec.Command(bin, "schema").Output()
-	if err != nil {
-		return fmt.Errorf("%s schema: %w", bin, err)
-	}
 	oas, err := filepath.Abs(filepath.Join(pkg, "oas.spectral.yaml"))
 	if err != nil {
 		return err
@@ -208,7 +210,7 @@ func run(sizes string, runs, defects int, keep, bin, pkg, node string) error {
 		return err
 	}
 	mirror := filepath.Join(work, "mirror.spectral.json")
-	if err := writeMirror(mirror, rules, schema); err != nil {
+	if err := writeMirror(mirror, rules, schemaFile); err != nil {
 		return err
 	}
 	nodeVersion, _ := exec.Command(node, "--version").Output()
