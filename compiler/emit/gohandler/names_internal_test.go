@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"text/template"
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/ir"
@@ -130,20 +129,6 @@ func TestGoName(t *testing.T) {
 		if !token.IsIdentifier(GoName(in)) || !token.IsExported(GoName(in)) {
 			t.Errorf("GoName(%q) = %q is not an exported Go identifier", in, GoName(in))
 		}
-	}
-}
-
-// TestFormatErrorIsShort makes the template write broken Go: the build
-// must say which file of which workflow, and where, in one line, and not
-// print the source.
-func TestFormatErrorIsShort(t *testing.T) {
-	saved := handlerTemplate
-	defer func() { handlerTemplate = saved }()
-	handlerTemplate = template.Must(template.New("broken").Parse("package x\n\nfunc {{.Package}}( {\n"))
-	_, err := Emit(loadAllTypes(t), Options{})
-	want := "internal error: the generated alltypes/handler.go of workflow all_types is not valid Go (3:16: expected ')', found '{'); this is a bug in callspec, please report it with the spec"
-	if err == nil || err.Error() != want {
-		t.Fatalf("Emit error:\n%v\nwant:\n%s", err, want)
 	}
 }
 

@@ -61,50 +61,53 @@ import (
 // on every call, so that changing it changes no handler.
 func Definition() *workflow.Definition {
 	return &workflow.Definition{
-	ID: {{quote .ID}},
-	Owner: {{quote .Owner}},
-	Fields: []workflow.Field{
+		{{index $.Keys "ID"}}{{quote .ID}},
+		{{index $.Keys "Owner"}}{{quote .Owner}},
+		{{index $.Keys "Fields"}}[]workflow.Field{
 {{- range .Fields}}
-		{Name: {{quote .Name}}, Type: {{kind .Kind}}{{if .Items}}, Items: {{kind .Items}}{{end}}{{if .Values}}, Values: []string{ {{- quoteList .Values -}} }{{end}}{{if .Required}}, Required: true{{end}}{{if .PII}}, PII: true{{end}}{{if .Min}}, Min: workflow.Float({{.Min}}){{end}}{{if .Max}}, Max: workflow.Float({{.Max}}){{end}}{{if .MaxLen}}, MaxLength: {{.MaxLen}}{{end}}{{if .Pattern}}, Pattern: {{quote .Pattern}}{{end}}},
+			{Name: {{quote .Name}}, Type: {{kind .Kind}}{{if .Items}}, Items: {{kind .Items}}{{end}}{{if .Values}}, Values: []string{ {{- quoteList .Values -}} }{{end}}{{if .Required}}, Required: true{{end}}{{if .PII}}, PII: true{{end}}{{if .Min}}, Min: workflow.Float({{.Min}}){{end}}{{if .Max}}, Max: workflow.Float({{.Max}}){{end}}{{if .MaxLen}}, MaxLength: {{.MaxLen}}{{end}}{{if .Pattern}}, Pattern: {{quote .Pattern}}{{end}}},
 {{- end}}
-	},
-	NextAction: {{quote .NextAction}},
-	Handoff: []workflow.HandoffRule{
+{{- if .Fields}}
+		{{end}}},
+		{{index $.Keys "NextAction"}}{{quote .NextAction}},
+		{{index $.Keys "Handoff"}}[]workflow.HandoffRule{
 {{- range .Handoff}}
-		{
-			Reason: {{quote .Reason}},
-			When: {{quote .When}},
-			Severity: {{quote .Severity}},
-			Owner: {{quote .Owner}},
-			Notify: []string{ {{- quoteList .Notify -}} },
-			CallerMessage: {{quote .CallerMessage}},
-		},
+			{
+				Reason:        {{quote .Reason}},
+				When:          {{quote .When}},
+				Severity:      {{quote .Severity}},
+				Owner:         {{quote .Owner}},
+				Notify:        []string{ {{- quoteList .Notify -}} },
+				CallerMessage: {{quote .CallerMessage}},
+			},
 {{- end}}
-	},
-	SecretEnv: {{quote .SecretEnv}},
-	Platforms: []workflow.Platform{
+{{- if .Handoff}}
+		{{end}}},
+		{{index $.Keys "SecretEnv"}}{{quote .SecretEnv}},
+		{{index $.Keys "Platforms"}}[]workflow.Platform{
 {{- range .Platforms}}
-		{Name: {{quote .Name}}, SecretEnv: {{quote .SecretEnv}}, Auth: {{quote .Auth}}},
+			{Name: {{quote .Name}}, SecretEnv: {{quote .SecretEnv}}, Auth: {{quote .Auth}}},
 {{- end}}
-	},
-	IdempotencyKey: {{quote .IdempotencyKey}},
-	Log: []string{ {{- quoteList .Log -}} },
+{{- if .Platforms}}
+		{{end}}},
+		{{index $.Keys "IdempotencyKey"}}{{quote .IdempotencyKey}},
+		{{index $.Keys "Log"}}[]string{ {{- quoteList .Log -}} },
 {{- if .Forward}}
-	Forward: &workflow.Forward{URL: {{quote .ForwardURL}}, SecretEnv: {{quote .ForwardSecret}}, MaxAttempts: {{.ForwardMax}}},
+		{{index $.Keys "Forward"}}&workflow.Forward{URL: {{quote .ForwardURL}}, SecretEnv: {{quote .ForwardSecret}}, MaxAttempts: {{.ForwardMax}}},
 {{- end}}
 {{- if .Language}}
-	Language: {{quote .Language}},
+		{{index $.Keys "Language"}}{{quote .Language}},
 {{- end}}
 {{- if .PhoneRegion}}
-	PhoneRegion: {{quote .PhoneRegion}},
+		{{index $.Keys "PhoneRegion"}}{{quote .PhoneRegion}},
 {{- end}}
 {{- with .Incomplete}}
-	Incomplete: &workflow.Incomplete{
-		Severity: {{quote .Severity}},
-		Owner: {{quote .Owner}},
-		Notify: []string{ {{- quoteList .Notify -}} },
-		CallerMessage: {{quote .CallerMessage}},
-	},
+		{{index $.Keys "Incomplete"}}&workflow.Incomplete{
+			Severity:      {{quote .Severity}},
+			Owner:         {{quote .Owner}},
+			Notify:        []string{ {{- quoteList .Notify -}} },
+			CallerMessage: {{quote .CallerMessage}},
+		},
 {{- end}}
 	}
 }
@@ -120,7 +123,7 @@ type HandoffReason string
 // Handoff reasons.
 const (
 {{- range .Reasons}}
-	{{.Name}} HandoffReason = {{quote .Value}}
+	{{.Name}}{{.Pad}}HandoffReason = {{quote .Value}}
 {{- end}}
 )
 {{- if .NextActions}}
@@ -131,7 +134,7 @@ type NextAction string
 // Next actions.
 const (
 {{- range .NextActions}}
-	{{.Name}} NextAction = {{quote .Value}}
+	{{.Name}}{{.Pad}}NextAction = {{quote .Value}}
 {{- end}}
 )
 {{- end}}
@@ -143,7 +146,7 @@ type {{.EnumType}} string
 const (
 {{- $t := .EnumType}}
 {{- range .Enum}}
-	{{.Const}} {{$t}} = {{quote .Value}}
+	{{.Const}}{{.Pad}}{{$t}} = {{quote .Value}}
 {{- end}}
 )
 {{end}}{{end}}
@@ -157,7 +160,7 @@ type Fields struct {
 {{- else if .PII}}
 	// {{.GoName}} is personal data: never log it.
 {{- end}}
-	{{.GoName}} {{.GoType}} {{jsonTag .Name .Required}}
+	{{.GoName}}{{.NamePad}}{{.GoType}}{{.TypePad}}{{jsonTag .Name .Required}}
 {{- end}}
 }
 
@@ -222,7 +225,8 @@ func Routes() []handler.Route {
 {{- range .Routes}}
 		{Provider: {{quote .Provider}}, Path: {{quote .Path}}{{if .Token}}, Token: true{{end}}},
 {{- end}}
-	}
+{{- if .Routes}}
+	{{end}}}
 }
 
 // Mount serves NewHandler(svc, platform, cfg) on mux for POST requests at
@@ -302,21 +306,15 @@ import (
 	"context"
 	"log"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
-	"net/http"
 	"sync"
 	"syscall"
-
-	{{quote .ImportPath}}
-{{- if .Forward}}
-	"{{module}}/runtime/forward"
+{{- /* gofmt sorts the imports of a group by path: newModel sorted these. */}}
+{{range .StubImports}}
+	{{.}}
 {{- end}}
-	rt "{{module}}/runtime/handler"
-	"{{module}}/runtime/inbox"
-	"{{module}}/runtime/server"
-	"{{module}}/runtime/store"
-	"{{module}}/runtime/store/storeopen"
 )
 
 // service implements {{.Package}}.Service.
