@@ -94,6 +94,10 @@ type field struct {
 	// NamePad and TypePad are the spaces after GoName and GoType in the
 	// Fields struct, as gofmt aligns its columns.
 	NamePad, TypePad string
+	// Literal is the field's element of Definition's Fields; Member its
+	// lines of the Fields struct, Decl the type and constants of an enum
+	// and From its part of fieldsFrom (see fields.go).
+	Literal, Member, Decl, From string
 }
 
 type rule struct {
@@ -253,6 +257,10 @@ func newModel(w *ir.Workflow, opts Options) (*model, error) {
 			m.ImportTime = true
 		}
 		gf.GoType = goType(f.Type, f.Items, gf.EnumType, f.Required)
+		var err error
+		if gf.Literal, err = gf.literal(); err != nil {
+			return nil, err
+		}
 		m.Fields = append(m.Fields, gf)
 	}
 	for _, r := range w.Handoff {
@@ -268,6 +276,7 @@ func newModel(w *ir.Workflow, opts Options) (*model, error) {
 	alignFields(m.Fields)
 	for i := range m.Fields {
 		alignEnum(m.Fields[i].Enum)
+		m.Fields[i].render()
 	}
 	return m, nil
 }
@@ -345,29 +354,5 @@ var funcs = template.FuncMap{
 	},
 	"comment": commentText,
 	"header":  func(src string) string { return fmt.Sprintf(Header, commentText(src)) },
-	// jsonTag is the struct tag of a field of Fields.
-	"jsonTag": func(name string, required bool) string {
-		opts := ""
-		if !required {
-			opts = ",omitempty"
-		}
-		return structTag("json:" + strconv.Quote(name+opts))
-	},
-	// jsonType is the Go type of a value in the event's fields map.
-	"jsonType": func(k celenv.Kind) string {
-		switch k {
-		case celenv.Number:
-			return "float64"
-		case celenv.Integer:
-			return "int64"
-		case celenv.Boolean:
-			return "bool"
-		}
-		return "string"
-	},
-	"scalarType": scalarType,
-	"isList":     func(k celenv.Kind) bool { return k == celenv.ListKind },
-	"isTime":     func(k celenv.Kind) bool { return k == celenv.DateTime },
-	"isEnum":     func(k celenv.Kind) bool { return k == celenv.Enum },
-	"module":     func() string { return Module },
+	"module":  func() string { return Module },
 }

@@ -1,10 +1,13 @@
 package gohandler
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/callspec/callspec/kernel/celenv"
 )
 
 // The templates write Go exactly as gofmt (go/format) would, so that build
@@ -142,4 +145,63 @@ func stubImports(m *model) []string {
 		}
 	}
 	return out
+}
+
+// literal is f's element of Definition's Fields, on one line: what the
+// template wrote with a dozen actions per field, built here because
+// text/template's reflection made it the largest part of Emit. Every text
+// of the spec goes through strconv.Quote.
+func (f *field) literal() (string, error) {
+	b := make([]byte, 0, 128)
+	b = append(b, "{Name: "...)
+	b = strconv.AppendQuote(b, f.Name)
+	b = append(b, ", Type: "...)
+	for _, k := range []celenv.Kind{f.Kind, f.Items} {
+		if k == "" {
+			continue
+		}
+		c, ok := kindConst[k]
+		if !ok {
+			return "", fmt.Errorf("field type %q has no Go constant", k)
+		}
+		if k == f.Items {
+			b = append(b, ", Items: "...)
+		}
+		b = append(b, c...)
+	}
+	if len(f.Values) > 0 {
+		b = append(b, ", Values: []string{"...)
+		for i, v := range f.Values {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = strconv.AppendQuote(b, v)
+		}
+		b = append(b, '}')
+	}
+	if f.Required {
+		b = append(b, ", Required: true"...)
+	}
+	if f.PII {
+		b = append(b, ", PII: true"...)
+	}
+	if f.Min != "" {
+		b = append(b, ", Min: workflow.Float("...)
+		b = append(b, f.Min...)
+		b = append(b, ')')
+	}
+	if f.Max != "" {
+		b = append(b, ", Max: workflow.Float("...)
+		b = append(b, f.Max...)
+		b = append(b, ')')
+	}
+	if f.MaxLen != 0 {
+		b = append(b, ", MaxLength: "...)
+		b = strconv.AppendInt(b, f.MaxLen, 10)
+	}
+	if f.Pattern != "" {
+		b = append(b, ", Pattern: "...)
+		b = strconv.AppendQuote(b, f.Pattern)
+	}
+	return string(append(b, "},"...)), nil
 }

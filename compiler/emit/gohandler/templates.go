@@ -1,7 +1,6 @@
 package gohandler
 
 import (
-	"fmt"
 	"text/template"
 
 	"github.com/callspec/callspec/kernel/celenv"
@@ -15,13 +14,6 @@ var kindConst = map[celenv.Kind]string{
 }
 
 func init() {
-	funcs["kind"] = func(k celenv.Kind) (string, error) {
-		c, ok := kindConst[k]
-		if !ok {
-			return "", fmt.Errorf("field type %q has no Go constant", k)
-		}
-		return c, nil
-	}
 	handlerTemplate = template.Must(template.New("handler").Funcs(funcs).Parse(handlerSource))
 	stubTemplate = template.Must(template.New("stub").Funcs(funcs).Parse(stubSource))
 }
@@ -65,7 +57,7 @@ func Definition() *workflow.Definition {
 		{{index $.Keys "Owner"}}{{quote .Owner}},
 		{{index $.Keys "Fields"}}[]workflow.Field{
 {{- range .Fields}}
-			{Name: {{quote .Name}}, Type: {{kind .Kind}}{{if .Items}}, Items: {{kind .Items}}{{end}}{{if .Values}}, Values: []string{ {{- quoteList .Values -}} }{{end}}{{if .Required}}, Required: true{{end}}{{if .PII}}, PII: true{{end}}{{if .Min}}, Min: workflow.Float({{.Min}}){{end}}{{if .Max}}, Max: workflow.Float({{.Max}}){{end}}{{if .MaxLen}}, MaxLength: {{.MaxLen}}{{end}}{{if .Pattern}}, Pattern: {{quote .Pattern}}{{end}}},
+			{{.Literal}}
 {{- end}}
 {{- if .Fields}}
 		{{end}}},
@@ -138,30 +130,12 @@ const (
 {{- end}}
 )
 {{- end}}
-{{range .Fields}}{{if .Enum}}
-// {{.EnumType}} is a value of the field {{comment .Name}}.
-type {{.EnumType}} string
-
-// Values of {{.EnumType}}.
-const (
-{{- $t := .EnumType}}
-{{- range .Enum}}
-	{{.Const}}{{.Pad}}{{$t}} = {{quote .Value}}
-{{- end}}
-)
-{{end}}{{end}}
+{{range .Fields}}{{.Decl}}{{end}}
 // Fields are the values the call produced, typed. Optional fields are
 // pointers (nil when the call did not produce them); in a handoff event a
 // required field may be the zero value when the call missed it.
 type Fields struct {
-{{- range .Fields}}
-{{- if .Doc}}
-	// {{.GoName}}: {{comment .Doc}}{{if .PII}} Personal data: never log it.{{end}}
-{{- else if .PII}}
-	// {{.GoName}} is personal data: never log it.
-{{- end}}
-	{{.GoName}}{{.NamePad}}{{.GoType}}{{.TypePad}}{{jsonTag .Name .Required}}
-{{- end}}
+{{- range .Fields}}{{.Member}}{{end}}
 }
 
 // Outcome is a completed call: every required field is present and no
@@ -241,44 +215,7 @@ func Mount(mux *http.ServeMux, svc Service, cfg handler.Config) error {
 // fieldsFrom types the validated values of an event.
 func fieldsFrom(m map[string]any) Fields {
 	var f Fields
-{{- range .Fields}}
-{{- if isList .Kind}}
-	if items, ok := m[{{quote .Name}}].([]any); ok {
-		for _, item := range items {
-{{- if isTime .Items}}
-			if s, ok := item.(string); ok {
-				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-					f.{{.GoName}} = append(f.{{.GoName}}, t)
-				}
-			}
-{{- else}}
-			if v, ok := item.({{jsonType .Items}}); ok {
-				f.{{.GoName}} = append(f.{{.GoName}}, {{if isEnum .Items}}{{.EnumType}}(v){{else}}v{{end}})
-			}
-{{- end}}
-		}
-	}
-{{- else if isTime .Kind}}
-	if s, ok := m[{{quote .Name}}].(string); ok {
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			f.{{.GoName}} = {{if not .Required}}&{{end}}t
-		}
-	}
-{{- else if isEnum .Kind}}
-	if v, ok := m[{{quote .Name}}].(string); ok {
-		{{- if .Required}}
-		f.{{.GoName}} = {{.EnumType}}(v)
-		{{- else}}
-		e := {{.EnumType}}(v)
-		f.{{.GoName}} = &e
-		{{- end}}
-	}
-{{- else}}
-	if v, ok := m[{{quote .Name}}].({{jsonType .Kind}}); ok {
-		f.{{.GoName}} = {{if not .Required}}&{{end}}v
-	}
-{{- end}}
-{{- end}}
+{{- range .Fields}}{{.From}}{{end}}
 	return f
 }
 `
