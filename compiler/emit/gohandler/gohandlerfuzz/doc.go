@@ -4,8 +4,7 @@
 // message, the next action and the secret's variable name, must give
 // either a one-line error (an id that is not lower_snake) or a handler
 // package and a stub that parse, declare exactly the names the generator
-// intends, are laid out as gofmt writes them (Emit does not run
-// go/format), hold every value unchanged as a string literal, have comments
+// intends, hold every value unchanged as a string literal, have comments
 // of printable text only and type-check against the real runtime
 // packages. The generator does not rely on lint for any of it: a spec
 // author's text must never become code in the package a service imports.
