@@ -26,10 +26,13 @@ func (f *field) member() string {
 	var b strings.Builder
 	switch {
 	case f.Doc != "":
-		b.WriteString("\n\t// " + f.GoName + ": " + commentText(f.Doc))
+		line := "\n\t// " + f.GoName + ": " + commentText(f.Doc)
 		if f.PII {
-			b.WriteString(" Personal data: never log it.")
+			line += " Personal data: never log it."
 		}
+		// A description of white space only leaves nothing after the
+		// colon, and gofmt drops the space at the end of a line.
+		b.WriteString(strings.TrimRight(line, " "))
 	case f.PII:
 		b.WriteString("\n\t// " + f.GoName + " is personal data: never log it.")
 	}

@@ -122,10 +122,9 @@ func mutate(r *rand.Rand, base *ir.Workflow) *ir.Workflow {
 			continue
 		}
 		seen[f.Name] = true
-		f.Description = ""
-		if r.IntN(3) == 0 {
-			f.Description = "About " + f.Name + "."
-		}
+		// A description of white space only is a comment line with
+		// nothing after the colon.
+		f.Description = pick([]string{"", "", "", "About " + f.Name + ".", " ", "\t\u00a0\n"})
 		f.PII, f.Required = r.IntN(4) == 0, r.IntN(2) == 0
 		if f.Values != nil {
 			f.Values = nil
