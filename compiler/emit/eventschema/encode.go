@@ -132,24 +132,16 @@ func (o *members) schema(k string, s *jsonschema.Schema) {
 }
 
 func (o *members) values(k string, vs []any) {
-	if len(vs) == 0 {
-		return
-	}
-	o.key(k)
-	e := o.e
-	e.b = append(e.b, '[')
-	for i, v := range vs {
-		if i > 0 {
-			e.b = append(e.b, ',')
-		}
-		e.newline(o.depth + 2)
-		e.value(v, o.depth+2)
-	}
-	e.newline(o.depth + 1)
-	e.b = append(e.b, ']')
+	list(o, k, vs, func(v any) { o.e.value(v, o.depth+2) })
 }
 
 func (o *members) strings(k string, vs []string) {
+	list(o, k, vs, func(v string) { o.e.b = appendString(o.e.b, v) })
+}
+
+// list writes the member k, an array of vs each written by item, unless
+// vs is empty (omitempty).
+func list[T any](o *members, k string, vs []T, item func(T)) {
 	if len(vs) == 0 {
 		return
 	}
@@ -161,7 +153,7 @@ func (o *members) strings(k string, vs []string) {
 			e.b = append(e.b, ',')
 		}
 		e.newline(o.depth + 2)
-		e.b = appendString(e.b, v)
+		item(v)
 	}
 	e.newline(o.depth + 1)
 	e.b = append(e.b, ']')

@@ -116,15 +116,6 @@ func (f *field) from() string {
 	return b.String()
 }
 
-// jsonType is the Go type of a value in the event's fields map.
-func jsonType(k celenv.Kind) string {
-	switch k {
-	case celenv.Number:
-		return "float64"
-	case celenv.Integer:
-		return "int64"
-	case celenv.Boolean:
-		return "bool"
-	}
-	return "string"
-}
+// jsonType is the Go type of a value of kind k (not a datetime, which
+// from parses) in the event's fields map: an enum's value is a string.
+func jsonType(k celenv.Kind) string { return scalarType(k, "string") }
