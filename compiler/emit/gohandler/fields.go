@@ -13,11 +13,29 @@ import (
 // time. As in the template, every text of the spec goes through
 // strconv.Quote (values) or commentText (comments); names come from Plan.
 
-// render sets f's Member, Decl and From, once its columns are aligned.
-func (f *field) render() {
-	f.Member = f.member()
-	f.Decl = f.decl()
-	f.From = f.from()
+// fieldCode is the code of every field, for the template: Literals are
+// the elements of Definition's Fields, Decls the types and constants of
+// the enums, Members the lines of the Fields struct and From the body of
+// fieldsFrom, each line starting with a line break.
+type fieldCode struct {
+	Literals, Decls, Members, From string
+}
+
+// renderFields writes the code of fs, once their columns are aligned.
+func renderFields(fs []field) (fieldCode, error) {
+	var lit, decls, members, from strings.Builder
+	for i := range fs {
+		f := &fs[i]
+		l, err := f.literal()
+		if err != nil {
+			return fieldCode{}, err
+		}
+		lit.WriteString("\n\t\t\t" + l)
+		decls.WriteString(f.decl())
+		members.WriteString(f.member())
+		from.WriteString(f.from())
+	}
+	return fieldCode{Literals: lit.String(), Decls: decls.String(), Members: members.String(), From: from.String()}, nil
 }
 
 // member is f's line of the Fields struct, after its comment line if it

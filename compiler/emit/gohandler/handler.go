@@ -20,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/ir"
@@ -94,10 +96,6 @@ type field struct {
 	// NamePad and TypePad are the spaces after GoName and GoType in the
 	// Fields struct, as gofmt aligns its columns.
 	NamePad, TypePad string
-	// Literal is the field's element of Definition's Fields; Member its
-	// lines of the Fields struct, Decl the type and constants of an enum
-	// and From its part of fieldsFrom (see fields.go).
-	Literal, Member, Decl, From string
 }
 
 type rule struct {
@@ -148,6 +146,8 @@ type model struct {
 	// Keys are the keys of Definition's composite literal, each with the
 	// colon and the spaces gofmt puts after it.
 	Keys map[string]string
+	// Code is the code that repeats for every field (fields.go).
+	Code fieldCode
 	// StubImports are the stub's imports of the handler package and of
 	// callspec's runtime, quoted, sorted by path as gofmt sorts them.
 	StubImports []string
@@ -257,10 +257,6 @@ func newModel(w *ir.Workflow, opts Options) (*model, error) {
 			m.ImportTime = true
 		}
 		gf.GoType = goType(f.Type, f.Items, gf.EnumType, f.Required)
-		var err error
-		if gf.Literal, err = gf.literal(); err != nil {
-			return nil, err
-		}
 		m.Fields = append(m.Fields, gf)
 	}
 	for _, r := range w.Handoff {
@@ -276,7 +272,10 @@ func newModel(w *ir.Workflow, opts Options) (*model, error) {
 	alignFields(m.Fields)
 	for i := range m.Fields {
 		alignEnum(m.Fields[i].Enum)
-		m.Fields[i].render()
+	}
+	var err error
+	if m.Code, err = renderFields(m.Fields); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -317,7 +316,11 @@ func goType(k, items celenv.Kind, enumType string, required bool) string {
 // source look different from what the compiler reads. (A // comment ends
 // only at a line break: "*/" and "//" in it are plain text.)
 func commentText(s string) string {
+	if isCommentText(s) {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for i, word := range strings.Fields(s) {
 		if i > 0 {
 			b.WriteByte(' ')
@@ -332,6 +335,19 @@ func commentText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// isCommentText is true when commentText(s) is s: valid UTF-8 of
+// printable runes, and single spaces between words.
+func isCommentText(s string) bool {
+	prev := ' ' // no space at the start
+	for _, r := range s {
+		if r == ' ' && prev == ' ' || r != ' ' && (unicode.IsSpace(r) || !strconv.IsPrint(r)) || r == utf8.RuneError {
+			return false
+		}
+		prev = r
+	}
+	return prev != ' ' || s == ""
 }
 
 // structTag is the Go literal of a struct tag: a raw string when it can be

@@ -55,10 +55,7 @@ func Definition() *workflow.Definition {
 	return &workflow.Definition{
 		{{index $.Keys "ID"}}{{quote .ID}},
 		{{index $.Keys "Owner"}}{{quote .Owner}},
-		{{index $.Keys "Fields"}}[]workflow.Field{
-{{- range .Fields}}
-			{{.Literal}}
-{{- end}}
+		{{index $.Keys "Fields"}}[]workflow.Field{ {{- .Code.Literals}}
 {{- if .Fields}}
 		{{end}}},
 		{{index $.Keys "NextAction"}}{{quote .NextAction}},
@@ -130,12 +127,12 @@ const (
 {{- end}}
 )
 {{- end}}
-{{range .Fields}}{{.Decl}}{{end}}
+{{.Code.Decls}}
 // Fields are the values the call produced, typed. Optional fields are
 // pointers (nil when the call did not produce them); in a handoff event a
 // required field may be the zero value when the call missed it.
 type Fields struct {
-{{- range .Fields}}{{.Member}}{{end}}
+{{- .Code.Members}}
 }
 
 // Outcome is a completed call: every required field is present and no
@@ -215,7 +212,7 @@ func Mount(mux *http.ServeMux, svc Service, cfg handler.Config) error {
 // fieldsFrom types the validated values of an event.
 func fieldsFrom(m map[string]any) Fields {
 	var f Fields
-{{- range .Fields}}{{.From}}{{end}}
+{{- .Code.From}}
 	return f
 }
 `
