@@ -79,12 +79,14 @@ type WorkflowEmitter struct {
 // SetEmitter produces files whose content depends on other workflows of
 // the build too (pages link their related workflows by title), with
 // paths relative to the output directory. Each runs once per workflow,
-// while its whole IR is at hand, and returns what makes its files once
-// every workflow's docpage.Summary is known (set), holding meanwhile what
-// it rendered, not the IR; All runs once at the end over the summaries.
+// while its whole IR is at hand, and returns either its files, when they
+// read no other workflow after all (a page that links none), or what
+// makes them once every workflow's docpage.Summary is known (set),
+// holding meanwhile what it rendered, not the IR; All runs once at the
+// end over the summaries.
 type SetEmitter struct {
 	Name string
-	Each func(w *ir.Workflow, opts GenerateOptions) (func(set map[string]*ir.Workflow) []File, error)
+	Each func(w *ir.Workflow, opts GenerateOptions) (now []File, later func(set map[string]*ir.Workflow) []File, err error)
 	All  func(set []*ir.Workflow, opts GenerateOptions) ([]File, error)
 }
 
@@ -168,13 +170,19 @@ func emitSetup(w *ir.Workflow, _ GenerateOptions) ([]File, error) {
 	return []File{{Path: docpage.SetupName, Content: b}}, nil
 }
 
-func emitPage(w *ir.Workflow, opts GenerateOptions) (func(map[string]*ir.Workflow) []File, error) {
+func emitPage(w *ir.Workflow, opts GenerateOptions) ([]File, func(map[string]*ir.Workflow) []File, error) {
 	p, err := docpage.Start(w, opts.Changes)
 	if err != nil {
-		return nil, fmt.Errorf("docs page of %s: %w", w.ID, err)
+		return nil, nil, fmt.Errorf("docs page of %s: %w", w.ID, err)
 	}
 	name := path.Join(w.ID, docpage.PageName)
-	return func(set map[string]*ir.Workflow) []File {
+	if !p.ReadsOthers() {
+		// Most pages link no other workflow: finished now, they are
+		// written (or compared) with the workflow's other files instead
+		// of being held, a page each, until every workflow is known.
+		return []File{{Path: name, Content: p.Finish(nil)}}, nil, nil
+	}
+	return nil, func(set map[string]*ir.Workflow) []File {
 		return []File{{Path: name, Content: p.Finish(set)}}
 	}, nil
 }
@@ -187,10 +195,8 @@ func emitIndex(set []*ir.Workflow, _ GenerateOptions) ([]File, error) {
 }
 
 // clip returns b in an array of its own length when the buffer it was
-// written into is much larger: go/format's and encoding/json's buffers
-// grow by doubling, and every file of every workflow is held until the
-// build writes them (at 1,000 specs, 59 MB of buffers held 38 MB of
-// files).
+// written into is much larger: the emitters' buffers grow by doubling,
+// and a file that a rebuild changes is held until the build writes it.
 func clip(b []byte) []byte {
 	if cap(b)-len(b) <= len(b)/8 {
 		return b
@@ -387,11 +393,17 @@ func emitWorkflow(w *ir.Workflow, opts GenerateOptions) ([]File, []func(map[stri
 	}
 	var pending []func(map[string]*ir.Workflow) []File
 	for _, e := range SetEmitters {
-		p, err := e.Each(w, opts)
+		now, later, err := e.Each(w, opts)
 		if err != nil {
 			return nil, nil, fmt.Errorf("generate: emit %s: %w", e.Name, err)
 		}
-		pending = append(pending, p)
+		for _, f := range now {
+			f.Set = true
+			files = append(files, f)
+		}
+		if later != nil {
+			pending = append(pending, later)
+		}
 	}
 	files, err := checked(files, map[string]*ir.Workflow{w.ID: w})
 	if err != nil {

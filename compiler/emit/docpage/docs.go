@@ -133,6 +133,17 @@ func Start(w *ir.Workflow, changes *Changes) (*Pending, error) {
 	return &Pending{p: p}, nil
 }
 
+// ReadsOthers is false when Finish does not read its others, because the
+// Related section links no other workflow (only web pages, or nothing).
+func (pp *Pending) ReadsOthers() bool {
+	for _, r := range pp.p.w.Docs.Related {
+		if !strings.HasPrefix(r, "https://") {
+			return true
+		}
+	}
+	return false
+}
+
 // Finish adds the Related section, linking the workflows of others (which
 // may be Summary workflows) by title, and returns the page.
 func (pp *Pending) Finish(others map[string]*ir.Workflow) []byte {

@@ -439,3 +439,33 @@ func TestPlaceholdersCutTextNotListItems(t *testing.T) {
 		t.Errorf("placeholders %v, want %v", got, want)
 	}
 }
+
+// TestReadsOthers: a page whose Related section links no other workflow
+// (a build finishes it at once, without the set) is the same with and
+// without the others; one that links a workflow says it reads them.
+func TestReadsOthers(t *testing.T) {
+	ws := seedWorkflows(t)
+	set := map[string]*ir.Workflow{}
+	for _, w := range ws {
+		set[w.ID] = docpage.Summary(w)
+	}
+	for _, related := range [][]string{nil, {"https://example.com/guide"}, {ws[1].ID}, {"https://example.com/a", "no_such_workflow"}} {
+		w := *ws[0]
+		w.Docs.Related = related
+		want := len(related) > 0 && !strings.HasPrefix(related[len(related)-1], "https://")
+		alone, err := docpage.Start(&w, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if alone.ReadsOthers() != want {
+			t.Errorf("related %q: ReadsOthers is %v, want %v", related, alone.ReadsOthers(), want)
+		}
+		if want {
+			continue
+		}
+		withSet, _ := docpage.Start(&w, nil)
+		if a, b := alone.Finish(nil), withSet.Finish(set); !bytes.Equal(a, b) {
+			t.Errorf("related %q: the page differs without the others:\n%s\nwith them:\n%s", related, a, b)
+		}
+	}
+}

@@ -40,25 +40,29 @@ const (
 )
 
 // Outcome returns the schema of the completed event of w.
-func Outcome(w *ir.Workflow) ([]byte, error) {
+func Outcome(w *ir.Workflow) ([]byte, error) { return marshal(outcomeSchema(w)) }
+
+// Handoff returns the schema of the handoff event of w.
+func Handoff(w *ir.Workflow) ([]byte, error) { return marshal(handoffEventSchema(w)) }
+
+func outcomeSchema(w *ir.Workflow) *jsonschema.Schema {
 	s := envelope(w, event.Completed, "outcome")
 	s.Title = w.Title + ": completed call"
 	s.Description = "The call_app.completed event of workflow " + w.ID + ": the call took place, no handoff rule is true, every rule could be decided, and every required field was collected and valid. Invalid optional values and placeholders such as N/A are left out of fields."
 	s.Properties.Set("fields", fieldsSchema(w, true))
 	s.Properties.Set("next_action", &jsonschema.Schema{Const: w.NextAction, Description: "The one action to take after this call."})
 	s.Required = append(s.Required, "next_action")
-	return marshal(s)
+	return s
 }
 
-// Handoff returns the schema of the handoff event of w.
-func Handoff(w *ir.Workflow) ([]byte, error) {
+func handoffEventSchema(w *ir.Workflow) *jsonschema.Schema {
 	s := envelope(w, event.Handoff, "handoff")
 	s.Title = w.Title + ": handoff to a person"
 	s.Description = "The call_app.handoff event of workflow " + w.ID + ", decided in this order: the platform says the call failed or was never answered (call_failed, no_answer); else the first handoff rule that is true, even when the call is also incomplete; else, when a required field is missing or invalid or a rule could not be decided, incomplete_call."
 	s.Properties.Set("fields", fieldsSchema(w, false))
 	s.Properties.Set("handoff", handoffSchema(w))
 	s.Required = append(s.Required, "handoff")
-	return marshal(s)
+	return s
 }
 
 func envelope(w *ir.Workflow, eventType, kind string) *jsonschema.Schema {
@@ -239,6 +243,15 @@ func number(v float64) json.Number {
 func uint64p(v uint64) *uint64 { return &v }
 
 func marshal(s *jsonschema.Schema) ([]byte, error) {
+	if b, ok := encode(s); ok {
+		return b, nil
+	}
+	return marshalLibrary(s)
+}
+
+// marshalLibrary is marshal through encoding/json and the library's
+// MarshalJSON, for a schema encode does not cover.
+func marshalLibrary(s *jsonschema.Schema) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

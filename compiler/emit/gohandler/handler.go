@@ -13,16 +13,15 @@ package gohandler
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"go/format"
-	"go/scanner"
 	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"text/template"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/ir"
@@ -75,6 +74,7 @@ type File struct {
 
 type enumValue struct {
 	Const string // Go constant name
+	Pad   string // spaces after Const, as gofmt aligns the block
 	Value string
 }
 
@@ -93,6 +93,9 @@ type field struct {
 	Min, Max string
 	MaxLen   int64
 	Pattern  string
+	// NamePad and TypePad are the spaces after GoName and GoType in the
+	// Fields struct, as gofmt aligns its columns.
+	NamePad, TypePad string
 }
 
 type rule struct {
@@ -138,8 +141,21 @@ type model struct {
 	Incomplete     *rule
 	// Reasons are the handoff reasons, the spec's then the built-in ones;
 	// NextActions the next action, as typed constants.
-	Reasons     []Constant
-	NextActions []Constant
+	Reasons     []constant
+	NextActions []constant
+	// Keys are the keys of Definition's composite literal, each with the
+	// colon and the spaces gofmt puts after it.
+	Keys map[string]string
+	// Code is the code that repeats for every field (fields.go).
+	Code fieldCode
+	// StubImports are the stub's imports of the handler package and of
+	// callspec's runtime, quoted, sorted by path as gofmt sorts them.
+	StubImports []string
+}
+
+// constant is a line of a const block: Pad is the spaces after Name.
+type constant struct {
+	Name, Pad, Value string
 }
 
 // Emit returns the handler package and the service stub of w. Every text
@@ -161,25 +177,19 @@ func Emit(w *ir.Workflow, opts Options) ([]File, error) {
 	for _, t := range []struct {
 		path string
 		tmpl *template.Template
+		size int // a little more than most files' length
 	}{
-		{GoFile(w.ID), handlerTemplate},
-		{StubFile, stubTemplate},
+		{GoFile(w.ID), handlerTemplate, 16 << 10},
+		{StubFile, stubTemplate, 5 << 10},
 	} {
 		var b bytes.Buffer
+		b.Grow(t.size)
 		if err := t.tmpl.Execute(&b, m); err != nil {
 			return nil, fmt.Errorf("render %s: %w", t.path, err)
 		}
-		out, err := format.Source(b.Bytes())
-		if err != nil {
-			// The source would be the whole file: the first error, with its
-			// line, is what a bug report needs.
-			var list scanner.ErrorList
-			if errors.As(err, &list) && len(list) > 0 {
-				err = list[0]
-			}
-			return nil, fmt.Errorf("internal error: the generated %s of workflow %s is not valid Go (%v); this is a bug in callspec, please report it with the spec", t.path, w.ID, err)
-		}
-		files = append(files, File{Path: t.path, Content: out})
+		// The templates write gofmt's layout themselves (layout.go), so
+		// the file is not run through go/format.
+		files = append(files, File{Path: t.path, Content: b.Bytes()})
 	}
 	return files, nil
 }
@@ -209,7 +219,9 @@ func newModel(w *ir.Workflow, opts Options) (*model, error) {
 		}
 		m.Routes = append(m.Routes, route{Provider: t, Path: p, Token: w.Platform(t).Auth == workflow.AuthURLToken})
 	}
-	m.Platforms = w.Definition().Platforms
+	for _, t := range w.Targets {
+		m.Platforms = append(m.Platforms, w.Platform(t)) // as w.Definition() lists them
+	}
 	for _, p := range m.Platforms {
 		if !slices.Contains(m.SecretEnvs, p.SecretEnv) {
 			m.SecretEnvs = append(m.SecretEnvs, p.SecretEnv)
@@ -254,7 +266,17 @@ func newModel(w *ir.Workflow, opts Options) (*model, error) {
 	if in := w.Incomplete; in != nil {
 		m.Incomplete = &rule{Severity: in.Severity, Owner: in.Owner, CallerMessage: in.CallerMessage, Notify: in.Notify}
 	}
-	m.Reasons, m.NextActions = names.Reasons, names.NextActions
+	m.Reasons, m.NextActions = constants(names.Reasons), constants(names.NextActions)
+	m.Keys = definitionKeys(m)
+	m.StubImports = stubImports(m)
+	alignFields(m.Fields)
+	for i := range m.Fields {
+		alignEnum(m.Fields[i].Enum)
+	}
+	var err error
+	if m.Code, err = renderFields(m.Fields); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -294,7 +316,11 @@ func goType(k, items celenv.Kind, enumType string, required bool) string {
 // source look different from what the compiler reads. (A // comment ends
 // only at a line break: "*/" and "//" in it are plain text.)
 func commentText(s string) string {
+	if isCommentText(s) {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for i, word := range strings.Fields(s) {
 		if i > 0 {
 			b.WriteByte(' ')
@@ -309,6 +335,19 @@ func commentText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// isCommentText is true when commentText(s) is s: valid UTF-8 of
+// printable runes, and single spaces between words.
+func isCommentText(s string) bool {
+	prev := ' ' // no space at the start
+	for _, r := range s {
+		if r == ' ' && prev == ' ' || r != ' ' && (unicode.IsSpace(r) || !strconv.IsPrint(r)) || r == utf8.RuneError {
+			return false
+		}
+		prev = r
+	}
+	return prev != ' ' || s == ""
 }
 
 // structTag is the Go literal of a struct tag: a raw string when it can be
@@ -331,29 +370,5 @@ var funcs = template.FuncMap{
 	},
 	"comment": commentText,
 	"header":  func(src string) string { return fmt.Sprintf(Header, commentText(src)) },
-	// jsonTag is the struct tag of a field of Fields.
-	"jsonTag": func(name string, required bool) string {
-		opts := ""
-		if !required {
-			opts = ",omitempty"
-		}
-		return structTag("json:" + strconv.Quote(name+opts))
-	},
-	// jsonType is the Go type of a value in the event's fields map.
-	"jsonType": func(k celenv.Kind) string {
-		switch k {
-		case celenv.Number:
-			return "float64"
-		case celenv.Integer:
-			return "int64"
-		case celenv.Boolean:
-			return "bool"
-		}
-		return "string"
-	},
-	"scalarType": scalarType,
-	"isList":     func(k celenv.Kind) bool { return k == celenv.ListKind },
-	"isTime":     func(k celenv.Kind) bool { return k == celenv.DateTime },
-	"isEnum":     func(k celenv.Kind) bool { return k == celenv.Enum },
-	"module":     func() string { return Module },
+	"module":  func() string { return Module },
 }

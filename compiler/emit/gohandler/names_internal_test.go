@@ -8,9 +8,9 @@ import (
 	"go/types"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
-	"text/template"
 
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/ir"
@@ -133,20 +133,6 @@ func TestGoName(t *testing.T) {
 	}
 }
 
-// TestFormatErrorIsShort makes the template write broken Go: the build
-// must say which file of which workflow, and where, in one line, and not
-// print the source.
-func TestFormatErrorIsShort(t *testing.T) {
-	saved := handlerTemplate
-	defer func() { handlerTemplate = saved }()
-	handlerTemplate = template.Must(template.New("broken").Parse("package x\n\nfunc {{.Package}}( {\n"))
-	_, err := Emit(loadAllTypes(t), Options{})
-	want := "internal error: the generated alltypes/handler.go of workflow all_types is not valid Go (3:16: expected ')', found '{'); this is a bug in callspec, please report it with the spec"
-	if err == nil || err.Error() != want {
-		t.Fatalf("Emit error:\n%v\nwant:\n%s", err, want)
-	}
-}
-
 // TestEmitRefusesID: an id that lint would refuse (its finding may be
 // suppressed) names no Go package and no directory.
 func TestEmitRefusesID(t *testing.T) {
@@ -156,5 +142,28 @@ func TestEmitRefusesID(t *testing.T) {
 	want := `workflow id "../x\nfunc init() {}" is not lower_snake (a-z, 0-9 and _, starting with a letter), so it cannot name a Go package or a directory; fix the id (lint reports it as schema, a finding that must not be suppressed)`
 	if err == nil || err.Error() != want {
 		t.Fatalf("Emit error:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// TestCommentTextFastPath: the texts that commentText returns as they
+// are are exactly those it would not change.
+func TestCommentTextFastPath(t *testing.T) {
+	for _, s := range []string{"", "a", "a b", " a", "a ", "a  b", "a\tb", "a\nb", "a\u00a0b", "a\u2028b", "a\x00b", "ünï 中文", "\ufeffa", "a\u202eb", " ", "x\r", "\xff"} {
+		slow := strings.Join(strings.Fields(s), " ")
+		var b strings.Builder
+		for _, r := range slow {
+			if !strconv.IsPrint(r) {
+				q := strconv.QuoteRune(r)
+				b.WriteString(q[1 : len(q)-1])
+			} else {
+				b.WriteRune(r)
+			}
+		}
+		if got := commentText(s); got != b.String() {
+			t.Errorf("commentText(%q) = %q, want %q", s, got, b.String())
+		}
+		if isCommentText(s) != (b.String() == s) {
+			t.Errorf("isCommentText(%q) = %v", s, isCommentText(s))
+		}
 	}
 }

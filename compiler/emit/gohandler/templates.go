@@ -1,7 +1,6 @@
 package gohandler
 
 import (
-	"fmt"
 	"text/template"
 
 	"github.com/callspec/callspec/kernel/celenv"
@@ -15,13 +14,6 @@ var kindConst = map[celenv.Kind]string{
 }
 
 func init() {
-	funcs["kind"] = func(k celenv.Kind) (string, error) {
-		c, ok := kindConst[k]
-		if !ok {
-			return "", fmt.Errorf("field type %q has no Go constant", k)
-		}
-		return c, nil
-	}
 	handlerTemplate = template.Must(template.New("handler").Funcs(funcs).Parse(handlerSource))
 	stubTemplate = template.Must(template.New("stub").Funcs(funcs).Parse(stubSource))
 }
@@ -61,50 +53,50 @@ import (
 // on every call, so that changing it changes no handler.
 func Definition() *workflow.Definition {
 	return &workflow.Definition{
-	ID: {{quote .ID}},
-	Owner: {{quote .Owner}},
-	Fields: []workflow.Field{
-{{- range .Fields}}
-		{Name: {{quote .Name}}, Type: {{kind .Kind}}{{if .Items}}, Items: {{kind .Items}}{{end}}{{if .Values}}, Values: []string{ {{- quoteList .Values -}} }{{end}}{{if .Required}}, Required: true{{end}}{{if .PII}}, PII: true{{end}}{{if .Min}}, Min: workflow.Float({{.Min}}){{end}}{{if .Max}}, Max: workflow.Float({{.Max}}){{end}}{{if .MaxLen}}, MaxLength: {{.MaxLen}}{{end}}{{if .Pattern}}, Pattern: {{quote .Pattern}}{{end}}},
-{{- end}}
-	},
-	NextAction: {{quote .NextAction}},
-	Handoff: []workflow.HandoffRule{
+		{{index $.Keys "ID"}}{{quote .ID}},
+		{{index $.Keys "Owner"}}{{quote .Owner}},
+		{{index $.Keys "Fields"}}[]workflow.Field{ {{- .Code.Literals}}
+{{- if .Fields}}
+		{{end}}},
+		{{index $.Keys "NextAction"}}{{quote .NextAction}},
+		{{index $.Keys "Handoff"}}[]workflow.HandoffRule{
 {{- range .Handoff}}
-		{
-			Reason: {{quote .Reason}},
-			When: {{quote .When}},
-			Severity: {{quote .Severity}},
-			Owner: {{quote .Owner}},
-			Notify: []string{ {{- quoteList .Notify -}} },
-			CallerMessage: {{quote .CallerMessage}},
-		},
+			{
+				Reason:        {{quote .Reason}},
+				When:          {{quote .When}},
+				Severity:      {{quote .Severity}},
+				Owner:         {{quote .Owner}},
+				Notify:        []string{ {{- quoteList .Notify -}} },
+				CallerMessage: {{quote .CallerMessage}},
+			},
 {{- end}}
-	},
-	SecretEnv: {{quote .SecretEnv}},
-	Platforms: []workflow.Platform{
+{{- if .Handoff}}
+		{{end}}},
+		{{index $.Keys "SecretEnv"}}{{quote .SecretEnv}},
+		{{index $.Keys "Platforms"}}[]workflow.Platform{
 {{- range .Platforms}}
-		{Name: {{quote .Name}}, SecretEnv: {{quote .SecretEnv}}, Auth: {{quote .Auth}}},
+			{Name: {{quote .Name}}, SecretEnv: {{quote .SecretEnv}}, Auth: {{quote .Auth}}},
 {{- end}}
-	},
-	IdempotencyKey: {{quote .IdempotencyKey}},
-	Log: []string{ {{- quoteList .Log -}} },
+{{- if .Platforms}}
+		{{end}}},
+		{{index $.Keys "IdempotencyKey"}}{{quote .IdempotencyKey}},
+		{{index $.Keys "Log"}}[]string{ {{- quoteList .Log -}} },
 {{- if .Forward}}
-	Forward: &workflow.Forward{URL: {{quote .ForwardURL}}, SecretEnv: {{quote .ForwardSecret}}, MaxAttempts: {{.ForwardMax}}},
+		{{index $.Keys "Forward"}}&workflow.Forward{URL: {{quote .ForwardURL}}, SecretEnv: {{quote .ForwardSecret}}, MaxAttempts: {{.ForwardMax}}},
 {{- end}}
 {{- if .Language}}
-	Language: {{quote .Language}},
+		{{index $.Keys "Language"}}{{quote .Language}},
 {{- end}}
 {{- if .PhoneRegion}}
-	PhoneRegion: {{quote .PhoneRegion}},
+		{{index $.Keys "PhoneRegion"}}{{quote .PhoneRegion}},
 {{- end}}
 {{- with .Incomplete}}
-	Incomplete: &workflow.Incomplete{
-		Severity: {{quote .Severity}},
-		Owner: {{quote .Owner}},
-		Notify: []string{ {{- quoteList .Notify -}} },
-		CallerMessage: {{quote .CallerMessage}},
-	},
+		{{index $.Keys "Incomplete"}}&workflow.Incomplete{
+			Severity:      {{quote .Severity}},
+			Owner:         {{quote .Owner}},
+			Notify:        []string{ {{- quoteList .Notify -}} },
+			CallerMessage: {{quote .CallerMessage}},
+		},
 {{- end}}
 	}
 }
@@ -120,7 +112,7 @@ type HandoffReason string
 // Handoff reasons.
 const (
 {{- range .Reasons}}
-	{{.Name}} HandoffReason = {{quote .Value}}
+	{{.Name}}{{.Pad}}HandoffReason = {{quote .Value}}
 {{- end}}
 )
 {{- if .NextActions}}
@@ -131,34 +123,16 @@ type NextAction string
 // Next actions.
 const (
 {{- range .NextActions}}
-	{{.Name}} NextAction = {{quote .Value}}
+	{{.Name}}{{.Pad}}NextAction = {{quote .Value}}
 {{- end}}
 )
 {{- end}}
-{{range .Fields}}{{if .Enum}}
-// {{.EnumType}} is a value of the field {{comment .Name}}.
-type {{.EnumType}} string
-
-// Values of {{.EnumType}}.
-const (
-{{- $t := .EnumType}}
-{{- range .Enum}}
-	{{.Const}} {{$t}} = {{quote .Value}}
-{{- end}}
-)
-{{end}}{{end}}
+{{.Code.Decls}}
 // Fields are the values the call produced, typed. Optional fields are
 // pointers (nil when the call did not produce them); in a handoff event a
 // required field may be the zero value when the call missed it.
 type Fields struct {
-{{- range .Fields}}
-{{- if .Doc}}
-	// {{.GoName}}: {{comment .Doc}}{{if .PII}} Personal data: never log it.{{end}}
-{{- else if .PII}}
-	// {{.GoName}} is personal data: never log it.
-{{- end}}
-	{{.GoName}} {{.GoType}} {{jsonTag .Name .Required}}
-{{- end}}
+{{- .Code.Members}}
 }
 
 // Outcome is a completed call: every required field is present and no
@@ -222,7 +196,8 @@ func Routes() []handler.Route {
 {{- range .Routes}}
 		{Provider: {{quote .Provider}}, Path: {{quote .Path}}{{if .Token}}, Token: true{{end}}},
 {{- end}}
-	}
+{{- if .Routes}}
+	{{end}}}
 }
 
 // Mount serves NewHandler(svc, platform, cfg) on mux for POST requests at
@@ -237,44 +212,7 @@ func Mount(mux *http.ServeMux, svc Service, cfg handler.Config) error {
 // fieldsFrom types the validated values of an event.
 func fieldsFrom(m map[string]any) Fields {
 	var f Fields
-{{- range .Fields}}
-{{- if isList .Kind}}
-	if items, ok := m[{{quote .Name}}].([]any); ok {
-		for _, item := range items {
-{{- if isTime .Items}}
-			if s, ok := item.(string); ok {
-				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-					f.{{.GoName}} = append(f.{{.GoName}}, t)
-				}
-			}
-{{- else}}
-			if v, ok := item.({{jsonType .Items}}); ok {
-				f.{{.GoName}} = append(f.{{.GoName}}, {{if isEnum .Items}}{{.EnumType}}(v){{else}}v{{end}})
-			}
-{{- end}}
-		}
-	}
-{{- else if isTime .Kind}}
-	if s, ok := m[{{quote .Name}}].(string); ok {
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			f.{{.GoName}} = {{if not .Required}}&{{end}}t
-		}
-	}
-{{- else if isEnum .Kind}}
-	if v, ok := m[{{quote .Name}}].(string); ok {
-		{{- if .Required}}
-		f.{{.GoName}} = {{.EnumType}}(v)
-		{{- else}}
-		e := {{.EnumType}}(v)
-		f.{{.GoName}} = &e
-		{{- end}}
-	}
-{{- else}}
-	if v, ok := m[{{quote .Name}}].({{jsonType .Kind}}); ok {
-		f.{{.GoName}} = {{if not .Required}}&{{end}}v
-	}
-{{- end}}
-{{- end}}
+{{- .Code.From}}
 	return f
 }
 `
@@ -302,21 +240,15 @@ import (
 	"context"
 	"log"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
-	"net/http"
 	"sync"
 	"syscall"
-
-	{{quote .ImportPath}}
-{{- if .Forward}}
-	"{{module}}/runtime/forward"
+{{- /* gofmt sorts the imports of a group by path: newModel sorted these. */}}
+{{range .StubImports}}
+	{{.}}
 {{- end}}
-	rt "{{module}}/runtime/handler"
-	"{{module}}/runtime/inbox"
-	"{{module}}/runtime/server"
-	"{{module}}/runtime/store"
-	"{{module}}/runtime/store/storeopen"
 )
 
 // service implements {{.Package}}.Service.
