@@ -344,45 +344,63 @@ func (s *sqlStore) LeaseDue(ctx context.Context, kind store.Kind, n int, lease t
 		return nil, fmt.Errorf("lease due messages: %w", err)
 	}
 	defer tx.Rollback()
-	// A due message that has used up its attempts had its final attempt
-	// leased and never recorded; attempting it again would exceed the limit.
-	_, err = tx.ExecContext(ctx, `
-		WITH exhausted AS MATERIALIZED (
-			SELECT id FROM callspec_outbox
-			WHERE kind = $3 AND state = 'pending' AND next_attempt_at <= $1 AND attempts >= max_attempts`+s.dialect.LockRows+`
-		)
-		UPDATE callspec_outbox SET state = 'dead', lease_token = '', last_error = $2, updated_at = $1
-		WHERE id IN (SELECT id FROM exhausted)`,
-		now, store.AbandonedFinalAttempt, string(kind))
-	if err != nil {
-		return nil, fmt.Errorf("dead-letter abandoned final attempts: %w", err)
-	}
-	// The lease is the message's next_attempt_at: when it runs out the
-	// message is due again without anyone having to release it. A grouped
-	// message waits while an earlier one of its group is pending; that
-	// one stays pending while leased, so no two of a group are leased at
-	// once, by any replica.
-	rows, err := tx.QueryContext(ctx, `
-		WITH due AS MATERIALIZED (
-			SELECT id FROM callspec_outbox o
-			WHERE kind = $5 AND state = 'pending' AND next_attempt_at <= $1 AND attempts < max_attempts
-				AND (grp = '' OR NOT EXISTS (
-					SELECT 1 FROM callspec_outbox e
-					WHERE e.kind = o.kind AND e.grp = o.grp AND e.state = 'pending'
-						AND (e.seq < o.seq OR e.seq = o.seq AND e.id < o.id)))
-			ORDER BY next_attempt_at, id
-			LIMIT $2`+s.dialect.LockRows+`
-		)
-		UPDATE callspec_outbox SET attempts = attempts + 1, lease_token = $3, next_attempt_at = $4, updated_at = $1
-		WHERE id IN (SELECT id FROM due)
-		RETURNING `+outboxColumns,
-		now, n, store.NewToken(), now+lease.Milliseconds(), string(kind))
-	if err != nil {
-		return nil, fmt.Errorf("lease due messages: %w", err)
-	}
-	out, err := scanMessages(rows)
-	if err != nil {
-		return nil, fmt.Errorf("lease due messages: %w", err)
+	token := store.NewToken()
+	var out []store.Message
+	// Each round looks at the first due messages only (the index on kind,
+	// state, due time and id, read in order up to the limit), never at
+	// every due one: with a backlog of thousands of pending messages the
+	// scan for abandoned final attempts that once ran before every lease
+	// read each due row and made a lease cost O(backlog). A message that
+	// has used up its attempts had its final attempt leased and never
+	// recorded; it is dead-lettered where it is met, as the memory and
+	// Redis stores do, and the round repeats for the messages it held
+	// back (its group's next, or the rest of the limit).
+	for len(out) < n {
+		// The lease is the message's next_attempt_at: when it runs out the
+		// message is due again without anyone having to release it. A
+		// grouped message waits while an earlier one of its group is
+		// pending; that one stays pending while leased, so no two of a
+		// group are leased at once, by any replica. Every right-hand side
+		// of SET reads the row as it was, so the CASEs agree.
+		rows, err := tx.QueryContext(ctx, `
+			WITH due AS MATERIALIZED (
+				SELECT id FROM callspec_outbox o
+				WHERE kind = $5 AND state = 'pending' AND next_attempt_at <= $1
+					AND (grp = '' OR NOT EXISTS (
+						SELECT 1 FROM callspec_outbox e
+						WHERE e.kind = o.kind AND e.grp = o.grp AND e.state = 'pending'
+							AND (e.seq < o.seq OR e.seq = o.seq AND e.id < o.id)))
+				ORDER BY next_attempt_at, id
+				LIMIT $2`+s.dialect.LockRows+`
+			)
+			UPDATE callspec_outbox SET
+				state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE state END,
+				last_error = CASE WHEN attempts >= max_attempts THEN $6 ELSE last_error END,
+				lease_token = CASE WHEN attempts >= max_attempts THEN '' ELSE $3 END,
+				next_attempt_at = CASE WHEN attempts >= max_attempts THEN next_attempt_at ELSE $4 END,
+				attempts = CASE WHEN attempts >= max_attempts THEN attempts ELSE attempts + 1 END,
+				updated_at = $1
+			WHERE id IN (SELECT id FROM due)
+			RETURNING `+outboxColumns,
+			now, n-len(out), token, now+lease.Milliseconds(), string(kind), store.AbandonedFinalAttempt)
+		if err != nil {
+			return nil, fmt.Errorf("lease due messages: %w", err)
+		}
+		ms, err := scanMessages(rows)
+		if err != nil {
+			return nil, fmt.Errorf("lease due messages: %w", err)
+		}
+		dead := false
+		for _, m := range ms {
+			if m.State == store.Pending {
+				out = append(out, m)
+			} else {
+				dead = true
+			}
+		}
+		if !dead {
+			break
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("lease due messages: %w", err)
