@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/callspec/callspec/runtime/store"
 )
 
 // maxGroup bounds the callers whose writes one group commit holds: a
@@ -102,14 +104,37 @@ func (g *groupCommit) run() {
 }
 
 // commit runs group in one transaction and answers each write.
+//
+// It first runs the writes one after another without savepoints: a
+// write that succeeds, or finds that it holds no lease (ErrLeaseLost,
+// returned before it changed anything), leaves the transaction as its
+// own would have. Only when a write fails otherwise, having perhaps
+// changed some rows before its failing statement, is the whole group
+// rolled back and run again with a savepoint around each write, so that
+// the failed write alone is undone. Savepoints cost two statements per
+// write, as much as most writes' own statement.
 func (g *groupCommit) commit(group []*groupWrite) {
 	results := make([]error, len(group))
-	answer := func() {
-		for i, w := range group {
-			w.result <- results[i]
-		}
+	if len(group) > 1 && g.run1(group, results, false) {
+		g.answer(group, results)
+		return
 	}
-	defer answer()
+	clear(results)
+	g.run1(group, results, true)
+	g.answer(group, results)
+}
+
+func (g *groupCommit) answer(group []*groupWrite, results []error) {
+	for i, w := range group {
+		w.result <- results[i]
+	}
+}
+
+// run1 runs group in one transaction, each write in a savepoint if
+// savepoints is set, and fills in results. Without savepoints it gives up,
+// rolls back and returns false as soon as a write fails with an error
+// other than ErrLeaseLost; it returns true when results are final.
+func (g *groupCommit) run1(group []*groupWrite, results []error, savepoints bool) bool {
 	fail := func(err error) {
 		for i := range results {
 			if results[i] == nil {
@@ -121,7 +146,7 @@ func (g *groupCommit) commit(group []*groupWrite) {
 	q := g.stmts
 	if _, err := q.ExecContext(bg, `BEGIN IMMEDIATE`); err != nil {
 		fail(fmt.Errorf("begin a transaction: %w", err))
-		return
+		return true
 	}
 	open := true
 	defer func() {
@@ -137,39 +162,45 @@ func (g *groupCommit) commit(group []*groupWrite) {
 			results[i] = &commitError{err}
 			continue
 		}
-		if len(group) == 1 {
-			if results[i] = w.fn(context.WithoutCancel(w.ctx), q); results[i] != nil {
-				return
+		if !savepoints || len(group) == 1 {
+			results[i] = w.fn(context.WithoutCancel(w.ctx), q)
+			switch {
+			case results[i] == nil:
+				ran = true
+			case len(group) == 1:
+				return true
+			case !errors.Is(results[i], store.ErrLeaseLost):
+				return false
 			}
-			ran = true
 			continue
 		}
 		if _, err := q.ExecContext(bg, `SAVEPOINT callspec_write`); err != nil {
 			fail(fmt.Errorf("begin a write in the group: %w", err))
-			return
+			return true
 		}
 		results[i] = w.fn(context.WithoutCancel(w.ctx), q)
 		if results[i] != nil {
 			if _, err := q.ExecContext(bg, `ROLLBACK TO callspec_write`); err != nil {
 				fail(fmt.Errorf("roll back a failed write in the group: %w", err))
-				return
+				return true
 			}
 		} else {
 			ran = true
 		}
 		if _, err := q.ExecContext(bg, `RELEASE callspec_write`); err != nil {
 			fail(fmt.Errorf("end a write in the group: %w", err))
-			return
+			return true
 		}
 	}
 	if !ran {
-		return
+		return true
 	}
 	if _, err := q.ExecContext(bg, `COMMIT`); err != nil {
 		fail(fmt.Errorf("commit: %w", err))
-		return
+		return true
 	}
 	open = false
+	return true
 }
 
 // close stops taking writes, waits for the group under way and gives
