@@ -270,10 +270,22 @@ func (w *Worker) leaseLoop(ctx context.Context, jobs chan<- leased, inflight *at
 		case <-ctx.Done():
 			return
 		case <-w.wake:
+			// Every stored delivery and every recorded outcome notifies: a
+			// short pause gathers what arrives together into one lease
+			// instead of a lease per message.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(min(w.cfg.PollInterval, gather)):
+			}
 		case <-timer.C:
 		}
 	}
 }
+
+// gather is the longest a notified lease loop waits for more messages
+// to arrive before it leases.
+const gather = 5 * time.Millisecond
 
 // ahead is how many messages may be leased and not yet attempted: as
 // many as the workers start within half of what a lease leaves beyond an
@@ -315,7 +327,7 @@ func (w *Worker) work(detached context.Context, j leased, records *recorder) {
 }
 
 // recorder records outcomes, each in a goroutine of its own, a bounded
-// number at once.
+// number at once (see init).
 type recorder struct {
 	w        *Worker
 	detached context.Context
@@ -324,7 +336,15 @@ type recorder struct {
 }
 
 func (r *recorder) init(w *Worker, detached context.Context) {
-	r.w, r.detached, r.slots = w, detached, make(chan struct{}, perWorker*w.cfg.Workers)
+	// On a store whose concurrent writes share a commit, the outcomes of a
+	// batch are recorded at once; elsewhere each holds a connection or a
+	// round trip, so no more are under way than there are workers, as
+	// before batching, and the handler's writes do not queue behind them.
+	n := w.cfg.Workers
+	if sc, ok := w.cfg.Store.(store.SharedCommits); ok && sc.SharesCommits() {
+		n *= perWorker
+	}
+	r.w, r.detached, r.slots = w, detached, make(chan struct{}, n)
 }
 
 func (r *recorder) add(m store.Message, out Outcome, d time.Duration) {

@@ -75,6 +75,11 @@ func (s *sqlStore) inTx(ctx context.Context, what string, fn func(ctx context.Co
 	return nil
 }
 
+// SharesCommits reports whether the writes of concurrent callers are
+// committed together (store.SharedCommits): on an engine with one
+// writer.
+func (s *sqlStore) SharesCommits() bool { return s.group != nil }
+
 // reader is the pool of the statements that only read, through the
 // statement cache when there is one.
 func (s *sqlStore) reader() querier {
