@@ -214,7 +214,7 @@ func (w *Worker) Run(ctx context.Context) {
 	var (
 		wg       sync.WaitGroup
 		records  recorder
-		inflight atomic.Int64 // leased, not yet attempted
+		inflight atomic.Int64 // leased, and not yet through a worker
 	)
 	records.init(w, detached)
 	done := make(chan struct{}, 1) // a worker finished an attempt
