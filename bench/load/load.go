@@ -82,7 +82,10 @@ type Result struct {
 	Problems    []string       `json:"problems"`
 	Transport   int            `json:"transport_errors"`
 	DupMismatch int            `json:"duplicate_answer_mismatches"`
-	Floor       *FloorResult   `json:"floor,omitempty"`
+	// ServerCPU is the user+sys CPU time of the callspec serve process,
+	// from its start to its exit (the drain after the load included).
+	ServerCPU time.Duration `json:"server_cpu_ns"`
+	Floor     *FloorResult  `json:"floor,omitempty"`
 }
 
 // OK reports whether the run verified: every accepted delivery was seen by
@@ -239,6 +242,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	if err := srv.stop(); err != nil {
 		res.Problems = append(res.Problems, err.Error())
+	}
+	if ps := srv.cmd.ProcessState; ps != nil {
+		res.ServerCPU = ps.UserTime() + ps.SystemTime()
 	}
 
 	// The service's view: every event the handler passed it.
@@ -621,6 +627,9 @@ func (r *Result) Report(w io.Writer) {
 	fmt.Fprintf(w, "  latency     p50 %s, p90 %s, p99 %s, max %s\n", ms(r.Latency["p50"]), ms(r.Latency["p90"]), ms(r.Latency["p99"]), ms(r.Latency["max"]))
 	fmt.Fprintf(w, "  deliveries  %d unique, %d exact duplicates, %d signed with a wrong secret; %d retried after the run\n", r.Unique, r.Duplicates, r.BadSigned, r.Retried)
 	fmt.Fprintf(w, "  service     %d events for %d unique deliveries\n", r.Events, r.Unique)
+	if r.ServerCPU > 0 && r.Unique > 0 {
+		fmt.Fprintf(w, "  server CPU  %.2f s user+sys, %.0f µs per unique delivery (start to exit, drain included)\n", r.ServerCPU.Seconds(), float64(r.ServerCPU.Microseconds())/float64(r.Unique))
+	}
 	if f := r.Floor; f != nil {
 		fmt.Fprintf(w, "  floor       %.0f requests/s, p50 %s, p99 %s (net/http + signature check + JSON decode, same load, same run); serve/floor %.2f×\n",
 			f.Throughput, ms(f.Latency["p50"]), ms(f.Latency["p99"]), r.Throughput/f.Throughput)

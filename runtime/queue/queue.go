@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/callspec/callspec/runtime/store"
@@ -116,6 +117,9 @@ type Config struct {
 type Worker struct {
 	cfg  Config
 	wake chan struct{}
+	// pace is the recent duration of an attempt in nanoseconds (see
+	// ahead), Timeout until attempts were made.
+	pace atomic.Int64
 }
 
 // New checks cfg and fills in its defaults.
@@ -166,7 +170,9 @@ func New(cfg Config) (*Worker, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Worker{cfg: cfg, wake: make(chan struct{}, 1)}, nil
+	w := &Worker{cfg: cfg, wake: make(chan struct{}, 1)}
+	w.pace.Store(int64(cfg.Timeout))
+	return w, nil
 }
 
 // Config returns the worker's configuration with its defaults filled in.
@@ -182,30 +188,81 @@ func (w *Worker) Notify() {
 	}
 }
 
-// Run works due messages with cfg.Workers goroutines until ctx is
-// cancelled. Attempts under way when ctx ends are finished (each is bounded
-// by cfg.Timeout) and their outcomes recorded. Run returns when every
-// goroutine has stopped.
-func (w *Worker) Run(ctx context.Context) {
-	var wg sync.WaitGroup
-	for range w.cfg.Workers {
-		wg.Go(func() { w.loop(ctx) })
-	}
-	wg.Wait()
+// perWorker bounds the messages leased ahead for each worker goroutine.
+const perWorker = 32
+
+// leased is a message leased for this process, and when.
+type leased struct {
+	m  store.Message
+	at time.Time
 }
 
-func (w *Worker) loop(ctx context.Context) {
+// Run works due messages with cfg.Workers goroutines until ctx is
+// cancelled. One goroutine leases due messages in batches, as many as the
+// workers can start well within a lease (ahead), so that a busy queue
+// costs one lease per batch rather than one per message; a worker hands
+// each attempt's outcome to a goroutine of its own and takes the next
+// message, so that outcomes recorded at once share a commit on a store
+// that commits writes together (SQLite). A message stays leased until
+// its outcome is recorded, so nobody attempts it meanwhile. Attempts under
+// way when ctx ends, and messages already leased, are finished (each is
+// bounded by cfg.Timeout) and their outcomes recorded. Run returns when
+// every goroutine has stopped.
+func (w *Worker) Run(ctx context.Context) {
+	detached := context.WithoutCancel(ctx)
+	jobs := make(chan leased, perWorker*w.cfg.Workers)
+	var (
+		wg       sync.WaitGroup
+		records  recorder
+		inflight atomic.Int64 // leased, and not yet through a worker
+	)
+	records.init(w, detached)
+	done := make(chan struct{}, 1) // a worker finished an attempt
+	for range w.cfg.Workers {
+		wg.Go(func() {
+			for j := range jobs {
+				w.work(detached, j, &records)
+				inflight.Add(-1)
+				select {
+				case done <- struct{}{}:
+				default:
+				}
+			}
+		})
+	}
+	w.leaseLoop(ctx, jobs, &inflight, done)
+	close(jobs)
+	wg.Wait()
+	records.wait()
+}
+
+// leaseLoop leases due messages for the workers until ctx ends.
+func (w *Worker) leaseLoop(ctx context.Context, jobs chan<- leased, inflight *atomic.Int64, done <-chan struct{}) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
-		attempted, err := w.AttemptNext(ctx)
+		n := w.ahead() - int(inflight.Load())
+		if n <= 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-done:
+			}
+			continue
+		}
+		ms, err := w.leaseDue(ctx, n)
+		at := time.Now()
+		inflight.Add(int64(len(ms)))
+		for _, m := range ms {
+			jobs <- leased{m: m, at: at} // never blocks: inflight ≤ ahead ≤ cap(jobs)
+		}
 		if ctx.Err() != nil {
 			return
 		}
 		if err != nil {
 			w.cfg.Logger.Error(w.cfg.Name+" worker could not lease due messages", "error", err)
 		}
-		if attempted && err == nil {
+		if len(ms) == n && err == nil {
 			continue // there may be more due at once
 		}
 		timer.Reset(w.cfg.PollInterval)
@@ -213,56 +270,167 @@ func (w *Worker) loop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-w.wake:
+			// Every stored delivery and every recorded outcome notifies: a
+			// short pause gathers what arrives together into one lease
+			// instead of a lease per message.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(min(w.cfg.PollInterval, gather)):
+			}
 		case <-timer.C:
 		}
 	}
 }
 
+// gather is the longest a notified lease loop waits for more messages
+// to arrive before it leases.
+const gather = 5 * time.Millisecond
+
+// ahead is how many messages may be leased and not yet attempted: as
+// many as the workers start within half of what a lease leaves beyond an
+// attempt, at the attempts' recent pace, at least one per worker and at
+// most perWorker each. A slow service (attempts near Timeout) gets one
+// message per worker, as before batching; a fast one whole batches.
+func (w *Worker) ahead() int {
+	window := (w.cfg.Lease - w.cfg.Timeout) / 2
+	per := perWorker
+	if d := time.Duration(w.pace.Load()); d > 0 {
+		per = int(min(int64(perWorker), max(1, int64(window/d))))
+	}
+	return per * w.cfg.Workers
+}
+
+// started tells the pace estimate how long an attempt took: an average
+// that weighs the latest attempt by an eighth.
+func (w *Worker) started(d time.Duration) {
+	for {
+		old := w.pace.Load()
+		next := old - old/8 + int64(d)/8
+		if w.pace.CompareAndSwap(old, next) {
+			return
+		}
+	}
+}
+
+// work attempts the leased message j and hands its outcome to records,
+// unless j waited so long that its lease might run out during the
+// attempt: then it is left to its lease, and attempted again once that
+// has run out (ahead keeps this rare).
+func (w *Worker) work(detached context.Context, j leased, records *recorder) {
+	if time.Since(j.at) > (w.cfg.Lease-w.cfg.Timeout)/2 {
+		w.cfg.Logger.Warn(w.cfg.Name+" event waited too long for a worker; it will be attempted again after its lease", "message_id", j.m.ID, "attempt", j.m.Attempts)
+		return
+	}
+	out, d := w.try(detached, j.m)
+	records.add(j.m, out, d)
+}
+
+// recorder records outcomes, each in a goroutine of its own, a bounded
+// number at once (see init).
+type recorder struct {
+	w        *Worker
+	detached context.Context
+	slots    chan struct{}
+	wg       sync.WaitGroup
+}
+
+func (r *recorder) init(w *Worker, detached context.Context) {
+	// On a store whose concurrent writes share a commit, the outcomes of a
+	// batch are recorded at once; elsewhere each holds a connection or a
+	// round trip, so no more are under way than there are workers, as
+	// before batching, and the handler's writes do not queue behind them.
+	n := w.cfg.Workers
+	if sc, ok := w.cfg.Store.(store.SharedCommits); ok && sc.SharesCommits() {
+		n *= perWorker
+	}
+	r.w, r.detached, r.slots = w, detached, make(chan struct{}, n)
+}
+
+func (r *recorder) add(m store.Message, out Outcome, d time.Duration) {
+	r.slots <- struct{}{}
+	r.wg.Go(func() {
+		defer func() { <-r.slots }()
+		rctx, cancel := context.WithTimeout(r.detached, recordTimeout)
+		defer cancel()
+		r.w.record(rctx, m, out, d)
+		// The next event of the same call may be due now.
+		r.w.Notify()
+	})
+}
+
+func (r *recorder) wait() { r.wg.Wait() }
+
 // Drain attempts due messages one after another until none is due, the
 // store fails or ctx ends: a process that stops hands over what it
-// accepted and can, instead of leaving it for the next start.
+// accepted and can, instead of leaving it for the next start. It leases
+// them in batches (see Run) and waits for every outcome to be recorded
+// before it looks for more, so an event of a call that waited for the
+// previous one is not left behind.
 func (w *Worker) Drain(ctx context.Context) error {
+	detached := context.WithoutCancel(ctx)
+	var records recorder
+	records.init(w, detached)
+	defer records.wait()
 	for ctx.Err() == nil {
-		attempted, err := w.AttemptNext(ctx)
-		if err != nil || !attempted {
+		ms, err := w.leaseDue(ctx, w.ahead())
+		if err != nil {
 			return err
+		}
+		if len(ms) == 0 {
+			records.wait()
+			if ms, err = w.leaseDue(ctx, w.ahead()); err != nil || len(ms) == 0 {
+				return err
+			}
+		}
+		at := time.Now()
+		for _, m := range ms {
+			w.work(detached, leased{m: m, at: at}, &records)
 		}
 	}
 	return ctx.Err()
 }
 
 // AttemptNext leases one due message, attempts it and records the outcome.
-// It reports whether a message was due. Run calls it in a loop; tests call
-// it to step the worker by hand.
+// It reports whether a message was due. Tests call it to step the worker
+// by hand.
 func (w *Worker) AttemptNext(ctx context.Context) (bool, error) {
-	if err := ctx.Err(); err != nil {
+	ms, err := w.leaseDue(ctx, 1)
+	if err != nil || len(ms) == 0 {
 		return false, err
 	}
-	// The lease, the attempt and its record outlive a cancelled ctx. A
-	// lease cut short by ctx may still commit (PostgreSQL answers the
-	// COMMIT after the client gave up) and the message would then wait out
-	// its lease, unseen by Drain; an attempt cut short might have reached
-	// the receiver and would only be repeated.
 	detached := context.WithoutCancel(ctx)
-	lctx, cancel := context.WithTimeout(detached, recordTimeout)
-	ms, err := w.cfg.Store.LeaseDue(lctx, w.cfg.Kind, 1, w.cfg.Lease)
-	cancel()
-	if err != nil {
-		return false, err
-	}
-	if len(ms) == 0 {
-		return false, nil
-	}
-	m := ms[0]
-	start := time.Now()
-	actx, cancel := context.WithTimeout(detached, w.cfg.Timeout)
-	out := w.cfg.Attempt(actx, m)
-	cancel()
-	d := time.Since(start)
+	out, d := w.try(detached, ms[0])
 	rctx, cancel := context.WithTimeout(detached, recordTimeout)
 	defer cancel()
-	w.record(rctx, m, out, d)
+	w.record(rctx, ms[0], out, d)
 	return true, nil
+}
+
+// leaseDue leases up to n due messages. The lease outlives a cancelled
+// ctx: a lease cut short by ctx may still commit (PostgreSQL answers the
+// COMMIT after the client gave up) and the messages would then wait out
+// their lease, unseen by Drain.
+func (w *Worker) leaseDue(ctx context.Context, n int) ([]store.Message, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	return w.cfg.Store.LeaseDue(lctx, w.cfg.Kind, n, w.cfg.Lease)
+}
+
+// try makes one attempt of the leased message m, bounded by Timeout, and
+// says how long it took. detached is not cancelled: an attempt cut short
+// might have reached the receiver and would only be repeated.
+func (w *Worker) try(detached context.Context, m store.Message) (Outcome, time.Duration) {
+	start := time.Now()
+	actx, cancel := context.WithTimeout(detached, w.cfg.Timeout)
+	defer cancel()
+	out := w.cfg.Attempt(actx, m)
+	d := time.Since(start)
+	w.started(d)
+	return out, d
 }
 
 func (w *Worker) record(ctx context.Context, m store.Message, out Outcome, d time.Duration) {

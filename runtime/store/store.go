@@ -107,6 +107,17 @@ type Store interface {
 	Close() error
 }
 
+// SharedCommits is implemented by a store whose writes from concurrent
+// callers share one commit (SQLite's group commit through its one
+// writer): there, many writes under way at once cost little more than
+// one, while on a store where each write holds a pooled connection
+// (PostgreSQL) or a round trip (Redis) they queue before the handler's
+// own. The queue workers record as many outcomes at once as it allows.
+type SharedCommits interface {
+	// SharesCommits reports whether concurrent writes share a commit.
+	SharesCommits() bool
+}
+
 // Outcome says what Claim found.
 type Outcome int
 

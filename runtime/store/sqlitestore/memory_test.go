@@ -1,6 +1,7 @@
 package sqlitestore_test
 
 import (
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -28,5 +29,28 @@ func TestMemoryDatabaseReadsItsOwnWrites(t *testing.T) {
 	again, err := s.Claim(ctx, "k", time.Minute)
 	if err != nil || again.Outcome != store.Done || string(again.Result.Body) != "ok" {
 		t.Fatalf("claim again: %v %q, %v; want Done \"ok\"", again.Outcome, again.Result.Body, err)
+	}
+}
+
+// TestSharesCommits: a SQLite file commits concurrent writes together,
+// which the queue workers read to record a batch's outcomes at once; a
+// database in memory has one connection for reads and writes and does
+// not.
+func TestSharesCommits(t *testing.T) {
+	file, err := sqlitestore.Open("sqlite:" + filepath.Join(t.TempDir(), "callspec.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	mem, err := sqlitestore.Open("sqlite::memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	for s, want := range map[store.Store]bool{file: true, mem: false} {
+		sc, ok := s.(store.SharedCommits)
+		if !ok || sc.SharesCommits() != want {
+			t.Errorf("%T: SharesCommits = %v (implemented: %v), want %v", s, ok && sc.SharesCommits(), ok, want)
+		}
 	}
 }

@@ -78,12 +78,18 @@ func Open(dsn string, opts ...store.Option) (store.Store, error) {
 	read.SetMaxIdleConns(readers)
 	read.SetConnMaxLifetime(0)
 	read.SetConnMaxIdleTime(0)
+	// Concurrent writes are committed together, one fsync for all of
+	// them (sqlstore.Dialect.OneWriter).
+	dialect := sqlstore.Dialect{Name: "sqlite", Blob: "BLOB", OneWriter: true}
 	if path == ":memory:" {
-		// Each connection would open a database of its own.
+		// Each connection would open a database of its own, so the reads
+		// share the writer's one connection, which a group commit would
+		// hold: a database in memory (tests) writes one caller at a time.
 		read.Close()
 		read = db
+		dialect.OneWriter = false
 	}
-	s, err := sqlstore.OpenPools(context.Background(), db, read, sqlstore.Dialect{Name: "sqlite", Blob: "BLOB"}, nil, opts...)
+	s, err := sqlstore.OpenPools(context.Background(), db, read, dialect, nil, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("open the SQLite store %s: %w", path, err)
 	}

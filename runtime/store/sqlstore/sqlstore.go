@@ -33,6 +33,60 @@ type sqlStore struct {
 	now     func() time.Time
 	// closeDriver releases what db is built on (the pgx pool), if anything.
 	closeDriver func()
+	// On an engine with one writer (Dialect.OneWriter): the group commit
+	// that every write goes through, and the reads' statements prepared
+	// once on their pool. Nil otherwise.
+	group     *groupCommit
+	readStmts *stmtCache
+}
+
+// write runs fn, one write: on an engine with one writer in the next
+// group commit, otherwise on the pool (each statement commits by itself).
+func (s *sqlStore) write(ctx context.Context, fn func(ctx context.Context, q querier) error) error {
+	if s.group != nil {
+		return s.group.do(ctx, fn)
+	}
+	return fn(ctx, s.db)
+}
+
+// inTx runs fn's statements as one transaction: on an engine with one
+// writer in the next group commit. An error of beginning or committing
+// the transaction is wrapped with what.
+func (s *sqlStore) inTx(ctx context.Context, what string, fn func(ctx context.Context, q querier) error) error {
+	if s.group != nil {
+		err := s.group.do(ctx, fn)
+		var ce *commitError
+		if errors.As(err, &ce) {
+			return fmt.Errorf("%s: %w", what, ce.err)
+		}
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	defer tx.Rollback()
+	if err := fn(ctx, tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// SharesCommits reports whether the writes of concurrent callers are
+// committed together (store.SharedCommits): on an engine with one
+// writer.
+func (s *sqlStore) SharesCommits() bool { return s.group != nil }
+
+// reader is the pool of the statements that only read, through the
+// statement cache when there is one.
+func (s *sqlStore) reader() querier {
+	if s.readStmts != nil {
+		return s.readStmts
+	}
+	return s.read
 }
 
 // Open serves the store over db, creating or migrating its tables (in one
@@ -56,6 +110,18 @@ func OpenPools(ctx context.Context, db, read *sql.DB, d Dialect, closeDriver fun
 		s.Close()
 		return nil, err
 	}
+	if d.OneWriter {
+		if read == db {
+			s.Close()
+			return nil, errors.New("a store with one writer needs a pool of its own for reads: the group commit holds the writer's connection")
+		}
+		g, err := newGroupCommit(ctx, db)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.group, s.readStmts = g, newStmtCache(read)
+	}
 	return s, nil
 }
 
@@ -73,6 +139,10 @@ type Dialect struct {
 	// MigrationLock, run first in the migration transaction, keeps replicas
 	// that start together from racing on CREATE TABLE.
 	MigrationLock string
+	// OneWriter: the engine writes through one connection (SQLite), so
+	// the writes of concurrent callers are committed together (see
+	// groupCommit) and the hot statements are prepared once (stmtCache).
+	OneWriter bool
 }
 
 // schemaVersion is the version of the tables below. A later version adds
@@ -225,7 +295,8 @@ func (s *sqlStore) Claim(ctx context.Context, key string, lease time.Duration) (
 		// conflict WHERE makes a takeover conditional, and concurrent
 		// upserts of one key serialise on its row, so exactly one wins.
 		var attempts int
-		err = s.db.QueryRowContext(ctx, `
+		err = s.write(ctx, func(ctx context.Context, q querier) error {
+			return q.QueryRowContext(ctx, `
 			INSERT INTO callspec_claims (idempotency_key, state, token, lease_until, attempts, status, body, created_at, updated_at)
 			VALUES ($1, 'claimed', $2, $3, 1, 0, NULL, $4, $4)
 			ON CONFLICT (idempotency_key) DO UPDATE SET
@@ -235,7 +306,8 @@ func (s *sqlStore) Claim(ctx context.Context, key string, lease time.Duration) (
 				updated_at = excluded.updated_at
 			WHERE callspec_claims.state = 'claimed' AND callspec_claims.lease_until <= $4
 			RETURNING attempts`,
-			key, token, until, store.ToMS(now)).Scan(&attempts)
+				key, token, until, store.ToMS(now)).Scan(&attempts)
+		})
 		if err == nil {
 			return store.Claim{Key: key, Outcome: store.Acquired, Token: token, Attempt: attempts, LeaseUntil: store.FromMS(until)}, nil
 		}
@@ -257,7 +329,7 @@ func (s *sqlStore) readClaim(ctx context.Context, key string) (c store.Claim, se
 		status     int
 		body       []byte
 	)
-	err = s.read.QueryRowContext(ctx, `SELECT state, lease_until, status, body FROM callspec_claims WHERE idempotency_key = $1`, key).
+	err = s.reader().QueryRowContext(ctx, `SELECT state, lease_until, status, body FROM callspec_claims WHERE idempotency_key = $1`, key).
 		Scan(&state, &leaseUntil, &status, &body)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -278,55 +350,52 @@ func (s *sqlStore) Complete(ctx context.Context, held store.Claim, result store.
 	if err != nil {
 		return err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("complete %q: %w", held.Key, err)
-	}
-	defer tx.Rollback()
 	body := result.Body
 	if body == nil {
 		body = []byte{}
 	}
-	res, err := tx.ExecContext(ctx, `
-		UPDATE callspec_claims SET state = 'done', token = '', status = $1, body = $2, updated_at = $3
-		WHERE idempotency_key = $4 AND token = $5 AND state = 'claimed'`,
-		result.Status, body, store.ToMS(now), held.Key, held.Token)
-	if err := oneRow(res, err); err != nil {
-		return fmt.Errorf("complete %q: %w", held.Key, err)
-	}
-	for _, m := range ms {
-		// A message id already present was enqueued by an earlier completion
-		// of the same delivery; it is not sent twice. seq orders a group,
-		// read from the group's rows only (the index on kind, grp): an
-		// ungrouped message needs none. Concurrent inserts of one group on
-		// PostgreSQL may draw the same number, and are then ordered by id
-		// (they were concurrent anyway).
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO callspec_outbox (id, kind, workflow_id, grp, url, secret_env, body, summary, state, attempts, max_attempts,
-				next_attempt_at, last_error, lease_token, created_at, updated_at, seq)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $11, 'pending', 0, $8, $9, '', '', $10, $10,
-				CASE WHEN $4 = '' THEN 0 ELSE (SELECT COALESCE(MAX(seq), 0) + 1 FROM callspec_outbox WHERE kind = $2 AND grp = $4) END)
-			ON CONFLICT (id) DO NOTHING`,
-			m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, store.ToMS(m.NextAttemptAt), store.ToMS(m.CreatedAt), m.Summary)
-		if err != nil {
-			return fmt.Errorf("enqueue the %s message of %q: %w", m.Kind, held.Key, err)
+	return s.inTx(ctx, fmt.Sprintf("complete %q", held.Key), func(ctx context.Context, tx querier) error {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE callspec_claims SET state = 'done', token = '', status = $1, body = $2, updated_at = $3
+			WHERE idempotency_key = $4 AND token = $5 AND state = 'claimed'`,
+			result.Status, body, store.ToMS(now), held.Key, held.Token)
+		if err := oneRow(res, err); err != nil {
+			return fmt.Errorf("complete %q: %w", held.Key, err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("complete %q: %w", held.Key, err)
-	}
-	return nil
+		for _, m := range ms {
+			// A message id already present was enqueued by an earlier
+			// completion of the same delivery; it is not sent twice. seq
+			// orders a group, read from the group's rows only (the index on
+			// kind, grp): an ungrouped message needs none. Concurrent inserts
+			// of one group on PostgreSQL may draw the same number, and are
+			// then ordered by id (they were concurrent anyway).
+			_, err := tx.ExecContext(ctx, `
+				INSERT INTO callspec_outbox (id, kind, workflow_id, grp, url, secret_env, body, summary, state, attempts, max_attempts,
+					next_attempt_at, last_error, lease_token, created_at, updated_at, seq)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $11, 'pending', 0, $8, $9, '', '', $10, $10,
+					CASE WHEN $4 = '' THEN 0 ELSE (SELECT COALESCE(MAX(seq), 0) + 1 FROM callspec_outbox WHERE kind = $2 AND grp = $4) END)
+				ON CONFLICT (id) DO NOTHING`,
+				m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, store.ToMS(m.NextAttemptAt), store.ToMS(m.CreatedAt), m.Summary)
+			if err != nil {
+				return fmt.Errorf("enqueue the %s message of %q: %w", m.Kind, held.Key, err)
+			}
+		}
+		return nil
+	})
 }
 
 func (s *sqlStore) Release(ctx context.Context, held store.Claim) error {
 	if err := store.CheckHeld(held); err != nil {
 		return err
 	}
-	res, err := s.db.ExecContext(ctx, `
-		UPDATE callspec_claims SET token = '', lease_until = 0, updated_at = $1
-		WHERE idempotency_key = $2 AND token = $3 AND state = 'claimed'`,
-		store.ToMS(s.now()), held.Key, held.Token)
-	if err := oneRow(res, err); err != nil {
+	err := s.write(ctx, func(ctx context.Context, q querier) error {
+		res, err := q.ExecContext(ctx, `
+			UPDATE callspec_claims SET token = '', lease_until = 0, updated_at = $1
+			WHERE idempotency_key = $2 AND token = $3 AND state = 'claimed'`,
+			store.ToMS(s.now()), held.Key, held.Token)
+		return oneRow(res, err)
+	})
+	if err != nil {
 		return fmt.Errorf("release %q: %w", held.Key, err)
 	}
 	return nil
@@ -339,53 +408,70 @@ func (s *sqlStore) LeaseDue(ctx context.Context, kind store.Kind, n int, lease t
 		return nil, err
 	}
 	now := store.ToMS(s.now())
-	tx, err := s.db.BeginTx(ctx, nil)
+	token := store.NewToken()
+	var out []store.Message
+	err := s.inTx(ctx, "lease due messages", func(ctx context.Context, tx querier) error {
+		out = out[:0]
+		// Each round looks at the first due messages only (the index on kind,
+		// state, due time and id, read in order up to the limit), never at
+		// every due one: with a backlog of thousands of pending messages the
+		// scan for abandoned final attempts that once ran before every lease
+		// read each due row and made a lease cost O(backlog). A message that
+		// has used up its attempts had its final attempt leased and never
+		// recorded; it is dead-lettered where it is met, as the memory and
+		// Redis stores do, and the round repeats for the messages it held
+		// back (its group's next, or the rest of the limit).
+		for len(out) < n {
+			// The lease is the message's next_attempt_at: when it runs out the
+			// message is due again without anyone having to release it. A
+			// grouped message waits while an earlier one of its group is
+			// pending; that one stays pending while leased, so no two of a
+			// group are leased at once, by any replica. Every right-hand side
+			// of SET reads the row as it was, so the CASEs agree.
+			rows, err := tx.QueryContext(ctx, `
+			WITH due AS MATERIALIZED (
+				SELECT id FROM callspec_outbox o
+				WHERE kind = $5 AND state = 'pending' AND next_attempt_at <= $1
+					AND (grp = '' OR NOT EXISTS (
+						SELECT 1 FROM callspec_outbox e
+						WHERE e.kind = o.kind AND e.grp = o.grp AND e.state = 'pending'
+							AND (e.seq < o.seq OR e.seq = o.seq AND e.id < o.id)))
+				ORDER BY next_attempt_at, id
+				LIMIT $2`+s.dialect.LockRows+`
+			)
+			UPDATE callspec_outbox SET
+				state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE state END,
+				last_error = CASE WHEN attempts >= max_attempts THEN $6 ELSE last_error END,
+				lease_token = CASE WHEN attempts >= max_attempts THEN '' ELSE $3 END,
+				next_attempt_at = CASE WHEN attempts >= max_attempts THEN next_attempt_at ELSE $4 END,
+				attempts = CASE WHEN attempts >= max_attempts THEN attempts ELSE attempts + 1 END,
+				updated_at = $1
+			WHERE id IN (SELECT id FROM due)
+			RETURNING `+outboxColumns,
+				now, n-len(out), token, now+lease.Milliseconds(), string(kind), store.AbandonedFinalAttempt)
+			if err != nil {
+				return fmt.Errorf("lease due messages: %w", err)
+			}
+			ms, err := scanMessages(rows)
+			if err != nil {
+				return fmt.Errorf("lease due messages: %w", err)
+			}
+			dead := false
+			for _, m := range ms {
+				if m.State == store.Pending {
+					out = append(out, m)
+				} else {
+					dead = true
+				}
+			}
+			if !dead {
+				break
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("lease due messages: %w", err)
-	}
-	defer tx.Rollback()
-	// A due message that has used up its attempts had its final attempt
-	// leased and never recorded; attempting it again would exceed the limit.
-	_, err = tx.ExecContext(ctx, `
-		WITH exhausted AS MATERIALIZED (
-			SELECT id FROM callspec_outbox
-			WHERE kind = $3 AND state = 'pending' AND next_attempt_at <= $1 AND attempts >= max_attempts`+s.dialect.LockRows+`
-		)
-		UPDATE callspec_outbox SET state = 'dead', lease_token = '', last_error = $2, updated_at = $1
-		WHERE id IN (SELECT id FROM exhausted)`,
-		now, store.AbandonedFinalAttempt, string(kind))
-	if err != nil {
-		return nil, fmt.Errorf("dead-letter abandoned final attempts: %w", err)
-	}
-	// The lease is the message's next_attempt_at: when it runs out the
-	// message is due again without anyone having to release it. A grouped
-	// message waits while an earlier one of its group is pending; that
-	// one stays pending while leased, so no two of a group are leased at
-	// once, by any replica.
-	rows, err := tx.QueryContext(ctx, `
-		WITH due AS MATERIALIZED (
-			SELECT id FROM callspec_outbox o
-			WHERE kind = $5 AND state = 'pending' AND next_attempt_at <= $1 AND attempts < max_attempts
-				AND (grp = '' OR NOT EXISTS (
-					SELECT 1 FROM callspec_outbox e
-					WHERE e.kind = o.kind AND e.grp = o.grp AND e.state = 'pending'
-						AND (e.seq < o.seq OR e.seq = o.seq AND e.id < o.id)))
-			ORDER BY next_attempt_at, id
-			LIMIT $2`+s.dialect.LockRows+`
-		)
-		UPDATE callspec_outbox SET attempts = attempts + 1, lease_token = $3, next_attempt_at = $4, updated_at = $1
-		WHERE id IN (SELECT id FROM due)
-		RETURNING `+outboxColumns,
-		now, n, store.NewToken(), now+lease.Milliseconds(), string(kind))
-	if err != nil {
-		return nil, fmt.Errorf("lease due messages: %w", err)
-	}
-	out, err := scanMessages(rows)
-	if err != nil {
-		return nil, fmt.Errorf("lease due messages: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("lease due messages: %w", err)
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b store.Message) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
@@ -411,11 +497,14 @@ func (s *sqlStore) mark(ctx context.Context, m store.Message, what, set string, 
 	if err := store.CheckLeased(m); err != nil {
 		return err
 	}
-	res, err := s.db.ExecContext(ctx, `
-		UPDATE callspec_outbox SET `+set+`, lease_token = '', updated_at = $1
-		WHERE id = $2 AND lease_token = $3 AND state = 'pending'`,
-		append([]any{store.ToMS(s.now()), m.ID, m.LeaseToken}, args...)...)
-	if err := oneRow(res, err); err != nil {
+	err := s.write(ctx, func(ctx context.Context, q querier) error {
+		res, err := q.ExecContext(ctx, `
+			UPDATE callspec_outbox SET `+set+`, lease_token = '', updated_at = $1
+			WHERE id = $2 AND lease_token = $3 AND state = 'pending'`,
+			append([]any{store.ToMS(s.now()), m.ID, m.LeaseToken}, args...)...)
+		return oneRow(res, err)
+	})
+	if err != nil {
 		return fmt.Errorf("%s message %s: %w", what, m.ID, err)
 	}
 	return nil
@@ -501,12 +590,16 @@ func (s *sqlStore) Messages(ctx context.Context, f store.Filter) ([]store.Messag
 
 func (s *sqlStore) Requeue(ctx context.Context, id string) error {
 	now := store.ToMS(s.now())
-	res, err := s.db.ExecContext(ctx, `
+	var res sql.Result
+	err := s.write(ctx, func(ctx context.Context, q querier) (err error) {
+		res, err = q.ExecContext(ctx, `
 		UPDATE callspec_outbox SET state = 'pending', attempts = 0, last_error = '', lease_token = '',
 			next_attempt_at = $1, updated_at = $1,
 			seq = CASE WHEN grp = '' THEN 0 ELSE (SELECT COALESCE(MAX(e.seq), 0) + 1 FROM callspec_outbox e
 				WHERE e.kind = callspec_outbox.kind AND e.grp = callspec_outbox.grp) END
 		WHERE id = $2 AND state = 'dead'`, now, id)
+		return err
+	})
 	if err := oneRow(res, err); err != nil {
 		if errors.Is(err, store.ErrLeaseLost) {
 			err = store.ErrNotDead
@@ -519,8 +612,12 @@ func (s *sqlStore) Requeue(ctx context.Context, id string) error {
 func (s *sqlStore) PurgeDead(ctx context.Context, f store.Filter, before time.Time) (int64, error) {
 	f.State = store.Dead
 	where, args := filterSQL(f, 2)
-	res, err := s.db.ExecContext(ctx, `DELETE FROM callspec_outbox WHERE `+where+` AND updated_at < $1`,
-		append([]any{store.ToMS(before)}, args...)...)
+	var res sql.Result
+	err := s.write(ctx, func(ctx context.Context, q querier) (err error) {
+		res, err = q.ExecContext(ctx, `DELETE FROM callspec_outbox WHERE `+where+` AND updated_at < $1`,
+			append([]any{store.ToMS(before)}, args...)...)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("purge dead letters: %w", err)
 	}
@@ -563,7 +660,11 @@ func (s *sqlStore) Prune(ctx context.Context, retention time.Duration) (store.Pr
 func (s *sqlStore) pruneBatches(ctx context.Context, stmt string, cutoff int64) (int64, error) {
 	var total int64
 	for {
-		res, err := s.db.ExecContext(ctx, stmt, cutoff, store.PruneBatch)
+		var res sql.Result
+		err := s.write(ctx, func(ctx context.Context, q querier) (err error) {
+			res, err = q.ExecContext(ctx, stmt, cutoff, store.PruneBatch)
+			return err
+		})
 		if err != nil {
 			return total, err
 		}
@@ -579,6 +680,12 @@ func (s *sqlStore) pruneBatches(ctx context.Context, stmt string, cutoff int64) 
 }
 
 func (s *sqlStore) Close() error {
+	if s.group != nil {
+		// The writes under way finish before the statements and the pools
+		// close.
+		s.group.close()
+		s.readStmts.close()
+	}
 	err := s.db.Close()
 	if s.read != s.db {
 		err = errors.Join(err, s.read.Close())

@@ -89,6 +89,7 @@ var cases = []struct {
 	{name: "RetryIsScheduled", run: testRetry},
 	{name: "DeadLetterAfterMaxAttempts", run: testDeadAfterMax},
 	{name: "AbandonedFinalAttemptIsDeadLettered", run: testAbandonedFinalAttempt},
+	{name: "AbandonedFinalAttemptsDoNotUseUpTheLimit", run: testAbandonedWithinLimit},
 	{name: "DeliveredIsFinal", run: testDelivered},
 	{name: "CompletedClaimsAreKeptUntilPruned", run: testKeptUntilPruned},
 	{name: "PruneDeletesOnlyWhatOutlivedTheRetention", run: testPrune},
@@ -687,6 +688,28 @@ func testAbandonedFinalAttempt(t *testing.T, h *harness) {
 		t.Fatalf("DeadLetters = %+v, want the abandoned message with a reason", dead)
 	}
 	wantStats(t, h, s, store.Stats{Counts: store.Counts{Dead: 1}})
+}
+
+// testAbandonedWithinLimit: abandoned final attempts that are due before
+// a message with attempts left are dead-lettered where LeaseDue meets
+// them, and the limit is filled with the message after them.
+func testAbandonedWithinLimit(t *testing.T, h *harness) {
+	s := h.store(t)
+	enqueue(t, h, s, "call-1", 1)
+	h.clock.Advance(time.Millisecond)
+	enqueue(t, h, s, "call-2", 1)
+	if ms := leaseDue(t, h, s, 10); len(ms) != 2 {
+		t.Fatalf("LeaseDue returned %d messages, want 2", len(ms))
+	} // the worker dies during both final attempts
+	h.clock.Advance(sendLease)
+	// Due after the two whose leases ran out.
+	h.clock.Advance(time.Millisecond)
+	fresh := enqueue(t, h, s, "call-3", 1)
+	ms := leaseDue(t, h, s, 1)
+	if len(ms) != 1 || ms[0].ID != fresh.ID {
+		t.Fatalf("LeaseDue(1) = %v, want the forward of call-3 after the two abandoned ones", ms)
+	}
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Pending: 1, Dead: 2}})
 }
 
 func testDelivered(t *testing.T, h *harness) {
