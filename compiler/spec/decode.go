@@ -162,8 +162,8 @@ func metaOf(v reflect.Value) *Meta {
 	if v.Type() == metaType {
 		return v.Addr().Interface().(*Meta)
 	}
-	if f := v.FieldByName("Meta"); f.IsValid() && f.Type() == metaType {
-		return f.Addr().Interface().(*Meta)
+	if si := infoOf(v.Type()); si.meta != nil {
+		return v.FieldByIndex(si.meta).Addr().Interface().(*Meta)
 	}
 	return nil
 }
@@ -180,6 +180,9 @@ type structField struct {
 type structInfo struct {
 	fields []structField
 	names  []string
+	// meta is the index of the type's Meta field, nil when it has none:
+	// looked up once per type rather than by name for every node.
+	meta []int
 }
 
 var structInfos sync.Map // reflect.Type → *structInfo
@@ -189,6 +192,9 @@ func infoOf(t reflect.Type) *structInfo {
 		return si.(*structInfo)
 	}
 	si := &structInfo{}
+	if f, ok := t.FieldByName("Meta"); ok && f.Type == metaType {
+		si.meta = f.Index
+	}
 	for i := 0; i < t.NumField(); i++ {
 		tag := t.Field(i).Tag.Get("yaml")
 		if tag == "" || tag == "-" {
@@ -328,7 +334,7 @@ func (d *decoder) checkEnum(v reflect.Value, allowed []string, path string) {
 		check(x, path)
 	case *List[String]:
 		for i := range x.Items {
-			check(&x.Items[i], fmt.Sprintf("%s[%d]", path, i))
+			check(&x.Items[i], path+"["+strconv.Itoa(i)+"]")
 		}
 	}
 }
@@ -462,7 +468,7 @@ func (l *List[T]) decodeNode(d *decoder, n *yaml.Node, path string) {
 	}
 	l.Items = make([]T, len(n.Content))
 	for i, item := range n.Content {
-		d.decode(item, nil, reflect.ValueOf(&l.Items[i]).Elem(), fmt.Sprintf("%s[%d]", path, i))
+		d.decode(item, nil, reflect.ValueOf(&l.Items[i]).Elem(), path+"["+strconv.Itoa(i)+"]")
 	}
 }
 
