@@ -47,7 +47,7 @@ func scenarioValidator(p *Pass) *workflow.Validator {
 	if len(p.IR.Fields) != len(p.Spec.Fields.Entries) {
 		return nil
 	}
-	v, err := workflow.NewValidator(p.IR.Definition())
+	v, err := workflow.NewValidator(p.definition())
 	if err != nil {
 		return nil
 	}

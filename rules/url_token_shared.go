@@ -11,7 +11,7 @@ func init() {
 	register(&Rule{
 		Rule: catalog.URLTokenShared.Rule(),
 		Check: func(p *Pass) {
-			def := p.IR.Definition()
+			def := p.definition()
 			for _, t := range p.Spec.Targets.Items {
 				if def.Platform(t.Value).Auth != workflow.AuthURLToken {
 					continue

@@ -12,7 +12,7 @@ func init() {
 	register(&Rule{
 		Rule: catalog.VendorSecretShared.Rule(),
 		Check: func(p *Pass) {
-			def := p.IR.Definition()
+			def := p.definition()
 			for _, t := range p.Spec.Targets.Items {
 				auth, ok := workflow.AuthOf(t.Value)
 				if !ok || auth.VendorSecret == "" {

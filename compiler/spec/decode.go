@@ -478,7 +478,12 @@ func (m *Map[T]) decodeNode(d *decoder, n *yaml.Node, path string) {
 		m.Set = false
 		return
 	}
-	seen := make(map[string]*yaml.Node, len(n.Content)/2)
+	// The names seen so far are the entries' keys: searched in order in
+	// a small mapping, indexed in a large one (as decodeStruct does).
+	var index map[string]*yaml.Node
+	if len(n.Content)/2 > 32 {
+		index = make(map[string]*yaml.Node, len(n.Content)/2)
+	}
 	// Entries are large (a Meta per attribute): allocate them once and
 	// decode in place rather than growing and copying the slice.
 	m.Entries = make([]Entry[T], 0, len(n.Content)/2)
@@ -488,16 +493,32 @@ func (m *Map[T]) decodeNode(d *decoder, n *yaml.Node, path string) {
 			d.schema(d.rng(n.Content[i]), "names in %s must be plain text, not %s", describePath(path), kindName(k))
 			continue
 		}
-		if first, dup := seen[k.Value]; dup {
+		if first := m.seen(index, k.Value); first != nil {
 			d.diags.Add(catalog.DuplicateKey.At(d.rng(k),
 				"%q is already defined at line %d, column %d; YAML would silently keep only one of them, so remove one", k.Value, first.Line, first.Column))
 			continue
 		}
-		seen[k.Value] = k
+		if index != nil {
+			index[k.Value] = k
+		}
 		m.Entries = append(m.Entries, Entry[T]{Key: String{Meta: Meta{Range: d.rng(k), Set: true, Node: k}, Value: k.Value}})
 		e := &m.Entries[len(m.Entries)-1]
 		d.decode(n.Content[i+1], k, reflect.ValueOf(&e.Value).Elem(), joinPath(path, k.Value))
 	}
+}
+
+// seen returns the key node of the entry named name, or nil: from index
+// when there is one, else from the entries decoded so far.
+func (m *Map[T]) seen(index map[string]*yaml.Node, name string) *yaml.Node {
+	if index != nil {
+		return index[name]
+	}
+	for i := range m.Entries {
+		if m.Entries[i].Key.Value == name {
+			return m.Entries[i].Key.Node
+		}
+	}
+	return nil
 }
 
 // Interface converts the value to its JSON form: nil, bool, int64,
