@@ -18,7 +18,7 @@ func init() {
 				name := r.Reason.Value
 				switch {
 				case !msg.Set:
-					p.Report(r.Range, "handoff rule %q has no caller_message; add one that tells the caller what happens next, e.g. \"Someone from the team will call you back today.\"", name)
+					p.Report(r.Range(), "handoff rule %q has no caller_message; add one that tells the caller what happens next, e.g. \"Someone from the team will call you back today.\"", name)
 					continue
 				case strings.TrimSpace(msg.Value) == "":
 					p.Report(msg.Where(), "the caller_message of handoff rule %q is empty; tell the caller what happens next, e.g. \"Someone from the team will call you back today.\"", name)

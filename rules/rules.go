@@ -215,7 +215,7 @@ func IDs() []string {
 func RunFile(u *check.Unit) ([]diag.Finding, *FileFacts) {
 	facts := &FileFacts{}
 	if id := u.Spec.Workflow.ID; id.Set && id.Value != "" {
-		facts.Workflow, facts.WorkflowAt = id.Value, id.Range
+		facts.Workflow, facts.WorkflowAt = id.Value, id.Range()
 	}
 	var out []diag.Finding
 	file := &fileState{}

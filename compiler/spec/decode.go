@@ -130,11 +130,7 @@ func (d *decoder) decode(n, key *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	if meta := metaOf(v); meta != nil {
-		meta.Range = d.rng(n)
-		meta.Node = n
-		if key != nil {
-			meta.Key = d.rng(key)
-		}
+		meta.Node, meta.key, meta.file = n, key, d.file
 		meta.Set = !isNull(n)
 	}
 	if isNull(n) {
@@ -274,8 +270,8 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			continue
 		}
 		where := d.rng(n)
-		if m := metaOf(v); m != nil && m.Key.IsValid() {
-			where = m.Key
+		if m := metaOf(v); m != nil && m.Key().IsValid() {
+			where = m.Key()
 		}
 		if n.Line == 0 || (path == "" && len(n.Content) > 0) {
 			// At the top level, point at the first line instead of the
@@ -326,7 +322,7 @@ func (kvs *keyValues) lookup(name string) *keyValue {
 func (d *decoder) checkEnum(v reflect.Value, allowed []string, path string) {
 	check := func(s *String, path string) {
 		if s.Set && !slices.Contains(allowed, s.Value) {
-			d.schema(s.Range, "%s must be one of %s, not %q%s", describePath(path), strings.Join(allowed, ", "), s.Value, nearest(s.Value, allowed))
+			d.schema(s.Range(), "%s must be one of %s, not %q%s", describePath(path), strings.Join(allowed, ", "), s.Value, nearest(s.Value, allowed))
 		}
 	}
 	switch x := v.Addr().Interface().(type) {
@@ -501,7 +497,7 @@ func (m *Map[T]) decodeNode(d *decoder, n *yaml.Node, path string) {
 		if index != nil {
 			index[k.Value] = k
 		}
-		m.Entries = append(m.Entries, Entry[T]{Key: String{Meta: Meta{Range: d.rng(k), Set: true, Node: k}, Value: k.Value}})
+		m.Entries = append(m.Entries, Entry[T]{Key: String{Meta: Meta{Set: true, Node: k, file: d.file}, Value: k.Value}})
 		e := &m.Entries[len(m.Entries)-1]
 		d.decode(n.Content[i+1], k, reflect.ValueOf(&e.Value).Elem(), joinPath(path, k.Value))
 	}
