@@ -312,24 +312,32 @@ func findNormalized(n normalizedText, phrases phraseSet) (phraseMatch, bool) {
 	for i, r := range n.runes {
 		for _, k := range phrases.byFirst[r] {
 			ph := &phrases.list[k]
-			prefix, want := ph.prefix, ph.runes
-			if i+len(want) > len(n.runes) || !slices.Equal(n.runes[i:i+len(want)], want) {
-				continue
+			if end, ok := matchAt(n, i, ph); ok {
+				return phraseMatch{From: n.orig[i], To: n.orig[end-1] + 1, Phrase: ph.text}, true
 			}
-			if i > 0 && isWordRune(n.runes[i-1]) && letterOrDigit(want[0]) && !elided(n.runes, i) {
-				continue
-			}
-			end := i + len(want)
-			if !prefix && end < len(n.runes) && isWordRune(n.runes[end]) && letterOrDigit(want[len(want)-1]) {
-				continue
-			}
-			for prefix && end < len(n.runes) && isWordRune(n.runes[end]) {
-				end++
-			}
-			return phraseMatch{From: n.orig[i], To: n.orig[end-1] + 1, Phrase: ph.text}, true
 		}
 	}
 	return phraseMatch{From: -1}, false
+}
+
+// matchAt reports whether ph occurs as words at code point i of n, and
+// where the match ends (past the rest of the word for a prefix).
+func matchAt(n normalizedText, i int, ph *phrase) (end int, ok bool) {
+	want := ph.runes
+	if i+len(want) > len(n.runes) || !slices.Equal(n.runes[i:i+len(want)], want) {
+		return 0, false
+	}
+	if i > 0 && isWordRune(n.runes[i-1]) && letterOrDigit(want[0]) && !elided(n.runes, i) {
+		return 0, false
+	}
+	end = i + len(want)
+	if !ph.prefix && end < len(n.runes) && isWordRune(n.runes[end]) && letterOrDigit(want[len(want)-1]) {
+		return 0, false
+	}
+	for ph.prefix && end < len(n.runes) && isWordRune(n.runes[end]) {
+		end++
+	}
+	return end, true
 }
 
 // textRange is the file range of code points [from, to) of a scalar's

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"testing"
 
@@ -151,31 +150,21 @@ func TestUnaccent(t *testing.T) {
 }
 
 // findPhraseEach is findPhrase as first written, one scan of the text per
-// phrase: TestFindPhraseAgrees holds the one-scan version to it.
+// phrase, keeping the earliest match: TestFindPhraseAgrees holds the
+// one-scan version to it.
 func findPhraseEach(text string, phrases phraseSet) (phraseMatch, bool) {
 	n := normalize(text)
 	best := phraseMatch{From: -1}
-	for _, ph := range phrases.list {
-		prefix, want := ph.prefix, ph.runes
-		for i := 0; i+len(want) <= len(n.runes); i++ {
+	for k := range phrases.list {
+		ph := &phrases.list[k]
+		for i := 0; i < len(n.runes); i++ {
 			if best.From >= 0 && n.orig[i] >= best.From {
 				break
 			}
-			if n.runes[i] != want[0] || !slices.Equal(n.runes[i:i+len(want)], want) {
-				continue
+			if end, ok := matchAt(n, i, ph); ok {
+				best = phraseMatch{From: n.orig[i], To: n.orig[end-1] + 1, Phrase: ph.text}
+				break
 			}
-			if i > 0 && isWordRune(n.runes[i-1]) && letterOrDigit(want[0]) && !elided(n.runes, i) {
-				continue
-			}
-			end := i + len(want)
-			if !prefix && end < len(n.runes) && isWordRune(n.runes[end]) && letterOrDigit(want[len(want)-1]) {
-				continue
-			}
-			for prefix && end < len(n.runes) && isWordRune(n.runes[end]) {
-				end++
-			}
-			best = phraseMatch{From: n.orig[i], To: n.orig[end-1] + 1, Phrase: ph.text}
-			break
 		}
 	}
 	return best, best.From >= 0
