@@ -108,8 +108,8 @@ func upTo(n int64) *cost.SizeEstimate {
 	return &e
 }
 
-func estimate(env *cel.Env, checked *cel.Ast, est *sizeEstimator) uint64 {
-	c, err := env.EstimateCost(checked, est)
+func estimate(checked *cel.Ast, est *sizeEstimator) uint64 {
+	c, err := celenv.EstimateCost(checked, est)
 	if err != nil {
 		return math.MaxUint64
 	}
@@ -119,8 +119,7 @@ func estimate(env *cel.Env, checked *cel.Ast, est *sizeEstimator) uint64 {
 // checkCost reports an expression whose worst case exceeds MaxCELCost,
 // naming the unbounded fields that cause it where there are any.
 func checkCost(p *Pass, what string, checked *cel.Ast, pos *celpos.Expr) {
-	env := p.IR.Env.CEL
-	worst := estimate(env, checked, &sizeEstimator{w: p.IR})
+	worst := estimate(checked, &sizeEstimator{w: p.IR})
 	if worst <= MaxCELCost {
 		return
 	}
@@ -147,7 +146,7 @@ func checkCost(p *Pass, what string, checked *cel.Ast, pos *celpos.Expr) {
 		for _, o := range unbounded {
 			others[o] = o != name
 		}
-		if estimate(env, checked, &sizeEstimator{w: p.IR, assumed: others, itemsAssumed: true}) <= MaxCELCost {
+		if estimate(checked, &sizeEstimator{w: p.IR, assumed: others, itemsAssumed: true}) <= MaxCELCost {
 			continue
 		}
 		f, _ := p.IR.Field(name)
@@ -167,7 +166,7 @@ func checkCost(p *Pass, what string, checked *cel.Ast, pos *celpos.Expr) {
 	for _, o := range unbounded {
 		all[o] = true
 	}
-	if estimate(env, checked, &sizeEstimator{w: p.IR, assumed: all, itemsAssumed: true}) <= MaxCELCost {
+	if estimate(checked, &sizeEstimator{w: p.IR, assumed: all, itemsAssumed: true}) <= MaxCELCost {
 		if name, id, ok := textItemsRead(a, p.IR); ok {
 			p.Report(pos.SelectFieldRange(a, id, name), "%s has no bounded cost because the items of list field %q are text of any length; compare items with == instead of string functions, or make the items an enum", what, name)
 			return

@@ -60,12 +60,12 @@ func (p *Pass) goNameOrigin(o gohandler.Origin) (string, source.Range) {
 		return "", source.Range{}
 	}
 	if o.Value < 0 {
-		return fmt.Sprintf("field %q", f.Name), entry.Key.Range
+		return fmt.Sprintf("field %q", f.Name), entry.Key.Range()
 	}
 	v := f.Values[o.Value]
 	for _, item := range entry.Value.Values.Items {
 		if item.Set && item.Value == v {
-			return fmt.Sprintf("value %q of field %q", v, f.Name), item.Range
+			return fmt.Sprintf("value %q of field %q", v, f.Name), item.Range()
 		}
 	}
 	return "", source.Range{}

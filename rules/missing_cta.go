@@ -27,7 +27,7 @@ func init() {
 				if strings.TrimSpace(cta.URL.Value) == "" {
 					p.Report(cta.URL.Where(), "the CTA URL is empty; give the https address that creates the Call App")
 				} else if problem := httpsURLProblem("the CTA URL", cta.URL.Value); problem != "" {
-					p.Report(cta.URL.Range, "%s; point the call to action at the https page that creates the Call App", problem)
+					p.Report(cta.URL.Range(), "%s; point the call to action at the https page that creates the Call App", problem)
 				}
 			}
 		},

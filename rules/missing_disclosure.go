@@ -34,12 +34,13 @@ func init() {
 				return
 			}
 			var missing []string
-			if _, ok := findPhrase(text, ph.automation); !ok {
+			folded := normalize(text)
+			if _, ok := findNormalized(folded, ph.automation); !ok {
 				missing = append(missing, "that the caller talks to an automated assistant (e.g. \"you've reached the automated assistant\")")
 			}
-			if m, ok := findPhrase(text, ph.noRecording); ok {
+			if m, ok := findNormalized(folded, ph.noRecording); ok {
 				p.Report(textRange(p.Spec.File, d, m.From, m.To), "the disclosure says the call is not recorded, but voice platforms record calls; say that the call may be recorded")
-			} else if _, ok := findPhrase(text, ph.recording); !ok {
+			} else if _, ok := findNormalized(folded, ph.recording); !ok {
 				missing = append(missing, "that the call may be recorded (e.g. \"This call may be recorded.\")")
 			}
 			if len(missing) > 0 {

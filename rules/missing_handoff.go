@@ -33,7 +33,7 @@ func init() {
 			m := newFireCheck(p)
 			if pii := p.piiFieldNames(); len(pii) > 0 && !m.anyCanFire() {
 				e, _ := p.Spec.Fields.Get(pii[0])
-				p.Report(e.Key.Range, "field %q holds personal data (pii), but no handoff rule can fire, so no person can ever take over a call; add a handoff rule for the calls a person must handle", pii[0])
+				p.Report(e.Key.Range(), "field %q holds personal data (pii), but no handoff rule can fire, so no person can ever take over a call; add a handoff rule for the calls a person must handle", pii[0])
 			}
 			for _, e := range p.Spec.Fields.Entries {
 				f, ok := p.IR.Field(e.Key.Value)
@@ -45,7 +45,7 @@ func init() {
 					if topic == "" || m.canFireOn(f.Name, f.Type == celenv.ListKind, v.Value) {
 						continue
 					}
-					p.Report(v.Range, "enum value %q of field %q names a sensitive topic (%s), but no handoff rule can fire when the caller chooses it; add a rule such as `%s` that hands the call to a person",
+					p.Report(v.Range(), "enum value %q of field %q names a sensitive topic (%s), but no handoff rule can fire when the caller chooses it; add a rule such as `%s` that hands the call to a person",
 						v.Value, f.Name, topic, example(f.Name, f.Type == celenv.ListKind, v.Value))
 				}
 			}

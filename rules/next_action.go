@@ -24,11 +24,11 @@ func init() {
 				if s := toLowerSnake(na.Value); check.IsLowerSnake(s) && joinerIn(s) == "" {
 					hint = ", e.g. " + s
 				}
-				p.Report(na.Range, "next_action %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it becomes a Go method name%s", na.Value, hint)
+				p.Report(na.Range(), "next_action %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it becomes a Go method name%s", na.Value, hint)
 				return
 			}
 			if w := joinerIn(na.Value); w != "" {
-				p.Report(na.Range, "next_action %q names more than one action (joined by %q); keep one action and do the rest inside it", na.Value, w)
+				p.Report(na.Range(), "next_action %q names more than one action (joined by %q); keep one action and do the rest inside it", na.Value, w)
 			}
 		},
 	})

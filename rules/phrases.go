@@ -190,7 +190,12 @@ func phrasesOf(p *Pass) (ph *phrases, tag string, ok bool) {
 
 // phraseSet is a list of phrases prepared for findPhrase. A phrase ending
 // in * matches any word that starts with it.
-type phraseSet []phrase
+type phraseSet struct {
+	list []phrase
+	// byFirst lists, for each first code point, the phrases that start
+	// with it, in list order: a text is scanned once, not once per phrase.
+	byFirst map[rune][]int
+}
 
 type phrase struct {
 	text   string // without the *
@@ -201,10 +206,13 @@ type phrase struct {
 // newPhraseSet prepares a documented phrase list once, at start-up:
 // matching runs on every caller message and disclosure of every spec.
 func newPhraseSet(list []string) phraseSet {
-	set := make(phraseSet, len(list))
+	set := phraseSet{list: make([]phrase, len(list)), byFirst: map[rune][]int{}}
 	for i, p := range list {
 		text := strings.TrimSuffix(p, "*")
-		set[i] = phrase{text: text, runes: normalize(text).runes, prefix: len(text) < len(p)}
+		set.list[i] = phrase{text: text, runes: normalize(text).runes, prefix: len(text) < len(p)}
+		if r := set.list[i].runes; len(r) > 0 {
+			set.byFirst[r[0]] = append(set.byFirst[r[0]], i)
+		}
 	}
 	return set
 }
@@ -292,32 +300,44 @@ func letterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(
 // a phrase ending in * matches any word that starts with it ("refund*"
 // matches "refunds" and "refunded").
 func findPhrase(text string, phrases phraseSet) (phraseMatch, bool) {
-	n := normalize(text)
-	best := phraseMatch{From: -1}
-	for _, ph := range phrases {
-		prefix, want := ph.prefix, ph.runes
-		for i := 0; i+len(want) <= len(n.runes); i++ {
-			if best.From >= 0 && n.orig[i] >= best.From {
-				break
+	return findNormalized(normalize(text), phrases)
+}
+
+// findNormalized is findPhrase over a text already normalized, for
+// callers that look for several sets in one text. The match is the one
+// that starts first, and of those the phrase listed first: the text is
+// scanned from its start, and at each code point the phrases that begin
+// with it are tried in list order.
+func findNormalized(n normalizedText, phrases phraseSet) (phraseMatch, bool) {
+	for i, r := range n.runes {
+		for _, k := range phrases.byFirst[r] {
+			ph := &phrases.list[k]
+			if end, ok := matchAt(n, i, ph); ok {
+				return phraseMatch{From: n.orig[i], To: n.orig[end-1] + 1, Phrase: ph.text}, true
 			}
-			if n.runes[i] != want[0] || !slices.Equal(n.runes[i:i+len(want)], want) {
-				continue
-			}
-			if i > 0 && isWordRune(n.runes[i-1]) && letterOrDigit(want[0]) && !elided(n.runes, i) {
-				continue
-			}
-			end := i + len(want)
-			if !prefix && end < len(n.runes) && isWordRune(n.runes[end]) && letterOrDigit(want[len(want)-1]) {
-				continue
-			}
-			for prefix && end < len(n.runes) && isWordRune(n.runes[end]) {
-				end++
-			}
-			best = phraseMatch{From: n.orig[i], To: n.orig[end-1] + 1, Phrase: ph.text}
-			break
 		}
 	}
-	return best, best.From >= 0
+	return phraseMatch{From: -1}, false
+}
+
+// matchAt reports whether ph occurs as words at code point i of n, and
+// where the match ends (past the rest of the word for a prefix).
+func matchAt(n normalizedText, i int, ph *phrase) (end int, ok bool) {
+	want := ph.runes
+	if i+len(want) > len(n.runes) || !slices.Equal(n.runes[i:i+len(want)], want) {
+		return 0, false
+	}
+	if i > 0 && isWordRune(n.runes[i-1]) && letterOrDigit(want[0]) && !elided(n.runes, i) {
+		return 0, false
+	}
+	end = i + len(want)
+	if !ph.prefix && end < len(n.runes) && isWordRune(n.runes[end]) && letterOrDigit(want[len(want)-1]) {
+		return 0, false
+	}
+	for ph.prefix && end < len(n.runes) && isWordRune(n.runes[end]) {
+		end++
+	}
+	return end, true
 }
 
 // textRange is the file range of code points [from, to) of a scalar's

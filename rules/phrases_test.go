@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/callspec/callspec/kernel/workflow"
@@ -144,5 +146,75 @@ func TestUnaccent(t *testing.T) {
 	}
 	if m, ok := findPhrase("Die Straße ist gesperrt, automático", set); !ok || m.From != 25 || m.To != 35 {
 		t.Errorf("offsets after ß: %+v %v", m, ok)
+	}
+}
+
+// findPhraseEach is findPhrase as first written, one scan of the text per
+// phrase, keeping the earliest match: TestFindPhraseAgrees holds the
+// one-scan version to it.
+func findPhraseEach(text string, phrases phraseSet) (phraseMatch, bool) {
+	n := normalize(text)
+	best := phraseMatch{From: -1}
+	for k := range phrases.list {
+		ph := &phrases.list[k]
+		for i := 0; i < len(n.runes); i++ {
+			if best.From >= 0 && n.orig[i] >= best.From {
+				break
+			}
+			if end, ok := matchAt(n, i, ph); ok {
+				best = phraseMatch{From: n.orig[i], To: n.orig[end-1] + 1, Phrase: ph.text}
+				break
+			}
+		}
+	}
+	return best, best.From >= 0
+}
+
+// TestFindPhraseAgrees compares findPhrase with findPhraseEach on texts
+// made of the phrases of every language, cut, joined and re-cased at
+// random.
+func TestFindPhraseAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 3))
+	var words []string
+	var sets []phraseSet
+	for _, ph := range phrasesByLanguage {
+		for _, set := range []phraseSet{ph.automation, ph.recording, ph.noRecording, ph.commitment, ph.nextStep} {
+			sets = append(sets, set)
+			for _, p := range set.list {
+				words = append(words, strings.Fields(p.text)...)
+			}
+		}
+	}
+	matched := 0
+	words = append(words, "l'", "Qu'", "x", "-", "’", "  ", "\t", "É", "call", "back", "recorded.")
+	for range 5000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(12) {
+			w := words[rng.IntN(len(words))]
+			switch rng.IntN(4) {
+			case 0:
+				w = strings.ToUpper(w)
+			case 1:
+				w = w[:rng.IntN(len(w)+1)]
+			}
+			b.WriteString(w)
+			if rng.IntN(3) > 0 {
+				b.WriteString(" ")
+			}
+		}
+		text := b.String()
+		for _, set := range sets {
+			want, wantOK := findPhraseEach(text, set)
+			got, gotOK := findPhrase(text, set)
+			if got != want || gotOK != wantOK {
+				t.Fatalf("%q: findPhrase = %+v %v, one scan per phrase = %+v %v", text, got, gotOK, want, wantOK)
+			}
+			if gotOK {
+				matched++
+			}
+		}
+	}
+	if matched < 1000 {
+		t.Errorf("only %d texts matched a phrase: the test says little", matched)
 	}
 }

@@ -22,12 +22,12 @@ func init() {
 				entry := strings.TrimSpace(e.Value)
 				switch logkeys.KindOfLogEntry(entry) {
 				case logkeys.Transcript:
-					p.Report(e.Range, "log entry %q is the call transcript, which holds whatever the caller said; remove it and log ids and statuses instead", entry)
+					p.Report(e.Range(), "log entry %q is the call transcript, which holds whatever the caller said; remove it and log ids and statuses instead", entry)
 				case logkeys.CallerIdentity:
-					p.Report(e.Range, "log entry %q holds the caller's phone number or identity, which is personal data; remove it and log call.id to trace a call", entry)
+					p.Report(e.Range(), "log entry %q holds the caller's phone number or identity, which is personal data; remove it and log call.id to trace a call", entry)
 				case logkeys.EveryField:
 					if pii := p.piiFieldNames(); len(pii) > 0 {
-						p.Report(e.Range, "log entry %q logs every field, including pii fields (%s); name the non-personal fields one by one, e.g. fields.%s", entry, strings.Join(pii, ", "), p.firstNonPIIField())
+						p.Report(e.Range(), "log entry %q logs every field, including pii fields (%s); name the non-personal fields one by one, e.g. fields.%s", entry, strings.Join(pii, ", "), p.firstNonPIIField())
 					}
 				default:
 					name, ok := strings.CutPrefix(entry, "fields.")
@@ -35,7 +35,7 @@ func init() {
 						continue
 					}
 					if f, ok := p.IR.Field(name); ok && f.PII {
-						p.Report(e.Range, "log entry %q names field %q, which is pii (%s); remove it from log, or mark the field pii: false if it really holds no personal data", entry, name, p.piiReason(name))
+						p.Report(e.Range(), "log entry %q names field %q, which is pii (%s); remove it from log, or mark the field pii: false if it really holds no personal data", entry, name, p.piiReason(name))
 					}
 				}
 			}

@@ -17,7 +17,7 @@ func init() {
 					if _, ok := p.Spec.Fields.Get(c.Value); ok {
 						continue
 					}
-					p.Report(c.Range, "question %q collects %q, which is not a declared field%s", q.ID.Value, c.Value, p.didYouMean(c.Value, names, "; declare it under fields: or remove it from collects"))
+					p.Report(c.Range(), "question %q collects %q, which is not a declared field%s", q.ID.Value, c.Value, p.didYouMean(c.Value, names, "; declare it under fields: or remove it from collects"))
 				}
 			}
 		},

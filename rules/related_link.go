@@ -20,15 +20,15 @@ func init() {
 				switch {
 				case strings.Contains(v, "://") || strings.Contains(v, "/") || strings.Contains(v, "."):
 					if problem := httpsURLProblem("related link", v); problem != "" {
-						p.Report(r.Range, "%s; link to the page's https address", problem)
+						p.Report(r.Range(), "%s; link to the page's https address", problem)
 					}
 				case !check.IsLowerSnake(v):
-					p.Report(r.Range, "related entry %q is neither a workflow id (lower_snake) nor an https URL", v)
+					p.Report(r.Range(), "related entry %q is neither a workflow id (lower_snake) nor an https URL", v)
 				case v == self:
-					p.Report(r.Range, "related entry %q is this workflow itself; link to other workflows", v)
+					p.Report(r.Range(), "related entry %q is this workflow itself; link to other workflows", v)
 				default:
 					// Resolved by CheckSet, once every file is known.
-					p.ReferToWorkflow(v, r.Range)
+					p.ReferToWorkflow(v, r.Range())
 				}
 			}
 		},

@@ -13,7 +13,7 @@ func init() {
 				if !e.Value.Required.Value || asked[e.Key.Value] {
 					continue
 				}
-				p.Report(e.Key.Range, "field %q is required, but no question collects it, so most calls would end incomplete; add it to the collects list of the question that asks for it, or make it optional", e.Key.Value)
+				p.Report(e.Key.Range(), "field %q is required, but no question collects it, so most calls would end incomplete; add it to the collects list of the question that asks for it, or make it optional", e.Key.Value)
 			}
 		},
 	})

@@ -24,6 +24,7 @@ import (
 	"github.com/callspec/callspec/compiler/check"
 	"github.com/callspec/callspec/compiler/diag"
 	"github.com/callspec/callspec/compiler/source"
+	"github.com/callspec/callspec/kernel/workflow"
 	"github.com/callspec/callspec/rules/catalog"
 )
 
@@ -45,7 +46,26 @@ type Pass struct {
 	rule     *Rule
 	findings *[]diag.Finding
 	facts    *FileFacts
+	file     *fileState
 	suggestions
+}
+
+// fileState is what the rules over one file share, computed on first use.
+type fileState struct {
+	def *workflow.Definition
+}
+
+// definition is the workflow's run-time definition, built once per file
+// for the rules that read it (ir.Workflow.Definition builds a new one on
+// every call). The rules only read it.
+func (p *Pass) definition() *workflow.Definition {
+	if p.file == nil {
+		p.file = &fileState{} // a Pass made by a test for one rule
+	}
+	if p.file.def == nil {
+		p.file.def = p.IR.Definition()
+	}
+	return p.file.def
 }
 
 // suggestions bounds the did-you-mean work of one rule over one file or
@@ -195,14 +215,15 @@ func IDs() []string {
 func RunFile(u *check.Unit) ([]diag.Finding, *FileFacts) {
 	facts := &FileFacts{}
 	if id := u.Spec.Workflow.ID; id.Set && id.Value != "" {
-		facts.Workflow, facts.WorkflowAt = id.Value, id.Range
+		facts.Workflow, facts.WorkflowAt = id.Value, id.Range()
 	}
 	var out []diag.Finding
+	file := &fileState{}
 	for _, r := range All() {
 		if r.Check == nil {
 			continue
 		}
-		r.Check(&Pass{Unit: u, rule: r, findings: &out, facts: facts})
+		r.Check(&Pass{Unit: u, rule: r, findings: &out, facts: facts, file: file})
 	}
 	return out, facts
 }

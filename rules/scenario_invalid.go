@@ -30,7 +30,7 @@ func init() {
 				}
 				if sa := t.Call.StartedAt; sa.Set {
 					if _, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(sa.Value)); err != nil {
-						p.Report(sa.Range, "scenario %q: call.started_at is not an RFC 3339 time; write it like 2025-10-27T09:59:46Z", t.Name.Value)
+						p.Report(sa.Range(), "scenario %q: call.started_at is not an RFC 3339 time; write it like 2025-10-27T09:59:46Z", t.Name.Value)
 					}
 				}
 				checkExpectation(p, t)
@@ -47,7 +47,7 @@ func scenarioValidator(p *Pass) *workflow.Validator {
 	if len(p.IR.Fields) != len(p.Spec.Fields.Entries) {
 		return nil
 	}
-	v, err := workflow.NewValidator(p.IR.Definition())
+	v, err := workflow.NewValidator(p.definition())
 	if err != nil {
 		return nil
 	}
@@ -66,7 +66,7 @@ func checkScenarioFields(p *Pass, c *workflow.Validator, t *spec.Scenario) {
 	v := c.Validate(raw)
 	for _, u := range v.Unknown {
 		e := byName[u]
-		p.Report(e.Key.Range, "scenario %q sets %q, which is not a declared field, and the handler would drop it%s", name, u, p.didYouMean(u, p.fieldNames(), "; remove it or declare the field"))
+		p.Report(e.Key.Range(), "scenario %q sets %q, which is not a declared field, and the handler would drop it%s", name, u, p.didYouMean(u, p.fieldNames(), "; remove it or declare the field"))
 	}
 	for _, inv := range v.Refused() {
 		e := byName[inv.Field]
@@ -88,7 +88,7 @@ func checkScenarioFields(p *Pass, c *workflow.Validator, t *spec.Scenario) {
 			where = t.Name.KeyOrValue()
 		}
 		if !where.IsValid() {
-			where = t.Range
+			where = t.Range()
 		}
 		noun := "field"
 		if len(v.Missing) > 1 {
@@ -138,7 +138,7 @@ func checkExpectation(p *Pass, t *spec.Scenario) {
 	na, ho := ex.NextAction, ex.Handoff
 	switch {
 	case na.Set && ho.Set:
-		p.Report(ho.Range, "scenario %q expects both next_action and handoff, but a call ends in exactly one of them; keep the one this scenario should produce", name)
+		p.Report(ho.Range(), "scenario %q expects both next_action and handoff, but a call ends in exactly one of them; keep the one this scenario should produce", name)
 		return
 	case !na.Set && !ho.Set:
 		p.Report(ex.KeyOrValue(), "scenario %q expects neither next_action nor handoff; say which outcome it should produce", name)
@@ -146,7 +146,7 @@ func checkExpectation(p *Pass, t *spec.Scenario) {
 	}
 	if na.Set {
 		if want := p.Spec.NextAction; want.Set && na.Value != want.Value {
-			p.Report(na.Range, "scenario %q expects next_action %q, but the spec's next_action is %q; a completed call always ends in it", name, na.Value, want.Value)
+			p.Report(na.Range(), "scenario %q expects next_action %q, but the spec's next_action is %q; a completed call always ends in it", name, na.Value, want.Value)
 		}
 		if ex.Severity.Set {
 			p.Report(ex.Severity.KeyOrValue(), "scenario %q gives a severity, but severity only applies to a handoff; remove it or expect a handoff", name)
@@ -161,7 +161,7 @@ func checkExpectation(p *Pass, t *spec.Scenario) {
 	}
 	reasons = append(reasons, event.BuiltinReasons...)
 	if !contains(reasons, ho.Value) {
-		p.Report(ho.Range, "scenario %q expects handoff %q, which is neither a declared handoff reason nor one callspec decides itself (%s)%s", name, ho.Value,
+		p.Report(ho.Range(), "scenario %q expects handoff %q, which is neither a declared handoff reason nor one callspec decides itself (%s)%s", name, ho.Value,
 			strings.Join(event.BuiltinReasons, ", "), p.didYouMean(ho.Value, reasons, "; use "+quoteList(reasons)))
 	}
 }

@@ -80,14 +80,14 @@ func checkSecretRef(p *Pass, what string, s spec.String, checked []*yaml.Node) [
 	switch {
 	case isEnv && envName.MatchString(name):
 		if kind, _, _ := keyLike(name); kind != "" {
-			p.Report(s.Range, "%s names an environment variable that looks like %s itself; write env:NAME with the variable's name, and rotate the credential", what, kind)
+			p.Report(s.Range(), "%s names an environment variable that looks like %s itself; write env:NAME with the variable's name, and rotate the credential", what, kind)
 		}
 	case isEnv:
-		p.Report(s.Range, "%s must name an environment variable as env:NAME, with NAME made of letters, digits and _ (not starting with a digit)", what)
+		p.Report(s.Range(), "%s must name an environment variable as env:NAME, with NAME made of letters, digits and _ (not starting with a digit)", what)
 	case shellVar.MatchString(v):
-		p.Report(s.Range, "%s is written as a shell variable; write it as env:%s", what, shellVar.FindStringSubmatch(v)[1])
+		p.Report(s.Range(), "%s is written as a shell variable; write it as env:%s", what, shellVar.FindStringSubmatch(v)[1])
 	default:
-		p.Report(s.Range, "%s holds a literal value; secrets must come from the environment, so write `env:NAME` and set NAME where the handler runs (if this value was ever committed, rotate it)", what)
+		p.Report(s.Range(), "%s holds a literal value; secrets must come from the environment, so write `env:NAME` and set NAME where the handler runs (if this value was ever committed, rotate it)", what)
 	}
 	return checked
 }

@@ -25,16 +25,16 @@ func init() {
 				for _, l := range prov.Losses(p.IR) {
 					if l.Field == "" {
 						// Spoken text, not a field: the message says what.
-						p.Report(t.Range, "target %s cannot take the spec as written: %s", t.Value, l.What)
+						p.Report(t.Range(), "target %s cannot take the spec as written: %s", t.Value, l.What)
 						continue
 					}
 					if l.Safe {
 						// The handler parses or refuses the value: worth
 						// knowing, not a defect of the spec.
-						p.ReportAs(diag.Info, t.Range, "target %s cannot express field %q as declared: %s", t.Value, l.Field, l.What)
+						p.ReportAs(diag.Info, t.Range(), "target %s cannot express field %q as declared: %s", t.Value, l.Field, l.What)
 						continue
 					}
-					p.Report(t.Range, "target %s cannot express field %q as declared: %s", t.Value, l.Field, l.What)
+					p.Report(t.Range(), "target %s cannot express field %q as declared: %s", t.Value, l.Field, l.What)
 				}
 			}
 		},

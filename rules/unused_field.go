@@ -28,7 +28,7 @@ func init() {
 				if e.Value.Required.Value || asked[name] || read[name] {
 					continue
 				}
-				p.Report(e.Key.Range, "field %q is never asked for (no question collects it) and no handoff rule reads it; add it to a question's collects, use it in a rule, or remove it", name)
+				p.Report(e.Key.Range(), "field %q is never asked for (no question collects it) and no handoff rule reads it; add it to a question's collects, use it in a rule, or remove it", name)
 			}
 		},
 	})

@@ -12,7 +12,7 @@ func init() {
 	register(&Rule{
 		Rule: catalog.VendorSecretShared.Rule(),
 		Check: func(p *Pass) {
-			def := p.IR.Definition()
+			def := p.definition()
 			for _, t := range p.Spec.Targets.Items {
 				auth, ok := workflow.AuthOf(t.Value)
 				if !ok || auth.VendorSecret == "" {
@@ -22,7 +22,7 @@ func init() {
 				if len(others) == 0 {
 					continue
 				}
-				p.Report(vendorSecretAt(p, t.Value, t.Range), "%s shares $%s with %s, but %s: another platform verifies with it only by holding that key, and two such platforms cannot share one value; give %s its own variable: webhook.platforms.%s.secret: env:%s",
+				p.Report(vendorSecretAt(p, t.Value, t.Range()), "%s shares $%s with %s, but %s: another platform verifies with it only by holding that key, and two such platforms cannot share one value; give %s its own variable: webhook.platforms.%s.secret: env:%s",
 					t.Value, env, strings.Join(others, " and "), auth.VendorSecret, t.Value, t.Value, auth.SecretEnv)
 			}
 		},
@@ -50,7 +50,7 @@ func sharers(p *Pass, def *workflow.Definition, platform string) (env string, ot
 // entry under targets.
 func vendorSecretAt(p *Pass, platform string, target source.Range) source.Range {
 	if e, ok := p.Spec.Webhook.Platforms.Get(platform); ok && e.Value.Secret.Set {
-		return e.Value.Secret.Range
+		return e.Value.Secret.Range()
 	}
 	return target
 }

@@ -36,36 +36,36 @@ func checkWebhookURL(p *Pass, what string, s spec.String) {
 	if !strings.Contains(raw, "://") {
 		u, err := url.Parse("https://" + raw)
 		if err != nil || u.Host == "" {
-			p.Report(s.Range, "the %s has no scheme and is not a valid address; write it as https://host/path", what)
+			p.Report(s.Range(), "the %s has no scheme and is not a valid address; write it as https://host/path", what)
 			return
 		}
 		if u.User != nil || secretInQuery(u.String()) != "" {
 			// Never repeat a URL that holds a credential.
-			p.Report(s.Range, "the %s has no scheme; write it as https://host/path", what)
+			p.Report(s.Range(), "the %s has no scheme; write it as https://host/path", what)
 		} else {
-			p.Report(s.Range, "the %s %q has no scheme, so platforms refuse or guess it; write it as %q", what, raw, "https://"+raw)
+			p.Report(s.Range(), "the %s %q has no scheme, so platforms refuse or guess it; write it as %q", what, raw, "https://"+raw)
 		}
 		checkURLParts(p, what, s, u)
 		return
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		p.Report(s.Range, "the %s is not a valid URL (%s); write it as https://host/path", what, urlErrorReason(err))
+		p.Report(s.Range(), "the %s is not a valid URL (%s); write it as https://host/path", what, urlErrorReason(err))
 		return
 	}
 	if !strings.EqualFold(u.Scheme, "https") {
-		p.Report(s.Range, "the %s must use https, not %s, because deliveries carry personal data; serve the handler over TLS", what, u.Scheme)
+		p.Report(s.Range(), "the %s must use https, not %s, because deliveries carry personal data; serve the handler over TLS", what, u.Scheme)
 	}
 	checkURLParts(p, what, s, u)
 }
 
 func checkURLParts(p *Pass, what string, s spec.String, u *url.URL) {
 	if u.User != nil {
-		p.Report(s.Range, "the %s carries credentials (user:password@); remove them and authenticate deliveries with the signing secret (env:NAME) instead", what)
+		p.Report(s.Range(), "the %s carries credentials (user:password@); remove them and authenticate deliveries with the signing secret (env:NAME) instead", what)
 	}
 	host := u.Hostname()
 	if host == "" {
-		p.Report(s.Range, "the %s has no host; write it as https://host/path", what)
+		p.Report(s.Range(), "the %s has no host; write it as https://host/path", what)
 		return
 	}
 	if kind, addr := localHostKind(host); kind != "" {
@@ -73,7 +73,7 @@ func checkURLParts(p *Pass, what string, s spec.String, u *url.URL) {
 		if addr.IsValid() && addr.String() != host {
 			shown = fmt.Sprintf("%s (%s)", host, addr)
 		}
-		p.Report(s.Range, "the %s points at %s, a %s address that the voice platform cannot reach; use the public https address of the handler", what, shown, kind)
+		p.Report(s.Range(), "the %s points at %s, a %s address that the voice platform cannot reach; use the public https address of the handler", what, shown, kind)
 	}
 }
 

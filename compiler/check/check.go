@@ -105,7 +105,7 @@ func Check(s *spec.Spec) (*Unit, []diag.Finding) {
 	}
 	k := &checker{s: s, w: w, u: &Unit{Spec: s, IR: w}, file: s.File, suggest: diag.NewSuggester()}
 	if s.Workflow.ID.Set && !IsLowerSnake(w.ID) {
-		k.c.Add(catalog.Schema.At(s.Workflow.ID.Range,
+		k.c.Add(catalog.Schema.At(s.Workflow.ID.Range(),
 			"workflow id %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it names generated files and a Go package", w.ID))
 	}
 	for _, q := range s.Questions.Items {
@@ -159,7 +159,7 @@ func validKind(k string, among []celenv.Kind) bool {
 func (k *checker) fields() {
 	entries := k.s.Fields.Entries
 	if len(entries) > MaxFields {
-		k.c.Add(catalog.Schema.At(entries[MaxFields].Key.Range,
+		k.c.Add(catalog.Schema.At(entries[MaxFields].Key.Range(),
 			"the spec declares %d fields; a spec may declare at most %d (limit max-fields), so split the workflow; fields after the %dth are not checked",
 			len(entries), MaxFields, MaxFields))
 		entries = entries[:MaxFields]
@@ -167,7 +167,7 @@ func (k *checker) fields() {
 	for _, e := range entries {
 		name, f := e.Key, e.Value
 		if !IsLowerSnake(name.Value) {
-			k.c.Add(catalog.Schema.At(name.Range,
+			k.c.Add(catalog.Schema.At(name.Range(),
 				"field name %q must be lower_snake (a-z, 0-9 and _, starting with a letter), because it becomes a CEL field, a JSON key and a Go identifier", name.Value))
 		}
 		if !f.Type.Set {
@@ -176,7 +176,7 @@ func (k *checker) fields() {
 		}
 		t := f.Type.Value
 		if !validKind(t, celenv.Kinds) {
-			k.c.Add(catalog.FieldType.At(f.Type.Range, "field %q has unknown type %q%s",
+			k.c.Add(catalog.FieldType.At(f.Type.Range(), "field %q has unknown type %q%s",
 				name.Value, t, k.typeSuggestion(t, celenv.Kinds)))
 			k.untyped = append(k.untyped, name.Value)
 			continue
@@ -186,12 +186,12 @@ func (k *checker) fields() {
 		if kind == celenv.ListKind {
 			switch {
 			case !f.Items.Set:
-				k.c.Add(catalog.FieldType.At(f.Type.Range,
+				k.c.Add(catalog.FieldType.At(f.Type.Range(),
 					"list field %q needs `items: <type>` naming the type of its elements (one of %s)", name.Value, strings.Join(kindNames(celenv.ItemKinds), ", ")))
 				k.untyped = append(k.untyped, name.Value)
 				continue
 			case !validKind(f.Items.Value, celenv.ItemKinds):
-				k.c.Add(catalog.FieldType.At(f.Items.Range, "list field %q has unknown item type %q%s",
+				k.c.Add(catalog.FieldType.At(f.Items.Range(), "list field %q has unknown item type %q%s",
 					name.Value, f.Items.Value, k.typeSuggestion(f.Items.Value, celenv.ItemKinds)))
 				k.untyped = append(k.untyped, name.Value)
 				continue
@@ -242,26 +242,26 @@ func (k *checker) options(name string, f *spec.Field, kind, elem celenv.Kind) {
 		k.c.Add(catalog.FieldType.At(m.KeyOrValue(), "min and max only apply to number and integer fields, and %q is a %s field", name, kind))
 	}
 	if f.Min.Set && f.Max.Set && f.Min.Value > f.Max.Value {
-		k.c.Add(catalog.FieldType.At(f.Min.Range, "field %q has min %v greater than max %v, so no value fits", name, f.Min.Value, f.Max.Value))
+		k.c.Add(catalog.FieldType.At(f.Min.Range(), "field %q has min %v greater than max %v, so no value fits", name, f.Min.Value, f.Max.Value))
 	}
 	if f.MaxLength.Set {
 		switch {
 		case workflow.LengthUnitOf(kind) == workflow.NoLength:
 			k.c.Add(catalog.FieldType.At(f.MaxLength.KeyOrValue(), "max_length only applies to text and list fields, and %q is a %s field", name, kind))
 		case f.MaxLength.Value < 1:
-			k.c.Add(catalog.FieldType.At(f.MaxLength.Range, "max_length of %q must be at least 1", name))
+			k.c.Add(catalog.FieldType.At(f.MaxLength.Range(), "max_length of %q must be at least 1", name))
 		}
 	}
 	if f.Pattern.Set {
 		if !workflow.PatternApplies(elem) {
 			k.c.Add(catalog.FieldType.At(f.Pattern.KeyOrValue(), "pattern only applies to text fields, and %q is a %s field", name, kind))
 		} else if _, err := regexp.Compile(f.Pattern.Value); err != nil {
-			k.c.Add(catalog.FieldType.At(f.Pattern.Range, "pattern of %q is not a valid RE2 regular expression: %v", name, unwrapRegexpErr(err)))
+			k.c.Add(catalog.FieldType.At(f.Pattern.Range(), "pattern of %q is not a valid RE2 regular expression: %v", name, unwrapRegexpErr(err)))
 		}
 	}
 	if workflow.ValuesApply(elem) {
 		if !f.Values.Set || len(f.Values.Items) == 0 {
-			k.c.Add(catalog.EnumValues.At(f.Type.Range, "enum field %q needs `values:` listing the allowed values", name))
+			k.c.Add(catalog.EnumValues.At(f.Type.Range(), "enum field %q needs `values:` listing the allowed values", name))
 			return
 		}
 		seen := map[string]source.Range{}
@@ -271,10 +271,10 @@ func (k *checker) options(name string, f *spec.Field, kind, elem celenv.Kind) {
 				continue
 			}
 			if first, dup := seen[v.Value]; dup {
-				k.c.Add(catalog.EnumValues.At(v.Range, "enum field %q lists %q twice (first at line %d, column %d)", name, v.Value, first.Start.Line, first.Start.Col))
+				k.c.Add(catalog.EnumValues.At(v.Range(), "enum field %q lists %q twice (first at line %d, column %d)", name, v.Value, first.Start.Line, first.Start.Col))
 				continue
 			}
-			seen[v.Value] = v.Range
+			seen[v.Value] = v.Range()
 		}
 	} else if f.Values.Set {
 		k.c.Add(catalog.EnumValues.At(f.Values.KeyOrValue(), "`values` only applies to enum fields, and %q is a %s field; use type: enum or remove values", name, kind))
@@ -349,7 +349,7 @@ func (k *checker) handoff() {
 		// incomplete_call stays allowed: a version 1 spec configures the
 		// built-in handoff with such a rule (see incomplete).
 		if v := r.Reason.Value; v == event.CallFailed || v == event.NoAnswer {
-			k.c.Add(catalog.Schema.At(r.Reason.Range,
+			k.c.Add(catalog.Schema.At(r.Reason.Range(),
 				"handoff reason %q is decided by callspec itself, before any rule (the platform says the call failed or was not answered); rename this rule, and set its owner and notify under `incomplete:`", v))
 		}
 		rule := ir.HandoffRule{HandoffRule: workflow.HandoffRule{
@@ -387,7 +387,7 @@ func (k *checker) language() {
 	}
 	tag, err := language.Parse(strings.TrimSpace(l.Value))
 	if err != nil {
-		k.c.Add(catalog.Schema.At(l.Range,
+		k.c.Add(catalog.Schema.At(l.Range(),
 			"language %q is not a BCP 47 language tag; write one such as en, es, es-MX, fr, de or pt-BR", l.Value))
 		return
 	}
@@ -404,7 +404,7 @@ func (k *checker) phoneRegion() {
 	}
 	region := strings.ToUpper(strings.TrimSpace(r.Value))
 	if !phone.Supported(region) {
-		k.c.Add(catalog.Schema.At(r.Range,
+		k.c.Add(catalog.Schema.At(r.Range(),
 			"phone_region %q is not a region with known phone numbering; write an ISO 3166-1 two-letter code such as US, GB, DE or MX", r.Value))
 		return
 	}
@@ -449,7 +449,7 @@ func (k *checker) webhook() {
 		if !wh.Forward.MaxAttempts.Set {
 			fw.MaxAttempts = workflow.DefaultMaxAttempts
 		} else if fw.MaxAttempts < 1 || fw.MaxAttempts > 100 {
-			k.c.Add(catalog.Schema.At(wh.Forward.MaxAttempts.Range, "max_attempts must be between 1 and 100"))
+			k.c.Add(catalog.Schema.At(wh.Forward.MaxAttempts.Range(), "max_attempts must be between 1 and 100"))
 		}
 		k.w.Webhook.Forward = fw
 	}
@@ -793,9 +793,9 @@ func (k *checker) targets() {
 		}
 		switch {
 		case !known:
-			k.c.Add(catalog.Schema.At(t.Range, "unknown target %q%s", t.Value, k.suggestion(t.Value, KnownTargets)))
+			k.c.Add(catalog.Schema.At(t.Range(), "unknown target %q%s", t.Value, k.suggestion(t.Value, KnownTargets)))
 		case seen[t.Value]:
-			k.c.Add(catalog.Schema.At(t.Range, "target %q is listed twice", t.Value))
+			k.c.Add(catalog.Schema.At(t.Range(), "target %q is listed twice", t.Value))
 		}
 		seen[t.Value] = true
 	}
@@ -810,15 +810,15 @@ func (k *checker) platforms() {
 		auth, known := workflow.AuthOf(name)
 		switch {
 		case !known:
-			k.c.Add(catalog.Schema.At(e.Key.Range, "webhook.platforms names an unknown platform %q%s", name, k.suggestion(name, KnownTargets)))
+			k.c.Add(catalog.Schema.At(e.Key.Range(), "webhook.platforms names an unknown platform %q%s", name, k.suggestion(name, KnownTargets)))
 			continue
 		case !slices.Contains(k.w.Targets, name):
-			k.c.Add(catalog.Schema.At(e.Key.Range, "webhook.platforms.%s configures a platform that is not a target; add %s to targets or remove this entry", name, name))
+			k.c.Add(catalog.Schema.At(e.Key.Range(), "webhook.platforms.%s configures a platform that is not a target; add %s to targets or remove this entry", name, name))
 			continue
 		}
 		p := workflow.Platform{Name: name, Auth: e.Value.Auth.Value}
 		if a := e.Value.Auth; a.Set && !slices.Contains(auth.Modes, a.Value) {
-			k.c.Add(catalog.Schema.At(a.Range, "%s cannot authenticate with %q%s", name, a.Value, k.suggestion(a.Value, auth.Modes)))
+			k.c.Add(catalog.Schema.At(a.Range(), "%s cannot authenticate with %q%s", name, a.Value, k.suggestion(a.Value, auth.Modes)))
 			p.Auth = ""
 		}
 		if env, ok := strings.CutPrefix(e.Value.Secret.Value, "env:"); ok {

@@ -29,7 +29,7 @@ func (k *checker) deploy() {
 	r.RetellLLMID, r.RetellLLMWhere = k.deployID(d.Retell.LLMID, "deploy.retell.llm_id", platformID, "letters, digits, _ and - (as in llm_9a1b…)")
 	r.VapiAssistantID, r.VapiWhere = k.deployID(d.Vapi.AssistantID, "deploy.vapi.assistant_id", uuid, "a UUID (as in 5e1c3b2a-0d4e-4f5a-9b6c-7d8e9f0a1b2c)")
 	if r.RetellLLMID != "" && r.RetellAgentID == "" {
-		k.c.Add(catalog.Schema.At(d.Retell.LLMID.Range,
+		k.c.Add(catalog.Schema.At(d.Retell.LLMID.Range(),
 			"deploy.retell.llm_id needs deploy.retell.agent_id beside it: callspec deploy updates the LLM of a known agent; add the agent's id, or remove llm_id to let --apply create both"))
 	}
 }
@@ -41,8 +41,8 @@ func (k *checker) deployID(v spec.String, key string, shape *regexp.Regexp, want
 		return "", ""
 	}
 	if !shape.MatchString(v.Value) {
-		k.c.Add(catalog.Schema.At(v.Range, "%s %q is not a platform id: write %s, copied from the platform's dashboard or from the line callspec deploy --apply prints", key, v.Value, want))
+		k.c.Add(catalog.Schema.At(v.Range(), "%s %q is not a platform id: write %s, copied from the platform's dashboard or from the line callspec deploy --apply prints", key, v.Value, want))
 		return "", ""
 	}
-	return v.Value, fmt.Sprintf("%s:%d:%d", v.Range.File, v.Range.Start.Line, v.Range.Start.Col)
+	return v.Value, fmt.Sprintf("%s:%d:%d", v.Range().File, v.Range().Start.Line, v.Range().Start.Col)
 }

@@ -31,6 +31,6 @@ func (k *checker) log() {
 			what = fmt.Sprintf("a declared field (there is no field %q)", name)
 		}
 		hint := k.suggestion(entry, known)
-		k.c.Add(catalog.Schema.At(e.Range, "log entry %q is not %s, so nothing would be logged for it%s", entry, what, hint))
+		k.c.Add(catalog.Schema.At(e.Range(), "log entry %q is not %s, so nothing would be logged for it%s", entry, what, hint))
 	}
 }

@@ -119,7 +119,7 @@ func runOne(c *workflow.Compiled, w *ir.Workflow, sc *ir.Scenario, node *spec.Sc
 	var expect *spec.Expect
 	if node != nil {
 		expect = &node.Expect
-		r.Range = node.Range
+		r.Range = node.Range()
 	}
 	at := func(m func(*spec.Expect) spec.Meta) {
 		if expect == nil {

@@ -51,6 +51,10 @@ type File struct {
 	// flow list of 45,000 entries on one line take a minute to load.)
 	// ASCII lines have none: there a column is an offset.
 	marks map[int][]int
+	// kept holds, once KeepLines has released Content, the text of the
+	// lines it kept, by line number; lines is the file's line count.
+	kept  map[int]string
+	lines int
 }
 
 // markStride is the number of code points between two marks.
@@ -131,16 +135,42 @@ func (f *File) colsBefore(n, off int) int {
 }
 
 // LineCount is the number of lines (a final line without newline counts).
-func (f *File) LineCount() int { return len(f.lineStarts) }
+func (f *File) LineCount() int {
+	if f.kept != nil {
+		return f.lines
+	}
+	return len(f.lineStarts)
+}
 
 // LineText returns line n (1-based) without its line break, or "" when n is
-// out of range.
+// out of range or was not kept (KeepLines).
 func (f *File) LineText(n int) string {
+	if f.kept != nil {
+		return f.kept[n]
+	}
 	if n < 1 || n > len(f.lineStarts) {
 		return ""
 	}
 	start, end := f.lineBounds(n)
 	return string(f.Content[start:end])
+}
+
+// KeepLines releases the file's content and line index, keeping only the
+// text of the given lines and the number of lines: what printing findings
+// at those lines needs. A lint of thousands of files keeps each one until
+// the end, for the rules over the whole set, and the content was most of
+// its memory (issue 19). Afterwards Content is nil, and only LineCount and
+// LineText may be used.
+func (f *File) KeepLines(lines []int) {
+	kept := make(map[int]string, len(lines))
+	for _, n := range lines {
+		if n >= 1 && n <= len(f.lineStarts) {
+			kept[n] = f.LineText(n)
+		}
+	}
+	f.lines = f.LineCount()
+	f.kept = kept
+	f.Content, f.lineStarts, f.marks = nil, nil, nil
 }
 
 // Offset converts a position to a byte offset into Content. Columns past

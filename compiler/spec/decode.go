@@ -130,11 +130,7 @@ func (d *decoder) decode(n, key *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	if meta := metaOf(v); meta != nil {
-		meta.Range = d.rng(n)
-		meta.Node = n
-		if key != nil {
-			meta.Key = d.rng(key)
-		}
+		meta.Node, meta.key, meta.file = n, key, d.file
 		meta.Set = !isNull(n)
 	}
 	if isNull(n) {
@@ -162,8 +158,8 @@ func metaOf(v reflect.Value) *Meta {
 	if v.Type() == metaType {
 		return v.Addr().Interface().(*Meta)
 	}
-	if f := v.FieldByName("Meta"); f.IsValid() && f.Type() == metaType {
-		return f.Addr().Interface().(*Meta)
+	if si := infoOf(v.Type()); si.meta != nil {
+		return v.FieldByIndex(si.meta).Addr().Interface().(*Meta)
 	}
 	return nil
 }
@@ -180,6 +176,9 @@ type structField struct {
 type structInfo struct {
 	fields []structField
 	names  []string
+	// meta is the index of the type's Meta field, nil when it has none:
+	// looked up once per type rather than by name for every node.
+	meta []int
 }
 
 var structInfos sync.Map // reflect.Type → *structInfo
@@ -189,6 +188,9 @@ func infoOf(t reflect.Type) *structInfo {
 		return si.(*structInfo)
 	}
 	si := &structInfo{}
+	if f, ok := t.FieldByName("Meta"); ok && f.Type == metaType {
+		si.meta = f.Index
+	}
 	for i := 0; i < t.NumField(); i++ {
 		tag := t.Field(i).Tag.Get("yaml")
 		if tag == "" || tag == "-" {
@@ -268,8 +270,8 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			continue
 		}
 		where := d.rng(n)
-		if m := metaOf(v); m != nil && m.Key.IsValid() {
-			where = m.Key
+		if m := metaOf(v); m != nil && m.Key().IsValid() {
+			where = m.Key()
 		}
 		if n.Line == 0 || (path == "" && len(n.Content) > 0) {
 			// At the top level, point at the first line instead of the
@@ -320,7 +322,7 @@ func (kvs *keyValues) lookup(name string) *keyValue {
 func (d *decoder) checkEnum(v reflect.Value, allowed []string, path string) {
 	check := func(s *String, path string) {
 		if s.Set && !slices.Contains(allowed, s.Value) {
-			d.schema(s.Range, "%s must be one of %s, not %q%s", describePath(path), strings.Join(allowed, ", "), s.Value, nearest(s.Value, allowed))
+			d.schema(s.Range(), "%s must be one of %s, not %q%s", describePath(path), strings.Join(allowed, ", "), s.Value, nearest(s.Value, allowed))
 		}
 	}
 	switch x := v.Addr().Interface().(type) {
@@ -328,7 +330,7 @@ func (d *decoder) checkEnum(v reflect.Value, allowed []string, path string) {
 		check(x, path)
 	case *List[String]:
 		for i := range x.Items {
-			check(&x.Items[i], fmt.Sprintf("%s[%d]", path, i))
+			check(&x.Items[i], path+"["+strconv.Itoa(i)+"]")
 		}
 	}
 }
@@ -462,7 +464,7 @@ func (l *List[T]) decodeNode(d *decoder, n *yaml.Node, path string) {
 	}
 	l.Items = make([]T, len(n.Content))
 	for i, item := range n.Content {
-		d.decode(item, nil, reflect.ValueOf(&l.Items[i]).Elem(), fmt.Sprintf("%s[%d]", path, i))
+		d.decode(item, nil, reflect.ValueOf(&l.Items[i]).Elem(), path+"["+strconv.Itoa(i)+"]")
 	}
 }
 
@@ -472,7 +474,12 @@ func (m *Map[T]) decodeNode(d *decoder, n *yaml.Node, path string) {
 		m.Set = false
 		return
 	}
-	seen := make(map[string]*yaml.Node, len(n.Content)/2)
+	// The names seen so far are the entries' keys: searched in order in
+	// a small mapping, indexed in a large one (as decodeStruct does).
+	var index map[string]*yaml.Node
+	if len(n.Content)/2 > 32 {
+		index = make(map[string]*yaml.Node, len(n.Content)/2)
+	}
 	// Entries are large (a Meta per attribute): allocate them once and
 	// decode in place rather than growing and copying the slice.
 	m.Entries = make([]Entry[T], 0, len(n.Content)/2)
@@ -482,16 +489,32 @@ func (m *Map[T]) decodeNode(d *decoder, n *yaml.Node, path string) {
 			d.schema(d.rng(n.Content[i]), "names in %s must be plain text, not %s", describePath(path), kindName(k))
 			continue
 		}
-		if first, dup := seen[k.Value]; dup {
+		if first := m.seen(index, k.Value); first != nil {
 			d.diags.Add(catalog.DuplicateKey.At(d.rng(k),
 				"%q is already defined at line %d, column %d; YAML would silently keep only one of them, so remove one", k.Value, first.Line, first.Column))
 			continue
 		}
-		seen[k.Value] = k
-		m.Entries = append(m.Entries, Entry[T]{Key: String{Meta: Meta{Range: d.rng(k), Set: true, Node: k}, Value: k.Value}})
+		if index != nil {
+			index[k.Value] = k
+		}
+		m.Entries = append(m.Entries, Entry[T]{Key: String{Meta: Meta{Set: true, Node: k, file: d.file}, Value: k.Value}})
 		e := &m.Entries[len(m.Entries)-1]
 		d.decode(n.Content[i+1], k, reflect.ValueOf(&e.Value).Elem(), joinPath(path, k.Value))
 	}
+}
+
+// seen returns the key node of the entry named name, or nil: from index
+// when there is one, else from the entries decoded so far.
+func (m *Map[T]) seen(index map[string]*yaml.Node, name string) *yaml.Node {
+	if index != nil {
+		return index[name]
+	}
+	for i := range m.Entries {
+		if m.Entries[i].Key.Value == name {
+			return m.Entries[i].Key.Node
+		}
+	}
+	return nil
 }
 
 // Interface converts the value to its JSON form: nil, bool, int64,

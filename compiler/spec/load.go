@@ -54,7 +54,7 @@ func Load(path string, content []byte) (*Spec, []diag.Finding) {
 		return nil, limits
 	}
 	if s.Callspec.Set && s.Callspec.Value != 1 {
-		c.Add(catalog.Schema.At(s.Callspec.Range,
+		c.Add(catalog.Schema.At(s.Callspec.Range(),
 			"format version %d is not supported; this callspec reads `callspec: 1`", s.Callspec.Value))
 	}
 	return s, c.Findings

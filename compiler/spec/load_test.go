@@ -43,8 +43,8 @@ func TestLoadValidSpecHasNoFindings(t *testing.T) {
 		t.Fatalf("unexpected tree: %+v", s.Workflow)
 	}
 	id := s.Workflow.ID
-	if id.Range.Start.Line != 3 || id.Range.Start.Col != 7 || id.Range.End.Col != 13 || id.Key.Start.Col != 3 {
-		t.Errorf("id range = %+v key %+v", id.Range, id.Key)
+	if id.Range().Start.Line != 3 || id.Range().Start.Col != 7 || id.Range().End.Col != 13 || id.Key().Start.Col != 3 {
+		t.Errorf("id range = %+v key %+v", id.Range(), id.Key())
 	}
 }
 

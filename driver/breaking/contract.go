@@ -71,7 +71,7 @@ type reason struct {
 	when string
 }
 
-func valueOf(s spec.String) value { return value{s.Value, s.Set, s.Range} }
+func valueOf(s spec.String) value { return value{s.Value, s.Set, s.Range()} }
 
 func valuesOf(l spec.List[spec.String]) []value {
 	out := make([]value, 0, len(l.Items))
@@ -104,21 +104,21 @@ func contractOf(s *spec.Spec) *contract {
 		f := &e.Value
 		fd := field{
 			name:        valueOf(e.Key),
-			typeAt:      f.Type.Range,
-			itemsAt:     f.Items.Range,
+			typeAt:      f.Type.Range(),
+			itemsAt:     f.Items.Range(),
 			typeText:    f.Type.Value,
 			values:      valuesOf(f.Values),
 			valuesAt:    section(f.Values.Meta),
 			required:    f.Required.Value,
-			requiredAt:  f.Required.Range,
+			requiredAt:  f.Required.Range(),
 			description: oneLine(f.Description.Value),
-			maxLength:   number{float64(f.MaxLength.Value), f.MaxLength.Set, f.MaxLength.Range},
-			min:         number{f.Min.Value, f.Min.Set, f.Min.Range},
-			max:         number{f.Max.Value, f.Max.Set, f.Max.Range},
+			maxLength:   number{float64(f.MaxLength.Value), f.MaxLength.Set, f.MaxLength.Range()},
+			min:         number{f.Min.Value, f.Min.Set, f.Min.Range()},
+			max:         number{f.Max.Value, f.Max.Set, f.Max.Range()},
 			pattern:     valueOf(f.Pattern),
 		}
 		if !f.Values.Meta.KeyOrValue().IsValid() {
-			fd.valuesAt = e.Key.Range
+			fd.valuesAt = e.Key.Range()
 		}
 		fd.typ, fd.typed = typeOf(f)
 		c.fields = append(c.fields, fd)

@@ -147,6 +147,7 @@ func run(files []input, opts Options) (*Result, error) {
 			r.unit = nil
 		case opts.FindingsOnly:
 			r.unit = nil // released: memory holds one unit per worker
+			r.keepReportedLines()
 		case opts.IROnly:
 			r.unit = &check.Unit{IR: r.unit.IR}
 		}
@@ -259,6 +260,29 @@ func lintFile(in input) fileResult {
 		r.blocks = multiLineScalars(l.Spec)
 	}
 	return r
+}
+
+// keepReportedLines releases the file's content except the lines that
+// findings can be printed at: those of its own findings and the places its
+// facts name, where the rules over the whole set report. Held for every
+// file until the end, contents and line indexes were most of the live heap
+// of a large lint, and the heap grows to five times it (issue 19). A file
+// with suppression comments is kept whole, for finish to read them.
+func (r *fileResult) keepReportedLines() {
+	if r.file == nil || r.blocks != nil || bytes.Contains(r.file.Content, []byte(SuppressionMarker)) {
+		return
+	}
+	lines := make([]int, 0, len(r.findings)+2)
+	for _, f := range r.findings {
+		lines = append(lines, f.Range.Start.Line)
+	}
+	if r.facts != nil {
+		lines = append(lines, r.facts.WorkflowAt.Start.Line)
+		for _, ref := range r.facts.Refs {
+			lines = append(lines, ref.At.Start.Line)
+		}
+	}
+	r.file.KeepLines(lines)
 }
 
 // finish applies suppressions and configured severities, then sorts.

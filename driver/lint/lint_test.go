@@ -2,9 +2,11 @@ package lint
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/callspec/callspec/compiler/diag"
@@ -70,6 +72,18 @@ func TestFindingsOnlyEqualsFullRun(t *testing.T) {
 	}
 	if !reflect.DeepEqual(full.Findings, lean.Findings) {
 		t.Fatal("findings differ when units are released")
+	}
+	// The lines that reports print are kept when the rest of a file is
+	// released.
+	for _, f := range lean.Findings {
+		n := f.Range.Start.Line
+		want, got := full.Files[f.Range.File], lean.Files[f.Range.File]
+		if want.LineCount() != got.LineCount() || want.LineText(n) != got.LineText(n) {
+			t.Errorf("%s:%d: line %q of %d kept as %q of %d", f.Range.File, n, want.LineText(n), want.LineCount(), got.LineText(n), got.LineCount())
+		}
+	}
+	if !slices.Equal(slices.Sorted(maps.Keys(full.Files)), slices.Sorted(maps.Keys(lean.Files))) {
+		t.Error("the files read differ when units are released")
 	}
 	seen := map[string]bool{}
 	for _, f := range lean.Findings {

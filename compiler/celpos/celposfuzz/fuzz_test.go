@@ -106,15 +106,15 @@ func checkStyle(t *testing.T, st style, src string) {
 		return // the expression broke the YAML around it; the loader's findings cover that
 	}
 	when := s.Handoff.Items[0].When
-	first, last := when.Range.Start.Line, when.Range.End.Line
+	first, last := when.Range().Start.Line, when.Range().End.Line
 	if st.block && strings.TrimSpace(when.Value) != "" {
 		// A finding inside a block scalar points at its content, which
 		// starts on the line after the header; an empty block has only
 		// its header to point at.
 		first = whenLine + 1
 		last = max(last, first)
-	} else if when.Range.Start.Line != whenLine {
-		t.Fatalf("%s: the scalar starts on line %d, want %d", st.name, when.Range.Start.Line, whenLine)
+	} else if when.Range().Start.Line != whenLine {
+		t.Fatalf("%s: the scalar starts on line %d, want %d", st.name, when.Range().Start.Line, whenLine)
 	}
 	u, more := check.Check(s)
 	fs = append(fs, more...)
