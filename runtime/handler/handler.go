@@ -401,8 +401,49 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 	// One slice for the whole log line: call, decision, outcome and the
 	// four ServeHTTP adds.
 	attrs := appendCallAttrs(make([]slog.Attr, 0, 16+len(def.Log)), in)
-	// 4. Idempotency.
-	claim, status, answerBody, err := h.claim(r.Context(), store.Key(def.ID, key))
+	// 4. Decide: validation and the handoff rules read the delivery only,
+	// so the decision is made before the claim, and a durable handler can
+	// claim the delivery and store its answer in one write (step 5).
+	d := h.wf.Decide(in, key, providers.SignatureStatus(h.cfg.Provider))
+	ev := d.Event
+	// The answer, the event for the service and its forward, stored
+	// together; the service is called from the store (the durable inbox).
+	ok := answer{Status: "accepted", Event: ev.Event, IdempotencyKey: key}
+	if ev.Handoff != nil {
+		ok.HandoffReason = ev.Handoff.Reason
+	}
+	result := store.Result{Status: http.StatusOK, Body: encode(ok)}
+	eventJSON, err := json.Marshal(ev)
+	if err != nil {
+		return refuse(http.StatusInternalServerError, "internal", "the event could not be encoded")
+	}
+	durable := h.durable()
+	var inboxEntry *store.Message
+	if durable {
+		inboxEntry = &store.Message{
+			ID: store.InboxID(def.ID, key), Kind: store.Service, WorkflowID: def.ID, Summary: summarize(ev, h.cfg.Provider.Name()),
+			// The call orders its events; the workflow keeps two workflows'
+			// ids apart.
+			Group: def.ID + "/" + in.Call.ID,
+			Body:  eventJSON, MaxAttempts: h.cfg.ServiceMaxAttempts,
+		}
+	}
+	var msg *store.Message
+	if def.Forward != nil {
+		msg = &store.Message{
+			ID: store.MessageID(def.ID, key), Kind: store.Forward, WorkflowID: def.ID, URL: def.Forward.URL,
+			SecretEnv: def.Forward.SecretEnv, Body: eventJSON, MaxAttempts: def.Forward.MaxAttempts,
+		}
+	}
+	// 5. Idempotency.
+	var claim store.Claim
+	var status int
+	var answerBody []byte
+	if cc, one := h.cfg.Store.(store.ClaimCompleter); one && durable {
+		claim, status, answerBody, err = h.claimComplete(r.Context(), cc, store.Key(def.ID, key), result, inboxEntry, msg)
+	} else {
+		claim, status, answerBody, err = h.claim(r.Context(), store.Key(def.ID, key))
+	}
 	if err != nil {
 		w.Header().Set("Retry-After", "5")
 		s, b, a := refuse(http.StatusServiceUnavailable, "store_unavailable", "the idempotency store is unavailable; retry later")
@@ -417,9 +458,6 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 		}
 		return status, answerBody, append(attrs, slog.String("outcome", "duplicate_"+claim.Outcome.String()))
 	}
-	// 5. Validate and decide.
-	d := h.wf.Decide(in, key, providers.SignatureStatus(h.cfg.Provider))
-	ev := d.Event
 	attrs = appendEventAttrs(attrs, ev, def.Log)
 	if h.cfg.Metrics != nil {
 		reason := ""
@@ -428,26 +466,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 		}
 		h.cfg.Metrics.Decision(def.ID, ev.Event, reason)
 	}
-	// 6. Durable inbox: the answer, the event for the service and its
-	// forward, stored together; the service is called from the store.
-	ok := answer{Status: "accepted", Event: ev.Event, IdempotencyKey: key}
-	if ev.Handoff != nil {
-		ok.HandoffReason = ev.Handoff.Reason
+	if claim.Token == "" {
+		// 6. Claimed and stored in one write.
+		return h.stored(result, inboxEntry, msg, attrs)
 	}
-	result := store.Result{Status: http.StatusOK, Body: encode(ok)}
-	eventJSON, err := json.Marshal(ev)
-	if err != nil {
-		h.release(r.Context(), claim)
-		return refuse(http.StatusInternalServerError, "internal", "the event could not be encoded")
-	}
-	inboxEntry := &store.Message{
-		ID: store.InboxID(def.ID, key), Kind: store.Service, WorkflowID: def.ID, Summary: summarize(ev, h.cfg.Provider.Name()),
-		// The call orders its events; the workflow keeps two workflows'
-		// ids apart.
-		Group: def.ID + "/" + in.Call.ID,
-		Body:  eventJSON, MaxAttempts: h.cfg.ServiceMaxAttempts,
-	}
-	if !h.durable() {
+	if !durable {
 		// No worker runs: the service is called here, before anything is
 		// stored, as before the inbox.
 		ctx, cancel := context.WithTimeout(r.Context(), h.cfg.ServiceTimeout)
@@ -458,15 +481,8 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 			return http.StatusInternalServerError, encode(answer{Status: "error", Error: "the service failed to process the event; retry later"}),
 				append(attrs, slog.String("outcome", "service_error"), slog.String("error_kind", fmt.Sprintf("%T", err)))
 		}
-		inboxEntry = nil
 	}
-	var msg *store.Message
-	if def.Forward != nil {
-		msg = &store.Message{
-			ID: store.MessageID(def.ID, key), Kind: store.Forward, WorkflowID: def.ID, URL: def.Forward.URL,
-			SecretEnv: def.Forward.SecretEnv, Body: eventJSON, MaxAttempts: def.Forward.MaxAttempts,
-		}
-	}
+	// 6. Durable inbox: the answer stored with the messages.
 	if err := h.complete(r.Context(), claim, result, inboxEntry, msg); err != nil {
 		if errors.Is(err, store.ErrLeaseLost) {
 			// Another process took the delivery over after our lease ran
@@ -479,6 +495,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) (int, []byte, []
 		return http.StatusServiceUnavailable, encode(answer{Status: "error", Error: "the result could not be stored; retry later"}),
 			append(attrs, slog.String("outcome", "store_unavailable"))
 	}
+	return h.stored(result, inboxEntry, msg, attrs)
+}
+
+// stored wakes the workers of the messages a delivery stored and answers
+// it.
+func (h *Handler) stored(result store.Result, inboxEntry, msg *store.Message, attrs []slog.Attr) (int, []byte, []slog.Attr) {
 	if inboxEntry != nil {
 		h.cfg.Inbox.Notify()
 	}
@@ -544,6 +566,25 @@ func (h *Handler) release(ctx context.Context, c store.Claim) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.StoreTimeout)
 	defer cancel()
 	_ = h.cfg.Store.Release(ctx, c)
+}
+
+// claimComplete claims the key and stores result and msgs in one write.
+// A key another holder has in flight (a handler that calls its service
+// before it stores, in this process or a replica) is polled as claim
+// does.
+func (h *Handler) claimComplete(ctx context.Context, cc store.ClaimCompleter, key string, result store.Result, msgs ...*store.Message) (store.Claim, int, []byte, error) {
+	cctx, cancel := context.WithTimeout(ctx, h.cfg.StoreTimeout)
+	c, err := cc.ClaimComplete(cctx, key, h.cfg.Lease, result, msgs...)
+	cancel()
+	switch {
+	case err != nil:
+		return c, 0, nil, err
+	case c.Outcome == store.Done:
+		return c, c.Result.Status, c.Result.Body, nil
+	case c.Outcome == store.Busy:
+		return h.claim(ctx, key)
+	}
+	return c, 0, nil, nil
 }
 
 // claim takes the key; a duplicate of a delivery in flight polls until the

@@ -47,7 +47,13 @@ func (s *memoryStore) Claim(ctx context.Context, key string, lease time.Duration
 	if s.closed {
 		return Claim{}, ErrClosed
 	}
-	now := s.now()
+	got, _ := s.claim(key, lease, s.now())
+	return got, nil
+}
+
+// claim takes key, with s.mu held: Done, Busy, or Acquired with the
+// claim's entry.
+func (s *memoryStore) claim(key string, lease time.Duration, now time.Time) (Claim, *memoryClaim) {
 	c, ok := s.claims[key]
 	switch {
 	case ok && c.done:
@@ -61,7 +67,7 @@ func (s *memoryStore) Claim(ctx context.Context, key string, lease time.Duration
 	c.token = NewToken()
 	c.leaseUntil, c.updatedAt = ToMS(now.Add(lease)), ToMS(now)
 	c.attempts++
-	return Claim{Key: key, Outcome: Acquired, Token: c.token, Attempt: c.attempts, LeaseUntil: FromMS(c.leaseUntil)}, nil
+	return Claim{Key: key, Outcome: Acquired, Token: c.token, Attempt: c.attempts, LeaseUntil: FromMS(c.leaseUntil)}, c
 }
 
 func (s *memoryStore) Complete(ctx context.Context, held Claim, result Result, msgs ...*Message) error {
@@ -79,6 +85,39 @@ func (s *memoryStore) Complete(ctx context.Context, held Claim, result Result, m
 	if !ok || c.done || c.token != held.Token {
 		return ErrLeaseLost
 	}
+	s.complete(c, result, ms, now)
+	return nil
+}
+
+// ClaimComplete is Claim and Complete under one lock (ClaimCompleter).
+func (s *memoryStore) ClaimComplete(ctx context.Context, key string, lease time.Duration, result Result, msgs ...*Message) (Claim, error) {
+	if err := CheckClaimArgs(key, lease); err != nil {
+		return Claim{}, err
+	}
+	if err := CheckResult(result); err != nil {
+		return Claim{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	ms, err := PrepareMessages(msgs, now)
+	if err != nil {
+		return Claim{}, err
+	}
+	if s.closed {
+		return Claim{}, ErrClosed
+	}
+	got, c := s.claim(key, lease, now)
+	if got.Outcome == Acquired {
+		s.complete(c, result, ms, now)
+		got.Token = ""
+	}
+	return got, nil
+}
+
+// complete stores the result of the held claim c and enqueues ms, with
+// s.mu held.
+func (s *memoryStore) complete(c *memoryClaim, result Result, ms []Message, now time.Time) {
 	c.done, c.token, c.result, c.updatedAt = true, "", copyResult(result), ToMS(now)
 	for _, m := range ms {
 		if _, exists := s.messages[m.ID]; !exists {
@@ -88,7 +127,6 @@ func (s *memoryStore) Complete(ctx context.Context, held Claim, result Result, m
 			s.queue(m.Kind).add(mm)
 		}
 	}
-	return nil
 }
 
 func (s *memoryStore) Release(ctx context.Context, held Claim) error {

@@ -281,22 +281,15 @@ func (s *sqlStore) Claim(ctx context.Context, key string, lease time.Duration) (
 	if err := store.CheckClaimArgs(key, lease); err != nil {
 		return store.Claim{}, err
 	}
-	for range claimTries {
-		// Read first: duplicates and retries of a busy key, which platforms
-		// send in bursts, then cost one read and never lock the row.
-		c, settled, err := s.readClaim(ctx, key)
-		if err != nil || settled {
-			return c, err
-		}
-		now := s.now()
+	return s.claim(ctx, key, func(now time.Time) (store.Claim, error) {
 		token := store.NewToken()
 		until := store.ToMS(now.Add(lease))
 		// The key is new or its lease ran out. One statement takes it; the
 		// conflict WHERE makes a takeover conditional, and concurrent
 		// upserts of one key serialise on its row, so exactly one wins.
 		var attempts int
-		err = s.write(ctx, func(ctx context.Context, q querier) error {
-			return q.QueryRowContext(ctx, `
+		err := s.write(ctx, func(ctx context.Context, q querier) error {
+			return takeKey(q.QueryRowContext(ctx, `
 			INSERT INTO callspec_claims (idempotency_key, state, token, lease_until, attempts, status, body, created_at, updated_at)
 			VALUES ($1, 'claimed', $2, $3, 1, 0, NULL, $4, $4)
 			ON CONFLICT (idempotency_key) DO UPDATE SET
@@ -306,12 +299,88 @@ func (s *sqlStore) Claim(ctx context.Context, key string, lease time.Duration) (
 				updated_at = excluded.updated_at
 			WHERE callspec_claims.state = 'claimed' AND callspec_claims.lease_until <= $4
 			RETURNING attempts`,
-				key, token, until, store.ToMS(now)).Scan(&attempts)
+				key, token, until, store.ToMS(now)), &attempts)
 		})
-		if err == nil {
-			return store.Claim{Key: key, Outcome: store.Acquired, Token: token, Attempt: attempts, LeaseUntil: store.FromMS(until)}, nil
+		return store.Claim{Key: key, Outcome: store.Acquired, Token: token, Attempt: attempts, LeaseUntil: store.FromMS(until)}, err
+	})
+}
+
+// ClaimComplete claims key and stores its result and messages in one
+// write (store.ClaimCompleter): the claim's row is written done at once.
+func (s *sqlStore) ClaimComplete(ctx context.Context, key string, lease time.Duration, result store.Result, msgs ...*store.Message) (store.Claim, error) {
+	if err := store.CheckClaimArgs(key, lease); err != nil {
+		return store.Claim{}, err
+	}
+	if err := store.CheckResult(result); err != nil {
+		return store.Claim{}, err
+	}
+	body := result.Body
+	if body == nil {
+		body = []byte{}
+	}
+	return s.claim(ctx, key, func(now time.Time) (store.Claim, error) {
+		ms, err := store.PrepareMessages(msgs, now)
+		if err != nil {
+			return store.Claim{}, err
 		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		until := store.ToMS(now.Add(lease))
+		var attempts int
+		err = s.inTx(ctx, "store the result", func(ctx context.Context, tx querier) error {
+			// Claim's upsert, writing the row as Complete leaves it.
+			err := takeKey(tx.QueryRowContext(ctx, `
+			INSERT INTO callspec_claims (idempotency_key, state, token, lease_until, attempts, status, body, created_at, updated_at)
+			VALUES ($1, 'done', '', $2, 1, $3, $4, $5, $5)
+			ON CONFLICT (idempotency_key) DO UPDATE SET
+				state = 'done',
+				token = '',
+				lease_until = excluded.lease_until,
+				attempts = callspec_claims.attempts + 1,
+				status = excluded.status,
+				body = excluded.body,
+				updated_at = excluded.updated_at
+			WHERE callspec_claims.state = 'claimed' AND callspec_claims.lease_until <= $5
+			RETURNING attempts`,
+				key, until, result.Status, body, store.ToMS(now)), &attempts)
+			if err != nil {
+				return err
+			}
+			return enqueue(ctx, tx, key, ms)
+		})
+		return store.Claim{Key: key, Outcome: store.Acquired, Attempt: attempts, LeaseUntil: store.FromMS(until)}, err
+	})
+}
+
+// errKeyTaken is take's answer when another caller holds key: it changed
+// nothing, so a group commit need not undo it (it wraps ErrLeaseLost,
+// which a group passes over), and claim reads the key again.
+var errKeyTaken = fmt.Errorf("the key was taken by another caller: %w", store.ErrLeaseLost)
+
+// takeKey scans the attempts a claim's upsert returned; no row means the
+// conflict WHERE kept another caller's live claim.
+func takeKey(row *sql.Row, attempts *int) error {
+	err := row.Scan(attempts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errKeyTaken
+	}
+	return err
+}
+
+// claim is the loop of Claim and ClaimComplete: a read settles a done or
+// busy key; otherwise take tries to win the key's upsert, and a key that
+// another caller took meanwhile is read again.
+func (s *sqlStore) claim(ctx context.Context, key string, take func(now time.Time) (store.Claim, error)) (store.Claim, error) {
+	for range claimTries {
+		// Read first: duplicates and retries of a busy key, which platforms
+		// send in bursts, then cost one read and never lock the row.
+		c, settled, err := s.readClaim(ctx, key)
+		if err != nil || settled {
+			return c, err
+		}
+		c, err = take(s.now())
+		if err == nil {
+			return c, nil
+		}
+		if !errors.Is(err, errKeyTaken) {
 			return store.Claim{}, fmt.Errorf("claim %q: %w", key, err)
 		}
 	}
@@ -362,26 +431,31 @@ func (s *sqlStore) Complete(ctx context.Context, held store.Claim, result store.
 		if err := oneRow(res, err); err != nil {
 			return fmt.Errorf("complete %q: %w", held.Key, err)
 		}
-		for _, m := range ms {
-			// A message id already present was enqueued by an earlier
-			// completion of the same delivery; it is not sent twice. seq
-			// orders a group, read from the group's rows only (the index on
-			// kind, grp): an ungrouped message needs none. Concurrent inserts
-			// of one group on PostgreSQL may draw the same number, and are
-			// then ordered by id (they were concurrent anyway).
-			_, err := tx.ExecContext(ctx, `
-				INSERT INTO callspec_outbox (id, kind, workflow_id, grp, url, secret_env, body, summary, state, attempts, max_attempts,
-					next_attempt_at, last_error, lease_token, created_at, updated_at, seq)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $11, 'pending', 0, $8, $9, '', '', $10, $10,
-					CASE WHEN $4 = '' THEN 0 ELSE (SELECT COALESCE(MAX(seq), 0) + 1 FROM callspec_outbox WHERE kind = $2 AND grp = $4) END)
-				ON CONFLICT (id) DO NOTHING`,
-				m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, store.ToMS(m.NextAttemptAt), store.ToMS(m.CreatedAt), m.Summary)
-			if err != nil {
-				return fmt.Errorf("enqueue the %s message of %q: %w", m.Kind, held.Key, err)
-			}
-		}
-		return nil
+		return enqueue(ctx, tx, held.Key, ms)
 	})
+}
+
+// enqueue appends the messages of delivery key to their queues.
+func enqueue(ctx context.Context, tx querier, key string, ms []store.Message) error {
+	for _, m := range ms {
+		// A message id already present was enqueued by an earlier
+		// completion of the same delivery; it is not sent twice. seq
+		// orders a group, read from the group's rows only (the index on
+		// kind, grp): an ungrouped message needs none. Concurrent inserts
+		// of one group on PostgreSQL may draw the same number, and are
+		// then ordered by id (they were concurrent anyway).
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO callspec_outbox (id, kind, workflow_id, grp, url, secret_env, body, summary, state, attempts, max_attempts,
+				next_attempt_at, last_error, lease_token, created_at, updated_at, seq)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $11, 'pending', 0, $8, $9, '', '', $10, $10,
+				CASE WHEN $4 = '' THEN 0 ELSE (SELECT COALESCE(MAX(seq), 0) + 1 FROM callspec_outbox WHERE kind = $2 AND grp = $4) END)
+			ON CONFLICT (id) DO NOTHING`,
+			m.ID, string(m.Kind), m.WorkflowID, m.Group, m.URL, m.SecretEnv, m.Body, m.MaxAttempts, store.ToMS(m.NextAttemptAt), store.ToMS(m.CreatedAt), m.Summary)
+		if err != nil {
+			return fmt.Errorf("enqueue the %s message of %q: %w", m.Kind, key, err)
+		}
+	}
+	return nil
 }
 
 func (s *sqlStore) Release(ctx context.Context, held store.Claim) error {

@@ -94,6 +94,9 @@ var cases = []struct {
 	{name: "CompletedClaimsAreKeptUntilPruned", run: testKeptUntilPruned},
 	{name: "PruneDeletesOnlyWhatOutlivedTheRetention", run: testPrune},
 	{name: "PruneDeletesABacklogInBatches", run: testPruneBacklog},
+	{name: "ClaimCompleteStoresInOneWrite", run: testClaimComplete},
+	{name: "ClaimCompleteOfAHeldKey", run: testClaimCompleteHeld},
+	{name: "ConcurrentClaimCompletesStoreOnce", run: testClaimCompleteConcurrent},
 	{name: "TwoReplicasClaimAndLeaseExclusively", durable: true, run: testTwoReplicas},
 	{name: "DataSurvivesCloseAndOpen", durable: true, run: testPersistence},
 }
@@ -212,6 +215,14 @@ func testKeyOfAnyBytes(t *testing.T, h *harness) {
 		}
 		if again := claim(t, h, s, key, store.Done); string(again.Result.Body) != `{"ok":true}` {
 			t.Errorf("store/keys.txt:%d: the replay answered %q, want the stored answer", p.Line, again.Result.Body)
+		}
+		if cc, ok := s.(store.ClaimCompleter); ok {
+			key := store.Key("wf-one-write", raw)
+			for _, want := range []store.Outcome{store.Acquired, store.Done} {
+				if c, err := cc.ClaimComplete(h.ctx, key, lease, store.Result{Status: 200, Body: []byte(`{"ok":true}`)}); err != nil || c.Outcome != want {
+					t.Errorf("store/keys.txt:%d: ClaimComplete = %s, %v; want %s", p.Line, c.Outcome, err, want)
+				}
+			}
 		}
 	}
 }
@@ -885,4 +896,101 @@ func testPruneBacklog(t *testing.T, h *harness) {
 	prune(t, h, s, store.Pruned{Claims: n})
 	claim(t, h, s, "call-0", store.Acquired)
 	claim(t, h, s, fmt.Sprintf("call-%d", n-1), store.Acquired)
+}
+
+// claimCompleter is s as a store.ClaimCompleter, or skips the case: the
+// one-write claim is optional.
+func claimCompleter(t *testing.T, s store.Store) store.ClaimCompleter {
+	t.Helper()
+	cc, ok := s.(store.ClaimCompleter)
+	if !ok {
+		t.Skip("this store claims and completes in two writes (it is no store.ClaimCompleter)")
+	}
+	return cc
+}
+
+func claimComplete(t *testing.T, h *harness, cc store.ClaimCompleter, key, body string, want store.Outcome) store.Claim {
+	t.Helper()
+	c, err := cc.ClaimComplete(h.ctx, key, lease, store.Result{Status: 200, Body: []byte(body)}, message(key, 5))
+	if err != nil {
+		t.Fatalf("ClaimComplete(%q): %v", key, err)
+	}
+	if c.Outcome != want || c.Key != key {
+		t.Fatalf("ClaimComplete(%q) = %s of %q, want %s", key, c.Outcome, c.Key, want)
+	}
+	return c
+}
+
+// testClaimComplete: a new key is claimed and completed in one write, with
+// its message; a duplicate gets the first result and enqueues nothing;
+// the arguments are checked as Claim's and Complete's are.
+func testClaimComplete(t *testing.T, h *harness) {
+	s := h.store(t)
+	cc := claimCompleter(t, s)
+	c := claimComplete(t, h, cc, "call-1", "first", store.Acquired)
+	if c.Attempt != 1 || c.Token != "" {
+		t.Errorf("ClaimComplete of a new key: attempt %d, token %q; want 1 and none (nothing is left to complete)", c.Attempt, c.Token)
+	}
+	if got := claim(t, h, s, "call-1", store.Done); got.Result.Status != 200 || string(got.Result.Body) != "first" {
+		t.Errorf("Claim after ClaimComplete = %d %q, want 200 \"first\"", got.Result.Status, got.Result.Body)
+	}
+	if got := claimComplete(t, h, cc, "call-1", "second", store.Done); string(got.Result.Body) != "first" {
+		t.Errorf("a duplicate's ClaimComplete answered %q, want the first result", got.Result.Body)
+	}
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Pending: 1}})
+	if m := leaseOne(t, h, s); m.ID != message("call-1", 5).ID {
+		t.Errorf("leased %q, want the message of call-1", m.ID)
+	}
+	if _, err := cc.ClaimComplete(h.ctx, "", lease, store.Result{Status: 200}); err == nil {
+		t.Error("ClaimComplete of an empty key succeeded")
+	}
+	if _, err := cc.ClaimComplete(h.ctx, "call-2", lease, store.Result{Status: 42}); err == nil {
+		t.Error("ClaimComplete with status 42 succeeded")
+	}
+	if _, err := cc.ClaimComplete(h.ctx, "call-3", lease, store.Result{Status: 200}, &store.Message{}); err == nil {
+		t.Error("ClaimComplete with a message without an id succeeded")
+	}
+	claim(t, h, s, "call-2", store.Acquired) // the refused calls stored nothing
+	claim(t, h, s, "call-3", store.Acquired)
+}
+
+// testClaimCompleteHeld: a key held by a live claim (a handler that calls
+// its service before storing) is Busy and nothing is stored; once the
+// lease ran out the key is taken over, and the stale holder's Complete
+// fails.
+func testClaimCompleteHeld(t *testing.T, h *harness) {
+	s := h.store(t)
+	cc := claimCompleter(t, s)
+	stale := claim(t, h, s, "call-1", store.Acquired)
+	if got := claimComplete(t, h, cc, "call-1", "busy", store.Busy); !got.LeaseUntil.Equal(stale.LeaseUntil) {
+		t.Errorf("Busy until %v, want the holder's lease end %v", got.LeaseUntil, stale.LeaseUntil)
+	}
+	wantStats(t, h, s, store.Stats{})
+	h.clock.Advance(lease)
+	if got := claimComplete(t, h, cc, "call-1", "takeover", store.Acquired); got.Attempt != 2 {
+		t.Errorf("Attempt of the takeover = %d, want 2", got.Attempt)
+	}
+	wantLeaseLost(t, "Complete with the stale token", s.Complete(h.ctx, stale, store.Result{Status: 200, Body: []byte("stale")}, message("call-1", 5)))
+	if got := claim(t, h, s, "call-1", store.Done); string(got.Result.Body) != "takeover" {
+		t.Errorf("stored result %q, want the takeover's", got.Result.Body)
+	}
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Pending: 1}})
+}
+
+// testClaimCompleteConcurrent: of many concurrent ClaimCompletes of one key
+// exactly one stores its result, and every other finds it.
+func testClaimCompleteConcurrent(t *testing.T, h *harness) {
+	s := h.store(t)
+	cc := claimCompleter(t, s)
+	got := race(t, 20, func(i int) (store.Claim, error) {
+		return cc.ClaimComplete(h.ctx, "call-1", lease, store.Result{Status: 200, Body: []byte(strconv.Itoa(i))}, message("call-1", 5))
+	})
+	if got[store.Acquired] != 1 || got[store.Done] != 19 {
+		t.Errorf("20 concurrent ClaimCompletes: %v; want exactly 1 acquired (stored) and 19 done (found the result), none busy", got)
+	}
+	stored := claim(t, h, s, "call-1", store.Done).Result.Body
+	if n, err := strconv.Atoi(string(stored)); err != nil || n < 0 || n >= 20 {
+		t.Errorf("stored result %q is none of the racers'", stored)
+	}
+	wantStats(t, h, s, store.Stats{Counts: store.Counts{Pending: 1}})
 }
