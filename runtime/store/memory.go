@@ -91,10 +91,7 @@ func (s *memoryStore) Complete(ctx context.Context, held Claim, result Result, m
 
 // ClaimComplete is Claim and Complete under one lock (ClaimCompleter).
 func (s *memoryStore) ClaimComplete(ctx context.Context, key string, lease time.Duration, result Result, msgs ...*Message) (Claim, error) {
-	if err := CheckClaimArgs(key, lease); err != nil {
-		return Claim{}, err
-	}
-	if err := CheckResult(result); err != nil {
+	if err := CheckClaimComplete(key, lease, result); err != nil {
 		return Claim{}, err
 	}
 	s.mu.Lock()

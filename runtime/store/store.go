@@ -602,6 +602,16 @@ func CheckComplete(held Claim, result Result, msgs []*Message, now time.Time) ([
 	return PrepareMessages(msgs, now)
 }
 
+// CheckClaimComplete checks the arguments of ClaimComplete, the prelude
+// every ClaimCompleter runs: Claim's, and the result Complete would store.
+// The messages are prepared with PrepareMessages at the time of the write.
+func CheckClaimComplete(key string, lease time.Duration, result Result) error {
+	if err := CheckClaimArgs(key, lease); err != nil {
+		return err
+	}
+	return CheckResult(result)
+}
+
 // PrepareMessages checks the messages given to Complete, skipping nil ones.
 func PrepareMessages(msgs []*Message, now time.Time) ([]Message, error) {
 	var out []Message

@@ -308,10 +308,7 @@ func (s *sqlStore) Claim(ctx context.Context, key string, lease time.Duration) (
 // ClaimComplete claims key and stores its result and messages in one
 // write (store.ClaimCompleter): the claim's row is written done at once.
 func (s *sqlStore) ClaimComplete(ctx context.Context, key string, lease time.Duration, result store.Result, msgs ...*store.Message) (store.Claim, error) {
-	if err := store.CheckClaimArgs(key, lease); err != nil {
-		return store.Claim{}, err
-	}
-	if err := store.CheckResult(result); err != nil {
+	if err := store.CheckClaimComplete(key, lease, result); err != nil {
 		return store.Claim{}, err
 	}
 	body := result.Body
