@@ -11,7 +11,8 @@ import (
 
 // Bench measures the handler's store path on b: claim a new key and
 // complete it (with and without a forward), answer a duplicate, and claim
-// and complete from many goroutines at once.
+// and complete from many goroutines at once, in two writes and, on a
+// store.ClaimCompleter, in one (the "OneWrite" rows).
 func Bench(b *testing.B, backend Backend) {
 	if backend.Unavailable != nil {
 		if why := backend.Unavailable(); why != "" {
@@ -21,21 +22,28 @@ func Bench(b *testing.B, backend Backend) {
 	result := store.Result{Status: 200, Body: []byte(`{"status":"accepted","event":"call_app.completed"}`)}
 	body := []byte(`{"event":"call_app.completed","workflow_id":"maintenance_report_intake","call":{"id":"call-1","provider":"retell","status":"completed","duration_s":94},"fields":{"issue_type":"leak","location":"kitchen sink","urgency":"routine"},"next_action":"create_work_order"}`)
 	var run atomic.Int64 // keys stay distinct across b.N rounds on one location
-	claimComplete := func(b *testing.B, s store.Store, forward bool) {
+	claimComplete := func(b *testing.B, s store.Store, forward, oneWrite bool) {
 		prefix := fmt.Sprintf("bench-%d-", run.Add(1))
 		ctx := b.Context()
 		var i atomic.Int64
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				key := prefix + fmt.Sprint(i.Add(1))
+				var m *store.Message
+				if forward {
+					m = &store.Message{ID: store.MessageID("bench", key), WorkflowID: "bench", URL: "https://crm.example.com/hook", SecretEnv: "CRM_WEBHOOK_SECRET", Body: body}
+				}
+				if oneWrite {
+					if c, err := s.(store.ClaimCompleter).ClaimComplete(ctx, key, 30*time.Second, result, m); err != nil || c.Outcome != store.Acquired {
+						b.Errorf("ClaimComplete(%q) = %v, %v", key, c.Outcome, err)
+						return
+					}
+					continue
+				}
 				c, err := s.Claim(ctx, key, 30*time.Second)
 				if err != nil || c.Outcome != store.Acquired {
 					b.Errorf("Claim(%q) = %v, %v", key, c.Outcome, err)
 					return
-				}
-				var m *store.Message
-				if forward {
-					m = &store.Message{ID: store.MessageID("bench", key), WorkflowID: "bench", URL: "https://crm.example.com/hook", SecretEnv: "CRM_WEBHOOK_SECRET", Body: body}
 				}
 				if err := s.Complete(ctx, c, result, m); err != nil {
 					b.Errorf("Complete(%q): %v", key, err)
@@ -44,24 +52,27 @@ func Bench(b *testing.B, backend Backend) {
 			}
 		})
 	}
-	b.Run("ClaimComplete", func(b *testing.B) {
-		s := MustOpen(b, backend.Fresh(b))
-		b.SetParallelism(1)
-		b.ReportAllocs()
-		claimComplete(b, s, false)
-	})
-	b.Run("ClaimCompleteForward", func(b *testing.B) {
-		s := MustOpen(b, backend.Fresh(b))
-		b.SetParallelism(1)
-		b.ReportAllocs()
-		claimComplete(b, s, true)
-	})
-	b.Run("ClaimCompleteParallel", func(b *testing.B) {
-		s := MustOpen(b, backend.Fresh(b))
-		b.SetParallelism(8)
-		b.ReportAllocs()
-		claimComplete(b, s, false)
-	})
+	for _, r := range []struct {
+		name        string
+		parallelism int
+		forward     bool
+	}{{"ClaimComplete", 1, false}, {"ClaimCompleteForward", 1, true}, {"ClaimCompleteParallel", 8, false}} {
+		for _, oneWrite := range []bool{false, true} {
+			name := r.name
+			if oneWrite {
+				name += "OneWrite"
+			}
+			b.Run(name, func(b *testing.B) {
+				s := MustOpen(b, backend.Fresh(b))
+				if _, ok := s.(store.ClaimCompleter); oneWrite && !ok {
+					b.Skip("this store claims and completes in two writes (it is no store.ClaimCompleter)")
+				}
+				b.SetParallelism(r.parallelism)
+				b.ReportAllocs()
+				claimComplete(b, s, r.forward, oneWrite)
+			})
+		}
+	}
 	b.Run("DuplicateClaim", func(b *testing.B) {
 		s := MustOpen(b, backend.Fresh(b))
 		c, err := s.Claim(b.Context(), "dup", 30*time.Second)
