@@ -6,16 +6,19 @@
 //     tolerance → 401, and nothing is stored;
 //  3. decodes the platform payload into the canonical inbound call → 400
 //     with a reason that never quotes the payload;
-//  4. claims the idempotency key with a lease: a duplicate of a finished
+//  4. validates the fields and evaluates the handoff rules: exactly one
+//     completed or handoff event (this reads the delivery only, so it is
+//     done before the claim);
+//  5. claims the idempotency key with a lease: a duplicate of a finished
 //     delivery gets the first answer byte for byte; a duplicate of one in
 //     flight waits for it (then 409 with Retry-After); a claim whose
 //     process died is taken over after its lease;
-//  5. validates the fields and evaluates the handoff rules: exactly one
-//     completed or handoff event;
 //  6. durable inbox: stores the answer, the event in the inbox and, when
 //     the spec forwards, the event in the outbox, in one atomic step, and
 //     answers 200 at once (a store failure → 503: nothing is acknowledged
 //     that was not stored; every store step is bounded by StoreTimeout).
+//     On a store.ClaimCompleter (the SQL and memory stores) steps 5 and 6
+//     are one write.
 //     The user's service is called from the inbox by an inbox.Worker, with
 //     backoff and jitter, at least once per event, the events of one call
 //     in order; after ServiceMaxAttempts (or the worker's MaxAge) the
