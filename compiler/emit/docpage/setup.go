@@ -33,7 +33,7 @@ func Setup(w *ir.Workflow) ([]byte, error) {
 	p.line("")
 	p.line("# Going live: %s", text(w.Title))
 	p.line("")
-	p.line("How to point each target platform at the handler of this workflow. Run the handler first (`callspec serve`, or your program that mounts the generated package) where the URLs below reach it, with each secret in its environment variable. After each platform's steps, `callspec send %s 1 --provider <platform> --to <URL>` posts a signed sample delivery to check the handler; then place a test call on the platform.", w.ID)
+	p.line("How to point each target platform at the handler of this workflow. Run the handler first (`callspec serve`, or your program that mounts the generated package) where the URLs below reach it, with each secret in its environment variable. After each platform's steps, `callspec send %s 1 --provider <platform> --to <URL> --call-id <a new id>` posts a signed sample delivery to check the handler (without a new call id, the second platform's sample repeats the first one's call and is answered as its duplicate); then place a test call on the platform.", w.ID)
 	seen := map[string]bool{}
 	for _, name := range w.Targets {
 		if seen[name] {
@@ -72,7 +72,7 @@ func (p *page) setup(name string) error {
 		p.line("%d. %s", n, fmt.Sprintf(format, args...))
 	}
 	step("**URL:** paste %s into %s.", code(u), text(s.URLField))
-	step("**Secret:** %s. Put it in the environment variable %s of the handler (and of `callspec send`); never in the spec or in a committed file.", text(s.Secret), code(plat.SecretEnv))
+	step("**Secret:** %s. Put it in the environment variable %s of the handler (and of `callspec send`); never in the spec or in a committed file.%s", text(s.Secret), code(plat.SecretEnv), p.sharedSecret(name, plat.SecretEnv))
 	switch len(s.Select) {
 	case 0:
 		step("**Events:** %s sends one delivery per call; there is nothing to select.", text(s.Platform))
@@ -95,6 +95,28 @@ func (p *page) setup(name string) error {
 		p.line("**Unconfirmed:** %s", text(strings.Join(s.Unconfirmed, " ")))
 	}
 	return nil
+}
+
+// sharedSecret says, for the platform name whose secret is in env, which
+// other targets read the same variable: one value then serves them all
+// and must be what each of their sections asks for.
+func (p *page) sharedSecret(name, env string) string {
+	var others []string
+	seen := map[string]bool{name: true}
+	for _, t := range p.w.Targets {
+		if !seen[t] && p.w.Platform(t).SecretEnv == env {
+			others = append(others, text(platformName(t)))
+		}
+		seen[t] = true
+	}
+	if len(others) == 0 {
+		return ""
+	}
+	all := "all of them"
+	if len(others) == 1 {
+		all = "both"
+	}
+	return fmt.Sprintf(" The same variable is the secret of %s in this workflow, so one value serves %s and must be what each section asks for; to choose them apart, give a platform its own variable (`webhook.platforms.<platform>.secret`).", andList(others), all)
 }
 
 // codeList is vals as code, joined with commas and "and".

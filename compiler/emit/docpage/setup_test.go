@@ -12,6 +12,10 @@ import (
 
 var setupHeading = regexp.MustCompile(`(?m)^## Set up on (.+)$`)
 
+// sharedNote is the sentence of a secret shared with other targets; the
+// list is compared with commas for "and".
+var sharedNote = regexp.MustCompile(`The same variable is the secret of (.+?) in this workflow`)
+
 // TestSetupSectionPerTarget: every seed workflow's setup page has one
 // section per target, in the order of targets, with the URL the target's
 // config posts to (a URL token's placeholder included), the platform's secret variable and every event the platform's
@@ -49,6 +53,22 @@ func TestSetupSectionPerTarget(t *testing.T) {
 				if !strings.Contains(sections[i], text) {
 					t.Errorf("%s: the section on %s lacks %s:\n%s", w.ID, s.Platform, text, sections[i])
 				}
+			}
+			// A variable that another target reads too is said to be
+			// shared, naming each such target, or not at all.
+			var sharers []string
+			for _, other := range w.Targets {
+				if other != target && w.Definition().Platform(other).SecretEnv == plat.SecretEnv {
+					oe, _ := configs.Lookup(other)
+					sharers = append(sharers, oe.Setup().Platform)
+				}
+			}
+			shared := sharedNote.FindStringSubmatch(sections[i])
+			switch {
+			case len(sharers) == 0 && shared != nil:
+				t.Errorf("%s: the section on %s says its variable is shared (%s), but no other target reads %s", w.ID, s.Platform, shared[1], plat.SecretEnv)
+			case len(sharers) > 0 && (shared == nil || strings.ReplaceAll(shared[1], " and ", ", ") != strings.Join(sharers, ", ")):
+				t.Errorf("%s: the section on %s names the sharers of %s as %q, want %q", w.ID, s.Platform, plat.SecretEnv, shared, strings.Join(sharers, ", "))
 			}
 		}
 		readme, err := docpage.Page(w, nil)
