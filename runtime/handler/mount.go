@@ -1,6 +1,7 @@
 package handler
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/callspec/callspec/providers"
@@ -26,16 +27,27 @@ func (r Route) Shown() string {
 }
 
 // Mount serves newHandler(provider) on mux for POST requests at the path
-// of every route. It fails, mounting nothing more, when a handler cannot
-// be built (for example when the signing secret is not set). Every
-// generated package's Mount is this, with its own Service.
+// of every route. It fails, mounting nothing, when a handler cannot be
+// built (for example when a signing secret is not set), and then names
+// every route that failed, so that one start tells the operator every
+// variable to set. Every generated package's Mount is this, with its own
+// Service.
 func Mount(mux *http.ServeMux, routes []Route, newHandler func(provider string) (*Handler, error)) error {
-	for _, r := range routes {
+	handlers := make([]*Handler, len(routes))
+	var errs []error
+	for i, r := range routes {
 		h, err := newHandler(r.Provider)
 		if err != nil {
-			return err
+			errs = append(errs, err)
+			continue
 		}
-		Handle(mux, r.Path, h)
+		handlers[i] = h
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for i, r := range routes {
+		Handle(mux, r.Path, handlers[i])
 	}
 	return nil
 }
