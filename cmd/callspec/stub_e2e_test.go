@@ -146,8 +146,14 @@ func TestStubInAUsersModule(t *testing.T) {
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// At the end the stub is stopped as a platform's host stops it, and
+	// must say that it stopped (after its workers finished).
+	stopped := make(chan bool, 1)
 	defer func() {
 		srv.Process.Signal(os.Interrupt)
+		if !<-stopped {
+			t.Error("the stub did not log that it stopped after SIGINT")
+		}
 		srv.Wait()
 	}()
 	// The stub logs one JSON line per route, then the address it listens
@@ -170,7 +176,16 @@ func TestStubInAUsersModule(t *testing.T) {
 	if addr == "" {
 		t.Fatalf("the stub stopped before listening: %v", lines.Err())
 	}
-	go io.Copy(io.Discard, logs)
+	go func() {
+		seen := false
+		for lines.Scan() {
+			var rec struct{ Msg string }
+			if json.Unmarshal(lines.Bytes(), &rec) == nil && rec.Msg == "stopped" {
+				seen = true
+			}
+		}
+		stopped <- seen
+	}()
 
 	res, err := lint.RunFiles([]string{specFile}, lint.Options{Parallelism: 1, IROnly: true})
 	if err != nil || len(res.Units) != 1 {

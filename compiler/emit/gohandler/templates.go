@@ -277,8 +277,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer st.Close()
-	var wg sync.WaitGroup
-	defer wg.Wait() // before st.Close: the workers below use the store
+	var wg sync.WaitGroup // waited for at the end, before the deferred st.Close
 	// The handler stores each decided event with its answer and answers
 	// the platform at once; this worker calls the service from the store,
 	// retrying with backoff until it succeeds (then a dead letter, listed
@@ -326,7 +325,9 @@ func main() {
 	if err := srv.Serve(ctx, ln); err != nil {
 		logger.Error("serve", "error", err)
 	}
-	stop() // ends the workers, which the deferred wg.Wait waits for
+	stop()    // ends the workers
+	wg.Wait() // the attempts under way are finished and recorded
+	logger.Info("stopped")
 }
 
 // getenv is the environment variable name, or def when it is unset.
