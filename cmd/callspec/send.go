@@ -32,7 +32,7 @@ func init() {
 func runSend(e *env, args []string) int {
 	fs := flags(e, "send")
 	providerName := fs.String("provider", "", "platform whose delivery format and signature to use (required)")
-	to := fs.String("to", "", "URL to post to, e.g. http://127.0.0.1:8080/hooks/<workflow>/<provider> (required)")
+	to := fs.String("to", "", "URL to post to, e.g. http://127.0.0.1:8080/hooks/<workflow>/<provider> (required); for a platform whose secret is a token in the URL (Synthflow, CallCow, Phonely) the token is filled in from its variable: in place of ${NAME} as the generated config writes it, or appended as the last path segment")
 	callID := fs.String("call-id", "", "call id of the delivery (default: the scenario's, else a new one); send twice with one id to see the handler answer a duplicate")
 	secretEnv := fs.String("secret-env", "", "environment variable holding the platform's secret (default: the spec's webhook.platforms.<P>.secret, else webhook.secret)")
 	oldSpecs := addOldPathsFlag(fs, "spec")
